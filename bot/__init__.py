@@ -1,0 +1,1 @@
+"""clusterbot: the coordination bot of the Saint-Petersburg Cleantech Cluster."""

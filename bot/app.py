@@ -1,0 +1,111 @@
+"""Wiring: database, Bot, Dispatcher, middlewares, routers; start-up and polling."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, system_clock
+from bot.fsm_storage import SqlStorage
+from bot.middlewares import DbSessionMiddleware, ViewerMiddleware
+from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
+from bot.services.search import DirectorySearch
+from bot.settings import Settings
+from handlers import routers
+from handlers.notify import set_default_commands
+from models.db import create_engine, migrate, session_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Database:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def open_database(settings: Settings, *, load_bundled: bool = True) -> Database:
+    """Connect, migrate to the newest schema and, into an empty directory, load the bundled data."""
+    engine = create_engine(settings.database_url)
+    await migrate(engine)
+    sessions = session_factory(engine)
+    if load_bundled:
+        async with sessions.begin() as session:
+            if await directory_is_empty(session):
+                report = await import_dataset(session, load_dataset(settings.dataset_path))
+                log.info("loaded the bundled dataset: %s", dict(report.created))
+    return Database(engine, sessions)
+
+
+def create_bot(settings: Settings) -> Bot:
+    api = TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/"))
+    return Bot(
+        settings.bot_token,
+        session=AiohttpSession(api=api),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_storage(settings: Settings, database: Database) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return SqlStorage(database.sessions)
+
+
+@dataclass
+class App:
+    settings: Settings
+    database: Database
+    bot: Bot
+    dispatcher: Dispatcher
+    search: DirectorySearch = field(default_factory=DirectorySearch)
+
+
+def create_dispatcher(settings: Settings, database: Database, search: DirectorySearch, clock: Clock) -> Dispatcher:
+    dp = Dispatcher(storage=create_storage(settings, database), settings=settings, clock=clock, search=search)
+    dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
+    dp.update.outer_middleware(ViewerMiddleware(settings, clock))
+    dp.include_routers(*routers())
+    return dp
+
+
+async def create_app(settings: Settings, *, clock: Clock = system_clock) -> App:
+    database = await open_database(settings)
+    search = DirectorySearch()
+    async with database.sessions() as session:
+        await search.refresh(session)
+    bot = create_bot(settings)
+    return App(settings, database, bot, create_dispatcher(settings, database, search, clock), search)
+
+
+async def run_polling(app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10) -> None:
+    """Poll until stopped; the scheduler ticks alongside. Closes everything on the way out."""
+    from scheduler import create_scheduler
+
+    scheduler = create_scheduler(app)
+    scheduler.start()
+    try:
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await set_default_commands(app.bot)
+        await app.dispatcher.start_polling(
+            app.bot, handle_as_tasks=handle_as_tasks, polling_timeout=polling_timeout, handle_signals=False,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+        )
+    finally:
+        scheduler.shutdown(wait=False)
+        await app.dispatcher.storage.close()
+        await app.bot.session.close()
+        await app.database.close()

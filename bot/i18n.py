@@ -1,0 +1,53 @@
+"""Translations: message catalogs in bot/locales/<lang>.yaml, HTML-safe formatting."""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+LANGUAGES = ("ru", "en")
+
+
+class Html(str):
+    """Text that is already safe HTML and must not be escaped again."""
+
+
+@cache
+def catalog(language: str) -> dict[str, str]:
+    with (LOCALES / f"{language}.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+class Translator:
+    """`t("key", name=...)`: the message in this language; string arguments are HTML-escaped
+    unless they are `Html`, so user and database text can never break the markup."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in LANGUAGES else LANGUAGES[0]
+        self._messages = catalog(self.language)
+
+    def __call__(self, key: str, /, **kwargs: Any) -> str:
+        template = self._messages.get(key) or catalog(LANGUAGES[0]).get(key) or key
+        if not kwargs:
+            return template
+        return template.format(**{k: _safe(v) for k, v in kwargs.items()})
+
+    def has(self, key: str) -> bool:
+        return key in self._messages
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, Html):
+        return str(value)
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    return value
+
+
+def escape(text: str | None) -> Html:
+    return Html(html.escape(text or "", quote=False))

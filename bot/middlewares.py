@@ -1,0 +1,64 @@
+"""Outer middlewares: a database session per update, then the current person and language."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.fsm_storage import update_session
+from bot.i18n import Translator
+from bot.services.access import identify
+from bot.settings import Settings
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """One session and transaction per update: committed when the handler returns."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self._sessions() as session:
+            data["session"] = session
+            token = update_session.set(session)
+            try:
+                result = await handler(event, data)
+                await session.commit()
+            finally:
+                update_session.reset(token)
+            return result
+
+
+class ViewerMiddleware(BaseMiddleware):
+    """Puts `viewer` (who, roles, language) and `t` (their translator) into handler data."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self._settings = settings
+        self._clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or user.is_bot:
+            data["viewer"] = None
+            data["t"] = Translator(self._settings.default_language)
+            return await handler(event, data)
+        viewer = await identify(
+            data["session"],
+            telegram_id=user.id,
+            first_name=user.full_name,
+            username=user.username,
+            language_code=user.language_code,
+            admin_ids=self._settings.admin_ids,
+            default_language=self._settings.default_language,
+            now=self._clock(),
+        )
+        data["viewer"] = viewer
+        data["t"] = Translator(viewer.language)
+        return await handler(event, data)

@@ -1,0 +1,390 @@
+"""Access: who the current user is, joining (phone, request, invite), roles and members."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import audit
+from bot.services.db_util import insert_for
+from bot.services.revision import bump_directory_revision
+from bot.services.text_norm import digits, keys
+from models import Account, Invite, JoinRequest, Organisation, Person, PersonRole, ProjectPerson
+
+ROLES = ("member", "leader", "secretariat")
+LANGUAGES = ("ru", "en")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person behind an update, as every handler sees them."""
+
+    telegram_id: int
+    first_name: str
+    language: str
+    person_id: int | None
+    roles: frozenset[str]
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def is_leader(self) -> bool:
+        return "leader" in self.roles
+
+    @property
+    def is_secretariat(self) -> bool:
+        return "secretariat" in self.roles
+
+
+def pick_language(stored: str | None, telegram_code: str | None, default: str) -> str:
+    if stored in LANGUAGES:
+        return stored
+    code = (telegram_code or "").split("-")[0].lower()
+    return code if code in LANGUAGES else default
+
+
+async def identify(
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    first_name: str,
+    username: str | None,
+    language_code: str | None,
+    admin_ids: frozenset[int],
+    default_language: str,
+    now: datetime,
+) -> Viewer:
+    """Record the account on first contact and work out its roles."""
+    await session.execute(
+        insert_for(session, Account)
+        .values(telegram_id=telegram_id, first_name=first_name[:200], username=username, created_at=now)
+        .on_conflict_do_nothing(index_elements=["telegram_id"])
+    )
+    account = await session.get(Account, telegram_id)
+    assert account is not None
+    if account.blocked_bot or account.first_name != first_name[:200] or account.username != username:
+        account.blocked_bot, account.first_name, account.username = False, first_name[:200], username
+    roles = await roles_of(session, account.person_id)
+    if telegram_id in admin_ids:
+        roles |= {"secretariat", "member"}
+    language = pick_language(account.language, language_code, default_language)
+    return Viewer(telegram_id, first_name, language, account.person_id, frozenset(roles))
+
+
+async def roles_of(session: AsyncSession, person_id: int | None) -> set[str]:
+    if person_id is None:
+        return set()
+    person = await session.get(Person, person_id)
+    if person is None or person.status != "active":
+        return set()
+    roles = set(await session.scalars(select(PersonRole.role).where(PersonRole.person_id == person_id)))
+    if not roles:
+        return set()
+    leads = await session.scalar(
+        select(func.count()).where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader")
+    )
+    return roles | {"member"} | ({"leader"} if leads else set())
+
+
+async def set_language(session: AsyncSession, telegram_id: int, language: str) -> None:
+    if language not in LANGUAGES:
+        raise ValueError(language)
+    await session.execute(update(Account).where(Account.telegram_id == telegram_id).values(language=language))
+
+
+async def mark_blocked(session: AsyncSession, telegram_id: int) -> None:
+    await session.execute(update(Account).where(Account.telegram_id == telegram_id).values(blocked_bot=True))
+
+
+async def account_language(session: AsyncSession, telegram_id: int) -> str | None:
+    return await session.scalar(select(Account.language).where(Account.telegram_id == telegram_id))
+
+
+async def secretariat_chats(session: AsyncSession, admin_ids: frozenset[int]) -> list[tuple[int, str | None]]:
+    """(chat id, language) of everyone who acts for the secretariat: ADMIN_IDS and granted roles."""
+    rows = await session.execute(
+        select(Account.telegram_id, Account.language)
+        .join(PersonRole, PersonRole.person_id == Account.person_id)
+        .join(Person, Person.id == Account.person_id)
+        .where(PersonRole.role == "secretariat", Person.status == "active", Account.blocked_bot.is_(False))
+    )
+    chats = dict(rows.tuples().all())
+    for admin in admin_ids:
+        if admin not in chats:
+            chats[admin] = await account_language(session, admin)
+    return sorted(chats.items())
+
+
+# --- joining ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JoinOutcome:
+    """status: linked | already | taken | unknown | pending | invalid | expired | used"""
+
+    status: str
+    person_id: int | None = None
+    person_name: str | None = None
+    request_id: int | None = None
+
+
+def _phone_key(phone: str) -> str:
+    # Compare national numbers: +7 812 …, 8 812 … and 812 … are the same line.
+    return digits(phone)[-10:]
+
+
+async def link_by_phone(session: AsyncSession, telegram_id: int, phone: str, now: datetime) -> JoinOutcome:
+    wanted = _phone_key(phone)
+    if len(wanted) < 7:
+        return JoinOutcome("unknown")
+    rows = await session.execute(select(Person.id, Person.name, Person.phones).where(Person.status == "active"))
+    match = next((r for r in rows if any(_phone_key(p) == wanted for p in r.phones or ())), None)
+    if match is None:
+        return JoinOutcome("unknown")
+    return await _link(session, telegram_id, match.id, "member", now, via="phone")
+
+
+async def _link(
+    session: AsyncSession, telegram_id: int, person_id: int, role: str, now: datetime, *, via: str
+) -> JoinOutcome:
+    person = await session.get(Person, person_id)
+    assert person is not None
+    holder = await session.scalar(select(Account).where(Account.person_id == person_id))
+    if holder is not None and holder.telegram_id != telegram_id:
+        return JoinOutcome("taken", person_id, person.name)
+    account = await session.get(Account, telegram_id)
+    assert account is not None
+    if account.person_id not in (None, person_id):
+        return JoinOutcome("already", account.person_id)
+    account.person_id = person_id
+    person.status = "active"
+    await _grant(session, person_id, {"member", role})
+    audit.record(session, at=now, actor=telegram_id, action=f"join.{via}", target=f"person:{person_id}")
+    return JoinOutcome("linked", person_id, person.name)
+
+
+async def _grant(session: AsyncSession, person_id: int, roles: set[str]) -> None:
+    for role in roles:
+        await session.execute(
+            insert_for(session, PersonRole)
+            .values(person_id=person_id, role=role)
+            .on_conflict_do_nothing(index_elements=["person_id", "role"])
+        )
+
+
+async def request_to_join(
+    session: AsyncSession, telegram_id: int, full_name: str, organisation: str, now: datetime
+) -> JoinOutcome:
+    """File a request for the secretariat; a second request while one is pending is the same one."""
+    pending = await session.scalar(
+        select(JoinRequest).where(JoinRequest.telegram_id == telegram_id, JoinRequest.status == "pending")
+    )
+    if pending is None:
+        pending = JoinRequest(telegram_id=telegram_id, full_name=full_name, organisation=organisation, created_at=now)
+        session.add(pending)
+        await session.flush()
+    return JoinOutcome("pending", request_id=pending.id)
+
+
+@dataclass(frozen=True)
+class JoinRequestView:
+    id: int
+    telegram_id: int
+    full_name: str
+    organisation: str
+    status: str
+    decided_by: int | None
+
+
+async def decide_join_request(
+    session: AsyncSession, request_id: int, *, approve: bool, actor: int, now: datetime
+) -> tuple[JoinRequestView | None, bool]:
+    """Approve or reject; returns the request and whether this call decided it (a second tap
+    or another secretary's earlier decision returns False)."""
+    decided = await session.execute(
+        update(JoinRequest)
+        .where(JoinRequest.id == request_id, JoinRequest.status == "pending")
+        .values(status="approved" if approve else "rejected", decided_by=actor, decided_at=now)
+    )
+    request = await session.get(JoinRequest, request_id, populate_existing=True)
+    if request is None:
+        return None, False
+    first = bool(decided.rowcount)  # type: ignore[attr-defined]
+    if first:
+        audit.record(session, at=now, actor=actor, action="join.approve" if approve else "join.reject",
+                     target=f"request:{request_id}", name=request.full_name)
+    if first and approve:
+        person = await _person_for_request(session, request)
+        request.person_id = person.id
+        await session.execute(
+            update(Account).where(Account.telegram_id == request.telegram_id).values(person_id=person.id)
+        )
+        await _grant(session, person.id, {"member"})
+        await bump_directory_revision(session)
+    view = JoinRequestView(request.id, request.telegram_id, request.full_name, request.organisation,
+                           request.status, request.decided_by)
+    return view, first
+
+
+async def _person_for_request(session: AsyncSession, request: JoinRequest) -> Person:
+    wanted = keys(request.organisation)
+    org_id = None
+    for row in await session.execute(select(Organisation.id, Organisation.name, Organisation.aliases)):
+        if wanted and any(keys(name) == wanted for name in (row.name, *(row.aliases or ()))):
+            org_id = row.id
+            break
+    person = Person(
+        key=f"tg-{request.telegram_id}",
+        name=request.full_name,
+        organisation_id=org_id,
+        affiliation=None if org_id else request.organisation,
+        phones=[],
+        emails=[],
+    )
+    existing = await session.scalar(select(Person).where(Person.key == person.key))
+    if existing is not None:
+        existing.status = "active"
+        return existing
+    session.add(person)
+    await session.flush()
+    return person
+
+
+async def pending_requests(session: AsyncSession) -> list[JoinRequestView]:
+    rows = await session.scalars(
+        select(JoinRequest).where(JoinRequest.status == "pending").order_by(JoinRequest.created_at)
+    )
+    return [JoinRequestView(r.id, r.telegram_id, r.full_name, r.organisation, r.status, r.decided_by) for r in rows]
+
+
+async def pending_request_of(session: AsyncSession, telegram_id: int) -> int | None:
+    return await session.scalar(
+        select(JoinRequest.id).where(JoinRequest.telegram_id == telegram_id, JoinRequest.status == "pending")
+    )
+
+
+# --- invites ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteView:
+    code: str
+    role: str
+    person_id: int | None
+    expires_at: datetime
+
+
+async def create_invite(
+    session: AsyncSession, *, actor: int, role: str, person_id: int | None, ttl: timedelta, now: datetime
+) -> InviteView:
+    if role not in ROLES:
+        raise ValueError(role)
+    invite = Invite(code=secrets.token_urlsafe(12), role=role, person_id=person_id,
+                    created_by=actor, created_at=now, expires_at=now + ttl)
+    session.add(invite)
+    audit.record(session, at=now, actor=actor, action="invite.create", target=f"invite:{invite.code[:4]}…",
+                 role=role, person_id=person_id)
+    await session.flush()
+    return InviteView(invite.code, role, person_id, invite.expires_at)
+
+
+async def redeem_invite(
+    session: AsyncSession, code: str, *, telegram_id: int, first_name: str, now: datetime
+) -> JoinOutcome:
+    invite = await session.scalar(select(Invite).where(Invite.code == code))
+    if invite is None or invite.revoked:
+        return JoinOutcome("invalid")
+    if invite.used_at is not None:
+        return JoinOutcome("already" if invite.used_by == telegram_id else "used")
+    if invite.expires_at <= now:
+        return JoinOutcome("expired")
+    account = await session.get(Account, telegram_id)
+    person_id = invite.person_id or (account.person_id if account else None)
+    if person_id is not None:
+        holder = await session.scalar(select(Account.telegram_id).where(Account.person_id == person_id))
+        if holder not in (None, telegram_id):
+            return JoinOutcome("taken", person_id)
+    # Single use even under a double tap: only one UPDATE finds it unused.
+    claimed = await session.execute(
+        update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=now, used_by=telegram_id)
+    )
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        return JoinOutcome("used")
+    if person_id is None:
+        person = await session.scalar(select(Person).where(Person.key == f"tg-{telegram_id}"))
+        if person is None:
+            person = Person(key=f"tg-{telegram_id}", name=first_name or str(telegram_id), phones=[], emails=[])
+            session.add(person)
+            await session.flush()
+        person_id = person.id
+        await bump_directory_revision(session)
+    return await _link(session, telegram_id, person_id, invite.role, now, via="invite")
+
+
+async def revoke_invite(session: AsyncSession, code: str, *, actor: int, now: datetime) -> bool:
+    done = await session.execute(
+        update(Invite).where(Invite.code == code, Invite.used_at.is_(None)).values(revoked=True)
+    )
+    if done.rowcount:  # type: ignore[attr-defined]
+        audit.record(session, at=now, actor=actor, action="invite.revoke", target=f"invite:{code[:4]}…")
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+# --- members ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    person_id: int
+    name: str
+    organisation: str | None
+    roles: frozenset[str]
+    telegram_id: int | None
+
+
+async def list_members(session: AsyncSession, *, offset: int, limit: int) -> tuple[list[MemberRow], int]:
+    member_ids = select(PersonRole.person_id).distinct().scalar_subquery()
+    base = select(Person).where(Person.id.in_(member_ids), Person.status == "active")
+    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    people = list(await session.scalars(base.order_by(Person.name).offset(offset).limit(limit)))
+    return [await member(session, p.id) for p in people], total  # type: ignore[misc]
+
+
+async def member(session: AsyncSession, person_id: int) -> MemberRow | None:
+    person = await session.get(Person, person_id)
+    if person is None:
+        return None
+    org = await session.get(Organisation, person.organisation_id) if person.organisation_id else None
+    telegram_id = await session.scalar(select(Account.telegram_id).where(Account.person_id == person_id))
+    roles = set(await session.scalars(select(PersonRole.role).where(PersonRole.person_id == person_id)))
+    return MemberRow(person.id, person.name, org.name if org else person.affiliation, frozenset(roles), telegram_id)
+
+
+async def set_role(
+    session: AsyncSession, person_id: int, role: str, *, granted: bool, actor: int, now: datetime
+) -> MemberRow | None:
+    if role not in ROLES:
+        raise ValueError(role)
+    if granted:
+        await _grant(session, person_id, {role, "member"})
+    else:
+        await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id, PersonRole.role == role))
+    audit.record(session, at=now, actor=actor, action="role.grant" if granted else "role.remove",
+                 target=f"person:{person_id}", role=role)
+    return await member(session, person_id)
+
+
+async def revoke_member(session: AsyncSession, person_id: int, *, actor: int, now: datetime) -> MemberRow | None:
+    row = await member(session, person_id)
+    if row is None:
+        return None
+    await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id))
+    await session.execute(update(Account).where(Account.person_id == person_id).values(person_id=None))
+    audit.record(session, at=now, actor=actor, action="member.revoke", target=f"person:{person_id}", name=row.name)
+    return row

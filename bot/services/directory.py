@@ -1,0 +1,228 @@
+"""Reading the directory: the cluster, project/organisation lists and cards, person cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Account,
+    ClusterFigure,
+    ClusterInfo,
+    Organisation,
+    Person,
+    Project,
+    ProjectPartner,
+    ProjectPerson,
+)
+
+T = TypeVar("T")
+PROJECT_KINDS = ("flagship", "city_cluster", "international", "initiative")
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    label_en: str | None
+    value: str
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    name: str
+    name_en: str | None
+    description: str | None
+    description_en: str | None
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A named link to another card."""
+
+    id: int
+    name: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    id: int
+    title: str
+    title_en: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class ProjectCard:
+    id: int
+    title: str
+    title_en: str | None
+    kind: str
+    programme: str | None
+    period: str | None
+    status: str
+    leader: Ref | None
+    partners: list[Ref]
+    leaders: list[Ref]
+    contacts: list[Ref]
+    goal: str | None
+    tasks: str | None
+    results: str | None
+    prospects: str | None
+    budget: str | None
+    summary: str | None
+
+
+@dataclass(frozen=True)
+class OrganisationCard:
+    id: int
+    name: str
+    legal_form: str | None
+    name_en: str | None
+    kind: str
+    country: str
+    region: str | None
+    cluster_role: str
+    website: str | None
+    description: str | None
+    led: list[Ref]
+    joined: list[Ref]
+    people: list[Ref]
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    id: int
+    name: str
+    name_en: str | None
+    position: str | None
+    organisation: Ref | None
+    affiliation: str | None
+    phones: list[str]
+    emails: list[str]
+    telegram_username: str | None
+    projects: list[Ref]
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+
+async def cluster_view(session: AsyncSession) -> ClusterView | None:
+    info = await session.get(ClusterInfo, 1)
+    if info is None:
+        return None
+    figures = await session.scalars(select(ClusterFigure).order_by(ClusterFigure.position))
+    return ClusterView(info.name, info.name_en, info.description, info.description_en,
+                       [Figure(f.label, f.label_en, f.value) for f in figures])
+
+
+async def projects_page(session: AsyncSession, *, offset: int, limit: int) -> Page[ProjectRow]:
+    """Projects grouped by kind (flagship first), then by title."""
+    order = {kind: n for n, kind in enumerate(PROJECT_KINDS)}
+    rows = (await session.execute(select(Project.id, Project.title, Project.title_en, Project.kind))).all()
+    rows.sort(key=lambda r: (order.get(r.kind, len(order)), r.title.lower()))
+    items = [ProjectRow(r.id, r.title, r.title_en, r.kind) for r in rows[offset : offset + limit]]
+    return Page(items, len(rows), offset, limit)
+
+
+async def organisation_facets(session: AsyncSession) -> list[tuple[str, int]]:
+    """Countries with their organisation counts, biggest first."""
+    rows = await session.execute(
+        select(Organisation.country, func.count()).group_by(Organisation.country).order_by(func.count().desc())
+    )
+    return [(country, count) for country, count in rows]
+
+
+async def organisations_page(
+    session: AsyncSession, *, country: str | None, offset: int, limit: int
+) -> Page[Ref]:
+    query = select(Organisation.id, Organisation.name, Organisation.kind)
+    if country:
+        query = query.where(Organisation.country == country)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = await session.execute(query.order_by(Organisation.kind, Organisation.name).offset(offset).limit(limit))
+    return Page([Ref(r.id, r.name, r.kind) for r in rows], total, offset, limit)
+
+
+async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | None:
+    project = await session.get(Project, project_id)
+    if project is None:
+        return None
+    leader = await session.get(Organisation, project.leader_id) if project.leader_id else None
+    partners = await session.execute(
+        select(Organisation.id, Organisation.name, ProjectPartner.role)
+        .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
+        .where(ProjectPartner.project_id == project_id)
+        .order_by(ProjectPartner.id)
+    )
+    people = (await session.execute(
+        select(Person.id, Person.name, Person.position, ProjectPerson.role)
+        .join(ProjectPerson, ProjectPerson.person_id == Person.id)
+        .where(ProjectPerson.project_id == project_id, Person.status == "active")
+        .order_by(ProjectPerson.id)
+    )).all()
+    return ProjectCard(
+        id=project.id, title=project.title, title_en=project.title_en, kind=project.kind,
+        programme=project.programme, period=project.period, status=project.status,
+        leader=Ref(leader.id, leader.name) if leader else None,
+        partners=[Ref(r.id, r.name, r.role) for r in partners],
+        leaders=[Ref(r.id, r.name, r.position) for r in people if r.role == "leader"],
+        contacts=[Ref(r.id, r.name, r.position) for r in people if r.role == "contact"],
+        goal=project.goal, tasks=project.tasks, results=project.results,
+        prospects=project.prospects, budget=project.budget, summary=project.summary,
+    )
+
+
+async def organisation_card(session: AsyncSession, org_id: int) -> OrganisationCard | None:
+    org = await session.get(Organisation, org_id)
+    if org is None:
+        return None
+    led = await session.execute(select(Project.id, Project.title).where(Project.leader_id == org_id).order_by(Project.title))
+    joined = await session.execute(
+        select(Project.id, Project.title)
+        .join(ProjectPartner, ProjectPartner.project_id == Project.id)
+        .where(ProjectPartner.organisation_id == org_id)
+        .order_by(Project.title)
+    )
+    people = await session.execute(
+        select(Person.id, Person.name, Person.position)
+        .where(Person.organisation_id == org_id, Person.status == "active")
+        .order_by(Person.name)
+    )
+    return OrganisationCard(
+        id=org.id, name=org.name, legal_form=org.legal_form, name_en=org.name_en, kind=org.kind,
+        country=org.country, region=org.region, cluster_role=org.cluster_role, website=org.website,
+        description=org.description,
+        led=[Ref(r.id, r.title) for r in led],
+        joined=[Ref(r.id, r.title) for r in joined],
+        people=[Ref(r.id, r.name, r.position) for r in people],
+    )
+
+
+async def person_card(session: AsyncSession, person_id: int) -> PersonCard | None:
+    person = await session.get(Person, person_id)
+    if person is None or person.status != "active":
+        return None
+    org = await session.get(Organisation, person.organisation_id) if person.organisation_id else None
+    username = await session.scalar(select(Account.username).where(Account.person_id == person_id))
+    projects = await session.execute(
+        select(Project.id, Project.title, ProjectPerson.role)
+        .join(ProjectPerson, ProjectPerson.project_id == Project.id)
+        .where(ProjectPerson.person_id == person_id)
+        .order_by(Project.title)
+    )
+    return PersonCard(
+        id=person.id, name=person.name, name_en=person.name_en, position=person.position,
+        organisation=Ref(org.id, org.name) if org else None, affiliation=person.affiliation,
+        phones=list(person.phones or ()), emails=list(person.emails or ()),
+        telegram_username=username, projects=[Ref(r.id, r.title, r.role) for r in projects],
+    )

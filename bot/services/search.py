@@ -1,0 +1,122 @@
+"""Directory search: builds the index from the database, keeps it fresh, and reads simple
+questions ("кто лидер проекта …", "телефон …") as searches with an intent."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.revision import directory_revision
+from bot.services.search_index import Doc, Hit, SearchIndex
+from models import Organisation, Person, Project
+
+QUESTION_WORDS = re.compile(
+    r"\b(кто|что|где|какой|какая|какие|каков\w*|подскажите|скажите|покажи\w*|найди\w*|"
+    r"who|what|where|which|show|find|me|is|are|the|of|does)\b|\?",
+    re.IGNORECASE,
+)
+LEADER_WORDS = re.compile(
+    r"\b(лидер\w*|руковод\w*|возглавля\w*|вед[её]т|координатор\w*|lead\w*|runs|head\w*|coordinat\w*)\b",
+    re.IGNORECASE,
+)
+CONTACT_WORDS = re.compile(
+    r"\b(телефон\w*|контакт\w*|почт\w*|e-?mail\w*|емейл\w*|phone\w*|contacts?)\b", re.IGNORECASE
+)
+PROJECT_WORD = re.compile(r"\b(проект\w*|project\w*)\b", re.IGNORECASE)
+CLEAR_MARGIN = 1.35
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    clear: bool
+
+
+class DirectorySearch:
+    """One index per process, rebuilt when the directory revision in the database moves."""
+
+    def __init__(self) -> None:
+        self._index = SearchIndex().finish()
+        self._revision = -1
+        self._lock = asyncio.Lock()
+
+    async def refresh(self, session: AsyncSession) -> bool:
+        revision = await directory_revision(session)
+        if revision == self._revision:
+            return False
+        async with self._lock:
+            if revision != self._revision:
+                self._index = await build_index(session)
+                self._revision = revision
+        return True
+
+    async def search(
+        self, session: AsyncSession, query: str, *, members: bool, limit: int = 10
+    ) -> SearchResult:
+        await self.refresh(session)
+        return find(self._index, query, members=members, limit=limit)
+
+
+def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> SearchResult:
+    wants_leader = bool(LEADER_WORDS.search(query))
+    text = query
+    if wants_leader or CONTACT_WORDS.search(query) or QUESTION_WORDS.search(query):
+        text = CONTACT_WORDS.sub(" ", LEADER_WORDS.sub(" ", QUESTION_WORDS.sub(" ", query)))
+        text = PROJECT_WORD.sub(" ", text)
+    hits = index.search(text, limit=limit, public_only=not members) if text.strip() else []
+    if wants_leader and hits and hits[0].doc.kind == "project":
+        hits = _leader_first(index, hits)
+    clear = len(hits) == 1 or (len(hits) > 1 and hits[0].score >= hits[1].score * CLEAR_MARGIN)
+    return SearchResult(hits=hits, clear=bool(hits) and clear)
+
+
+def _leader_first(index: SearchIndex, hits: list[Hit]) -> list[Hit]:
+    project = hits[0]
+    leader_id = index.project_leaders.get(project.doc.id)
+    leader = index.doc_of("organisation", leader_id) if leader_id is not None else None
+    if leader is None:
+        return hits
+    rest = [h for h in hits if h.doc != leader]
+    return [Hit(leader, project.score * CLEAR_MARGIN * 2), *rest]
+
+
+async def build_index(session: AsyncSession) -> SearchIndex:
+    index = SearchIndex()
+    org_names: dict[int, str] = {}
+    orgs = (await session.execute(select(
+        Organisation.id, Organisation.name, Organisation.name_en, Organisation.aliases,
+        Organisation.legal_form, Organisation.country, Organisation.description,
+    ))).all()
+    for org in orgs:
+        org_names[org.id] = org.name
+        names = [(org.name, 3.0), (org.name_en, 3.0), *((alias, 3.0) for alias in org.aliases or ())]
+        index.add(Doc("organisation", org.id, _with_form(org.legal_form, org.name), org.country),
+                  [*names, (org.description, 0.3)])
+    projects = (await session.execute(select(
+        Project.id, Project.title, Project.title_en, Project.programme, Project.leader_id,
+        Project.goal, Project.summary,
+    ))).all()
+    for project in projects:
+        leader = org_names.get(project.leader_id) if project.leader_id else None
+        index.project_leaders[project.id] = project.leader_id
+        index.add(Doc("project", project.id, project.title, project.title_en or ""),
+                  [(project.title, 3.0), (project.title_en, 3.0), (project.programme, 0.5),
+                   (leader, 0.5), (project.goal, 0.3), (project.summary, 0.3)])
+    people = await session.execute(select(
+        Person.id, Person.name, Person.name_en, Person.position, Person.organisation_id,
+        Person.phones, Person.emails,
+    ).where(Person.status == "active"))
+    for person in people:
+        org = org_names.get(person.organisation_id) if person.organisation_id else None
+        index.add(Doc("person", person.id, person.name, org or "", public=False),
+                  [(person.name, 3.0), (person.name_en, 3.0), (person.position, 0.5), (org, 0.5)],
+                  phones=person.phones or [], emails=person.emails or [])
+    return index.finish()
+
+
+def _with_form(legal_form: str | None, name: str) -> str:
+    return f"{legal_form} «{name}»" if legal_form else name

@@ -1,0 +1,70 @@
+"""Configuration read from the environment or a `.env` file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_DATASET = ROOT / "data" / "cluster.yaml"
+TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: str = ""
+    database_url: str = "sqlite+aiosqlite:///clusterbot.db"
+    telegram_api_url: str = "https://api.telegram.org"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: str = "Europe/Moscow"
+    default_language: str = "ru"
+    redis_url: str = ""
+    dataset_path: Path = BUNDLED_DATASET
+    invite_ttl_hours: int = Field(default=72, ge=1)
+    search_refresh_seconds: int = Field(default=60, ge=1)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s]+", value) if p]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("ADMIN_IDS must be comma-separated numeric Telegram user ids")
+            return frozenset(int(p) for p in parts)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        if value not in ("ru", "en"):
+            raise ValueError("DEFAULT_LANGUAGE must be ru or en")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def token_problem(self) -> str | None:
+        """Why the token cannot be used, or None when it looks valid."""
+        if not self.bot_token:
+            return "BOT_TOKEN is not set (get one from @BotFather and put it in the environment or .env)"
+        if not TOKEN_PATTERN.match(self.bot_token):
+            return "BOT_TOKEN is malformed: expected <digits>:<35 characters> as given by @BotFather"
+        return None

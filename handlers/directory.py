@@ -1,0 +1,111 @@
+"""Browsing the directory: project and organisation lists, and the three kinds of card."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import directory
+from bot.services.access import Viewer
+from handlers import render
+from handlers.callbacks import Card, Menu, OrgsPage, ProjectsPage, Section
+
+router = Router(name="directory")
+
+
+async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup, *, edit: bool) -> None:
+    """Reply to a command with a new message; to a list button by editing the list in place."""
+    if isinstance(event, Message):
+        await event.answer(text, reply_markup=markup)
+        return
+    await event.answer()
+    message = event.message
+    if message is None or not hasattr(message, "edit_text"):
+        return
+    if not edit:
+        await message.answer(text, reply_markup=markup)
+        return
+    try:
+        await message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
+@router.message(Command("projects"))
+@router.callback_query(Menu.filter(F.name == "projects"))
+@router.callback_query(ProjectsPage.filter(F.offset >= 0))
+async def projects(event: Message | CallbackQuery, session: AsyncSession, t: Translator,
+                   callback_data: ProjectsPage | None = None) -> None:
+    offset = callback_data.offset if isinstance(callback_data, ProjectsPage) else 0
+    page = await directory.projects_page(session, offset=offset, limit=render.PAGE_SIZE)
+    if not page.items and offset:
+        page = await directory.projects_page(session, offset=0, limit=render.PAGE_SIZE)
+    await show(event, *render.projects_list(t, page), edit=isinstance(callback_data, ProjectsPage))
+
+
+@router.message(Command("orgs"))
+@router.callback_query(Menu.filter(F.name == "orgs"))
+async def organisation_countries(event: Message | CallbackQuery, session: AsyncSession, t: Translator) -> None:
+    await show(event, *render.countries(t, await directory.organisation_facets(session)), edit=False)
+
+
+@router.callback_query(OrgsPage.filter(F.offset >= 0))
+async def organisations(query: CallbackQuery, callback_data: OrgsPage, session: AsyncSession, t: Translator) -> None:
+    country = callback_data.country.upper()[:2]
+    page = await directory.organisations_page(session, country=country or None, offset=callback_data.offset,
+                                              limit=render.PAGE_SIZE)
+    await show(query, *render.organisations_list(t, page, country), edit=callback_data.offset > 0)
+
+
+@router.callback_query(Card.filter(F.kind == "p"))
+async def project(query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+    card = await directory.project_card(session, callback_data.id)
+    if card is None:
+        await query.answer(t("button.gone"), show_alert=True)
+        return
+    await show(query, *render.project_card(t, card, member=viewer.is_member), edit=False)
+
+
+@router.callback_query(Section.filter(F.name.in_(render.SECTIONS)))
+async def project_section(query: CallbackQuery, callback_data: Section, session: AsyncSession, t: Translator) -> None:
+    card = await directory.project_card(session, callback_data.project)
+    page = render.section_page(t, card, callback_data.name, callback_data.part) if card else None
+    if page is None:
+        await query.answer(t("button.gone"), show_alert=True)
+        return
+    await show(query, *page, edit=callback_data.part > 0)
+
+
+@router.callback_query(Card.filter(F.kind == "o"))
+async def organisation(query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+    card = await directory.organisation_card(session, callback_data.id)
+    if card is None:
+        await query.answer(t("button.gone"), show_alert=True)
+        return
+    await show(query, *render.organisation_card(t, card, member=viewer.is_member), edit=False)
+
+
+@router.callback_query(Card.filter(F.kind == "h"))
+async def person(query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+    if not viewer.is_member:
+        await query.answer(t("access.members_only"), show_alert=True)
+        return
+    card = await directory.person_card(session, callback_data.id)
+    if card is None:
+        await query.answer(t("button.gone"), show_alert=True)
+        return
+    await send_person(query, card, t, secretariat=viewer.is_secretariat)
+
+
+async def send_person(event: Message | CallbackQuery, card: directory.PersonCard, t: Translator, *, secretariat: bool) -> None:
+    """The card, then the first phone as a Telegram contact that one tap saves."""
+    await show(event, *render.person_card(t, card, secretariat=secretariat), edit=False)
+    message = event if isinstance(event, Message) else event.message
+    if card.phones and message is not None:
+        first, _, last = card.name.partition(" ")
+        await message.answer_contact(phone_number=card.phones[0], first_name=first or card.name, last_name=last or None)

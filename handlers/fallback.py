@@ -1,0 +1,59 @@
+"""What nothing else took: group chats, unknown commands, unexpected content, stale buttons."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.i18n import Translator
+from handlers.admin import ADMIN_CALLBACKS, ADMIN_COMMANDS
+from handlers.callbacks import Menu
+
+groups = Router(name="groups")
+groups.message.filter(F.chat.type != ChatType.PRIVATE)
+router = Router(name="fallback")
+
+
+@groups.message(F.text.startswith("/"))
+async def group_command(message: Message, t: Translator, bot: Bot) -> None:
+    """Contacts are personal data: the directory answers only in a private chat."""
+    me = await bot.me()
+    button = InlineKeyboardButton(text=t("group.open_private"), url=f"https://t.me/{me.username}")
+    await message.reply(t("group.private_only"), reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]))
+
+
+@groups.message()
+async def group_chatter(message: Message) -> None:
+    """Plain talk in a group is not addressed to the bot."""
+
+
+@router.message(Command(*ADMIN_COMMANDS))
+async def admin_denied(message: Message, t: Translator) -> None:
+    await message.answer(t("access.secretariat_only"))
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message, t: Translator) -> None:
+    command = (message.text or "").split()[0][:40]
+    await message.answer(t("fallback.unknown_command", command=command))
+
+
+@router.message()
+async def unexpected(message: Message, t: Translator) -> None:
+    await message.answer(t("fallback.unexpected"))
+
+
+@router.callback_query(Menu.filter(F.name == "admin"))
+async def admin_button_denied(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t("access.secretariat_only"), show_alert=True)
+
+
+for factory in ADMIN_CALLBACKS:
+    router.callback_query.register(admin_button_denied, factory.filter())
+
+
+@router.callback_query()
+async def stale_button(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t("button.stale"), show_alert=True)

@@ -1,0 +1,175 @@
+"""Joining the cluster: share a phone number, or ask the secretariat with name and organisation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.services import access
+from bot.services.access import Viewer
+from bot.settings import Settings
+from handlers import render
+from handlers.callbacks import Decide, Menu
+from handlers.notify import send, set_commands_for, set_viewer_commands
+
+router = Router(name="join")
+NAME_LIMIT = 200
+
+
+class JoinForm(StatesGroup):
+    choosing = State()
+    name = State()
+    organisation = State()
+
+
+def explain_outcome(t: Translator, status: str) -> str:
+    return t("join.outcome." + status)
+
+
+def _join_keyboard(t: Translator) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[
+            [KeyboardButton(text=t("join.share_phone"), request_contact=True)],
+            [KeyboardButton(text=t("join.by_name"))],
+            [KeyboardButton(text=t("join.cancel"))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+@router.message(Command("join"))
+@router.message(CommandStart(deep_link=True, magic=F.args == "join"))
+@router.callback_query(Menu.filter(F.name == "join"))
+async def begin(event: Message | CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+    message = event if isinstance(event, Message) else event.message
+    if isinstance(event, CallbackQuery):
+        await event.answer()
+    if message is None:
+        return
+    if viewer.is_member:
+        await message.answer(t("join.already_member"))
+        return
+    if await access.pending_request_of(session, viewer.telegram_id):
+        await message.answer(t("join.pending"))
+        return
+    await state.set_state(JoinForm.choosing)
+    await message.answer(t("join.intro"), reply_markup=_join_keyboard(t))
+
+
+@router.message(StateFilter(JoinForm), F.text.in_({Translator("ru")("join.cancel"), Translator("en")("join.cancel")}))
+async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await message.answer(t("cancel.done"), reply_markup=ReplyKeyboardRemove())
+
+
+@router.message(F.contact)
+async def contact_shared(
+    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock, bot: Bot
+) -> None:
+    contact = message.contact
+    assert contact is not None
+    if contact.user_id != viewer.telegram_id:
+        await message.answer(t("join.not_own_contact"), reply_markup=_join_keyboard(t))
+        return
+    if viewer.is_member:
+        await message.answer(t("join.already_member"), reply_markup=ReplyKeyboardRemove())
+        return
+    outcome = await access.link_by_phone(session, viewer.telegram_id, contact.phone_number, clock())
+    if outcome.status == "linked":
+        await state.clear()
+        await after_join(message, session, viewer, t, bot, outcome)
+        return
+    await state.set_state(JoinForm.name)
+    await message.answer(t("join.phone_unknown" if outcome.status == "unknown" else "join.outcome." + outcome.status),
+                         reply_markup=ReplyKeyboardRemove())
+    await message.answer(t("join.ask_name"))
+
+
+@router.message(JoinForm.choosing, F.text)
+async def by_name(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.set_state(JoinForm.name)
+    await message.answer(t("join.ask_name"), reply_markup=ReplyKeyboardRemove())
+
+
+@router.message(JoinForm.name, F.text)
+async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
+    name = " ".join((message.text or "").split())
+    if not 2 <= len(name) <= NAME_LIMIT or name.startswith("/"):
+        await message.answer(t("join.bad_name", limit=NAME_LIMIT))
+        return
+    await state.update_data(name=name)
+    await state.set_state(JoinForm.organisation)
+    await message.answer(t("join.ask_org"))
+
+
+@router.message(JoinForm.organisation, F.text)
+async def got_organisation(
+    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
+    clock: Clock, bot: Bot, settings: Settings,
+) -> None:
+    organisation = " ".join((message.text or "").split())
+    if not 2 <= len(organisation) <= NAME_LIMIT or organisation.startswith("/"):
+        await message.answer(t("join.bad_org", limit=NAME_LIMIT))
+        return
+    name = (await state.get_data()).get("name", viewer.first_name)
+    outcome = await access.request_to_join(session, viewer.telegram_id, name, organisation, clock())
+    await state.clear()
+    await message.answer(t("join.requested"))
+    for chat_id, language in await access.secretariat_chats(session, settings.admin_ids):
+        st = Translator(language)
+        kb = InlineKeyboardBuilder()
+        kb.button(text=st("join.approve"), callback_data=Decide(request=outcome.request_id or 0, approve=True))
+        kb.button(text=st("join.reject"), callback_data=Decide(request=outcome.request_id or 0, approve=False))
+        who = f"@{message.from_user.username}" if message.from_user and message.from_user.username else str(viewer.telegram_id)
+        await send(bot, session, chat_id, st("join.request_card", name=name, organisation=organisation, who=who),
+                   kb.as_markup())
+
+
+@router.message(StateFilter(JoinForm.name, JoinForm.organisation, JoinForm.choosing))
+async def not_text(message: Message, t: Translator) -> None:
+    await message.answer(t("join.text_please"))
+
+
+async def after_join(
+    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, bot: Bot, outcome: access.JoinOutcome
+) -> None:
+    roles = frozenset(await access.roles_of(session, outcome.person_id)) | viewer.roles
+    await message.answer(t("join.welcome", name=outcome.person_name or viewer.first_name), reply_markup=ReplyKeyboardRemove())
+    await message.answer(t("menu.title"), reply_markup=render.main_menu(t, member=True, secretariat="secretariat" in roles))
+    await set_viewer_commands(bot, replace(viewer, person_id=outcome.person_id, roles=roles))
+
+
+@router.callback_query(Decide.filter())
+async def decide(
+    query: CallbackQuery, callback_data: Decide, session: AsyncSession, viewer: Viewer, t: Translator,
+    clock: Clock, bot: Bot,
+) -> None:
+    if not viewer.is_secretariat:
+        await query.answer(t("access.secretariat_only"), show_alert=True)
+        return
+    request, first = await access.decide_join_request(
+        session, callback_data.request, approve=callback_data.approve, actor=viewer.telegram_id, now=clock()
+    )
+    if request is None:
+        await query.answer(t("button.stale"), show_alert=True)
+        return
+    verdict = t("join.verdict." + request.status, name=request.full_name, organisation=request.organisation)
+    await query.answer(verdict if first else t("join.already_decided"))
+    if query.message is not None and hasattr(query.message, "edit_text"):
+        await query.message.edit_text(verdict)  # type: ignore[union-attr]
+    if not first:
+        return
+    guest_t = Translator(await access.account_language(session, request.telegram_id) or t.language)
+    await send(bot, session, request.telegram_id, guest_t("join.told." + request.status))
+    if request.status == "approved":
+        await set_commands_for(bot, request.telegram_id, language=guest_t.language, roles=frozenset({"member"}))

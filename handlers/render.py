@@ -1,0 +1,252 @@
+"""Turning service data into message text (HTML, every dynamic piece escaped) and keyboards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Html, Translator, escape
+from bot.services.directory import ClusterView, OrganisationCard, Page, PersonCard, ProjectCard, ProjectRow, Ref
+from bot.services.search_index import Hit
+from handlers.callbacks import Card, MemberAction, Menu, NewInvite, OrgsPage, ProjectsPage, Section
+
+PAGE_SIZE = 8
+TEXT_LIMIT = 4096
+SECTION_CHUNK = 3000
+WELCOME_FIGURES = 5
+BUTTON_TEXT = 60
+CARD_KIND = {"project": "p", "organisation": "o", "person": "h"}
+FLAGS = {"RU": "🇷🇺", "FI": "🇫🇮", "NO": "🇳🇴", "DK": "🇩🇰", "JP": "🇯🇵", "SE": "🇸🇪", "DE": "🇩🇪",
+         "EE": "🇪🇪", "LT": "🇱🇹", "LV": "🇱🇻", "PL": "🇵🇱", "BY": "🇧🇾"}
+SECTIONS = ("tasks", "results", "prospects", "summary")
+
+
+def short(text: str, limit: int = BUTTON_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def flag(country: str) -> str:
+    return FLAGS.get(country, "🏳")
+
+
+def main_menu(t: Translator, *, member: bool, secretariat: bool) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("menu.projects"), callback_data=Menu(name="projects"))
+    kb.button(text=t("menu.orgs"), callback_data=Menu(name="orgs"))
+    kb.button(text=t("menu.find"), callback_data=Menu(name="find"))
+    if not member:
+        kb.button(text=t("menu.join"), callback_data=Menu(name="join"))
+    if secretariat:
+        kb.button(text=t("menu.admin"), callback_data=Menu(name="admin"))
+    kb.button(text=t("menu.language"), callback_data=Menu(name="lang"))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def welcome(t: Translator, cluster: ClusterView | None, *, name: str, member: bool) -> str:
+    lines = [t("start.member" if member else "start.guest", name=name)]
+    if cluster:
+        english = t.language == "en"
+        lines.append("")
+        lines.append(f"<b>{escape(cluster.name_en if english and cluster.name_en else cluster.name)}</b>")
+        description = cluster.description_en if english and cluster.description_en else cluster.description
+        if description:
+            lines.append(escape(short(description, 600)))
+        figures = [f"• {escape(f.label_en if english and f.label_en else f.label)}: <b>{escape(f.value)}</b>"
+                   for f in cluster.figures[:WELCOME_FIGURES]]
+        if figures:
+            lines += ["", *figures]
+    if not member:
+        lines += ["", t("start.guest_hint")]
+    return "\n".join(lines)
+
+
+def pager(builder: InlineKeyboardBuilder, page: Page, make: callable) -> None:  # type: ignore[valid-type]
+    """◀ n/N ▶ under a list; arrows appear only where there is somewhere to go."""
+    if page.total <= page.limit:
+        return
+    pages = (page.total + page.limit - 1) // page.limit
+    current = page.offset // page.limit + 1
+    row = []
+    if page.offset > 0:
+        row.append(InlineKeyboardButton(text="◀️", callback_data=make(max(0, page.offset - page.limit)).pack()))
+    row.append(InlineKeyboardButton(text=f"{current}/{pages}", callback_data=make(page.offset).pack()))
+    if page.offset + page.limit < page.total:
+        row.append(InlineKeyboardButton(text="▶️", callback_data=make(page.offset + page.limit).pack()))
+    builder.row(*row)
+
+
+def projects_list(t: Translator, page: Page[ProjectRow]) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [t("projects.title", total=page.total)]
+    kind = None
+    for n, row in enumerate(page.items, start=page.offset + 1):
+        if row.kind != kind:
+            kind = row.kind
+            lines += ["", f"<b>{t('kind.' + kind)}</b>"]
+        lines.append(f"{n}. {escape(_title(t, row.title, row.title_en))}")
+    kb = InlineKeyboardBuilder()
+    for n, row in enumerate(page.items, start=page.offset + 1):
+        kb.row(InlineKeyboardButton(text=short(f"{n}. {_title(t, row.title, row.title_en)}"),
+                                    callback_data=Card(kind="p", id=row.id).pack()))
+    pager(kb, page, lambda offset: ProjectsPage(offset=offset))
+    return "\n".join(lines), kb.as_markup()
+
+
+def _title(t: Translator, title: str, title_en: str | None) -> str:
+    return title_en if t.language == "en" and title_en else title
+
+
+def countries(t: Translator, facets: list[tuple[str, int]]) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    total = sum(count for _, count in facets)
+    kb.button(text=t("orgs.all", count=total), callback_data=OrgsPage(country="", offset=0))
+    for country, count in facets:
+        kb.button(text=f"{flag(country)} {t('country.' + country) if t.has('country.' + country) else country} · {count}",
+                  callback_data=OrgsPage(country=country, offset=0))
+    kb.adjust(1, 2)
+    return t("orgs.choose_country"), kb.as_markup()
+
+
+def organisations_list(t: Translator, page: Page[Ref], country: str) -> tuple[str, InlineKeyboardMarkup]:
+    where = f"{flag(country)} {t('country.' + country)}" if country and t.has("country." + country) else country
+    lines = [t("orgs.title", where=where or t("orgs.everywhere"), total=page.total)]
+    kb = InlineKeyboardBuilder()
+    for ref in page.items:
+        kb.row(InlineKeyboardButton(text=short(ref.name), callback_data=Card(kind="o", id=ref.id).pack()))
+    pager(kb, page, lambda offset: OrgsPage(country=country, offset=offset))
+    kb.row(InlineKeyboardButton(text=t("orgs.countries"), callback_data=Menu(name="orgs").pack()))
+    return "\n".join(lines), kb.as_markup()
+
+
+def _field(t: Translator, key: str, value: str | None, limit: int = 700) -> list[str]:
+    return [f"<b>{t(key)}</b> {escape(short(value, limit))}"] if value else []
+
+
+def project_card(t: Translator, card: ProjectCard, *, member: bool) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [f"📁 <b>{escape(card.title)}</b>"]
+    if card.title_en and card.title_en != card.title:
+        lines.append(f"<i>{escape(card.title_en)}</i>")
+    lines.append(t("kind." + card.kind) + (f" · {escape(card.programme)}" if card.programme else ""))
+    lines += _field(t, "card.period", card.period)
+    lines.append(f"<b>{t('card.status')}</b> {t('status.' + card.status)}")
+    if card.leader:
+        lines.append(f"<b>{t('card.leader')}</b> {escape(card.leader.name)}")
+    if card.partners:
+        names = ", ".join(p.name for p in card.partners[:15])
+        more = len(card.partners) - 15
+        lines.append(f"<b>{t('card.partners')}</b> {escape(short(names, 900))}" + (t("card.more", n=more) if more > 0 else ""))
+    lines += _field(t, "card.goal", card.goal)
+    lines += _field(t, "card.budget", card.budget, 300)
+    people = [*card.leaders, *card.contacts]
+    if people and not member:
+        lines.append(t("card.people_hidden"))
+    kb = InlineKeyboardBuilder()
+    for name in SECTIONS:
+        if getattr(card, name):
+            kb.button(text=t("section." + name), callback_data=Section(project=card.id, name=name, part=0))
+    kb.adjust(2)
+    if card.leader:
+        kb.row(InlineKeyboardButton(text="🏢 " + short(card.leader.name), callback_data=Card(kind="o", id=card.leader.id).pack()))
+    for partner in card.partners[:6]:
+        kb.row(InlineKeyboardButton(text="🤝 " + short(partner.name), callback_data=Card(kind="o", id=partner.id).pack()))
+    if member:
+        for person in card.leaders:
+            kb.row(InlineKeyboardButton(text="⭐ " + short(person.name), callback_data=Card(kind="h", id=person.id).pack()))
+        for person in card.contacts:
+            kb.row(InlineKeyboardButton(text="👤 " + short(person.name), callback_data=Card(kind="h", id=person.id).pack()))
+    return "\n".join(lines), kb.as_markup()
+
+
+def section_page(t: Translator, card: ProjectCard, name: str, part: int) -> tuple[str, InlineKeyboardMarkup] | None:
+    chunks = split_text(getattr(card, name) or "", SECTION_CHUNK)
+    if not 0 <= part < len(chunks):
+        return None
+    header = f"📁 <b>{escape(card.title)}</b> — {t('section.' + name)}"
+    if len(chunks) > 1:
+        header += f" ({part + 1}/{len(chunks)})"
+    kb = InlineKeyboardBuilder()
+    if part + 1 < len(chunks):
+        kb.button(text=t("section.next"), callback_data=Section(project=card.id, name=name, part=part + 1))
+    kb.button(text=t("section.back"), callback_data=Card(kind="p", id=card.id))
+    return f"{header}\n\n{escape(chunks[part])}", kb.as_markup()
+
+
+def organisation_card(t: Translator, card: OrganisationCard, *, member: bool) -> tuple[str, InlineKeyboardMarkup]:
+    title = f"{card.legal_form} «{card.name}»" if card.legal_form else card.name
+    lines = [f"🏢 <b>{escape(title)}</b>"]
+    if card.name_en:
+        lines.append(f"<i>{escape(card.name_en)}</i>")
+    country = t("country." + card.country) if t.has("country." + card.country) else card.country
+    place = ", ".join(x for x in (country, card.region) if x)
+    lines.append(f"{flag(card.country)} {escape(place)} · {t('orgkind.' + card.kind)} · {t('clusterrole.' + card.cluster_role)}")
+    lines += _field(t, "card.about", card.description)
+    lines += _field(t, "card.website", card.website, 200)
+    if card.led:
+        lines.append(f"<b>{t('card.leads')}</b> {escape(', '.join(p.name for p in card.led))}")
+    if card.joined:
+        lines.append(f"<b>{t('card.joins')}</b> {escape(short(', '.join(p.name for p in card.joined), 900))}")
+    if card.people and not member:
+        lines.append(t("card.people_hidden"))
+    kb = InlineKeyboardBuilder()
+    for project in [*card.led, *card.joined][:10]:
+        kb.row(InlineKeyboardButton(text="📁 " + short(project.name), callback_data=Card(kind="p", id=project.id).pack()))
+    if member:
+        for person in card.people[:15]:
+            kb.row(InlineKeyboardButton(text="👤 " + short(person.name + (f" — {person.note}" if person.note else "")),
+                                        callback_data=Card(kind="h", id=person.id).pack()))
+    return "\n".join(lines), kb.as_markup()
+
+
+def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [f"👤 <b>{escape(card.name)}</b>"]
+    if card.name_en:
+        lines.append(f"<i>{escape(card.name_en)}</i>")
+    if card.position:
+        lines.append(escape(card.position))
+    if card.organisation:
+        lines.append(f"🏢 {escape(card.organisation.name)}")
+    elif card.affiliation:
+        lines.append(f"🏢 {escape(card.affiliation)}")
+    lines += [f"📞 <code>{escape(phone)}</code>" for phone in card.phones]
+    lines += [f"✉️ {escape(email)}" for email in card.emails]
+    if card.telegram_username:
+        lines.append(f"💬 @{escape(card.telegram_username)}")
+    if not card.phones and not card.emails and not card.telegram_username:
+        lines.append(t("card.no_contacts"))
+    kb = InlineKeyboardBuilder()
+    if card.organisation:
+        kb.row(InlineKeyboardButton(text="🏢 " + short(card.organisation.name), callback_data=Card(kind="o", id=card.organisation.id).pack()))
+    for project in card.projects[:10]:
+        kb.row(InlineKeyboardButton(text="📁 " + short(project.name), callback_data=Card(kind="p", id=project.id).pack()))
+    if secretariat:
+        kb.row(InlineKeyboardButton(text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=card.id).pack()),
+               InlineKeyboardButton(text=t("admin.manage"), callback_data=MemberAction(person=card.id, action="show").pack()))
+    return "\n".join(lines), kb.as_markup()
+
+
+def search_results(t: Translator, query: str, hits: Sequence[Hit]) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    icons = {"project": "📁", "organisation": "🏢", "person": "👤"}
+    for hit in hits:
+        label = hit.doc.title + (f" — {hit.doc.subtitle}" if hit.doc.subtitle and hit.doc.kind == "person" else "")
+        kb.row(InlineKeyboardButton(text=short(f"{icons[hit.doc.kind]} {label}"),
+                                    callback_data=Card(kind=CARD_KIND[hit.doc.kind], id=hit.doc.id).pack()))
+    return t("search.several", query=short(query, 100), count=len(hits)), kb.as_markup()
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Plain text in pieces of at most `limit` characters, cut at paragraph, line or word ends."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = max(rest.rfind(sep, 0, limit) for sep in ("\n\n", "\n", ". ", " "))
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest] if rest or not pieces else pieces
+
+
+def bullet_list(items: Iterable[str]) -> Html:
+    return Html("\n".join(f"• {escape(item)}" for item in items))

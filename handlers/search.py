@@ -1,0 +1,116 @@
+"""Search by /find and by plain text in a private chat; inline mode for sharing cards."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import (
+    CallbackQuery,
+    InlineQuery,
+    InlineQueryResultArticle,
+    InlineQueryResultContact,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import directory
+from bot.services.access import Viewer
+from bot.services.search import DirectorySearch
+from bot.services.search_index import Hit
+from handlers import render
+from handlers.callbacks import Menu
+from handlers.directory import send_person, show
+
+router = Router(name="search")
+QUERY_LIMIT = 200
+INLINE_RESULTS = 20
+
+
+@router.callback_query(Menu.filter(F.name == "find"))
+async def how_to_find(query: CallbackQuery, t: Translator) -> None:
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(t("search.how"))
+
+
+@router.message(Command("find"))
+async def find_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
+                       t: Translator, search: DirectorySearch) -> None:
+    await answer_search(message, command.args or "", session, viewer, t, search)
+
+
+@router.message(F.text, ~F.text.startswith("/"))
+async def find_text(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch) -> None:
+    await answer_search(message, message.text or "", session, viewer, t, search)
+
+
+async def answer_search(message: Message, text: str, session: AsyncSession, viewer: Viewer, t: Translator,
+                        search: DirectorySearch) -> None:
+    query = " ".join(text.split())
+    if not query:
+        await message.answer(t("search.empty"))
+        return
+    if len(query) > QUERY_LIMIT:
+        await message.answer(t("search.too_long", limit=QUERY_LIMIT))
+        return
+    result = await search.search(session, query, members=viewer.is_member)
+    if not result.hits:
+        await message.answer(t("search.none", query=query) + ("" if viewer.is_member else "\n\n" + t("search.guest_scope")))
+        return
+    if result.clear:
+        await open_hit(message, result.hits[0], session, viewer, t)
+        return
+    await message.answer(*render.search_results(t, query, result.hits))  # type: ignore[arg-type]
+
+
+async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+    kind, id_ = hit.doc.kind, hit.doc.id
+    if kind == "project" and (project := await directory.project_card(session, id_)):
+        await show(message, *render.project_card(t, project, member=viewer.is_member), edit=False)
+    elif kind == "organisation" and (org := await directory.organisation_card(session, id_)):
+        await show(message, *render.organisation_card(t, org, member=viewer.is_member), edit=False)
+    elif kind == "person" and viewer.is_member and (person := await directory.person_card(session, id_)):
+        await send_person(message, person, t, secretariat=viewer.is_secretariat)
+    else:
+        await message.answer(t("search.none", query=hit.doc.title))
+
+
+@router.inline_query()
+async def inline(query: InlineQuery, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch) -> None:
+    if not viewer.is_member:
+        await query.answer([], cache_time=5, is_personal=True,
+                           button=InlineQueryResultsButton(text=t("inline.join"), start_parameter="join"))
+        return
+    text = " ".join(query.query.split())[:QUERY_LIMIT]
+    hits = (await search.search(session, text, members=True, limit=INLINE_RESULTS)).hits if text else []
+    results = [r for hit in hits if (r := await inline_result(hit, session, t))]
+    await query.answer(results, cache_time=5, is_personal=True)
+
+
+async def inline_result(hit: Hit, session: AsyncSession, t: Translator) -> InlineQueryResultArticle | InlineQueryResultContact | None:
+    key = f"{hit.doc.kind[0]}{hit.doc.id}"
+    if hit.doc.kind == "person":
+        card = await directory.person_card(session, hit.doc.id)
+        if card is None:
+            return None
+        text, _ = render.person_card(t, card)
+        if card.phones:
+            first, _, last = card.name.partition(" ")
+            return InlineQueryResultContact(id=key, phone_number=card.phones[0], first_name=first or card.name,
+                                            last_name=last or None,
+                                            input_message_content=InputTextMessageContent(message_text=text))
+        return InlineQueryResultArticle(id=key, title=card.name, description=card.position or "",
+                                        input_message_content=InputTextMessageContent(message_text=text))
+    if hit.doc.kind == "project":
+        project = await directory.project_card(session, hit.doc.id)
+        text = render.project_card(t, project, member=True)[0] if project else None
+    else:
+        org = await directory.organisation_card(session, hit.doc.id)
+        text = render.organisation_card(t, org, member=True)[0] if org else None
+    if text is None:
+        return None
+    return InlineQueryResultArticle(id=key, title=hit.doc.title, description=hit.doc.subtitle,
+                                    input_message_content=InputTextMessageContent(message_text=text))

@@ -1,0 +1,91 @@
+"""/start (with invite links), /help, /language, /cancel and the main menu."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.services import access, directory
+from bot.services.access import Viewer
+from handlers import render
+from handlers.callbacks import Language, Menu
+from handlers.join import after_join, explain_outcome
+from handlers.notify import set_viewer_commands
+
+router = Router(name="start")
+
+
+@router.message(CommandStart(deep_link=True, magic=F.args.startswith("inv_")))
+async def start_with_invite(
+    message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
+    t: Translator, clock: Clock, bot: Bot,
+) -> None:
+    outcome = await access.redeem_invite(
+        session, command.args.removeprefix("inv_"), telegram_id=viewer.telegram_id,
+        first_name=viewer.first_name, now=clock(),
+    )
+    if outcome.status == "linked":
+        await after_join(message, session, viewer, t, bot, outcome)
+    else:
+        await message.answer(explain_outcome(t, outcome.status))
+
+
+@router.message(CommandStart())
+async def start(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, bot: Bot, state: FSMContext) -> None:
+    await state.clear()
+    cluster = await directory.cluster_view(session)
+    await message.answer(
+        render.welcome(t, cluster, name=viewer.first_name, member=viewer.is_member),
+        reply_markup=render.main_menu(t, member=viewer.is_member, secretariat=viewer.is_secretariat),
+    )
+    await set_viewer_commands(bot, viewer)
+
+
+@router.message(Command("help"))
+async def help_(message: Message, viewer: Viewer, t: Translator) -> None:
+    parts = [t("help.common")]
+    parts.append(t("help.member") if viewer.is_member else t("help.guest"))
+    if viewer.is_secretariat:
+        parts.append(t("help.secretariat"))
+    await message.answer("\n\n".join(parts))
+
+
+@router.message(Command("cancel"))
+async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
+    had_dialog = await state.get_state() is not None
+    await state.clear()
+    await message.answer(t("cancel.done" if had_dialog else "cancel.nothing"), reply_markup=ReplyKeyboardRemove())
+
+
+@router.message(Command("language"))
+@router.callback_query(Menu.filter(F.name == "lang"))
+async def choose_language(event: Message | CallbackQuery, t: Translator) -> None:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="🇷🇺 Русский", callback_data=Language(code="ru"))
+    kb.button(text="🇬🇧 English", callback_data=Language(code="en"))
+    message = event if isinstance(event, Message) else event.message
+    if isinstance(event, CallbackQuery):
+        await event.answer()
+    if message is not None:
+        await message.answer(t("language.choose"), reply_markup=kb.as_markup())
+
+
+@router.callback_query(Language.filter(F.code.in_({"ru", "en"})))
+async def set_language(
+    query: CallbackQuery, callback_data: Language, session: AsyncSession, viewer: Viewer, bot: Bot
+) -> None:
+    await access.set_language(session, viewer.telegram_id, callback_data.code)
+    t = Translator(callback_data.code)
+    await query.answer(t("language.set"))
+    if query.message is not None:
+        await query.message.answer(
+            t("language.set"), reply_markup=render.main_menu(t, member=viewer.is_member, secretariat=viewer.is_secretariat)
+        )
+    await set_viewer_commands(bot, Viewer(viewer.telegram_id, viewer.first_name, callback_data.code,
+                                          viewer.person_id, viewer.roles))

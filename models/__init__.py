@@ -1,0 +1,35 @@
+"""SQLAlchemy models, the engine/session factory and migrations."""
+
+from models.access import Account, AuditEntry, Invite, JoinRequest, PersonRole
+from models.base import Base
+from models.directory import (
+    ClusterFigure,
+    ClusterInfo,
+    Organisation,
+    Person,
+    Project,
+    ProjectPartner,
+    ProjectPerson,
+)
+from models.roadmap import RoadmapItem, RoadmapOwner
+from models.state import Counter, FsmRecord
+
+__all__ = [
+    "Account",
+    "AuditEntry",
+    "Base",
+    "ClusterFigure",
+    "ClusterInfo",
+    "Counter",
+    "FsmRecord",
+    "Invite",
+    "JoinRequest",
+    "Organisation",
+    "Person",
+    "PersonRole",
+    "Project",
+    "ProjectPartner",
+    "ProjectPerson",
+    "RoadmapItem",
+    "RoadmapOwner",
+]

@@ -1,0 +1,122 @@
+"""The cluster's directory: organisations, people, projects and who does what in them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+
+
+class ClusterInfo(Base):
+    """The single row describing the cluster itself."""
+
+    __tablename__ = "cluster_info"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    founded: Mapped[date | None]
+
+
+class ClusterFigure(Base):
+    __tablename__ = "cluster_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(Text)
+    label_en: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    legal_form: Mapped[str | None] = mapped_column(String(50))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    kind: Mapped[str] = mapped_column(String(40), default="other")
+    country: Mapped[str] = mapped_column(String(2), default="RU")
+    region: Mapped[str | None] = mapped_column(Text)
+    cluster_role: Mapped[str] = mapped_column(String(40), default="member")
+    website: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+    people: Mapped[list[Person]] = relationship(back_populates="organisation")
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[str | None] = mapped_column(Text)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    # The organisation as a joining person named it, when it matched none in the directory.
+    affiliation: Mapped[str | None] = mapped_column(Text)
+    phones: Mapped[list[str]] = mapped_column(default=list)
+    emails: Mapped[list[str]] = mapped_column(default=list)
+    # active: may be granted access; revoked: the secretariat withdrew it.
+    status: Mapped[str] = mapped_column(String(20), default="active")
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="people")
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40))
+    programme: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    goal: Mapped[str | None] = mapped_column(Text)
+    tasks: Mapped[str | None] = mapped_column(Text)
+    results: Mapped[str | None] = mapped_column(Text)
+    prospects: Mapped[str | None] = mapped_column(Text)
+    budget: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    leader: Mapped[Organisation | None] = relationship()
+
+
+class ProjectPartner(Base):
+    __tablename__ = "project_partners"
+    __table_args__ = (UniqueConstraint("project_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str | None] = mapped_column(Text)
+
+
+class ProjectPerson(Base):
+    """A person's part in a project: `leader` reports for it, `contact` answers questions."""
+
+    __tablename__ = "project_people"
+    __table_args__ = (UniqueConstraint("project_id", "person_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))

@@ -1,0 +1,48 @@
+"""The bot as tests run it: the real application polling the emulator, with a settable clock."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.app import App, create_app, run_polling
+from bot.settings import Settings
+
+
+@dataclass
+class FakeClock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class RunningBot:
+    """Starts, stops and restarts the whole application (a new process, as far as the bot knows)."""
+
+    settings: Settings
+    clock: FakeClock
+    app: App | None = None
+    _task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.app = await create_app(self.settings, clock=self.clock)
+        # Sequential handling: the emulator's "update confirmed" then means "handler finished".
+        self._task = asyncio.create_task(run_polling(self.app, handle_as_tasks=False, polling_timeout=1))
+
+    async def stop(self) -> None:
+        if self.app is None or self._task is None:
+            return
+        if not self._task.done():
+            await self.app.dispatcher.stop_polling()
+        await asyncio.wait_for(self._task, 10)
+        self.app, self._task = None, None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
