@@ -9,4 +9,5 @@ def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
     from handlers import admin, directory, fallback, join, search, start
 
-    return [fallback.groups, start.router, join.router, admin.router, directory.router, search.router, fallback.router]
+    modules = (fallback.groups, start.router, join.router, admin.router, directory.router, search.router, fallback.router)
+    return [routes.build() for routes in modules]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message, TelegramObject
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -18,11 +18,19 @@ from bot.services.directory import Page
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
 from handlers import render
-from handlers.callbacks import AuditPage, Decide, MemberAction, MembersPage, Menu, NewInvite
+from handlers.callbacks import (
+    AuditPage,
+    Decide,
+    MemberAction,
+    MembersPage,
+    Menu,
+    NewInvite,
+)
 from handlers.directory import show
 from handlers.notify import set_commands_for
+from handlers.routes import Routes
 
-router = Router(name="admin")
+router = Routes("admin")
 ADMIN_COMMANDS = ("admin", "members", "invite", "audit")
 ADMIN_CALLBACKS = (MembersPage, MemberAction, NewInvite, AuditPage)
 
@@ -32,8 +40,8 @@ class SecretariatOnly(Filter):
         return bool(viewer and viewer.is_secretariat)
 
 
-router.message.filter(SecretariatOnly())
-router.callback_query.filter(SecretariatOnly())
+router.filter("message", SecretariatOnly())
+router.filter("callback_query", SecretariatOnly())
 
 
 @router.message(Command("admin"))

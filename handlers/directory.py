@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -13,8 +13,9 @@ from bot.services import directory
 from bot.services.access import Viewer
 from handlers import render
 from handlers.callbacks import Card, Menu, OrgsPage, ProjectsPage, Section
+from handlers.routes import Routes
 
-router = Router(name="directory")
+router = Routes("directory")
 
 
 async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup, *, edit: bool) -> None:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.enums import ChatType
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 
 from bot.i18n import Translator
 from handlers.admin import ADMIN_CALLBACKS, ADMIN_COMMANDS
 from handlers.callbacks import Menu
+from handlers.routes import Routes
 
-groups = Router(name="groups")
-groups.message.filter(F.chat.type != ChatType.PRIVATE)
-router = Router(name="fallback")
+groups = Routes("groups")
+groups.filter("message", F.chat.type != ChatType.PRIVATE)
+router = Routes("fallback")
 
 
 @groups.message(F.text.startswith("/"))
@@ -51,7 +57,7 @@ async def admin_button_denied(query: CallbackQuery, t: Translator) -> None:
 
 
 for factory in ADMIN_CALLBACKS:
-    router.callback_query.register(admin_button_denied, factory.filter())
+    router.callback_query(factory.filter())(admin_button_denied)
 
 
 @router.callback_query()

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import (
+    CallbackQuery,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,8 +26,9 @@ from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Decide, Menu
 from handlers.notify import send, set_commands_for, set_viewer_commands
+from handlers.routes import Routes
 
-router = Router(name="join")
+router = Routes("join")
 NAME_LIMIT = 200
 
 
@@ -125,7 +132,7 @@ async def got_organisation(
     outcome = await access.request_to_join(session, viewer.telegram_id, name, organisation, clock())
     await state.clear()
     await message.answer(t("join.requested"))
-    for chat_id, language in await access.secretariat_chats(session, settings.admin_ids):
+    for chat_id, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
         st = Translator(language)
         kb = InlineKeyboardBuilder()
         kb.button(text=st("join.approve"), callback_data=Decide(request=outcome.request_id or 0, approve=True))
@@ -152,7 +159,7 @@ async def after_join(
 @router.callback_query(Decide.filter())
 async def decide(
     query: CallbackQuery, callback_data: Decide, session: AsyncSession, viewer: Viewer, t: Translator,
-    clock: Clock, bot: Bot,
+    clock: Clock, bot: Bot, settings: Settings,
 ) -> None:
     if not viewer.is_secretariat:
         await query.answer(t("access.secretariat_only"), show_alert=True)
@@ -169,7 +176,7 @@ async def decide(
         await query.message.edit_text(verdict)  # type: ignore[union-attr]
     if not first:
         return
-    guest_t = Translator(await access.account_language(session, request.telegram_id) or t.language)
+    guest_t = Translator(await access.account_language(session, request.telegram_id, settings.default_language))
     await send(bot, session, request.telegram_id, guest_t("join.told." + request.status))
     if request.status == "approved":
         await set_commands_for(bot, request.telegram_id, language=guest_t.language, roles=frozenset({"member"}))

@@ -8,9 +8,25 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Html, Translator, escape
-from bot.services.directory import ClusterView, OrganisationCard, Page, PersonCard, ProjectCard, ProjectRow, Ref
+from bot.services.directory import (
+    ClusterView,
+    OrganisationCard,
+    Page,
+    PersonCard,
+    ProjectCard,
+    ProjectRow,
+    Ref,
+)
 from bot.services.search_index import Hit
-from handlers.callbacks import Card, MemberAction, Menu, NewInvite, OrgsPage, ProjectsPage, Section
+from handlers.callbacks import (
+    Card,
+    MemberAction,
+    Menu,
+    NewInvite,
+    OrgsPage,
+    ProjectsPage,
+    Section,
+)
 
 PAGE_SIZE = 8
 TEXT_LIMIT = 4096
@@ -19,7 +35,7 @@ WELCOME_FIGURES = 5
 BUTTON_TEXT = 60
 CARD_KIND = {"project": "p", "organisation": "o", "person": "h"}
 FLAGS = {"RU": "🇷🇺", "FI": "🇫🇮", "NO": "🇳🇴", "DK": "🇩🇰", "JP": "🇯🇵", "SE": "🇸🇪", "DE": "🇩🇪",
-         "EE": "🇪🇪", "LT": "🇱🇹", "LV": "🇱🇻", "PL": "🇵🇱", "BY": "🇧🇾"}
+         "EE": "🇪🇪", "LT": "🇱🇹", "LV": "🇱🇻", "PL": "🇵🇱", "BY": "🇧🇾", "DO": "🇩🇴", "ZZ": "🌐"}
 SECTIONS = ("tasks", "results", "prospects", "summary")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, CommandObject
 from aiogram.types import (
     CallbackQuery,
@@ -23,8 +23,9 @@ from bot.services.search_index import Hit
 from handlers import render
 from handlers.callbacks import Menu
 from handlers.directory import send_person, show
+from handlers.routes import Routes
 
-router = Router(name="search")
+router = Routes("search")
 QUERY_LIMIT = 200
 INLINE_RESULTS = 20
 
@@ -63,7 +64,8 @@ async def answer_search(message: Message, text: str, session: AsyncSession, view
     if result.clear:
         await open_hit(message, result.hits[0], session, viewer, t)
         return
-    await message.answer(*render.search_results(t, query, result.hits))  # type: ignore[arg-type]
+    text, markup = render.search_results(t, query, result.hits)
+    await message.answer(text, reply_markup=markup)
 
 
 async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Viewer, t: Translator) -> None:

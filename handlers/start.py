@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -17,8 +17,9 @@ from handlers import render
 from handlers.callbacks import Language, Menu
 from handlers.join import after_join, explain_outcome
 from handlers.notify import set_viewer_commands
+from handlers.routes import Routes
 
-router = Router(name="start")
+router = Routes("start")
 
 
 @router.message(CommandStart(deep_link=True, magic=F.args.startswith("inv_")))

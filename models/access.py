@@ -19,7 +19,9 @@ class Account(Base):
     telegram_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     first_name: Mapped[str] = mapped_column(Text, default="")
     username: Mapped[str | None] = mapped_column(String(64))
+    # language: chosen with /language; telegram_language: the client's, used until a choice is made.
     language: Mapped[str | None] = mapped_column(String(5))
+    telegram_language: Mapped[str | None] = mapped_column(String(10))
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), unique=True
     )

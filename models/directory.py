@@ -31,7 +31,7 @@ class ClusterFigure(Base):
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[str] = mapped_column(Text)
     label_en: Mapped[str | None] = mapped_column(Text)
-    value: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Organisation(Base):
@@ -83,7 +83,7 @@ class Project(Base):
     title_en: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40))
     programme: Mapped[str | None] = mapped_column(Text)
-    period: Mapped[str | None] = mapped_column(String(100))
+    period: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
     leader_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True

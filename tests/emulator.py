@@ -3,7 +3,7 @@
 Serves the Bot API over HTTP on 127.0.0.1, so the real aiogram Bot/Dispatcher poll it::
 
     async with BotAPIEmulator() as emu:
-        bot = emu.make_bot()  # = Bot(emu.token, session=AiohttpSession(api=TelegramAPIServer.from_base(emu.url)))
+        bot = emu.make_bot()  # Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(emu.url)))
         polling = asyncio.create_task(dp.start_polling(bot, handle_as_tasks=False, handle_signals=False))
         [reply] = await emu.ask(User(1, "Ann"), "/start")  # send as a user, wait until handled
 
@@ -16,6 +16,7 @@ it; with ``handle_as_tasks=False`` the handler has finished by then.  getUpdates
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import html
 import inspect
@@ -24,9 +25,10 @@ import json
 import mimetypes
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any, Callable
+from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -34,6 +36,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 Json = dict[str, Any]
+Files = dict[str, "UploadedFile"]
 TOKEN_RE = re.compile(r"\d+:[^/\s]+")
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT = 4096, 1024, 64
 NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly "
@@ -82,6 +85,7 @@ def utf16_len(text: str) -> int:
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z][\w-]*"
                      r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*>")
 _ATTR_RE = re.compile(r"([a-zA-Z][\w-]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
+_TEXT_RE = re.compile(r"[^<&]+")
 _HTML_ENTITY_RE = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _TAGS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
          "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
@@ -108,7 +112,8 @@ def parse_html(source: str) -> tuple[str, list[Json]]:
             if name not in _TAGS:
                 raise ValueError(f'Unsupported {"end" if closing else "start"} tag "{name}" {at}')
             if not closing:
-                attrs = {a[1].lower(): html.unescape(a[2] or a[3] or a[4]) for a in _ATTR_RE.finditer(m.group(3))}
+                attrs = {a[1].lower(): html.unescape(a[2] or a[3] or a[4])
+                         for a in _ATTR_RE.finditer(m.group(3))}
                 if name == "span" and attrs.get("class") != "tg-spoiler":
                     raise ValueError(f'Tag "span" must have class "tg-spoiler" {at}')
                 stack.append((name, pos, attrs))
@@ -116,36 +121,19 @@ def parse_html(source: str) -> tuple[str, list[Json]]:
                 expected = f'"</{stack[-1][0]}>"' if stack else "no end tag"
                 raise ValueError(f'Unmatched end tag {at}, expected {expected}, found "</{name}>"')
             else:
-                _close_tag(*stack.pop(), pos, stack, entities)
+                tag, start, attrs = stack.pop()
+                if pos > start and (tag != "a" or attrs.get("href")):
+                    entity = {"type": _TAGS[tag], "offset": start, "length": pos - start}
+                    entities.append(entity | ({"url": attrs["href"]} if tag == "a" else {}))
             continue
         else:
-            m = re.compile(r"[^<&]+").match(source, i)
+            m = _TEXT_RE.match(source, i)
             piece, i = m.group(), m.end()
         out.append(piece)
         pos += utf16_len(piece)
     if stack:
         raise ValueError(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
     return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
-
-
-def _close_tag(tag: str, start: int, attrs: dict[str, str], end: int,
-               stack: list[tuple[str, int, dict[str, str]]], entities: list[Json]) -> None:
-    language = attrs.get("class", "")
-    if tag == "code" and stack and stack[-1][0] == "pre" and language.startswith("language-"):
-        stack[-1][2]["language"] = language.removeprefix("language-")  # <pre><code class=...>
-        return
-    if end == start or (tag == "a" and not attrs.get("href")):
-        return
-    entity: Json = {"type": _TAGS[tag], "offset": start, "length": end - start}
-    if tag == "a":
-        entity["url"] = attrs["href"]
-    elif tag == "pre" and attrs.get("language"):
-        entity["language"] = attrs["language"]
-    elif tag == "tg-emoji":
-        entity["custom_emoji_id"] = attrs.get("emoji-id", "")
-    elif tag == "blockquote" and "expandable" in attrs:
-        entity["type"] = "expandable_blockquote"
-    entities.append(entity)
 
 
 # ---------------------------------------------------------------- records
@@ -159,6 +147,10 @@ class UploadedFile:
     file_id: str = ""  # set once stored
     file_path: str = ""
 
+    @property
+    def file_unique_id(self) -> str:
+        return f"AgAD{self.file_id[-8:]}"
+
 
 @dataclass
 class Call:
@@ -167,7 +159,7 @@ class Call:
     seq: int
     method: str
     params: Json  # JSON-valued fields decoded
-    files: dict[str, UploadedFile] = field(default_factory=dict)  # by parameter ("document")
+    files: Files = field(default_factory=dict)  # by parameter ("document")
     result: Any = None
     error: Json | None = None  # the error answer: {"ok": False, "error_code": ..., "description": ...}
 
@@ -182,7 +174,7 @@ class Call:
     @property
     def message(self) -> Json | None:
         """The Message the call returned (send*, edit*, forwardMessage), if any."""
-        return self.result if isinstance(self.result, dict) and "message_id" in self.result else None
+        return self.result if isinstance(self.result, dict) and "chat" in self.result else None
 
     @property
     def text(self) -> str | None:
@@ -202,7 +194,8 @@ class Call:
         return [b["callback_data"] for b in self.buttons if "callback_data" in b]
 
     def __str__(self) -> str:
-        shown = {k: v for k, v in self.params.items() if k in ("chat_id", "message_id", "text", "caption")}
+        keys = ("chat_id", "message_id", "text", "caption", "file_id")
+        shown = {k: v for k, v in self.params.items() if k in keys}
         outcome = "ok" if self.ok else f"ERROR {self.error['error_code']} {self.error['description']}"
         return f"#{self.seq} {self.method}({shown}) -> {outcome}"
 
@@ -243,7 +236,6 @@ class BotAPIEmulator:
         self.calls: list[Call] = []
         self.webhook_url = ""
         self.commands: dict[tuple[str, str], list[Json]] = {}  # (scope JSON, language_code) -> commands
-        self.menu_buttons: dict[int | None, Json] = {}  # chat id (None = default) -> menu button
         self._seq = 0
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -257,7 +249,7 @@ class BotAPIEmulator:
         self._members: dict[tuple[int, int], str] = {}  # (chat id, user id) -> status
         self._messages: dict[tuple[int, int], Json] = {}  # (chat id, message id) -> current message
         self._last_message_id: dict[int, int] = {}
-        self._files: dict[str, UploadedFile] = {}  # by file_id and by file_path
+        self._files: Files = {}  # by file_id and by file_path
         self._queries: dict[str, bool] = {}  # callback/inline query id -> answered
         self._faults: list[_Fault] = []
         self._updates: list[Json] = []  # pending, not yet confirmed
@@ -267,7 +259,6 @@ class BotAPIEmulator:
         self._offset_log: list[tuple[int, int]] = []  # (offset, last seq) each time it grew
         self._dropped: set[int] = set()  # updates discarded unseen (allowed_updates, drop_pending)
         self._allowed: set[str] | None = None
-        self._poll_generation = 0
 
     # ---------------------------------------------------------------- server lifecycle
     async def start(self) -> None:
@@ -330,7 +321,7 @@ class BotAPIEmulator:
         self._record(method, params, files, error=error.payload())
         return web.json_response(error.payload(), status=error.code)
 
-    async def _dispatch(self, token: str, method: str, params: Json, files: dict[str, UploadedFile]) -> Any:
+    async def _dispatch(self, token: str, method: str, params: Json, files: Files) -> Any:
         if not TOKEN_RE.fullmatch(token):
             raise ApiError(401, "Unauthorized")
         name = method.lower()
@@ -357,10 +348,10 @@ class BotAPIEmulator:
         result = handler(params, files)
         return await result if inspect.isawaitable(result) else result
 
-    async def _decode(self, request: web.Request) -> tuple[Json, dict[str, UploadedFile]]:
+    async def _decode(self, request: web.Request) -> tuple[Json, Files]:
         """Request parameters (query, multipart, urlencoded or JSON) and uploads by parameter name."""
         raw: Json = dict(request.query)
-        uploads: dict[str, UploadedFile] = {}
+        uploads: Files = {}
         if request.content_type == "application/json" and request.can_read_body:
             raw.update(await request.json())
         elif request.can_read_body:
@@ -387,9 +378,10 @@ class BotAPIEmulator:
         stored = self._files.get(request.match_info["path"])
         if stored is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
-        return web.Response(body=stored.content, content_type=stored.content_type or "application/octet-stream")
+        return web.Response(body=stored.content,
+                            content_type=stored.content_type or "application/octet-stream")
 
-    def _record(self, method: str, params: Json, files: dict[str, UploadedFile],
+    def _record(self, method: str, params: Json, files: Files,
                 result: Any = None, error: Json | None = None) -> None:
         self._seq += 1
         self.calls.append(Call(self._seq, method, params, files, copy.deepcopy(result), error))
@@ -410,10 +402,8 @@ class BotAPIEmulator:
                 return value
             if (remaining := deadline - loop.time()) <= 0:
                 raise TimeoutError
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)
-            except TimeoutError:
-                pass
 
     @staticmethod
     def _matches(call: Call, method: str | None, chat_id: int | str | None) -> bool:
@@ -455,7 +445,8 @@ class BotAPIEmulator:
         end = next((seq for offset, seq in self._offset_log if offset > update_id), self._seq)
         return [c for c in self.calls if start < c.seq <= end and c.method.lower() != "getupdates"]
 
-    async def ask(self, user: User, text: str, *, chat: int | None = None, timeout: float = 5.0) -> list[Call]:
+    async def ask(self, user: User, text: str, *, chat: int | None = None,
+                  timeout: float = 5.0) -> list[Call]:
         """Send ``text`` as ``user``; return the bot's calls made while handling it."""
         return await self.wait_handled(self.send_message(user, text, chat=chat), timeout)
 
@@ -465,8 +456,9 @@ class BotAPIEmulator:
 
     def dump(self, last: int = 20) -> str:
         recent = [c for c in self.calls if c.method.lower() != "getupdates"][-last:]
+        pending = [u["update_id"] for u in self._updates]
         return "\n".join([f"last {len(recent)} calls:", *(f"  {c}" for c in recent),
-                          f"pending updates: {[u['update_id'] for u in self._updates]}, offset: {self._offset}"])
+                          f"pending updates: {pending}, confirmed offset: {self._offset}"])
 
     # ---------------------------------------------------------------- test controls
     def fail(self, method: str, error_code: int = 400, description: str | None = None, *, times: int = 1,
@@ -493,7 +485,9 @@ class BotAPIEmulator:
     def add_chat(self, chat_id: int, type: str = "supergroup", title: str = "Test group",
                  username: str | None = None) -> Json:
         """Register a group, supergroup or channel."""
-        chat: Json = {"id": chat_id, "type": type, "title": title} | ({"username": username} if username else {})
+        chat: Json = {"id": chat_id, "type": type, "title": title}
+        if username:
+            chat["username"] = username
         self._gone.discard(chat_id)
         self._chats[chat_id] = chat
         return chat
@@ -517,14 +511,15 @@ class BotAPIEmulator:
     def send_contact(self, user: User, phone_number: str, *, user_id: int | None = _OWN,
                      first_name: str = _OWN, last_name: str | None = None) -> Json:
         """Shared contact, by default the user's own (as a request_contact button sends)."""
-        contact = {"phone_number": phone_number, "first_name": user.first_name if first_name is _OWN else first_name,
+        contact = {"phone_number": phone_number,
+                   "first_name": user.first_name if first_name is _OWN else first_name,
                    "last_name": last_name, "user_id": user.id if user_id is _OWN else user_id}
         return self._user_message(user, None, contact={k: v for k, v in contact.items() if v is not None})
 
     def send_sticker(self, user: User, emoji: str = "👍") -> Json:
         stored = self._store(UploadedFile("sticker.webp", b"RIFF-sticker", "image/webp"), "stickers")
         return self._user_message(user, None, sticker={
-            "file_id": stored.file_id, "file_unique_id": stored.file_id[-12:], "type": "regular",
+            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "type": "regular",
             "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": emoji})
 
     def send_document(self, user: User, filename: str, content: bytes, caption: str | None = None,
@@ -532,30 +527,47 @@ class BotAPIEmulator:
         stored = self._store(UploadedFile(filename, content, mime_type), "documents")
         return self._user_message(user, None, document=self._document(stored), caption=caption)
 
-    def send_photo(self, user: User, caption: str | None = None, content: bytes = b"\xff\xd8jpeg\xff\xd9") -> Json:
+    def send_photo(self, user: User, caption: str | None = None,
+                   content: bytes = b"\xff\xd8jpeg\xff\xd9") -> Json:
         stored = self._store(UploadedFile(None, content, "image/jpeg"), "photos")
         return self._user_message(user, None, photo=self._photo(stored), caption=caption)
 
     def press(self, user: User, message: Any, callback_data: str) -> Json:
         """Press the inline button with ``callback_data`` under a bot message.
 
-        ``message``: the Call that sent it, a Message dict or an aiogram Message.
+        ``message``: the Call that sent or edited it, a Message dict or an aiogram Message, as the
+        user saw it: the button must be there, though it may be gone since (a stale double tap).
+        The query carries the message's current state, as Telegram's does.
         """
-        message = message.result if isinstance(message, Call) else message
-        if isinstance(message, dict):
-            chat_id, message_id = message["chat"]["id"], message["message_id"]
-        else:
-            chat_id, message_id = message.chat.id, message.message_id
+        seen = self._as_dict(message)
+        rows = (seen.get("reply_markup") or {}).get("inline_keyboard", [])
+        if callback_data not in (data := [b.get("callback_data") for row in rows for b in row]):
+            raise AssertionError(f"message {seen['message_id']} has no button {callback_data!r}; "
+                                 f"buttons: {data}")
+        return self.press_forged(user, seen, callback_data)
+
+    def press_forged(self, user: User, message: Any, callback_data: str) -> Json:
+        """A callback query with any data, as a tampered client could send, under an existing message."""
+        seen = self._as_dict(message)
+        chat_id, message_id = seen["chat"]["id"], seen["message_id"]
         if (current := self._messages.get((chat_id, message_id))) is None:
             raise AssertionError(f"message {message_id} in chat {chat_id} does not exist (deleted?)")
-        rows = (current.get("reply_markup") or {}).get("inline_keyboard", [])
-        if callback_data not in (data := [b.get("callback_data") for row in rows for b in row]):
-            raise AssertionError(f"message {message_id} has no button {callback_data!r}; buttons: {data}")
         query_id = str(4_000_000_000_000 + next(self._ids))
         self._queries[query_id] = False
         return self._push("callback_query", {
             "id": query_id, "from": self._remember(user).to_dict(), "message": copy.deepcopy(current),
             "chat_instance": str(abs(chat_id) * 7919 % 10**12), "data": callback_data})
+
+    @staticmethod
+    def _as_dict(message: Any) -> Json:
+        """A Message as a dict, from a Call, a dict or an aiogram Message."""
+        if isinstance(message, Call):
+            if message.message is None:
+                raise AssertionError(f"call returned no message: {message}")
+            return message.message
+        if isinstance(message, dict):
+            return message
+        return message.model_dump(mode="json", by_alias=True, exclude_none=True)
 
     def inline_query(self, user: User, query: str, offset: str = "", chat_type: str = "sender") -> Json:
         query_id = str(5_000_000_000_000 + next(self._ids))
@@ -613,8 +625,9 @@ class BotAPIEmulator:
         """The chat for a chat_id parameter; unknown ids become private chats/groups on the fly."""
         if isinstance(chat_id, str) and not re.fullmatch(r"-?\d+", chat_id):
             name = chat_id.lstrip("@").lower()
-            if found := next((c for c in self._chats.values() if c.get("username", "").lower() == name), None):
-                return found
+            for chat in self._chats.values():
+                if chat.get("username", "").lower() == name:
+                    return chat
             raise _bad("chat not found")
         if (cid := int(chat_id)) in self._gone:
             raise _bad("chat not found")
@@ -661,10 +674,12 @@ class BotAPIEmulator:
         if not isinstance(markup, dict) or "inline_keyboard" not in markup:
             return None
         for button in (b for row in markup["inline_keyboard"] for b in row):
-            if "callback_data" in button and not 1 <= len(str(button["callback_data"]).encode()) <= CALLBACK_DATA_LIMIT:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
                 raise _bad("BUTTON_DATA_INVALID")
             if not set(button) - {"text"}:
-                raise _bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                raise _bad("can't parse inline keyboard button: "
+                           "Text buttons are unallowed in the inline keyboard")
         return markup if any(markup["inline_keyboard"]) else None
 
     def _send(self, params: Json, **content: Any) -> Json:
@@ -683,13 +698,14 @@ class BotAPIEmulator:
         """Keep a file so that getFile and the /file/ route can serve it."""
         n = next(self._ids)
         ext = upload.filename.rpartition(".")[2] if upload.filename and "." in upload.filename else "jpg"
-        stored = UploadedFile(upload.filename, upload.content, upload.content_type or
-                              (mimetypes.guess_type(upload.filename)[0] if upload.filename else None),
-                              f"BQACAgIAAxkBAAI{n:08d}-emulated", f"{folder}/file_{n}.{ext}")
+        mime = upload.content_type if upload.content_type != "application/octet-stream" else None
+        mime = mime or (mimetypes.guess_type(upload.filename)[0] if upload.filename else None)
+        stored = UploadedFile(upload.filename, upload.content, mime or "application/octet-stream",
+                              f"BQACAgIAAxkBAAI-emulated-{n:08d}", f"{folder}/file_{n}.{ext}")
         self._files[stored.file_id] = self._files[stored.file_path] = stored
         return stored
 
-    def _input_file(self, params: Json, files: dict[str, UploadedFile], key: str, folder: str) -> UploadedFile:
+    def _input_file(self, params: Json, files: Files, key: str, folder: str) -> UploadedFile:
         """The file of a sendPhoto/sendDocument parameter: an upload or a known file_id."""
         if key in files:
             if not files[key].content:
@@ -703,13 +719,14 @@ class BotAPIEmulator:
 
     @staticmethod
     def _document(stored: UploadedFile) -> Json:
-        document = {"file_id": stored.file_id, "file_unique_id": stored.file_id[-12:], "file_name": stored.filename,
-                    "mime_type": stored.content_type, "file_size": len(stored.content)}
+        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                    "file_name": stored.filename, "mime_type": stored.content_type,
+                    "file_size": len(stored.content)}
         return {k: v for k, v in document.items() if v is not None}
 
     @staticmethod
     def _photo(stored: UploadedFile) -> list[Json]:
-        return [{"file_id": stored.file_id, "file_unique_id": stored.file_id[-12:], "width": 1280,
+        return [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 1280,
                  "height": 960, "file_size": len(stored.content)}]
 
     @staticmethod
@@ -754,12 +771,12 @@ class BotAPIEmulator:
         return copy.deepcopy(message)
 
     # ---------------------------------------------------------------- Bot API methods (p: params, f: files)
-    def _api_getme(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_getme(self, p: Json, f: Files) -> Json:
         return self.bot_user | {"can_join_groups": True, "can_read_all_group_messages": False,
                                 "supports_inline_queries": True, "can_connect_to_business": False,
                                 "has_main_web_app": False}
 
-    async def _api_getupdates(self, p: Json, f: dict[str, UploadedFile]) -> list[Json]:
+    async def _api_getupdates(self, p: Json, f: Files) -> list[Json]:
         if self.webhook_url:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
                                 "use deleteWebhook to delete the webhook first")
@@ -776,69 +793,66 @@ class BotAPIEmulator:
             self._offset_log.append((offset, self._seq))
             self._notify()
         self._drop_disallowed()
-        self._poll_generation += 1
-        generation = self._poll_generation
-        try:
-            await self._wait_until(lambda: self._updates or self._closing or generation != self._poll_generation,
-                                   float(p.get("timeout") or 0))
+        try:  # long poll: return as soon as there is something
+            await self._wait_until(lambda: self._updates or self._closing, float(p.get("timeout") or 0))
         except TimeoutError:
             return []
-        if generation != self._poll_generation:
-            raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                "make sure that only one bot instance is running")
         return copy.deepcopy(self._updates[:limit])
 
-    def _api_setwebhook(self, p: Json, f: dict[str, UploadedFile]) -> bool:
+    def _api_setwebhook(self, p: Json, f: Files) -> bool:
         self.webhook_url = str(p["url"])
         return True
 
-    def _api_deletewebhook(self, p: Json, f: dict[str, UploadedFile]) -> bool:
+    def _api_deletewebhook(self, p: Json, f: Files) -> bool:
         self.webhook_url = ""
         if p.get("drop_pending_updates"):
             self._dropped.update(u["update_id"] for u in self._updates)
             self._updates.clear()
         return True
 
-    def _api_getwebhookinfo(self, p: Json, f: dict[str, UploadedFile]) -> Json:
-        return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+    def _api_getwebhookinfo(self, p: Json, f: Files) -> Json:
+        return {"url": self.webhook_url, "has_custom_certificate": False,
+                "pending_update_count": len(self._updates)}
 
-    def _api_logout(self, p: Json, f: dict[str, UploadedFile]) -> bool:
+    def _api_logout(self, p: Json, f: Files) -> bool:
         return True
 
-    _api_close = _api_sendchataction = _api_logout
+    _api_close = _api_sendchataction = _api_setchatmenubutton = _api_logout  # recorded, nothing to do
 
-    def _api_sendmessage(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_sendmessage(self, p: Json, f: Files) -> Json:
         text, entities = self._format(p, "text", required=True)
         return self._send(p, text=text, entities=entities)
 
-    def _api_sendcontact(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_sendcontact(self, p: Json, f: Files) -> Json:
         if not p.get("phone_number") or not p.get("first_name"):
             raise _bad("phone_number and first_name must be non-empty")
-        return self._send(p, contact={k: p[k] for k in ("phone_number", "first_name", "last_name", "vcard") if p.get(k)})
+        fields = ("phone_number", "first_name", "last_name", "vcard")
+        return self._send(p, contact={k: p[k] for k in fields if p.get(k)})
 
-    def _api_sendphoto(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_sendphoto(self, p: Json, f: Files) -> Json:
         caption, entities = self._format(p, "caption", required=False)
         photo = self._photo(self._input_file(p, f, "photo", "photos"))
         return self._send(p, photo=photo, caption=caption, caption_entities=entities)
 
-    def _api_senddocument(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_senddocument(self, p: Json, f: Files) -> Json:
         caption, entities = self._format(p, "caption", required=False)
         document = self._document(self._input_file(p, f, "document", "documents"))
         return self._send(p, document=document, caption=caption, caption_entities=entities)
 
-    def _api_editmessagetext(self, p: Json, f: dict[str, UploadedFile]) -> Json | bool:
+    def _api_editmessagetext(self, p: Json, f: Files) -> Json | bool:
         text, entities = self._format(p, "text", required=True)
-        return self._edit(p, {"text": text, "entities": entities, "reply_markup": self._inline_markup(p)}, "text")
+        changes = {"text": text, "entities": entities, "reply_markup": self._inline_markup(p)}
+        return self._edit(p, changes, "text")
 
-    def _api_editmessagecaption(self, p: Json, f: dict[str, UploadedFile]) -> Json | bool:
+    def _api_editmessagecaption(self, p: Json, f: Files) -> Json | bool:
         caption, entities = self._format(p, "caption", required=False)
         changes = {"caption": caption, "caption_entities": entities, "reply_markup": self._inline_markup(p)}
         return self._edit(p, changes, "caption")
 
-    def _api_editmessagereplymarkup(self, p: Json, f: dict[str, UploadedFile]) -> Json | bool:
+    def _api_editmessagereplymarkup(self, p: Json, f: Files) -> Json | bool:
         return self._edit(p, {"reply_markup": self._inline_markup(p)})
 
-    def _api_deletemessage(self, p: Json, f: dict[str, UploadedFile]) -> bool:
+    def _api_deletemessage(self, p: Json, f: Files) -> bool:
         message = self._target(p, "delete")
         del self._messages[(message["chat"]["id"], message["message_id"])]
         return True
@@ -848,13 +862,13 @@ class BotAPIEmulator:
             raise _bad(QUERY_INVALID)
         self._queries[str(query_id)] = True
 
-    def _api_answercallbackquery(self, p: Json, f: dict[str, UploadedFile]) -> bool:
+    def _api_answercallbackquery(self, p: Json, f: Files) -> bool:
         if len(str(p.get("text") or "")) > 200:
             raise _bad("MESSAGE_TOO_LONG")
         self._answer_query(p["callback_query_id"])
         return True
 
-    def _api_answerinlinequery(self, p: Json, f: dict[str, UploadedFile]) -> bool:
+    def _api_answerinlinequery(self, p: Json, f: Files) -> bool:
         results = p["results"]
         if len(results) > 50:
             raise _bad("RESULTS_TOO_MUCH")
@@ -873,7 +887,7 @@ class BotAPIEmulator:
     def _commands_key(p: Json) -> tuple[str, str]:
         return json.dumps(p.get("scope") or {"type": "default"}, sort_keys=True), p.get("language_code") or ""
 
-    def _api_setmycommands(self, p: Json, f: dict[str, UploadedFile]) -> bool:
+    def _api_setmycommands(self, p: Json, f: Files) -> bool:
         commands = p["commands"]
         if len(commands) > 100 or any(not re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", ""))
                                       or not 1 <= len(c.get("description", "")) <= 256 for c in commands):
@@ -881,24 +895,20 @@ class BotAPIEmulator:
         self.commands[self._commands_key(p)] = commands
         return True
 
-    def _api_deletemycommands(self, p: Json, f: dict[str, UploadedFile]) -> bool:
+    def _api_deletemycommands(self, p: Json, f: Files) -> bool:
         self.commands.pop(self._commands_key(p), None)
         return True
 
-    def _api_getmycommands(self, p: Json, f: dict[str, UploadedFile]) -> list[Json]:
+    def _api_getmycommands(self, p: Json, f: Files) -> list[Json]:
         return self.commands.get(self._commands_key(p), [])
 
-    def _api_setchatmenubutton(self, p: Json, f: dict[str, UploadedFile]) -> bool:
-        chat_id = self._chat(p["chat_id"])["id"] if p.get("chat_id") is not None else None
-        self.menu_buttons[chat_id] = p.get("menu_button") or {"type": "default"}
-        return True
-
-    def _api_getchat(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_getchat(self, p: Json, f: Files) -> Json:
         gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
                                "gifts_from_channels"), False)
-        return self._chat(p["chat_id"]) | {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
+        return self._chat(p["chat_id"]) | {"accent_color_id": 0, "max_reaction_count": 11,
+                                          "accepted_gift_types": gifts}
 
-    def _api_getchatmember(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_getchatmember(self, p: Json, f: Files) -> Json:
         chat, user_id = self._chat(p["chat_id"]), int(p["user_id"])
         known = self._users[user_id].to_dict() if user_id in self._users else None
         user = self.bot_user if user_id == self.bot_id else known or {
@@ -906,10 +916,10 @@ class BotAPIEmulator:
         default = "member" if chat["type"] == "private" and user_id in (chat["id"], self.bot_id) else "left"
         return self._member(user, self._members.get((chat["id"], user_id), default))
 
-    def _api_getfile(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_getfile(self, p: Json, f: Files) -> Json:
         if (stored := self._files.get(str(p["file_id"]))) is None:
             raise _bad("invalid file_id")
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_id[-12:],
+        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
                 "file_size": len(stored.content), "file_path": stored.file_path}
 
     def _source(self, p: Json, action: str) -> Json:
@@ -918,13 +928,13 @@ class BotAPIEmulator:
             raise _bad(f"message to {action} not found")
         return {k: copy.deepcopy(v) for k, v in source.items()}
 
-    def _api_copymessage(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_copymessage(self, p: Json, f: Files) -> Json:
         content = {k: v for k, v in self._source(p, "copy").items() if k in CONTENT_KEYS}
         if "caption" in p:
             content["caption"], content["caption_entities"] = self._format(p, "caption", required=False)
         return {"message_id": self._send(p, **content)["message_id"]}
 
-    def _api_forwardmessage(self, p: Json, f: dict[str, UploadedFile]) -> Json:
+    def _api_forwardmessage(self, p: Json, f: Files) -> Json:
         source = self._source(p, "forward")
         content = {k: v for k, v in source.items() if k in CONTENT_KEYS}
         if source["chat"]["type"] == "channel":

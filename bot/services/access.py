@@ -13,7 +13,15 @@ from bot.services import audit
 from bot.services.db_util import insert_for
 from bot.services.revision import bump_directory_revision
 from bot.services.text_norm import digits, keys
-from models import Account, Invite, JoinRequest, Organisation, Person, PersonRole, ProjectPerson
+from models import (
+    Account,
+    Invite,
+    JoinRequest,
+    Organisation,
+    Person,
+    PersonRole,
+    ProjectPerson,
+)
 
 ROLES = ("member", "leader", "secretariat")
 LANGUAGES = ("ru", "en")
@@ -68,8 +76,9 @@ async def identify(
     )
     account = await session.get(Account, telegram_id)
     assert account is not None
-    if account.blocked_bot or account.first_name != first_name[:200] or account.username != username:
-        account.blocked_bot, account.first_name, account.username = False, first_name[:200], username
+    seen = (False, first_name[:200], username, language_code)
+    if (account.blocked_bot, account.first_name, account.username, account.telegram_language) != seen:
+        account.blocked_bot, account.first_name, account.username, account.telegram_language = seen
     roles = await roles_of(session, account.person_id)
     if telegram_id in admin_ids:
         roles |= {"secretariat", "member"}
@@ -102,23 +111,26 @@ async def mark_blocked(session: AsyncSession, telegram_id: int) -> None:
     await session.execute(update(Account).where(Account.telegram_id == telegram_id).values(blocked_bot=True))
 
 
-async def account_language(session: AsyncSession, telegram_id: int) -> str | None:
-    return await session.scalar(select(Account.language).where(Account.telegram_id == telegram_id))
+async def account_language(session: AsyncSession, telegram_id: int, default: str) -> str:
+    """The language to write to someone in when they did not just write to us."""
+    account = await session.get(Account, telegram_id)
+    if account is None:
+        return default
+    return pick_language(account.language, account.telegram_language, default)
 
 
-async def secretariat_chats(session: AsyncSession, admin_ids: frozenset[int]) -> list[tuple[int, str | None]]:
+async def secretariat_chats(
+    session: AsyncSession, admin_ids: frozenset[int], default_language: str
+) -> list[tuple[int, str]]:
     """(chat id, language) of everyone who acts for the secretariat: ADMIN_IDS and granted roles."""
     rows = await session.execute(
-        select(Account.telegram_id, Account.language)
+        select(Account.telegram_id)
         .join(PersonRole, PersonRole.person_id == Account.person_id)
         .join(Person, Person.id == Account.person_id)
         .where(PersonRole.role == "secretariat", Person.status == "active", Account.blocked_bot.is_(False))
     )
-    chats = dict(rows.tuples().all())
-    for admin in admin_ids:
-        if admin not in chats:
-            chats[admin] = await account_language(session, admin)
-    return sorted(chats.items())
+    chats = {row.telegram_id for row in rows} | set(admin_ids)
+    return [(chat, await account_language(session, chat, default_language)) for chat in sorted(chats)]
 
 
 # --- joining ---------------------------------------------------------------------------------

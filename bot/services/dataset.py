@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter as Tally
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import yaml

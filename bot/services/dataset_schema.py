@@ -32,7 +32,7 @@ class Strict(BaseModel):
 
 
 class FigureIn(Strict):
-    key: Slug = Field(pattern=SLUG)
+    key: Slug = Field(pattern=SLUG, max_length=64)
     label: str = Field(min_length=1)
     label_en: str | None = None
     value: str = Field(min_length=1)
@@ -50,7 +50,7 @@ class ClusterIn(Strict):
 class OrganisationIn(Strict):
     key: Slug = Field(pattern=SLUG, max_length=100)
     name: str = Field(min_length=1)
-    legal_form: str | None = None
+    legal_form: str | None = Field(default=None, max_length=50)
     name_en: str | None = None
     aliases: list[str] = []
     kind: OrganisationKind = "other"

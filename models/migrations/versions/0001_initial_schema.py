@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:00:35.609058
+Create Date: 2026-11-23 11:08:42.476998
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def upgrade() -> None:
     sa.Column('position', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('label', sa.Text(), nullable=False),
     sa.Column('label_en', sa.Text(), nullable=True),
-    sa.Column('value', sa.String(length=200), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cluster_figures')),
     sa.UniqueConstraint('key', name=op.f('uq_cluster_figures_key'))
     )
@@ -113,7 +113,7 @@ def upgrade() -> None:
     sa.Column('title_en', sa.Text(), nullable=True),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('programme', sa.Text(), nullable=True),
-    sa.Column('period', sa.String(length=100), nullable=True),
+    sa.Column('period', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('leader_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('goal', sa.Text(), nullable=True),
@@ -134,6 +134,7 @@ def upgrade() -> None:
     sa.Column('first_name', sa.Text(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=True),
     sa.Column('language', sa.String(length=5), nullable=True),
+    sa.Column('telegram_language', sa.String(length=10), nullable=True),
     sa.Column('person_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('blocked_bot', sa.Boolean(), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),

@@ -1,0 +1,141 @@
+"""Browsing and searching the directory end to end, as guests and members meet it."""
+
+from __future__ import annotations
+
+from tests.conftest import ADMIN, GUEST, GUEST_EN
+from tests.emulator import User
+from tests.test_e2e_join import button, directory_phone, last_text, sent
+
+MEMBER = User(id=5005, first_name="Иван", last_name="Блинов", language_code="ru")
+
+
+async def join_member(emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(MEMBER, "/join")
+    await emulator.wait_handled(emulator.send_contact(MEMBER, await directory_phone(settings, "blinov-ivan")))
+
+
+async def test_project_list_pages(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    calls = await emulator.ask(GUEST, "/projects")
+    listing = sent(calls)[0]
+    assert "Флагманский" in listing.text and "1/" in " ".join(b["text"] for b in listing.buttons)
+    seen = set(listing.text.splitlines())
+    calls = await emulator.tap(GUEST, listing, button(listing, "▶️"))
+    edited = next(c for c in calls if c.method == "editMessageText")
+    assert "2/" in " ".join(b["text"] for b in edited.buttons)
+    assert set(edited.params["text"].splitlines()) - seen, "page two shows other projects"
+    # tapping the page counter changes nothing and is still answered
+    calls = await emulator.tap(GUEST, edited, button(edited, "2/"))
+    assert any(c.method == "answerCallbackQuery" for c in calls)
+
+
+async def test_guest_sees_projects_but_no_people(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    calls = await emulator.ask(GUEST, "Эффективный свет")
+    card = sent(calls)[0]
+    assert "Эффективный свет" in card.text and "🔒" not in card.text or "Контактные" in card.text
+    assert not [b for b in card.buttons if b.get("callback_data", "").startswith("c:h:")]
+    calls = await emulator.ask(GUEST, "Питиримов")
+    assert "521-77-65" not in last_text(calls)
+    calls = await emulator.ask(GUEST, "+7 (921) 917-40")
+    assert "917-40-40" not in last_text(calls)
+    # a person card button forged by a guest is refused
+    calls = await emulator.wait_handled(emulator.press_forged(GUEST, card, "c:h:1"))
+    assert "участникам" in next(c for c in calls if c.method == "answerCallbackQuery").params["text"]
+    assert not sent(calls) and not sent(calls, "sendContact")
+
+
+async def test_member_search_opens_cards(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await join_member(emulator, settings)
+    calls = await emulator.ask(MEMBER, "кто лидер проекта Эффективный свет")
+    assert "ИННОКОР" in sent(calls)[0].text
+    calls = await emulator.ask(MEMBER, "/find danfoss")
+    assert "Данфосс" in sent(calls)[0].text
+    calls = await emulator.ask(MEMBER, "917-40-40")
+    assert "Кузьменко" in sent(calls)[0].text and sent(calls, "sendContact")
+    calls = await emulator.ask(MEMBER, "кластер")
+    several = sent(calls)[0]
+    assert len(several.buttons) > 1
+    calls = await emulator.tap(MEMBER, several, several.callback_data[0])
+    assert sent(calls), "a result button opens its card"
+    calls = await emulator.ask(MEMBER, "квазиквант")
+    assert "ничего не нашлось" in last_text(calls)
+
+
+async def test_organisations_by_country(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    calls = await emulator.ask(GUEST_EN, "/orgs")
+    countries = sent(calls)[0]
+    norway = next(b["callback_data"] for b in countries.buttons if "Norway" in b["text"])
+    calls = await emulator.tap(GUEST_EN, countries, norway)
+    listing = sent(calls)[0]
+    assert "Norway" in listing.text
+    org = next(b["callback_data"] for b in listing.buttons if b["callback_data"].startswith("c:o:"))
+    calls = await emulator.tap(GUEST_EN, listing, org)
+    assert "🇳🇴" in sent(calls)[0].text
+
+
+async def test_long_sections_are_paged(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    calls = await emulator.ask(GUEST, "Эффективный свет")
+    card = sent(calls)[0]
+    calls = await emulator.tap(GUEST, card, button(card, "Результаты"))
+    section = sent(calls)[0]
+    assert len(section.params["text"]) <= 4096 and "Результаты" in section.text
+
+
+async def test_inline_mode_is_for_members(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    calls = await emulator.wait_handled(emulator.inline_query(GUEST, "Данфосс"))
+    answer = next(c for c in calls if c.method == "answerInlineQuery")
+    assert answer.params["results"] == [] and answer.params["button"]["start_parameter"] == "join"
+    await join_member(emulator, settings)
+    calls = await emulator.wait_handled(emulator.inline_query(MEMBER, "Кузьменко"))
+    results = next(c for c in calls if c.method == "answerInlineQuery").params["results"]
+    assert results[0]["type"] == "contact" and results[0]["first_name"] == "Кузьменко"
+    calls = await emulator.wait_handled(emulator.inline_query(MEMBER, "теплый город"))
+    results = next(c for c in calls if c.method == "answerInlineQuery").params["results"]
+    assert results[0]["type"] == "article" and "Теплый город" in results[0]["title"]
+
+
+async def test_bad_input_gets_polite_answers(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    assert "/find отходы" in last_text(await emulator.ask(GUEST, "/find"))
+    assert "Слишком длинный" in last_text(await emulator.ask(GUEST, "я" * 5000))
+    assert "Не знаю команды /frobnicate" in last_text(await emulator.ask(GUEST, "/frobnicate now"))
+    calls = await emulator.wait_handled(emulator.send_sticker(GUEST))
+    assert "понимаю текст" in last_text(calls)
+    calls = await emulator.ask(GUEST, "<script>alert(1)</script> & <b>")
+    assert sent(calls), "HTML in a query is escaped, so Telegram accepts the reply"
+    card = sent(await emulator.ask(GUEST, "/projects"))[0]
+    for forged in ("c:p:999999", "garbage", "pp:-5", "c:x:1", "s:1:tasks:99"):
+        calls = await emulator.wait_handled(emulator.press_forged(GUEST, card, forged))
+        answer = next(c for c in calls if c.method == "answerCallbackQuery")
+        assert answer.params.get("show_alert") and answer.params["text"], forged
+
+
+async def test_group_chats_get_pointed_to_private(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    emulator.add_chat(-100500, "supergroup", "Cluster chat")
+    calls = await emulator.ask(GUEST, "/find Данфосс", chat=-100500)
+    reply = sent(calls)[0]
+    assert reply.chat_id == -100500 and "личном" in reply.text
+    assert reply.buttons[0]["url"].startswith("https://t.me/")
+    assert not sent(await emulator.ask(GUEST, "Питиримов", chat=-100500))
+
+
+async def test_language_switch_and_help(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    calls = await emulator.ask(GUEST, "/language")
+    chooser = sent(calls)[0]
+    calls = await emulator.tap(GUEST, chooser, "lang:en")
+    assert "English" in sent(calls)[0].text
+    help_text = last_text(await emulator.ask(GUEST, "/help"))
+    assert "/projects" in help_text and "/join" in help_text and "/admin" not in help_text
+    admin_help = last_text(await emulator.ask(ADMIN, "/help"))
+    assert "/admin" in admin_help and "/invite" in admin_help
+
+
+async def test_optional_calls_failing_do_not_stop_the_bot(emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.harness import RunningBot
+
+    emulator.fail("setMyCommands", 500, "Internal Server Error", times=10)
+    running = RunningBot(settings, clock)
+    await running.start()
+    try:
+        calls = await emulator.ask(GUEST, "/start")
+        assert sent(calls) and any(c.method == "setMyCommands" and not c.ok for c in emulator.calls)
+    finally:
+        await running.stop()
