@@ -28,3 +28,32 @@ async def test_concurrent_writes_to_a_new_key(database) -> None:  # type: ignore
     keys = [StorageKey(bot_id=1, chat_id=100, user_id=100)] * 8
     await asyncio.gather(*(storage.set_data(k, {"n": n}) for n, k in enumerate(keys)))
     assert (await storage.get_data(keys[0]))["n"] in range(8)
+
+
+async def test_redis_storage_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """REDIS_URL switches dialogs to Redis; they survive a new storage object (a restart)."""
+    import os
+
+    import pytest
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL not set")
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    from bot.app import create_storage, open_database
+    from bot.settings import Settings
+
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db", redis_url=url, _env_file=None)
+    database = await open_database(settings, load_bundled=False)
+    first = create_storage(settings, database)
+    assert isinstance(first, RedisStorage)
+    await first.set_state(KEY, "JoinForm:name")
+    await first.close()
+    second = create_storage(settings, database)
+    try:
+        assert await second.get_state(KEY) == "JoinForm:name"
+        await second.set_state(KEY, None)
+    finally:
+        await second.close()
+        await database.close()
