@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from aiogram import Bot, F
 from aiogram.filters import Command, CommandObject, Filter
-from aiogram.types import CallbackQuery, InlineKeyboardButton, Message, TelegramObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, TelegramObject
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -116,7 +116,7 @@ async def member_action(query: CallbackQuery, callback_data: MemberAction, sessi
     await show(query, *_member_card(t, row), edit=True)
 
 
-def _member_card(t: Translator, row: access.MemberRow) -> tuple[str, object]:
+def _member_card(t: Translator, row: access.MemberRow) -> tuple[str, InlineKeyboardMarkup]:
     text = t("admin.member_card", name=row.name, organisation=row.organisation or "—", roles=_roles(t, row.roles),
              telegram=str(row.telegram_id) if row.telegram_id else t("admin.not_linked"))
     kb = InlineKeyboardBuilder()

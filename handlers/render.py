@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -79,7 +81,7 @@ def welcome(t: Translator, cluster: ClusterView | None, *, name: str, member: bo
     return "\n".join(lines)
 
 
-def pager(builder: InlineKeyboardBuilder, page: Page, make: callable) -> None:  # type: ignore[valid-type]
+def pager(builder: InlineKeyboardBuilder, page: Page[Any], make: Callable[[int], CallbackData]) -> None:
     """◀ n/N ▶ under a list; arrows appear only where there is somewhere to go."""
     if page.total <= page.limit:
         return

@@ -10,6 +10,7 @@ from aiogram.types import (
     InlineQueryResultArticle,
     InlineQueryResultContact,
     InlineQueryResultsButton,
+    InlineQueryResultUnion,
     InputTextMessageContent,
     Message,
 )
@@ -88,7 +89,7 @@ async def inline(query: InlineQuery, session: AsyncSession, viewer: Viewer, t: T
         return
     text = " ".join(query.query.split())[:QUERY_LIMIT]
     hits = (await search.search(session, text, members=True, limit=INLINE_RESULTS)).hits if text else []
-    results = [r for hit in hits if (r := await inline_result(hit, session, t))]
+    results: list[InlineQueryResultUnion] = [r for hit in hits if (r := await inline_result(hit, session, t))]
     await query.answer(results, cache_time=5, is_personal=True)
 
 
@@ -98,21 +99,19 @@ async def inline_result(hit: Hit, session: AsyncSession, t: Translator) -> Inlin
         card = await directory.person_card(session, hit.doc.id)
         if card is None:
             return None
-        text, _ = render.person_card(t, card)
+        content = InputTextMessageContent(message_text=render.person_card(t, card)[0])
         if card.phones:
             first, _, last = card.name.partition(" ")
             return InlineQueryResultContact(id=key, phone_number=card.phones[0], first_name=first or card.name,
-                                            last_name=last or None,
-                                            input_message_content=InputTextMessageContent(message_text=text))
+                                            last_name=last or None, input_message_content=content)
         return InlineQueryResultArticle(id=key, title=card.name, description=card.position or "",
-                                        input_message_content=InputTextMessageContent(message_text=text))
-    if hit.doc.kind == "project":
-        project = await directory.project_card(session, hit.doc.id)
-        text = render.project_card(t, project, member=True)[0] if project else None
-    else:
-        org = await directory.organisation_card(session, hit.doc.id)
-        text = render.organisation_card(t, org, member=True)[0] if org else None
-    if text is None:
+                                        input_message_content=content)
+    body: str | None = None
+    if hit.doc.kind == "project" and (project := await directory.project_card(session, hit.doc.id)):
+        body = render.project_card(t, project, member=True)[0]
+    elif hit.doc.kind == "organisation" and (org := await directory.organisation_card(session, hit.doc.id)):
+        body = render.organisation_card(t, org, member=True)[0]
+    if body is None:
         return None
     return InlineQueryResultArticle(id=key, title=hit.doc.title, description=hit.doc.subtitle,
-                                    input_message_content=InputTextMessageContent(message_text=text))
+                                    input_message_content=InputTextMessageContent(message_text=body))

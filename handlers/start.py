@@ -28,7 +28,7 @@ async def start_with_invite(
     t: Translator, clock: Clock, bot: Bot,
 ) -> None:
     outcome = await access.redeem_invite(
-        session, command.args.removeprefix("inv_"), telegram_id=viewer.telegram_id,
+        session, (command.args or "").removeprefix("inv_"), telegram_id=viewer.telegram_id,
         first_name=viewer.first_name, now=clock(),
     )
     if outcome.status == "linked":

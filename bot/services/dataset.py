@@ -162,34 +162,28 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
 
     info = await session.get(ClusterInfo, 1)
     apply("cluster", info or ClusterInfo(id=1), data.cluster.model_dump(exclude={"figures"}), info is None)
-    figures = {f.key: f for f in await session.scalars(select(ClusterFigure))}
-    for position, figure in enumerate(data.cluster.figures):
-        row = figures.get(figure.key)
-        apply("figures", row or ClusterFigure(), {**figure.model_dump(), "position": position}, row is None)
 
-    org_rows = {o.key: o for o in await session.scalars(select(Organisation))}
-    for org in data.organisations:
-        row = org_rows.get(org.key)
-        org_rows[org.key] = row or Organisation()
-        apply("organisations", org_rows[org.key], org.model_dump(), row is None)
-    await session.flush()
+    async def by_key(section: str, model: type[Any], entries: list[Any],
+                     values: Callable[[int, Any], dict[str, Any]]) -> dict[str, Any]:
+        rows = {row.key: row for row in await session.scalars(select(model))}
+        for position, entry in enumerate(entries):
+            existing = rows.get(entry.key)
+            rows[entry.key] = existing or model()
+            apply(section, rows[entry.key], values(position, entry), existing is None)
+        await session.flush()
+        return rows
 
-    person_rows = {p.key: p for p in await session.scalars(select(Person))}
-    for person in data.people:
-        row = person_rows.get(person.key)
-        person_rows[person.key] = row or Person()
-        values = person.model_dump(exclude={"organisation"})
-        values["organisation_id"] = org_rows[person.organisation].id if person.organisation else None
-        apply("people", person_rows[person.key], values, row is None)
-
-    project_rows = {p.key: p for p in await session.scalars(select(Project))}
-    for project in data.projects:
-        row = project_rows.get(project.key)
-        project_rows[project.key] = row or Project()
-        values = project.model_dump(exclude={"leader", "partners", "leaders", "contacts"})
-        values["leader_id"] = org_rows[project.leader].id if project.leader else None
-        apply("projects", project_rows[project.key], values, row is None)
-    await session.flush()
+    await by_key("figures", ClusterFigure, data.cluster.figures,
+                 lambda position, figure: {**figure.model_dump(), "position": position})
+    org_rows = await by_key("organisations", Organisation, data.organisations, lambda _, org: org.model_dump())
+    person_rows = await by_key("people", Person, data.people, lambda _, person: {
+        **person.model_dump(exclude={"organisation"}),
+        "organisation_id": org_rows[person.organisation].id if person.organisation else None,
+    })
+    project_rows = await by_key("projects", Project, data.projects, lambda _, project: {
+        **project.model_dump(exclude={"leader", "partners", "leaders", "contacts"}),
+        "leader_id": org_rows[project.leader].id if project.leader else None,
+    })
 
     wanted_partners = {
         (project_rows[p.key].id, org_rows[x.organisation].id): x.role
@@ -288,20 +282,24 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
     owners = await session.scalars(select(RoadmapOwner).order_by(RoadmapOwner.id))
 
     partners_of: dict[int, list[dict[str, Any]]] = {}
-    for x in partners:
-        partners_of.setdefault(x.project_id, []).append({"organisation": org_key[x.organisation_id], "role": x.role})
+    for partner in partners:
+        partners_of.setdefault(partner.project_id, []).append(
+            {"organisation": org_key[partner.organisation_id], "role": partner.role})
     people_of: dict[tuple[int, str], list[str]] = {}
-    for x in project_people:
-        people_of.setdefault((x.project_id, x.role), []).append(person_key[x.person_id])
+    for part in project_people:
+        people_of.setdefault((part.project_id, part.role), []).append(person_key[part.person_id])
     owners_of: dict[int, list[dict[str, Any]]] = {}
-    for x in owners:
-        owner = {"organisation": org_key.get(x.organisation_id)} if x.organisation_id else {"person": person_key[x.person_id]}
-        owners_of.setdefault(x.item_id, []).append(owner)
+    for owner in owners:
+        owners_of.setdefault(owner.item_id, []).append(
+            {"organisation": org_key[owner.organisation_id]} if owner.organisation_id
+            else {"person": person_key[owner.person_id or 0]})
 
     def columns(row: Any, names: list[str]) -> dict[str, Any]:
         return {n: getattr(row, n) for n in names}
 
-    cluster = columns(info, ["name", "name_en", "founded", "description", "description_en"]) if info else {"name": ""}
+    cluster: dict[str, Any] = (
+        columns(info, ["name", "name_en", "founded", "description", "description_en"]) if info else {"name": ""}
+    )
     cluster["figures"] = [columns(f, ["key", "label", "label_en", "value"]) for f in figures]
     org_fields = ["key", "name", "legal_form", "name_en", "aliases", "kind", "country", "region",
                   "cluster_role", "website", "description"]

@@ -128,7 +128,7 @@ async def cluster_view(session: AsyncSession) -> ClusterView | None:
 async def projects_page(session: AsyncSession, *, offset: int, limit: int) -> Page[ProjectRow]:
     """Projects grouped by kind (flagship first), then by title."""
     order = {kind: n for n, kind in enumerate(PROJECT_KINDS)}
-    rows = (await session.execute(select(Project.id, Project.title, Project.title_en, Project.kind))).all()
+    rows = list(await session.execute(select(Project.id, Project.title, Project.title_en, Project.kind)))
     rows.sort(key=lambda r: (order.get(r.kind, len(order)), r.title.lower()))
     items = [ProjectRow(r.id, r.title, r.title_en, r.kind) for r in rows[offset : offset + limit]]
     return Page(items, len(rows), offset, limit)

@@ -111,9 +111,9 @@ async def build_index(session: AsyncSession) -> SearchIndex:
         Person.phones, Person.emails,
     ).where(Person.status == "active"))
     for person in people:
-        org = org_names.get(person.organisation_id) if person.organisation_id else None
-        index.add(Doc("person", person.id, person.name, org or "", public=False),
-                  [(person.name, 3.0), (person.name_en, 3.0), (person.position, 0.5), (org, 0.5)],
+        employer = org_names.get(person.organisation_id) if person.organisation_id else None
+        index.add(Doc("person", person.id, person.name, employer or "", public=False),
+                  [(person.name, 3.0), (person.name_en, 3.0), (person.position, 0.5), (employer, 0.5)],
                   phones=person.phones or [], emails=person.emails or [])
     return index.finish()
 
