@@ -63,13 +63,24 @@ async def organisations(query: CallbackQuery, callback_data: OrgsPage, session: 
     await show(query, *render.organisations_list(t, page, country), edit=callback_data.offset > 0)
 
 
-@router.callback_query(Card.filter(F.kind == "p"))
-async def project(query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
-    card = await directory.project_card(session, callback_data.id)
-    if card is None:
+async def card_reply(kind: str, id_: int, session: AsyncSession, viewer: Viewer, t: Translator
+                     ) -> tuple[str, InlineKeyboardMarkup] | None:
+    """A project ("p") or organisation ("o") card as text and buttons; None when it is gone."""
+    if kind == "p" and (project := await directory.project_card(session, id_)):
+        return render.project_card(t, project, member=viewer.is_member)
+    if kind == "o" and (org := await directory.organisation_card(session, id_)):
+        return render.organisation_card(t, org, member=viewer.is_member)
+    return None
+
+
+@router.callback_query(Card.filter(F.kind.in_({"p", "o"})))
+async def project_or_organisation(query: CallbackQuery, callback_data: Card, session: AsyncSession,
+                                  viewer: Viewer, t: Translator) -> None:
+    reply = await card_reply(callback_data.kind, callback_data.id, session, viewer, t)
+    if reply is None:
         await query.answer(t("button.gone"), show_alert=True)
         return
-    await show(query, *render.project_card(t, card, member=viewer.is_member), edit=False)
+    await show(query, *reply, edit=False)
 
 
 @router.callback_query(Section.filter(F.name.in_(render.SECTIONS)))
@@ -80,15 +91,6 @@ async def project_section(query: CallbackQuery, callback_data: Section, session:
         await query.answer(t("button.gone"), show_alert=True)
         return
     await show(query, *page, edit=callback_data.part > 0)
-
-
-@router.callback_query(Card.filter(F.kind == "o"))
-async def organisation(query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
-    card = await directory.organisation_card(session, callback_data.id)
-    if card is None:
-        await query.answer(t("button.gone"), show_alert=True)
-        return
-    await show(query, *render.organisation_card(t, card, member=viewer.is_member), edit=False)
 
 
 @router.callback_query(Card.filter(F.kind == "h"))

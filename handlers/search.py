@@ -23,7 +23,7 @@ from bot.services.search import DirectorySearch
 from bot.services.search_index import Hit
 from handlers import render
 from handlers.callbacks import Menu
-from handlers.directory import send_person, show
+from handlers.directory import card_reply, send_person, show
 from handlers.routes import Routes
 
 router = Routes("search")
@@ -70,15 +70,15 @@ async def answer_search(message: Message, text: str, session: AsyncSession, view
 
 
 async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
-    kind, id_ = hit.doc.kind, hit.doc.id
-    if kind == "project" and (project := await directory.project_card(session, id_)):
-        await show(message, *render.project_card(t, project, member=viewer.is_member), edit=False)
-    elif kind == "organisation" and (org := await directory.organisation_card(session, id_)):
-        await show(message, *render.organisation_card(t, org, member=viewer.is_member), edit=False)
-    elif kind == "person" and viewer.is_member and (person := await directory.person_card(session, id_)):
-        await send_person(message, person, t, secretariat=viewer.is_secretariat)
-    else:
-        await message.answer(t("search.none", query=hit.doc.title))
+    if hit.doc.kind == "person":
+        person = await directory.person_card(session, hit.doc.id) if viewer.is_member else None
+        if person is not None:
+            await send_person(message, person, t, secretariat=viewer.is_secretariat)
+            return
+    elif reply := await card_reply(render.CARD_KIND[hit.doc.kind], hit.doc.id, session, viewer, t):
+        await show(message, *reply, edit=False)
+        return
+    await message.answer(t("search.none", query=hit.doc.title))
 
 
 @router.inline_query()
