@@ -20,6 +20,7 @@ from bot.services.dataset import directory_is_empty, import_dataset, load_datase
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
 from handlers import routers
+from handlers.errors import on_error
 from handlers.notify import set_default_commands
 from models.db import create_engine, migrate, session_factory
 
@@ -79,6 +80,7 @@ def create_dispatcher(settings: Settings, database: Database, search: DirectoryS
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
     dp.update.outer_middleware(ViewerMiddleware(settings, clock))
     dp.include_routers(*routers())
+    dp.errors.register(on_error)
     return dp
 
 

@@ -139,3 +139,11 @@ async def test_optional_calls_failing_do_not_stop_the_bot(emulator, settings, cl
         assert sent(calls) and any(c.method == "setMyCommands" and not c.ok for c in emulator.calls)
     finally:
         await running.stop()
+
+
+async def test_a_failure_is_apologised_for(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    emulator.fail("sendMessage", 400, "Bad Request: something unexpected", times=1)
+    calls = await emulator.ask(GUEST, "/projects")
+    apology = [c for c in calls if c.method == "sendMessage" and c.ok]
+    assert apology and "пошло не так" in apology[0].text
+    assert sent(await emulator.ask(GUEST, "/projects")), "the bot goes on"
