@@ -175,3 +175,20 @@ async def test_only_the_secretariat_decides(bot, emulator) -> None:  # type: ign
     assert "секретариат" in answer.params["text"]
     calls = await emulator.ask(GUEST, "/admin")
     assert "только секретариату" in last_text(calls)
+
+
+async def test_a_secretary_who_blocked_the_bot_does_not_stop_requests(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    from models import Account
+
+    await emulator.ask(ADMIN, "/start")
+    emulator.block(ADMIN.id)
+    await emulator.ask(GUEST, "/join")
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    await emulator.ask(GUEST, "Ольга")
+    calls = await emulator.ask(GUEST, "Технопарк")
+    assert "отправлена" in [c for c in sent(calls) if c.chat_id == GUEST.id][0].text
+    database = await open_database(settings, load_bundled=False)
+    async with database.sessions() as session:
+        account = await session.get(Account, ADMIN.id)
+    await database.close()
+    assert account.blocked_bot
