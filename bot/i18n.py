@@ -32,10 +32,17 @@ class Translator:
         self._messages = catalog(self.language)
 
     def __call__(self, key: str, /, **kwargs: Any) -> str:
-        template = self._messages.get(key) or catalog(LANGUAGES[0]).get(key) or key
+        template = self._template(key)
         if not kwargs:
             return template
         return template.format(**{k: _safe(v) for k, v in kwargs.items()})
+
+    def _template(self, key: str) -> str:
+        return self._messages.get(key) or catalog(LANGUAGES[0]).get(key) or key
+
+    def plain(self, key: str, /, **kwargs: Any) -> str:
+        """For plain-text places (button alerts, contact names): nothing is escaped."""
+        return self._template(key).format(**kwargs)
 
     def has(self, key: str) -> bool:
         return key in self._messages

@@ -26,14 +26,13 @@ from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import (
     AuditPage,
-    Decide,
     MemberAction,
     MembersPage,
     Menu,
     NewInvite,
 )
 from handlers.directory import show
-from handlers.notify import set_commands_for
+from handlers.notify import send, set_commands_for
 from handlers.routes import Routes
 
 router = Routes("admin")
@@ -63,12 +62,9 @@ async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Transl
     await show(event, t("admin.panel", pending=len(pending), hours=settings.invite_ttl_hours), kb.as_markup(), edit=False)
     message = event if isinstance(event, Message) else event.message
     for request in pending[:10]:
-        decide = InlineKeyboardBuilder()
-        decide.button(text=t("join.approve"), callback_data=Decide(request=request.id, approve=True))
-        decide.button(text=t("join.reject"), callback_data=Decide(request=request.id, approve=False))
         if message is not None:
-            await message.answer(t("join.request_card", name=request.full_name, organisation=request.organisation,
-                                   who=str(request.telegram_id)), reply_markup=decide.as_markup())
+            text, markup = render.request_card(t, request)
+            await message.answer(text, reply_markup=markup)
 
 
 @router.message(Command("members"))
@@ -91,13 +87,13 @@ def _roles(t: Translator, roles: frozenset[str]) -> str:
 
 @router.callback_query(MemberAction.filter())
 async def member_action(query: CallbackQuery, callback_data: MemberAction, session: AsyncSession, viewer: Viewer,
-                        t: Translator, clock: Clock, bot: Bot) -> None:
+                        t: Translator, clock: Clock, bot: Bot, settings: Settings) -> None:
     person, action, role = callback_data.person, callback_data.action, callback_data.role
     if action in ("grant", "remove") and role in access.ROLES:
         row = await access.set_role(session, person, role, granted=action == "grant", actor=viewer.telegram_id, now=clock())
     elif action == "revoke":
         row = await access.member(session, person)
-        if row is not None:
+        if row is not None and row.roles:
             kb = InlineKeyboardBuilder()
             kb.button(text=t("admin.revoke_yes"), callback_data=MemberAction(person=person, action="confirm_revoke"))
             kb.button(text=t("admin.revoke_no"), callback_data=MemberAction(person=person, action="show"))
@@ -108,14 +104,16 @@ async def member_action(query: CallbackQuery, callback_data: MemberAction, sessi
         if row is not None:
             await show(query, t("admin.revoked", name=row.name), InlineKeyboardBuilder().as_markup(), edit=True)
             if row.telegram_id:
-                await set_commands_for(bot, row.telegram_id, language=t.language, roles=frozenset())
+                told = Translator(await access.account_language(session, row.telegram_id, settings.default_language))
+                await send(bot, session, row.telegram_id, told("admin.revoked_notice"))
+                await set_commands_for(bot, row.telegram_id, language=told.language, roles=frozenset())
             return
     elif action == "show":
         row = await access.member(session, person)
     else:
         row = None
     if row is None:
-        await query.answer(t("button.gone"), show_alert=True)
+        await query.answer(t("admin.not_member"), show_alert=True)
         return
     if action in ("grant", "remove") and row.telegram_id:
         await set_commands_for(bot, row.telegram_id, language=t.language, roles=row.roles)
@@ -126,11 +124,14 @@ def _member_card(t: Translator, row: access.MemberRow) -> tuple[str, InlineKeybo
     text = t("admin.member_card", name=row.name, organisation=row.organisation or "—", roles=_roles(t, row.roles),
              telegram=str(row.telegram_id) if row.telegram_id else t("admin.not_linked"))
     kb = InlineKeyboardBuilder()
-    for role in ("leader", "secretariat"):
-        has = role in row.roles
-        kb.button(text=t("admin.remove_role" if has else "admin.grant_role", role=t("role." + role)),
-                  callback_data=MemberAction(person=row.person_id, action="remove" if has else "grant", role=role))
-    kb.button(text=t("admin.revoke"), callback_data=MemberAction(person=row.person_id, action="revoke"))
+    if row.roles:
+        for role in ("leader", "secretariat"):
+            has = role in row.roles
+            kb.button(text=t("admin.remove_role" if has else "admin.grant_role", role=t("role." + role)),
+                      callback_data=MemberAction(person=row.person_id, action="remove" if has else "grant", role=role))
+        kb.button(text=t("admin.revoke"), callback_data=MemberAction(person=row.person_id, action="revoke"))
+    else:
+        kb.button(text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=row.person_id))
     kb.button(text=t("admin.back"), callback_data=MembersPage(offset=0))
     kb.adjust(1)
     return text, kb.as_markup()
@@ -187,4 +188,5 @@ async def audit_log(event: Message | CallbackQuery, session: AsyncSession, t: Tr
         kb.button(text="◀️", callback_data=AuditPage(offset=max(0, offset - 15)))
     if len(rows) == 15:
         kb.button(text="▶️", callback_data=AuditPage(offset=offset + 15))
+    kb.row(InlineKeyboardButton(text=t("admin.to_panel"), callback_data=Menu(name="admin").pack()))
     await show(event, "\n".join(lines), kb.as_markup(), edit=isinstance(callback_data, AuditPage))

@@ -15,6 +15,12 @@ class ProjectsPage(CallbackData, prefix="pp"):
     offset: int
 
 
+class Country(CallbackData, prefix="co"):
+    """Open a country's organisation list ("" for every country) as a new message."""
+
+    code: str
+
+
 class OrgsPage(CallbackData, prefix="op"):
     country: str  # "" for every country
     offset: int

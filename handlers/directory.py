@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer
 from handlers import render
-from handlers.callbacks import Card, Menu, OrgsPage, ProjectsPage, Section
+from handlers.callbacks import Card, Country, Menu, OrgsPage, ProjectsPage, Section
 from handlers.routes import Routes
 
 router = Routes("directory")
@@ -55,12 +55,18 @@ async def organisation_countries(event: Message | CallbackQuery, session: AsyncS
     await show(event, *render.countries(t, await directory.organisation_facets(session)), edit=False)
 
 
+@router.callback_query(Country.filter())
 @router.callback_query(OrgsPage.filter(F.offset >= 0))
-async def organisations(query: CallbackQuery, callback_data: OrgsPage, session: AsyncSession, t: Translator) -> None:
-    country = callback_data.country.upper()[:2]
-    page = await directory.organisations_page(session, country=country or None, offset=callback_data.offset,
-                                              limit=render.PAGE_SIZE)
-    await show(query, *render.organisations_list(t, page, country), edit=callback_data.offset > 0)
+async def organisations(query: CallbackQuery, callback_data: Country | OrgsPage, session: AsyncSession,
+                        t: Translator) -> None:
+    paging = isinstance(callback_data, OrgsPage)
+    if isinstance(callback_data, OrgsPage):
+        country, offset = callback_data.country, callback_data.offset
+    else:
+        country, offset = callback_data.code, 0
+    country = country.upper()[:2]
+    page = await directory.organisations_page(session, country=country or None, offset=offset, limit=render.PAGE_SIZE)
+    await show(query, *render.organisations_list(t, page, country), edit=paging)
 
 
 async def card_reply(kind: str, id_: int, session: AsyncSession, viewer: Viewer, t: Translator
@@ -109,6 +115,7 @@ async def send_person(event: Message | CallbackQuery, card: directory.PersonCard
     """The card, then the first phone as a Telegram contact that one tap saves."""
     await show(event, *render.person_card(t, card, secretariat=secretariat), edit=False)
     message = event if isinstance(event, Message) else event.message
-    if card.phones and message is not None:
-        first, _, last = card.name.partition(" ")
-        await message.answer_contact(phone_number=card.phones[0], first_name=first or card.name, last_name=last or None)
+    phone = directory.contact_phone(card.phones)
+    if phone and message is not None:
+        first, last = directory.contact_names(card.name)
+        await message.answer_contact(phone_number=phone, first_name=first, last_name=last)

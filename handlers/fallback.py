@@ -15,6 +15,7 @@ from aiogram.types import (
 from bot.i18n import Translator
 from handlers.admin import ADMIN_CALLBACKS, ADMIN_COMMANDS
 from handlers.callbacks import Menu
+from handlers.notify import GUEST_COMMANDS, SECRETARIAT_COMMANDS
 from handlers.routes import Routes
 
 groups = Routes("groups")
@@ -22,9 +23,10 @@ groups.filter("message", F.chat.type != ChatType.PRIVATE)
 router = Routes("fallback")
 
 
-@groups.message(F.text.startswith("/"))
+@groups.message(Command(*GUEST_COMMANDS, *SECRETARIAT_COMMANDS))
 async def group_command(message: Message, t: Translator, bot: Bot) -> None:
-    """Contacts are personal data: the directory answers only in a private chat."""
+    """Contacts are personal data: the directory answers only in a private chat. Commands meant
+    for other bots (`/x@other_bot`) and unknown ones are not ours to answer in a shared chat."""
     me = await bot.me()
     button = InlineKeyboardButton(text=t("group.open_private"), url=f"https://t.me/{me.username}")
     await message.reply(t("group.private_only"), reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aiogram import Bot, F
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -15,11 +16,10 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
+from bot.i18n import LANGUAGES, Translator
 from bot.services import access
 from bot.services.access import Viewer
 from bot.settings import Settings
@@ -30,6 +30,8 @@ from handlers.routes import Routes
 
 router = Routes("join")
 NAME_LIMIT = 200
+BY_NAME = {Translator(language)("join.by_name") for language in LANGUAGES}
+CANCEL = {Translator(language)("join.cancel") for language in LANGUAGES}
 
 
 class JoinForm(StatesGroup):
@@ -73,7 +75,7 @@ async def begin(event: Message | CallbackQuery, state: FSMContext, session: Asyn
     await message.answer(t("join.intro"), reply_markup=_join_keyboard(t))
 
 
-@router.message(StateFilter(JoinForm), F.text.in_({Translator("ru")("join.cancel"), Translator("en")("join.cancel")}))
+@router.message(StateFilter(JoinForm), F.text.in_(CANCEL))
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     await state.clear()
     await message.answer(t("cancel.done"), reply_markup=ReplyKeyboardRemove())
@@ -102,16 +104,16 @@ async def contact_shared(
     await message.answer(t("join.ask_name"))
 
 
-@router.message(JoinForm.choosing, F.text)
+@router.message(JoinForm.choosing, F.text.in_(BY_NAME))
 async def by_name(message: Message, state: FSMContext, t: Translator) -> None:
     await state.set_state(JoinForm.name)
     await message.answer(t("join.ask_name"), reply_markup=ReplyKeyboardRemove())
 
 
-@router.message(JoinForm.name, F.text)
+@router.message(JoinForm.name, F.text, ~F.text.startswith("/"))
 async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
     name = " ".join((message.text or "").split())
-    if not 2 <= len(name) <= NAME_LIMIT or name.startswith("/"):
+    if not 2 <= len(name) <= NAME_LIMIT:
         await message.answer(t("join.bad_name", limit=NAME_LIMIT))
         return
     await state.update_data(name=name)
@@ -119,32 +121,35 @@ async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
     await message.answer(t("join.ask_org"))
 
 
-@router.message(JoinForm.organisation, F.text)
+@router.message(JoinForm.organisation, F.text, ~F.text.startswith("/"))
 async def got_organisation(
     message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
     clock: Clock, bot: Bot, settings: Settings,
 ) -> None:
     organisation = " ".join((message.text or "").split())
-    if not 2 <= len(organisation) <= NAME_LIMIT or organisation.startswith("/"):
+    if not 2 <= len(organisation) <= NAME_LIMIT:
         await message.answer(t("join.bad_org", limit=NAME_LIMIT))
         return
     name = (await state.get_data()).get("name", viewer.first_name)
     outcome = await access.request_to_join(session, viewer.telegram_id, name, organisation, clock())
     await state.clear()
     await message.answer(t("join.requested"))
+    requests = await access.pending_requests(session, request_id=outcome.request_id)
     for chat_id, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
-        st = Translator(language)
-        kb = InlineKeyboardBuilder()
-        kb.button(text=st("join.approve"), callback_data=Decide(request=outcome.request_id or 0, approve=True))
-        kb.button(text=st("join.reject"), callback_data=Decide(request=outcome.request_id or 0, approve=False))
-        who = f"@{message.from_user.username}" if message.from_user and message.from_user.username else str(viewer.telegram_id)
-        await send(bot, session, chat_id, st("join.request_card", name=name, organisation=organisation, who=who),
-                   kb.as_markup())
+        for request in requests:
+            await send(bot, session, chat_id, *render.request_card(Translator(language), request))
 
 
-@router.message(StateFilter(JoinForm.name, JoinForm.organisation, JoinForm.choosing))
+@router.message(StateFilter(JoinForm.name, JoinForm.organisation), ~F.text)
 async def not_text(message: Message, t: Translator) -> None:
     await message.answer(t("join.text_please"))
+
+
+@router.message(StateFilter(JoinForm), F.text.startswith("/"))
+async def leave_on_command(message: Message, state: FSMContext) -> None:
+    """A command ends the joining dialog, then runs as usual in the routers after this one."""
+    await state.clear()
+    raise SkipHandler
 
 
 async def after_join(
@@ -170,12 +175,13 @@ async def decide(
     if request is None:
         await query.answer(t("button.stale"), show_alert=True)
         return
-    verdict = t("join.verdict." + request.status, name=request.full_name, organisation=request.organisation)
-    await query.answer(verdict if first else t("join.already_decided"))
-    if query.message is not None and hasattr(query.message, "edit_text"):
-        await query.message.edit_text(verdict)  # type: ignore[union-attr]
+    await query.answer(t.plain("join.verdict." + request.status, name=request.full_name,
+                               organisation=request.organisation) if first else t("join.already_decided"))
     if not first:
         return
+    if query.message is not None and hasattr(query.message, "edit_text"):
+        await query.message.edit_text(  # type: ignore[union-attr]
+            t("join.verdict." + request.status, name=request.full_name, organisation=request.organisation))
     guest_t = Translator(await access.account_language(session, request.telegram_id, settings.default_language))
     await send(bot, session, request.telegram_id, guest_t("join.told." + request.status))
     if request.status == "approved":

@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Html, Translator, escape
+from bot.services.access import JoinRequestView
 from bot.services.directory import (
     ClusterView,
     OrganisationCard,
@@ -18,10 +19,13 @@ from bot.services.directory import (
     ProjectCard,
     ProjectRow,
     Ref,
+    is_fax,
 )
 from bot.services.search_index import Hit
 from handlers.callbacks import (
     Card,
+    Country,
+    Decide,
     MemberAction,
     Menu,
     NewInvite,
@@ -34,6 +38,7 @@ PAGE_SIZE = 8
 TEXT_LIMIT = 4096
 SECTION_CHUNK = 3000
 WELCOME_FIGURES = 5
+PARTNER_BUTTONS = 8
 BUTTON_TEXT = 60
 CARD_KIND = {"project": "p", "organisation": "o", "person": "h"}
 FLAGS = {"RU": "🇷🇺", "FI": "🇫🇮", "NO": "🇳🇴", "DK": "🇩🇰", "JP": "🇯🇵", "SE": "🇸🇪", "DE": "🇩🇪",
@@ -42,7 +47,11 @@ SECTIONS = ("tasks", "results", "prospects", "summary")
 
 
 def short(text: str, limit: int = BUTTON_TEXT) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters, cut at a word end when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit * 2 // 3 else limit - 1].rstrip(" ,.;:—-") + "…"
 
 
 def flag(country: str) -> str:
@@ -103,26 +112,31 @@ def projects_list(t: Translator, page: Page[ProjectRow]) -> tuple[str, InlineKey
         if row.kind != kind:
             kind = row.kind
             lines += ["", f"<b>{t('kind.' + kind)}</b>"]
-        lines.append(f"{n}. {escape(_title(t, row.title, row.title_en))}")
+        lines.append(f"{n}. {escape(localized(t, row.title, row.title_en))}")
     kb = InlineKeyboardBuilder()
     for n, row in enumerate(page.items, start=page.offset + 1):
-        kb.row(InlineKeyboardButton(text=short(f"{n}. {_title(t, row.title, row.title_en)}"),
+        kb.row(InlineKeyboardButton(text=short(f"{n}. {localized(t, row.title, row.title_en)}"),
                                     callback_data=Card(kind="p", id=row.id).pack()))
     pager(kb, page, lambda offset: ProjectsPage(offset=offset))
     return "\n".join(lines), kb.as_markup()
 
 
-def _title(t: Translator, title: str, title_en: str | None) -> str:
-    return title_en if t.language == "en" and title_en else title
+def localized(t: Translator, name: str, name_en: str | None) -> str:
+    """The English name for English readers when the data has one."""
+    return name_en if t.language == "en" and name_en else name
+
+
+def label(t: Translator, ref: Ref) -> str:
+    return localized(t, ref.name, ref.name_en)
 
 
 def countries(t: Translator, facets: list[tuple[str, int]]) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
     total = sum(count for _, count in facets)
-    kb.button(text=t("orgs.all", count=total), callback_data=OrgsPage(country="", offset=0))
+    kb.button(text=t("orgs.all", count=total), callback_data=Country(code=""))
     for country, count in facets:
         kb.button(text=f"{flag(country)} {t('country.' + country) if t.has('country.' + country) else country} · {count}",
-                  callback_data=OrgsPage(country=country, offset=0))
+                  callback_data=Country(code=country))
     kb.adjust(1, 2)
     return t("orgs.choose_country"), kb.as_markup()
 
@@ -132,7 +146,7 @@ def organisations_list(t: Translator, page: Page[Ref], country: str) -> tuple[st
     lines = [t("orgs.title", where=where or t("orgs.everywhere"), total=page.total)]
     kb = InlineKeyboardBuilder()
     for ref in page.items:
-        kb.row(InlineKeyboardButton(text=short(ref.name), callback_data=Card(kind="o", id=ref.id).pack()))
+        kb.row(InlineKeyboardButton(text=short(label(t, ref)), callback_data=Card(kind="o", id=ref.id).pack()))
     pager(kb, page, lambda offset: OrgsPage(country=country, offset=offset))
     kb.row(InlineKeyboardButton(text=t("orgs.countries"), callback_data=Menu(name="orgs").pack()))
     return "\n".join(lines), kb.as_markup()
@@ -143,16 +157,17 @@ def _field(t: Translator, key: str, value: str | None, limit: int = 700) -> list
 
 
 def project_card(t: Translator, card: ProjectCard, *, member: bool) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [f"📁 <b>{escape(card.title)}</b>"]
+    title = localized(t, card.title, card.title_en)
+    lines = [f"📁 <b>{escape(title)}</b>"]
     if card.title_en and card.title_en != card.title:
-        lines.append(f"<i>{escape(card.title_en)}</i>")
+        lines.append(f"<i>{escape(card.title if title == card.title_en else card.title_en)}</i>")
     lines.append(t("kind." + card.kind) + (f" · {escape(card.programme)}" if card.programme else ""))
     lines += _field(t, "card.period", card.period)
     lines.append(f"<b>{t('card.status')}</b> {t('status.' + card.status)}")
     if card.leader:
-        lines.append(f"<b>{t('card.leader')}</b> {escape(card.leader.name)}")
+        lines.append(f"<b>{t('card.leader')}</b> {escape(label(t, card.leader))}")
     if card.partners:
-        names = ", ".join(p.name for p in card.partners[:15])
+        names = ", ".join(label(t, p) for p in card.partners[:15])
         more = len(card.partners) - 15
         lines.append(f"<b>{t('card.partners')}</b> {escape(short(names, 900))}" + (t("card.more", n=more) if more > 0 else ""))
     lines += _field(t, "card.goal", card.goal)
@@ -166,9 +181,9 @@ def project_card(t: Translator, card: ProjectCard, *, member: bool) -> tuple[str
             kb.button(text=t("section." + name), callback_data=Section(project=card.id, name=name, part=0))
     kb.adjust(2)
     if card.leader:
-        kb.row(InlineKeyboardButton(text="🏢 " + short(card.leader.name), callback_data=Card(kind="o", id=card.leader.id).pack()))
-    for partner in card.partners[:6]:
-        kb.row(InlineKeyboardButton(text="🤝 " + short(partner.name), callback_data=Card(kind="o", id=partner.id).pack()))
+        kb.row(InlineKeyboardButton(text="🏢 " + short(label(t, card.leader)), callback_data=Card(kind="o", id=card.leader.id).pack()))
+    for partner in card.partners[:PARTNER_BUTTONS]:
+        kb.row(InlineKeyboardButton(text="🤝 " + short(label(t, partner)), callback_data=Card(kind="o", id=partner.id).pack()))
     if member:
         for person in card.leaders:
             kb.row(InlineKeyboardButton(text="⭐ " + short(person.name), callback_data=Card(kind="h", id=person.id).pack()))
@@ -181,7 +196,7 @@ def section_page(t: Translator, card: ProjectCard, name: str, part: int) -> tupl
     chunks = split_text(getattr(card, name) or "", SECTION_CHUNK)
     if not 0 <= part < len(chunks):
         return None
-    header = f"📁 <b>{escape(card.title)}</b> — {t('section.' + name)}"
+    header = f"📁 <b>{escape(localized(t, card.title, card.title_en))}</b> — {t('section.' + name)}"
     if len(chunks) > 1:
         header += f" ({part + 1}/{len(chunks)})"
     kb = InlineKeyboardBuilder()
@@ -193,23 +208,27 @@ def section_page(t: Translator, card: ProjectCard, name: str, part: int) -> tupl
 
 def organisation_card(t: Translator, card: OrganisationCard, *, member: bool) -> tuple[str, InlineKeyboardMarkup]:
     title = f"{card.legal_form} «{card.name}»" if card.legal_form else card.name
+    if t.language == "en" and card.name_en:
+        title, card_subtitle = card.name_en, title
+    else:
+        card_subtitle = card.name_en or ""
     lines = [f"🏢 <b>{escape(title)}</b>"]
-    if card.name_en:
-        lines.append(f"<i>{escape(card.name_en)}</i>")
+    if card_subtitle:
+        lines.append(f"<i>{escape(card_subtitle)}</i>")
     country = t("country." + card.country) if t.has("country." + card.country) else card.country
     place = ", ".join(x for x in (country, card.region) if x)
     lines.append(f"{flag(card.country)} {escape(place)} · {t('orgkind.' + card.kind)} · {t('clusterrole.' + card.cluster_role)}")
     lines += _field(t, "card.about", card.description)
     lines += _field(t, "card.website", card.website, 200)
     if card.led:
-        lines.append(f"<b>{t('card.leads')}</b> {escape(', '.join(p.name for p in card.led))}")
+        lines.append(f"<b>{t('card.leads')}</b> {escape(', '.join(label(t, p) for p in card.led))}")
     if card.joined:
-        lines.append(f"<b>{t('card.joins')}</b> {escape(short(', '.join(p.name for p in card.joined), 900))}")
+        lines.append(f"<b>{t('card.joins')}</b> {escape(short(', '.join(label(t, p) for p in card.joined), 900))}")
     if card.people and not member:
         lines.append(t("card.people_hidden"))
     kb = InlineKeyboardBuilder()
     for project in [*card.led, *card.joined][:10]:
-        kb.row(InlineKeyboardButton(text="📁 " + short(project.name), callback_data=Card(kind="p", id=project.id).pack()))
+        kb.row(InlineKeyboardButton(text="📁 " + short(label(t, project)), callback_data=Card(kind="p", id=project.id).pack()))
     if member:
         for person in card.people[:15]:
             kb.row(InlineKeyboardButton(text="👤 " + short(person.name + (f" — {person.note}" if person.note else "")),
@@ -224,10 +243,10 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
     if card.position:
         lines.append(escape(card.position))
     if card.organisation:
-        lines.append(f"🏢 {escape(card.organisation.name)}")
+        lines.append(f"🏢 {escape(label(t, card.organisation))}")
     elif card.affiliation:
         lines.append(f"🏢 {escape(card.affiliation)}")
-    lines += [f"📞 <code>{escape(phone)}</code>" for phone in card.phones]
+    lines += [f"{'📠' if is_fax(phone) else '📞'} <code>{escape(phone)}</code>" for phone in card.phones]
     lines += [f"✉️ {escape(email)}" for email in card.emails]
     if card.telegram_username:
         lines.append(f"💬 @{escape(card.telegram_username)}")
@@ -235,9 +254,9 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(t("card.no_contacts"))
     kb = InlineKeyboardBuilder()
     if card.organisation:
-        kb.row(InlineKeyboardButton(text="🏢 " + short(card.organisation.name), callback_data=Card(kind="o", id=card.organisation.id).pack()))
+        kb.row(InlineKeyboardButton(text="🏢 " + short(label(t, card.organisation)), callback_data=Card(kind="o", id=card.organisation.id).pack()))
     for project in card.projects[:10]:
-        kb.row(InlineKeyboardButton(text="📁 " + short(project.name), callback_data=Card(kind="p", id=project.id).pack()))
+        kb.row(InlineKeyboardButton(text="📁 " + short(label(t, project)), callback_data=Card(kind="p", id=project.id).pack()))
     if secretariat:
         kb.row(InlineKeyboardButton(text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=card.id).pack()),
                InlineKeyboardButton(text=t("admin.manage"), callback_data=MemberAction(person=card.id, action="show").pack()))
@@ -268,3 +287,15 @@ def split_text(text: str, limit: int) -> list[str]:
 
 def bullet_list(items: Iterable[str]) -> Html:
     return Html("\n".join(f"• {escape(item)}" for item in items))
+
+
+def request_card(t: Translator, request: JoinRequestView) -> tuple[str, InlineKeyboardMarkup]:
+    """A join request as the secretariat sees it: who, from where, and Approve / Reject."""
+    if request.username:
+        who = escape("@" + request.username)
+    else:
+        who = Html(f'<a href="tg://user?id={request.telegram_id}">{escape(request.full_name)}</a>')
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("join.approve"), callback_data=Decide(request=request.id, approve=True))
+    kb.button(text=t("join.reject"), callback_data=Decide(request=request.id, approve=False))
+    return t("join.request_card", name=request.full_name, organisation=request.organisation, who=who), kb.as_markup()

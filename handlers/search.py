@@ -60,7 +60,7 @@ async def answer_search(message: Message, text: str, session: AsyncSession, view
         return
     result = await search.search(session, query, members=viewer.is_member)
     if not result.hits:
-        await message.answer(t("search.none", query=query) + ("" if viewer.is_member else "\n\n" + t("search.guest_scope")))
+        await message.answer(t("search.none" if viewer.is_member else "search.none_guest", query=query))
         return
     if result.clear:
         await open_hit(message, result.hits[0], session, viewer, t)
@@ -100,10 +100,10 @@ async def inline_result(hit: Hit, session: AsyncSession, t: Translator) -> Inlin
         if card is None:
             return None
         content = InputTextMessageContent(message_text=render.person_card(t, card)[0])
-        if card.phones:
-            first, _, last = card.name.partition(" ")
-            return InlineQueryResultContact(id=key, phone_number=card.phones[0], first_name=first or card.name,
-                                            last_name=last or None, input_message_content=content)
+        if phone := directory.contact_phone(card.phones):
+            first, last = directory.contact_names(card.name)
+            return InlineQueryResultContact(id=key, phone_number=phone, first_name=first, last_name=last,
+                                            input_message_content=content)
         return InlineQueryResultArticle(id=key, title=card.name, description=card.position or "",
                                         input_message_content=content)
     body: str | None = None

@@ -87,7 +87,8 @@ async def test_inline_mode_is_for_members(bot, emulator, settings) -> None:  # t
     await join_member(emulator, settings)
     calls = await emulator.wait_handled(emulator.inline_query(MEMBER, "Кузьменко"))
     results = next(c for c in calls if c.method == "answerInlineQuery").params["results"]
-    assert results[0]["type"] == "contact" and results[0]["first_name"] == "Кузьменко"
+    assert results[0]["type"] == "contact" and results[0]["last_name"] == "Кузьменко"
+    assert "917-40-40" in results[0]["phone_number"], "the mobile, not the shared office line"
     calls = await emulator.wait_handled(emulator.inline_query(MEMBER, "теплый город"))
     results = next(c for c in calls if c.method == "answerInlineQuery").params["results"]
     assert results[0]["type"] == "article" and "Теплый город" in results[0]["title"]
@@ -147,3 +148,20 @@ async def test_a_failure_is_apologised_for(bot, emulator) -> None:  # type: igno
     apology = [c for c in calls if c.method == "sendMessage" and c.ok]
     assert apology and "пошло не так" in apology[0].text
     assert sent(await emulator.ask(GUEST, "/projects")), "the bot goes on"
+
+
+async def test_group_commands_of_other_bots_are_left_alone(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    emulator.add_chat(-100600, "supergroup", "Shared chat")
+    assert not sent(await emulator.ask(GUEST, "/other@another_bot", chat=-100600))
+    assert not sent(await emulator.ask(GUEST, "/weather", chat=-100600))
+    assert sent(await emulator.ask(GUEST, f"/help@{emulator.username}", chat=-100600))
+
+
+async def test_organisation_pages_edit_one_message(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    countries = sent(await emulator.ask(GUEST, "/orgs"))[0]
+    calls = await emulator.tap(GUEST, countries, button(countries, "Все"))
+    listing = sent(calls)[0]
+    calls = await emulator.tap(GUEST, listing, button(listing, "▶️"))
+    page_two = next(c for c in calls if c.method == "editMessageText")
+    calls = await emulator.tap(GUEST, page_two, button(page_two, "◀️"))
+    assert not sent(calls) and any(c.method == "editMessageText" for c in calls)

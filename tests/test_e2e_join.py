@@ -192,3 +192,30 @@ async def test_a_secretary_who_blocked_the_bot_does_not_stop_requests(bot, emula
         account = await session.get(Account, ADMIN.id)
     await database.close()
     assert account.blocked_bot
+
+
+async def test_a_stale_role_button_cannot_readmit(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
+    listing = sent(await emulator.ask(ADMIN, "/members"))[0]
+    calls = await emulator.tap(ADMIN, listing, button(listing, "Блинов"))
+    card = next(c for c in calls if c.method == "editMessageText")
+    grant = button(card, "секретариат")
+    calls = await emulator.tap(ADMIN, card, button(card, "Закрыть доступ"))
+    confirm = next(c for c in calls if c.method == "editMessageText")
+    calls = await emulator.tap(ADMIN, confirm, button(confirm, "Да"))
+    assert any(c.chat_id == GUEST.id and "закрыл" in c.text for c in sent(calls))
+    calls = await emulator.wait_handled(emulator.press_forged(ADMIN, card, grant))
+    assert "не участник" in next(c for c in calls if c.method == "answerCallbackQuery").params["text"]
+    assert "только секретариату" in last_text(await emulator.ask(GUEST, "/admin"))
+
+
+async def test_commands_and_other_text_leave_the_joining_dialog(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    calls = await emulator.ask(GUEST, "Данфосс")  # not a button: a search as usual
+    assert "Данфосс" in last_text(calls)
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    calls = await emulator.ask(GUEST, "/projects")
+    assert "Проекты кластера" in last_text(calls)
+    calls = await emulator.ask(GUEST, "Эффективный свет")
+    assert "Эффективный свет" in last_text(calls), "the dialog is over: text is a search again"

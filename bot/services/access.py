@@ -25,6 +25,8 @@ from models import (
 
 ROLES = ("member", "leader", "secretariat")
 LANGUAGES = ("ru", "en")
+# Directory keys of people added by joining rather than by the dataset.
+JOINED_KEY_PREFIX = "tg-"
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,7 @@ class JoinRequestView:
     organisation: str
     status: str
     decided_by: int | None
+    username: str | None = None
 
 
 async def decide_join_request(
@@ -252,7 +255,7 @@ async def _person_for_request(session: AsyncSession, request: JoinRequest) -> Pe
             org_id = row.id
             break
     person = Person(
-        key=f"tg-{request.telegram_id}",
+        key=f"{JOINED_KEY_PREFIX}{request.telegram_id}",
         name=request.full_name,
         organisation_id=org_id,
         affiliation=None if org_id else request.organisation,
@@ -268,11 +271,20 @@ async def _person_for_request(session: AsyncSession, request: JoinRequest) -> Pe
     return person
 
 
-async def pending_requests(session: AsyncSession) -> list[JoinRequestView]:
-    rows = await session.scalars(
-        select(JoinRequest).where(JoinRequest.status == "pending").order_by(JoinRequest.created_at)
+async def pending_requests(session: AsyncSession, *, request_id: int | None = None) -> list[JoinRequestView]:
+    """Requests waiting for the secretariat (or just the one asked for), with the applicant's @username."""
+    query = (
+        select(JoinRequest, Account.username)
+        .outerjoin(Account, Account.telegram_id == JoinRequest.telegram_id)
+        .where(JoinRequest.status == "pending")
+        .order_by(JoinRequest.created_at)
     )
-    return [JoinRequestView(r.id, r.telegram_id, r.full_name, r.organisation, r.status, r.decided_by) for r in rows]
+    if request_id is not None:
+        query = query.where(JoinRequest.id == request_id)
+    return [
+        JoinRequestView(r.id, r.telegram_id, r.full_name, r.organisation, r.status, r.decided_by, username)
+        for r, username in await session.execute(query)
+    ]
 
 
 async def pending_request_of(session: AsyncSession, telegram_id: int) -> int | None:
@@ -329,9 +341,9 @@ async def redeem_invite(
     if not claimed.rowcount:  # type: ignore[attr-defined]
         return JoinOutcome("used")
     if person_id is None:
-        person = await session.scalar(select(Person).where(Person.key == f"tg-{telegram_id}"))
+        person = await session.scalar(select(Person).where(Person.key == f"{JOINED_KEY_PREFIX}{telegram_id}"))
         if person is None:
-            person = Person(key=f"tg-{telegram_id}", name=first_name or str(telegram_id), phones=[], emails=[])
+            person = Person(key=f"{JOINED_KEY_PREFIX}{telegram_id}", name=first_name or str(telegram_id), phones=[], emails=[])
             session.add(person)
             await session.flush()
         person_id = person.id
@@ -381,8 +393,13 @@ async def member(session: AsyncSession, person_id: int) -> MemberRow | None:
 async def set_role(
     session: AsyncSession, person_id: int, role: str, *, granted: bool, actor: int, now: datetime
 ) -> MemberRow | None:
+    """Change a member's role; None when the person is not (or no longer) a member, so that a
+    stale button can never re-admit someone: admission goes through joining or an invite."""
     if role not in ROLES:
         raise ValueError(role)
+    current = await member(session, person_id)
+    if current is None or not current.roles:
+        return None
     if granted:
         await _grant(session, person_id, {role, "member"})
     else:
@@ -396,7 +413,15 @@ async def revoke_member(session: AsyncSession, person_id: int, *, actor: int, no
     row = await member(session, person_id)
     if row is None:
         return None
+    if not row.roles:
+        return None
     await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id))
     await session.execute(update(Account).where(Account.person_id == person_id).values(person_id=None))
+    person = await session.get(Person, person_id)
+    if person is not None and person.key.startswith(JOINED_KEY_PREFIX):
+        # Someone the bot added on joining leaves the directory with their access; people of
+        # the cluster's dataset stay listed, only their access goes.
+        person.status = "revoked"
+        await bump_directory_revision(session)
     audit.record(session, at=now, actor=actor, action="member.revoke", target=f"person:{person_id}", name=row.name)
     return row

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.text_norm import digits
 from models import (
     Account,
     ClusterFigure,
@@ -20,6 +22,8 @@ from models import (
 )
 
 T = TypeVar("T")
+FAX = re.compile(r"факс|fax", re.IGNORECASE)
+CYRILLIC_FULL_NAME = re.compile(r"^[А-ЯЁ][а-яё-]+ [А-ЯЁ][а-яё-]+ [А-ЯЁ][а-яё-]+$")
 PROJECT_KINDS = ("flagship", "city_cluster", "international", "initiative")
 
 
@@ -46,6 +50,7 @@ class Ref:
     id: int
     name: str
     note: str | None = None
+    name_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,12 +150,12 @@ async def organisation_facets(session: AsyncSession) -> list[tuple[str, int]]:
 async def organisations_page(
     session: AsyncSession, *, country: str | None, offset: int, limit: int
 ) -> Page[Ref]:
-    query = select(Organisation.id, Organisation.name, Organisation.kind)
+    query = select(Organisation.id, Organisation.name, Organisation.kind, Organisation.name_en)
     if country:
         query = query.where(Organisation.country == country)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = await session.execute(query.order_by(Organisation.kind, Organisation.name).offset(offset).limit(limit))
-    return Page([Ref(r.id, r.name, r.kind) for r in rows], total, offset, limit)
+    return Page([Ref(r.id, r.name, r.kind, r.name_en) for r in rows], total, offset, limit)
 
 
 async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | None:
@@ -159,7 +164,7 @@ async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | 
         return None
     leader = await session.get(Organisation, project.leader_id) if project.leader_id else None
     partners = await session.execute(
-        select(Organisation.id, Organisation.name, ProjectPartner.role)
+        select(Organisation.id, Organisation.name, ProjectPartner.role, Organisation.name_en)
         .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
         .where(ProjectPartner.project_id == project_id)
         .order_by(ProjectPartner.id)
@@ -173,8 +178,8 @@ async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | 
     return ProjectCard(
         id=project.id, title=project.title, title_en=project.title_en, kind=project.kind,
         programme=project.programme, period=project.period, status=project.status,
-        leader=Ref(leader.id, leader.name) if leader else None,
-        partners=[Ref(r.id, r.name, r.role) for r in partners],
+        leader=Ref(leader.id, leader.name, name_en=leader.name_en) if leader else None,
+        partners=[Ref(r.id, r.name, r.role, r.name_en) for r in partners],
         leaders=[Ref(r.id, r.name, r.position) for r in people if r.role == "leader"],
         contacts=[Ref(r.id, r.name, r.position) for r in people if r.role == "contact"],
         goal=project.goal, tasks=project.tasks, results=project.results,
@@ -186,9 +191,11 @@ async def organisation_card(session: AsyncSession, org_id: int) -> OrganisationC
     org = await session.get(Organisation, org_id)
     if org is None:
         return None
-    led = await session.execute(select(Project.id, Project.title).where(Project.leader_id == org_id).order_by(Project.title))
+    led = await session.execute(
+        select(Project.id, Project.title, Project.title_en).where(Project.leader_id == org_id).order_by(Project.title)
+    )
     joined = await session.execute(
-        select(Project.id, Project.title)
+        select(Project.id, Project.title, Project.title_en)
         .join(ProjectPartner, ProjectPartner.project_id == Project.id)
         .where(ProjectPartner.organisation_id == org_id)
         .order_by(Project.title)
@@ -202,8 +209,8 @@ async def organisation_card(session: AsyncSession, org_id: int) -> OrganisationC
         id=org.id, name=org.name, legal_form=org.legal_form, name_en=org.name_en, kind=org.kind,
         country=org.country, region=org.region, cluster_role=org.cluster_role, website=org.website,
         description=org.description,
-        led=[Ref(r.id, r.title) for r in led],
-        joined=[Ref(r.id, r.title) for r in joined],
+        led=[Ref(r.id, r.title, name_en=r.title_en) for r in led],
+        joined=[Ref(r.id, r.title, name_en=r.title_en) for r in joined],
         people=[Ref(r.id, r.name, r.position) for r in people],
     )
 
@@ -215,14 +222,34 @@ async def person_card(session: AsyncSession, person_id: int) -> PersonCard | Non
     org = await session.get(Organisation, person.organisation_id) if person.organisation_id else None
     username = await session.scalar(select(Account.username).where(Account.person_id == person_id))
     projects = await session.execute(
-        select(Project.id, Project.title, ProjectPerson.role)
+        select(Project.id, Project.title, ProjectPerson.role, Project.title_en)
         .join(ProjectPerson, ProjectPerson.project_id == Project.id)
         .where(ProjectPerson.person_id == person_id)
         .order_by(Project.title)
     )
     return PersonCard(
         id=person.id, name=person.name, name_en=person.name_en, position=person.position,
-        organisation=Ref(org.id, org.name) if org else None, affiliation=person.affiliation,
+        organisation=Ref(org.id, org.name, name_en=org.name_en) if org else None, affiliation=person.affiliation,
         phones=list(person.phones or ()), emails=list(person.emails or ()),
-        telegram_username=username, projects=[Ref(r.id, r.title, r.role) for r in projects],
+        telegram_username=username, projects=[Ref(r.id, r.title, r.role, r.title_en) for r in projects],
     )
+
+
+def is_fax(phone: str) -> bool:
+    return bool(FAX.search(phone))
+
+
+def contact_phone(phones: list[str]) -> str | None:
+    """The number worth saving as a contact: a Russian mobile when there is one, never a fax."""
+    voice = [p for p in phones if not is_fax(p)]
+    mobile = [p for p in voice if len(digits(p)) >= 10 and digits(p)[-10] == "9"]
+    return next(iter(mobile or voice), None)
+
+
+def contact_names(name: str) -> tuple[str, str | None]:
+    """(first, last) for a Telegram contact: «Фамилия Имя Отчество» becomes «Имя Отчество» + «Фамилия»."""
+    if CYRILLIC_FULL_NAME.match(name):
+        surname, rest = name.split(" ", 1)
+        return rest, surname
+    first, _, last = name.partition(" ")
+    return first or name, last or None
