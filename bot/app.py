@@ -93,7 +93,9 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock) -> App:
     return App(settings, database, bot, create_dispatcher(settings, database, search, clock), search)
 
 
-async def run_polling(app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10) -> None:
+async def run_polling(
+    app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True
+) -> None:
     """Poll until stopped; the scheduler ticks alongside. Closes everything on the way out."""
     from scheduler import create_scheduler
 
@@ -103,7 +105,7 @@ async def run_polling(app: App, *, handle_as_tasks: bool = True, polling_timeout
         await app.bot.delete_webhook(drop_pending_updates=False)
         await set_default_commands(app.bot)
         await app.dispatcher.start_polling(
-            app.bot, handle_as_tasks=handle_as_tasks, polling_timeout=polling_timeout, handle_signals=False,
+            app.bot, handle_as_tasks=handle_as_tasks, polling_timeout=polling_timeout, handle_signals=handle_signals,
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
     finally:

@@ -33,7 +33,7 @@ class RunningBot:
     async def start(self) -> None:
         self.app = await create_app(self.settings, clock=self.clock)
         # Sequential handling: the emulator's "update confirmed" then means "handler finished".
-        self._task = asyncio.create_task(run_polling(self.app, handle_as_tasks=False, polling_timeout=1))
+        self._task = asyncio.create_task(run_polling(self.app, handle_as_tasks=False, polling_timeout=1, handle_signals=False))
 
     async def stop(self) -> None:
         if self.app is None or self._task is None:

@@ -1,0 +1,29 @@
+"""The scheduler's job picks up directory changes made elsewhere (another instance, an import)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.services.dataset import import_dataset, load_dataset
+from bot.settings import BUNDLED_DATASET
+from models import Project
+from scheduler import create_scheduler
+from scheduler.jobs import refresh_search_index
+from tests.conftest import GUEST
+from tests.test_e2e_join import last_text
+
+
+async def test_refresh_job_rebuilds_after_an_import_elsewhere(bot, emulator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = bot.app
+    assert [job.id for job in create_scheduler(app).get_jobs()] == ["refresh_search_index"]
+    data = load_dataset(BUNDLED_DATASET)
+    renamed = next(p for p in data.projects if p.key == "effektivny-svet")
+    renamed.title = "Светлая парадная"
+    async with app.database.sessions.begin() as session:  # as another instance would
+        await import_dataset(session, data)
+    await refresh_search_index(app)
+    async with app.database.sessions() as session:
+        assert not await app.search.refresh(session), "the job already rebuilt the index"
+        project = await session.scalar(select(Project).where(Project.key == "effektivny-svet"))
+    assert project.title == "Светлая парадная"
+    assert "Светлая парадная" in last_text(await emulator.ask(GUEST, "светлая парадная"))
