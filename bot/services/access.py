@@ -71,13 +71,16 @@ async def identify(
     now: datetime,
 ) -> Viewer:
     """Record the account on first contact and work out its roles."""
-    await session.execute(
-        insert_for(session, Account)
-        .values(telegram_id=telegram_id, first_name=first_name[:200], username=username, created_at=now)
-        .on_conflict_do_nothing(index_elements=["telegram_id"])
-    )
     account = await session.get(Account, telegram_id)
-    assert account is not None
+    if account is None:
+        # Two first updates of one user may race here: the loser's insert does nothing.
+        await session.execute(
+            insert_for(session, Account)
+            .values(telegram_id=telegram_id, first_name=first_name[:200], username=username, created_at=now)
+            .on_conflict_do_nothing(index_elements=["telegram_id"])
+        )
+        account = await session.get(Account, telegram_id)
+        assert account is not None
     seen = (False, first_name[:200], username, language_code)
     if (account.blocked_bot, account.first_name, account.username, account.telegram_language) != seen:
         account.blocked_bot, account.first_name, account.username, account.telegram_language = seen

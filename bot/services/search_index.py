@@ -3,10 +3,12 @@ and typos. Pure data structure: the database side is in bot.services.search."""
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -19,6 +21,7 @@ EMAIL_QUERY = re.compile(r"^[\w.%+\-]*@[\w.\-]*$|^[\w\-]+(\.[\w\-]+)+$", re.ASCI
 EXACT, PREFIX, FUZZY = 1.0, 0.8, 0.85
 MAX_PREFIX_KEYS = 40
 MAX_FUZZY_KEYS = 6
+MAX_EXPANSIONS = 4096  # query keys whose expansion is remembered (the fuzzy scan of the vocabulary is costly)
 EXACT_TITLE_BONUS = 2.0
 CONTACT_MATCH = 10.0
 
@@ -49,6 +52,12 @@ class SearchIndex:
     _emails: list[str] = field(default_factory=list)
     _email_owner: list[int] = field(default_factory=list)
     _blobs: dict[str, tuple[str, list[int], list[int]]] = field(default_factory=dict)
+    # postings regrouped by weight, (weight, doc numbers) per key, so that scoring a key costs a
+    # few C-level dict updates instead of a Python loop over every posting (see _best).
+    _grouped: dict[str, tuple[tuple[float, tuple[int, ...]], ...]] = field(default_factory=dict)
+    _expansions: dict[str, dict[str, float]] = field(default_factory=dict)
+    # each document's place in the tie-break order of results: kind, then title, then insertion
+    _rank: list[int] = field(default_factory=list)
     project_leaders: dict[int, int | None] = field(default_factory=dict)
     _by_id: dict[tuple[str, int], Doc] = field(default_factory=dict)
 
@@ -82,6 +91,12 @@ class SearchIndex:
 
     def finish(self) -> SearchIndex:
         self.vocab = sorted(self.postings)
+        self._grouped = {key: _by_weight(posting) for key, posting in self.postings.items()}
+        self._expansions = {}
+        docs = self.docs
+        self._rank = [0] * len(docs)
+        for place, n in enumerate(sorted(range(len(docs)), key=lambda n: (KIND_ORDER[docs[n].kind], docs[n].title))):
+            self._rank[n] = place
         self._blobs = {"phone": _blob(self._phones, self._phone_owner), "email": _blob(self._emails, self._email_owner)}
         return self
 
@@ -90,11 +105,17 @@ class SearchIndex:
 
     def search(self, query: str, *, limit: int = 10, public_only: bool = False) -> list[Hit]:
         scores = self._contact_scores(query, public_only) or self._word_scores(query)
-        ranked = sorted(
-            (Hit(self.docs[n], s) for n, s in scores.items() if not (public_only and not self.docs[n].public)),
-            key=lambda h: (-h.score, KIND_ORDER[h.doc.kind], h.doc.title),
-        )
-        return ranked[:limit]
+        docs = self.docs
+        if public_only:
+            scores = {n: s for n, s in scores.items() if docs[n].public}
+        if 0 < limit < len(scores):
+            # Only documents scoring at least the limit-th best score can make the cut; ranking
+            # those alone gives the same top `limit` as ranking all (thousands for common words).
+            floor = heapq.nlargest(limit, scores.values())[-1]
+            scores = {n: s for n, s in scores.items() if s >= floor}
+        ranked = sorted(scores, key=self._rank.__getitem__)  # kind, title, insertion order
+        ranked.sort(key=scores.__getitem__, reverse=True)  # stable: ties keep that order
+        return [Hit(docs[n], scores[n]) for n in ranked[:limit]]
 
     def _contact_scores(self, query: str, public_only: bool) -> dict[int, float]:
         text = query.strip().lower()
@@ -120,30 +141,49 @@ class SearchIndex:
         if not query_keys:
             return {}
         total = len(self.docs) or 1
-        scores: dict[int, float] = {}
-        matched: dict[int, int] = {}
-        for key in query_keys:
-            best: dict[int, float] = {}
-            for candidate, factor in self._expand(key).items():
-                posting = self.postings[candidate]
-                idf = math.log(1 + total / len(posting))
-                for n, weight in posting.items():
-                    value = factor * weight * idf
-                    if value > best.get(n, 0.0):
-                        best[n] = value
-            for n, value in best.items():
-                scores[n] = scores.get(n, 0.0) + value
-                matched[n] = matched.get(n, 0) + 1
         wanted = len(query_keys)
-        for n in scores:
-            coverage = matched[n] / wanted
-            scores[n] = scores[n] / wanted * coverage * coverage
+        if wanted == 1:  # sum / 1 * 1.0 * 1.0 is the sum itself
+            scores = self._best(query_keys[0], total)
+        else:
+            sums: dict[int, float] = {}
+            matched: dict[int, int] = {}
+            for key in query_keys:
+                for n, value in self._best(key, total).items():
+                    sums[n] = sums.get(n, 0.0) + value
+                    matched[n] = matched.get(n, 0) + 1
+            scores = {}
+            for n, value in sums.items():
+                coverage = matched[n] / wanted
+                scores[n] = value / wanted * coverage * coverage
         for n in self.titles.get(" ".join(query_keys), ()):
             scores[n] = scores.get(n, 0.0) + EXACT_TITLE_BONUS * math.log(1 + total)
         return scores
 
+    def _best(self, key: str, total: int) -> dict[int, float]:
+        """For each document, the best value of any index key the query key may stand for."""
+        values: list[tuple[float, tuple[int, ...]]] = []
+        for candidate, factor in self._expand(key).items():
+            idf = math.log(1 + total / len(self.postings[candidate]))
+            for weight, numbers in self._grouped[candidate]:
+                value = factor * weight * idf
+                if value > 0.0:
+                    values.append((value, numbers))
+        values.sort(key=itemgetter(0))  # ascending: a larger value overwrites a smaller one
+        best: dict[int, float] = {}
+        for value, numbers in values:
+            best.update(dict.fromkeys(numbers, value))
+        return best
+
     def _expand(self, key: str) -> dict[str, float]:
-        """Index keys that may stand for a query key, with how much to trust each."""
+        """Index keys that may stand for a query key, with how much to trust each (do not modify)."""
+        found = self._expansions.get(key)
+        if found is None:
+            if len(self._expansions) >= MAX_EXPANSIONS:
+                del self._expansions[next(iter(self._expansions))]  # the oldest
+            found = self._expansions[key] = self._expand_uncached(key)
+        return found
+
+    def _expand_uncached(self, key: str) -> dict[str, float]:
         found: dict[str, float] = {}
         if key in self.postings:
             found[key] = EXACT
@@ -162,6 +202,13 @@ class SearchIndex:
             ):
                 found.setdefault(candidate, FUZZY * score / 100)
         return found
+
+
+def _by_weight(posting: dict[int, float]) -> tuple[tuple[float, tuple[int, ...]], ...]:
+    groups: dict[float, list[int]] = {}
+    for n, weight in posting.items():
+        groups.setdefault(weight, []).append(n)
+    return tuple((weight, tuple(numbers)) for weight, numbers in groups.items())
 
 
 def _blob(values: list[str], owners: list[int]) -> tuple[str, list[int], list[int]]:
