@@ -76,8 +76,12 @@ class App:
 
 
 def create_dispatcher(settings: Settings, database: Database, search: DirectorySearch, clock: Clock) -> Dispatcher:
-    dp = Dispatcher(storage=create_storage(settings, database), settings=settings, clock=clock, search=search)
+    # aiogram's FSM middleware is re-registered after ours, so that reading a chat's dialog state
+    # happens in the update's session instead of opening a second one on every update.
+    dp = Dispatcher(storage=create_storage(settings, database), disable_fsm=True,
+                    settings=settings, clock=clock, search=search)
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ViewerMiddleware(settings, clock))
     dp.include_routers(*routers())
     dp.errors.register(on_error)

