@@ -20,7 +20,7 @@ from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer
 from bot.services.search import DirectorySearch
-from bot.services.search_index import Hit
+from bot.services.search_index import Doc, Hit
 from handlers import render
 from handlers.callbacks import Menu
 from handlers.directory import card_reply, send_person, show
@@ -88,7 +88,11 @@ async def inline(query: InlineQuery, session: AsyncSession, viewer: Viewer, t: T
                            button=InlineQueryResultsButton(text=t("inline.join"), start_parameter="join"))
         return
     text = " ".join(query.query.split())[:QUERY_LIMIT]
-    hits = (await search.search(session, text, members=True, limit=INLINE_RESULTS)).hits if text else []
+    if text:
+        hits = (await search.search(session, text, members=True, limit=INLINE_RESULTS)).hits
+    else:  # before anything is typed, offer the projects
+        page = await directory.projects_page(session, offset=0, limit=INLINE_RESULTS)
+        hits = [Hit(Doc("project", row.id, row.title, row.title_en or ""), 0.0) for row in page.items]
     results: list[InlineQueryResultUnion] = [r for hit in hits if (r := await inline_result(hit, session, t))]
     await query.answer(results, cache_time=5, is_personal=True)
 

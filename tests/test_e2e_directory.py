@@ -89,6 +89,9 @@ async def test_inline_mode_is_for_members(bot, emulator, settings) -> None:  # t
     results = next(c for c in calls if c.method == "answerInlineQuery").params["results"]
     assert results[0]["type"] == "contact" and results[0]["last_name"] == "Кузьменко"
     assert "917-40-40" in results[0]["phone_number"], "the mobile, not the shared office line"
+    calls = await emulator.wait_handled(emulator.inline_query(MEMBER, ""))
+    results = next(c for c in calls if c.method == "answerInlineQuery").params["results"]
+    assert len(results) > 5 and all(r["type"] == "article" for r in results), "projects before typing"
     calls = await emulator.wait_handled(emulator.inline_query(MEMBER, "теплый город"))
     results = next(c for c in calls if c.method == "answerInlineQuery").params["results"]
     assert results[0]["type"] == "article" and "Теплый город" in results[0]["title"]

@@ -110,7 +110,7 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
     for org in orgs:
         org_names[org.id] = org.name
         names = [(org.name, 3.0), (org.name_en, 3.0), *((alias, 3.0) for alias in org.aliases or ())]
-        index.add(Doc("organisation", org.id, _with_form(org.legal_form, org.name), org.country),
+        index.add(Doc("organisation", org.id, _with_form(org.legal_form, org.name), (org.name_en or org.description or "")[:100]),
                   [*names, (org.description, 0.3)])
     for project in projects:
         leader = org_names.get(project.leader_id) if project.leader_id else None
