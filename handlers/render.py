@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -283,12 +283,6 @@ def split_text(text: str, limit: int) -> list[str]:
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return [*pieces, rest] if rest or not pieces else pieces
-
-
-def bullet_list(items: Iterable[str]) -> Html:
-    return Html("\n".join(f"• {escape(item)}" for item in items))
-
-
 def request_card(t: Translator, request: JoinRequestView) -> tuple[str, InlineKeyboardMarkup]:
     """A join request as the secretariat sees it: who, from where, and Approve / Reject."""
     if request.username:

@@ -354,15 +354,6 @@ async def redeem_invite(
     return await _link(session, telegram_id, person_id, invite.role, now, via="invite")
 
 
-async def revoke_invite(session: AsyncSession, code: str, *, actor: int, now: datetime) -> bool:
-    done = await session.execute(
-        update(Invite).where(Invite.code == code, Invite.used_at.is_(None)).values(revoked=True)
-    )
-    if done.rowcount:  # type: ignore[attr-defined]
-        audit.record(session, at=now, actor=actor, action="invite.revoke", target=f"invite:{code[:4]}…")
-    return bool(done.rowcount)  # type: ignore[attr-defined]
-
-
 # --- members ---------------------------------------------------------------------------------
 
 
