@@ -40,10 +40,6 @@ class JoinForm(StatesGroup):
     organisation = State()
 
 
-def explain_outcome(t: Translator, status: str) -> str:
-    return t("join.outcome." + status)
-
-
 def _join_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[

@@ -15,7 +15,7 @@ from bot.services import access, directory
 from bot.services.access import Viewer
 from handlers import render
 from handlers.callbacks import Language, Menu
-from handlers.join import after_join, explain_outcome
+from handlers.join import after_join
 from handlers.notify import set_viewer_commands
 from handlers.routes import Routes
 
@@ -34,7 +34,7 @@ async def start_with_invite(
     if outcome.status == "linked":
         await after_join(message, session, viewer, t, bot, outcome)
     else:
-        await message.answer(explain_outcome(t, outcome.status))
+        await message.answer(t("join.outcome." + outcome.status))
 
 
 @router.message(CommandStart())

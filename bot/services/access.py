@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
@@ -92,18 +92,18 @@ async def identify(
 
 
 async def roles_of(session: AsyncSession, person_id: int | None) -> set[str]:
+    """The roles of an active person in one query: granted ones, plus leader if they lead a project."""
     if person_id is None:
         return set()
-    person = await session.get(Person, person_id)
-    if person is None or person.status != "active":
+    leads = exists().where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader")
+    rows = (await session.execute(
+        select(PersonRole.role, leads)
+        .join(Person, Person.id == PersonRole.person_id)
+        .where(PersonRole.person_id == person_id, Person.status == "active")
+    )).all()
+    if not rows:
         return set()
-    roles = set(await session.scalars(select(PersonRole.role).where(PersonRole.person_id == person_id)))
-    if not roles:
-        return set()
-    leads = await session.scalar(
-        select(func.count()).where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader")
-    )
-    return roles | {"member"} | ({"leader"} if leads else set())
+    return {role for role, _ in rows} | {"member"} | ({"leader"} if rows[0][1] else set())
 
 
 async def set_language(session: AsyncSession, telegram_id: int, language: str) -> None:
@@ -367,21 +367,39 @@ class MemberRow:
 
 
 async def list_members(session: AsyncSession, *, offset: int, limit: int) -> tuple[list[MemberRow], int]:
-    member_ids = select(PersonRole.person_id).distinct().scalar_subquery()
-    base = select(Person).where(Person.id.in_(member_ids), Person.status == "active")
-    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    people = list(await session.scalars(base.order_by(Person.name).offset(offset).limit(limit)))
-    return [await member(session, p.id) for p in people], total  # type: ignore[misc]
+    is_member = Person.id.in_(select(PersonRole.person_id).distinct().scalar_subquery())
+    total = await session.scalar(
+        select(func.count()).select_from(Person).where(is_member, Person.status == "active")
+    ) or 0
+    rows = await _member_rows(session, is_member & (Person.status == "active"), offset=offset, limit=limit)
+    return rows, total
 
 
 async def member(session: AsyncSession, person_id: int) -> MemberRow | None:
-    person = await session.get(Person, person_id)
-    if person is None:
-        return None
-    org = await session.get(Organisation, person.organisation_id) if person.organisation_id else None
-    telegram_id = await session.scalar(select(Account.telegram_id).where(Account.person_id == person_id))
-    roles = set(await session.scalars(select(PersonRole.role).where(PersonRole.person_id == person_id)))
-    return MemberRow(person.id, person.name, org.name if org else person.affiliation, frozenset(roles), telegram_id)
+    rows = await _member_rows(session, Person.id == person_id)
+    return rows[0] if rows else None
+
+
+async def _member_rows(
+    session: AsyncSession, where: ColumnElement[bool], *, offset: int = 0, limit: int | None = None
+) -> list[MemberRow]:
+    """People with their organisation, linked account and roles: two queries for a whole page."""
+    people = (await session.execute(
+        select(Person.id, Person.name, Person.affiliation, Organisation.name.label("org"), Account.telegram_id)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .outerjoin(Account, Account.person_id == Person.id)
+        .where(where)
+        .order_by(Person.name)
+        .offset(offset)
+        .limit(limit)
+    )).all()
+    roles: dict[int, set[str]] = {}
+    for person_id, role in await session.execute(
+        select(PersonRole.person_id, PersonRole.role).where(PersonRole.person_id.in_([p.id for p in people]))
+    ):
+        roles.setdefault(person_id, set()).add(role)
+    return [MemberRow(p.id, p.name, p.org or p.affiliation, frozenset(roles.get(p.id, ())), p.telegram_id)
+            for p in people]
 
 
 async def set_role(

@@ -92,7 +92,7 @@ async def build_index(session: AsyncSession) -> SearchIndex:
     with _collector_paused():
         orgs = (await session.execute(select(
             Organisation.id, Organisation.name, Organisation.name_en, Organisation.aliases,
-            Organisation.legal_form, Organisation.country, Organisation.description,
+            Organisation.legal_form, Organisation.description,
         ))).all()
         projects = (await session.execute(select(
             Project.id, Project.title, Project.title_en, Project.programme, Project.leader_id,

@@ -98,6 +98,8 @@ class SearchIndex:
         for place, n in enumerate(sorted(range(len(docs)), key=lambda n: (KIND_ORDER[docs[n].kind], docs[n].title))):
             self._rank[n] = place
         self._blobs = {"phone": _blob(self._phones, self._phone_owner), "email": _blob(self._emails, self._email_owner)}
+        # The blobs now hold the contacts; the lists were only their building material.
+        self._phones, self._phone_owner, self._emails, self._email_owner = [], [], [], []
         return self
 
     def doc_of(self, kind: str, id_: int) -> Doc | None:
