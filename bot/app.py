@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -23,6 +25,7 @@ from handlers import routers
 from handlers.errors import on_error
 from handlers.notify import set_default_commands
 from models.db import create_engine, migrate, session_factory
+from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +75,20 @@ class App:
     database: Database
     bot: Bot
     dispatcher: Dispatcher
-    search: DirectorySearch = field(default_factory=DirectorySearch)
+    search: DirectorySearch
+    sender: Sender
+    clock: Clock
+    # Names this process in the ticker lease, so that of several instances only one ticks.
+    instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
 
 
-def create_dispatcher(settings: Settings, database: Database, search: DirectorySearch, clock: Clock) -> Dispatcher:
+def create_dispatcher(
+    settings: Settings, database: Database, search: DirectorySearch, clock: Clock, sender: Sender
+) -> Dispatcher:
     # aiogram's FSM middleware is re-registered after ours, so that reading a chat's dialog state
     # happens in the update's session instead of opening a second one on every update.
     dp = Dispatcher(storage=create_storage(settings, database), disable_fsm=True,
-                    settings=settings, clock=clock, search=search)
+                    settings=settings, clock=clock, search=search, sender=sender)
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ViewerMiddleware(settings, clock))
@@ -94,17 +103,25 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock) -> App:
     async with database.sessions() as session:
         await search.refresh(session)
     bot = create_bot(settings)
-    return App(settings, database, bot, create_dispatcher(settings, database, search, clock), search)
+    sender = Sender(bot, database.sessions, clock)
+    dispatcher = create_dispatcher(settings, database, search, clock, sender)
+    return App(settings, database, bot, dispatcher, search, sender, clock)
 
 
 async def run_polling(
-    app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True
+    app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True,
+    background: bool = True,
 ) -> None:
-    """Poll until stopped; the scheduler ticks alongside. Closes everything on the way out."""
+    """Poll until stopped; with `background`, the scheduler ticks and the sender delivers alongside
+    (tests leave it off and drive `tick` and `Sender.deliver_due` with their own clock). Closes
+    everything on the way out."""
     from scheduler import create_scheduler
 
     scheduler = create_scheduler(app)
-    scheduler.start()
+    sending: asyncio.Task[None] | None = None
+    if background:
+        scheduler.start()
+        sending = asyncio.create_task(app.sender.run(), name="outbox-sender")
     try:
         await app.bot.delete_webhook(drop_pending_updates=False)
         await set_default_commands(app.bot)
@@ -113,7 +130,11 @@ async def run_polling(
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
     finally:
-        scheduler.shutdown(wait=False)
+        if background:
+            scheduler.shutdown(wait=False)
+        if sending is not None:
+            sending.cancel()
+            await asyncio.gather(sending, return_exceptions=True)
         await app.dispatcher.storage.close()
         await app.bot.session.close()
         await app.database.close()

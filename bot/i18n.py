@@ -1,4 +1,4 @@
-"""Translations: message catalogs in bot/locales/<lang>.yaml, HTML-safe formatting."""
+"""Translations: message catalogs in bot/locales/<lang>/<feature>.yaml, HTML-safe formatting."""
 
 from __future__ import annotations
 
@@ -19,8 +19,15 @@ class Html(str):
 
 @cache
 def catalog(language: str) -> dict[str, str]:
-    with (LOCALES / f"{language}.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    """Every feature file of the language merged; one feature's keys never silently replace another's."""
+    messages: dict[str, str] = {}
+    for path in sorted((LOCALES / language).glob("*.yaml")):
+        with path.open(encoding="utf-8") as f:
+            part: dict[str, str] = yaml.safe_load(f) or {}
+        if clash := messages.keys() & part.keys():
+            raise ValueError(f"{path}: keys defined in another file too: {sorted(clash)}")
+        messages |= part
+    return messages
 
 
 class Translator:

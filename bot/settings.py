@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     dataset_path: Path = BUNDLED_DATASET
     invite_ttl_hours: int = Field(default=72, ge=1)
     search_refresh_seconds: int = Field(default=60, ge=1)
+    tick_seconds: int = Field(default=30, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from models.directory import (
     ProjectPartner,
     ProjectPerson,
 )
+from models.outbox import Lease, OutboxMessage
 from models.roadmap import RoadmapItem, RoadmapOwner
 from models.state import Counter, FsmRecord
 
@@ -24,6 +25,8 @@ __all__ = [
     "FsmRecord",
     "Invite",
     "JoinRequest",
+    "Lease",
+    "OutboxMessage",
     "Organisation",
     "Person",
     "PersonRole",

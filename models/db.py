@@ -47,7 +47,8 @@ def alembic_config() -> Config:
 def _upgrade(connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    # Features add their tables as branches off a common revision; "heads" applies every branch.
+    command.upgrade(config, "heads")
 
 
 async def migrate(engine: AsyncEngine) -> None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
+
+from bot.services import lease
 
 if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
+
+TICKER_LEASE = "ticker"
+
+Tick = Callable[["App"], Awaitable[None]]
 
 
 async def refresh_search_index(app: App) -> None:
@@ -16,3 +24,24 @@ async def refresh_search_index(app: App) -> None:
     async with app.database.sessions() as session:
         if await app.search.refresh(session):
             log.info("search index rebuilt")
+
+
+def ticks() -> list[Tick]:
+    """Each feature's scheduled decisions (what is due now → outbox rows), in this order."""
+    return []
+
+
+async def tick(app: App) -> None:
+    """One tick: if this instance holds the ticker lease, every feature derives from the database
+    what is due now and enqueues it; then the sender is woken. Each feature runs on its own, so
+    one failing does not hold up the others."""
+    ttl = timedelta(seconds=max(3 * app.settings.tick_seconds, 30))
+    async with app.database.sessions.begin() as session:
+        if not await lease.hold(session, TICKER_LEASE, app.instance_id, app.clock(), ttl):
+            return
+    for job in ticks():
+        try:
+            await job(app)
+        except Exception:  # noqa: BLE001 - logged; the next tick derives the same work again
+            log.exception("tick %s failed", getattr(job, "__name__", job))
+    app.sender.wake()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import App, create_app, run_polling
 from bot.settings import Settings
+from scheduler.jobs import tick
 
 
 @dataclass
@@ -36,7 +37,15 @@ class RunningBot:
     async def start(self) -> None:
         self.app = await create_app(self.settings, clock=self.clock)
         self._task = asyncio.create_task(run_polling(
-            self.app, handle_as_tasks=self.handle_as_tasks, polling_timeout=1, handle_signals=False))
+            self.app, handle_as_tasks=self.handle_as_tasks, polling_timeout=1, handle_signals=False,
+            background=False))
+
+    async def tick(self) -> int:
+        """One scheduler tick at the fake clock's time, then delivery of everything due; returns
+        how many outbox rows were delivered (or failed)."""
+        assert self.app is not None
+        await tick(self.app)
+        return await self.app.sender.deliver_due()
 
     async def stop(self) -> None:
         if self.app is None or self._task is None:

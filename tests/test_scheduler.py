@@ -15,7 +15,7 @@ from tests.test_e2e_join import last_text
 
 async def test_refresh_job_rebuilds_after_an_import_elsewhere(bot, emulator, tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = bot.app
-    assert [job.id for job in create_scheduler(app).get_jobs()] == ["refresh_search_index"]
+    assert [job.id for job in create_scheduler(app).get_jobs()] == ["refresh_search_index", "tick"]
     data = load_dataset(BUNDLED_DATASET)
     renamed = next(p for p in data.projects if p.key == "effektivny-svet")
     renamed.title = "Светлая парадная"

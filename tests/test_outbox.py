@@ -1,0 +1,89 @@
+"""The outbox and its sender: added once per key, delivered once, failures recorded, one ticker."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.services import lease, outbox
+from bot.services.outbox import Outgoing
+from models import Account, OutboxMessage
+from tests.conftest import GUEST
+
+
+def note(key: str, chat_id: int, text: str = "hello") -> Outgoing:
+    return Outgoing(key=key, chat_id=chat_id, kind="notice", text=text)
+
+
+async def rows(app) -> dict[str, OutboxMessage]:  # type: ignore[no-untyped-def]
+    async with app.database.sessions() as session:
+        return {row.key: row for row in await session.scalars(select(OutboxMessage))}
+
+
+async def test_a_key_is_enqueued_once(session, clock) -> None:  # type: ignore[no-untyped-def]
+    assert await outbox.enqueue(session, [note("a", 1), note("b", 2)], clock()) == ["a", "b"]
+    assert await outbox.enqueue(session, [note("a", 1, "again"), note("c", 3)], clock()) == ["c"]
+    assert await outbox.sent_keys(session, ["a", "c", "z"]) == {"a", "c"}
+
+
+async def test_due_rows_are_delivered_once_and_failures_recorded(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    app = bot.app
+    emulator.block(4242)
+    emulator.remove_chat(4343)
+    async with app.database.sessions.begin() as session:
+        session.add(Account(telegram_id=4242, first_name="Blocked", created_at=clock()))
+        later = Outgoing(key="later", chat_id=GUEST.id, kind="notice", text="later", not_before=clock() + timedelta(hours=1))
+        await outbox.enqueue(session, [note("hi", GUEST.id, "<b>Привет</b>"), note("blocked", 4242),
+                                       note("gone", 4343), later], clock())
+    assert await app.sender.deliver_due() == 3
+    assert await app.sender.deliver_due() == 0, "nothing is sent twice"
+    state = await rows(app)
+    assert state["hi"].status == "sent" and state["hi"].message_id
+    assert state["blocked"].status == state["gone"].status == "unreachable"
+    assert state["later"].status == "pending"
+    assert [c.text for c in emulator.calls_of("sendMessage", GUEST.id)] == ["Привет"]
+    async with app.database.sessions() as session:
+        assert (await session.get(Account, 4242)).blocked_bot
+
+    clock.advance(hours=1)
+    assert await app.sender.deliver_due() == 1
+    assert (await rows(app))["later"].status == "sent"
+
+
+async def test_a_429_waits_and_a_5xx_is_retried_with_backoff(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    app = bot.app
+    async with app.database.sessions.begin() as session:
+        await outbox.enqueue(session, [note("x", GUEST.id)], clock())
+    emulator.fail("sendMessage", 429, retry_after=7)
+    await app.sender.deliver_due()
+    row = (await rows(app))["x"]
+    assert row.status == "pending" and row.not_before == clock() + timedelta(seconds=7) and row.attempts == 0
+    clock.advance(seconds=7)
+    emulator.fail("sendMessage", 502)
+    await app.sender.deliver_due()
+    row = (await rows(app))["x"]
+    assert row.status == "pending" and row.not_before > clock()
+    clock.advance(minutes=1)
+    await app.sender.deliver_due()
+    assert (await rows(app))["x"].status == "sent"
+    assert len(emulator.calls_of("sendMessage", GUEST.id)) == 3
+
+
+async def test_a_crash_mid_send_sends_again_on_start(bot, clock) -> None:  # type: ignore[no-untyped-def]
+    app = bot.app
+    async with app.database.sessions.begin() as session:
+        await outbox.enqueue(session, [note("x", GUEST.id)], clock())
+        assert [r.key for r in await outbox.claim_due(session, clock(), 10)] == ["x"]
+    assert await app.sender.deliver_due() == 0, "a claimed row is another sender's"
+    assert await app.sender.resume() == 1
+    assert await app.sender.deliver_due() == 1
+
+
+async def test_one_instance_holds_the_ticker_lease(session, clock) -> None:  # type: ignore[no-untyped-def]
+    ttl = timedelta(seconds=90)
+    assert await lease.hold(session, "ticker", "a", clock(), ttl)
+    assert not await lease.hold(session, "ticker", "b", clock(), ttl)
+    assert await lease.hold(session, "ticker", "a", clock() + timedelta(seconds=60), ttl), "renewed by its holder"
+    assert not await lease.hold(session, "ticker", "b", clock() + timedelta(seconds=120), ttl)
+    assert await lease.hold(session, "ticker", "b", clock() + timedelta(seconds=200), ttl), "taken once expired"
