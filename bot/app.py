@@ -6,6 +6,7 @@ import asyncio
 import logging
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -61,12 +62,13 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def create_storage(settings: Settings, database: Database) -> BaseStorage:
+def create_storage(settings: Settings, database: Database, clock: Clock) -> BaseStorage:
+    ttl = timedelta(hours=settings.dialog_ttl_hours)
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url)
-    return SqlStorage(database.sessions)
+        return RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
+    return SqlStorage(database.sessions, clock, ttl)
 
 
 @dataclass
@@ -87,7 +89,7 @@ def create_dispatcher(
 ) -> Dispatcher:
     # aiogram's FSM middleware is re-registered after ours, so that reading a chat's dialog state
     # happens in the update's session instead of opening a second one on every update.
-    dp = Dispatcher(storage=create_storage(settings, database), disable_fsm=True,
+    dp = Dispatcher(storage=create_storage(settings, database, clock), disable_fsm=True,
                     settings=settings, clock=clock, search=search, sender=sender)
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
     dp.update.outer_middleware(dp.fsm)

@@ -3,13 +3,17 @@
 Writes are single upserts (INSERT … ON CONFLICT DO UPDATE): safe when two updates of the
 same chat race to create the key, which a check-then-insert storage is not. Inside a handler
 the storage joins the update's own session (see `update_session`): the dialog's state then
-commits together with what the handler wrote, and SQLite never sees two writers at once."""
+commits together with what the handler wrote, and SQLite never sees two writers at once.
+
+A dialog untouched for longer than its TTL is forgotten on read: a guest who stopped at "your
+name?" and comes back a week later with a search must not have it taken for a name."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram.exceptions import DataNotDictLikeError
@@ -21,9 +25,10 @@ from aiogram.fsm.storage.base import (
     StateType,
     StorageKey,
 )
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import Clock
 from bot.services.db_util import insert_for
 from models import FsmRecord
 
@@ -31,8 +36,11 @@ update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", d
 
 
 class SqlStorage(BaseStorage):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], key_builder: KeyBuilder | None = None) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ttl: timedelta,
+                 key_builder: KeyBuilder | None = None) -> None:
         self._sessions = sessions
+        self._clock = clock
+        self._ttl = ttl
         self._keys = key_builder or DefaultKeyBuilder(with_destiny=True)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
@@ -41,7 +49,9 @@ class SqlStorage(BaseStorage):
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with self._session() as session:
-            return await session.scalar(select(FsmRecord.state).where(FsmRecord.key == self._keys.build(key)))
+            row = (await session.execute(select(FsmRecord.state, FsmRecord.updated_at)
+                                         .where(FsmRecord.key == self._keys.build(key)))).first()
+        return row.state if row is not None and self._fresh(row.updated_at) else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, dict):
@@ -50,8 +60,12 @@ class SqlStorage(BaseStorage):
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         async with self._session() as session:
-            data = await session.scalar(select(FsmRecord.data).where(FsmRecord.key == self._keys.build(key)))
-        return dict(data or {})
+            row = (await session.execute(select(FsmRecord.data, FsmRecord.updated_at)
+                                         .where(FsmRecord.key == self._keys.build(key)))).first()
+        return dict(row.data or {}) if row is not None and self._fresh(row.updated_at) else {}
+
+    def _fresh(self, updated_at: datetime | None) -> bool:
+        return updated_at is None or self._clock() - updated_at <= self._ttl
 
     async def close(self) -> None:
         """Sessions come from the application's factory; the engine is disposed by its owner."""
@@ -66,6 +80,10 @@ class SqlStorage(BaseStorage):
             yield session
 
     async def _upsert(self, key: StorageKey, changes: dict[str, Any], fresh: dict[str, Any]) -> None:
+        """`changes` to a live record; an expired one is dropped first, so the write starts afresh."""
+        now, built = self._clock(), self._keys.build(key)
         async with self._session() as session:
-            statement = insert_for(session, FsmRecord).values(key=self._keys.build(key), **fresh)
-            await session.execute(statement.on_conflict_do_update(index_elements=["key"], set_=changes))
+            await session.execute(delete(FsmRecord).where(FsmRecord.key == built, FsmRecord.updated_at < now - self._ttl))
+            statement = insert_for(session, FsmRecord).values(key=built, updated_at=now, **fresh)
+            await session.execute(statement.on_conflict_do_update(
+                index_elements=["key"], set_={**changes, "updated_at": now}))

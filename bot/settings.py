@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(default=72, ge=1)
     search_refresh_seconds: int = Field(default=60, ge=1)
     tick_seconds: int = Field(default=30, ge=1)
+    # Roadmap reminders: days before a deadline (0 = on the day), sent at this local hour; then
+    # every few days while overdue, and the secretariat is told once an item is this late.
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (14, 7, 3, 1, 0)
+    reminder_hour: int = Field(default=10, ge=0, le=23)
+    reminder_overdue_every_days: int = Field(default=3, ge=1)
+    reminder_escalate_after_days: int = Field(default=7, ge=1)
+    reminder_late_minutes: int = Field(default=60, ge=1)
+    roadmap_nudge_weekday: int = Field(default=0, ge=0, le=6)
+    dialog_ttl_hours: int = Field(default=48, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -40,6 +49,16 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in re.split(r"[,\s]+", value) if p]
+            if not parts or not all(p.isdigit() and int(p) <= 365 for p in parts):
+                raise ValueError("REMINDER_DAYS must be comma-separated days before a deadline, e.g. 14,7,3,1,0")
+            return tuple(sorted({int(p) for p in parts}, reverse=True))
         return value
 
     @field_validator("timezone")

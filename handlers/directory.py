@@ -37,7 +37,7 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
             raise
 
 
-@router.message(Command("projects"))
+@router.message(Command("projects", ignore_case=True))
 @router.callback_query(Menu.filter(F.name == "projects"))
 @router.callback_query(ProjectsPage.filter(F.offset >= 0))
 async def projects(event: Message | CallbackQuery, session: AsyncSession, t: Translator,
@@ -49,7 +49,7 @@ async def projects(event: Message | CallbackQuery, session: AsyncSession, t: Tra
     await show(event, *render.projects_list(t, page), edit=isinstance(callback_data, ProjectsPage))
 
 
-@router.message(Command("orgs"))
+@router.message(Command("orgs", ignore_case=True))
 @router.callback_query(Menu.filter(F.name == "orgs"))
 async def organisation_countries(event: Message | CallbackQuery, session: AsyncSession, t: Translator) -> None:
     await show(event, *render.countries(t, await directory.organisation_facets(session)), edit=False)

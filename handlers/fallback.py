@@ -23,7 +23,7 @@ groups.filter("message", F.chat.type != ChatType.PRIVATE)
 router = Routes("fallback")
 
 
-@groups.message(Command(*GUEST_COMMANDS, *SECRETARIAT_COMMANDS))
+@groups.message(Command(*GUEST_COMMANDS, *SECRETARIAT_COMMANDS, ignore_case=True))
 async def group_command(message: Message, t: Translator, bot: Bot) -> None:
     """Contacts are personal data: the directory answers only in a private chat. Commands meant
     for other bots (`/x@other_bot`) and unknown ones are not ours to answer in a shared chat."""
@@ -37,7 +37,7 @@ async def group_chatter(message: Message) -> None:
     """Plain talk in a group is not addressed to the bot."""
 
 
-@router.message(Command(*ADMIN_COMMANDS))
+@router.message(Command(*ADMIN_COMMANDS, ignore_case=True))
 async def admin_denied(message: Message, t: Translator) -> None:
     await message.answer(t("access.secretariat_only"))
 

@@ -52,7 +52,7 @@ def _join_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     )
 
 
-@router.message(Command("join"))
+@router.message(Command("join", ignore_case=True))
 @router.message(CommandStart(deep_link=True, magic=F.args == "join"))
 @router.callback_query(Menu.filter(F.name == "join"))
 async def begin(event: Message | CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator) -> None:

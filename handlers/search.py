@@ -38,7 +38,7 @@ async def how_to_find(query: CallbackQuery, t: Translator) -> None:
         await query.message.answer(t("search.how"))
 
 
-@router.message(Command("find"))
+@router.message(Command("find", ignore_case=True))
 async def find_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
                        t: Translator, search: DirectorySearch) -> None:
     await answer_search(message, command.args or "", session, viewer, t, search)

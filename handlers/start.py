@@ -48,7 +48,7 @@ async def start(message: Message, session: AsyncSession, viewer: Viewer, t: Tran
     await set_viewer_commands(bot, viewer)
 
 
-@router.message(Command("help"))
+@router.message(Command("help", ignore_case=True))
 async def help_(message: Message, viewer: Viewer, t: Translator) -> None:
     parts = [t("help.common")]
     parts.append(t("help.member") if viewer.is_member else t("help.guest"))
@@ -57,14 +57,14 @@ async def help_(message: Message, viewer: Viewer, t: Translator) -> None:
     await message.answer("\n\n".join(parts))
 
 
-@router.message(Command("cancel"))
+@router.message(Command("cancel", ignore_case=True))
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     had_dialog = await state.get_state() is not None
     await state.clear()
     await message.answer(t("cancel.done" if had_dialog else "cancel.nothing"), reply_markup=ReplyKeyboardRemove())
 
 
-@router.message(Command("language"))
+@router.message(Command("language", ignore_case=True))
 @router.callback_query(Menu.filter(F.name == "lang"))
 async def choose_language(event: Message | CallbackQuery, t: Translator) -> None:
     kb = InlineKeyboardBuilder()

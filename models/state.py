@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, Text
@@ -16,6 +17,8 @@ class FsmRecord(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     state: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # A dialog left alone past the dialog TTL is forgotten (None: written before the TTL existed).
+    updated_at: Mapped[datetime | None]
 
 
 class Counter(Base):

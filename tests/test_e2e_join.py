@@ -107,6 +107,15 @@ async def test_restart_in_the_middle_of_joining(bot, emulator) -> None:  # type:
     assert "Мария Иванова" in request_card.text and "Технопарк" in request_card.text
 
 
+async def test_a_joining_dialog_left_for_days_is_forgotten(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    clock.advance(days=3)
+    calls = await emulator.ask(GUEST, "Эффективный свет")
+    assert "Эффективный свет" in last_text(calls), "the text is searched, not taken for a name"
+    assert not [c for c in sent(calls) if c.chat_id == ADMIN.id]
+
+
 async def test_invite_links(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
     calls = await emulator.ask(ADMIN, "/invite")
     link = re.search(r"start=(inv_[\w-]+)", last_text(calls)).group(1)

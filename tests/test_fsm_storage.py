@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.fsm_storage import SqlStorage
+from tests.harness import FakeClock
 
 KEY = StorageKey(bot_id=1, chat_id=5, user_id=5)
+TTL = timedelta(hours=48)
 
 
 async def test_state_and_data_survive_a_new_storage(database) -> None:  # type: ignore[no-untyped-def]
-    storage = SqlStorage(database.sessions)
+    clock = FakeClock()
+    storage = SqlStorage(database.sessions, clock, TTL)
     await storage.set_state(KEY, "JoinForm:organisation")
     await storage.update_data(KEY, {"name": "Анна"})
-    fresh = SqlStorage(database.sessions)
+    fresh = SqlStorage(database.sessions, clock, TTL)
     assert await fresh.get_state(KEY) == "JoinForm:organisation"
     assert await fresh.get_data(KEY) == {"name": "Анна"}
     await fresh.set_state(KEY, None)
@@ -24,10 +28,24 @@ async def test_state_and_data_survive_a_new_storage(database) -> None:  # type: 
 
 
 async def test_concurrent_writes_to_a_new_key(database) -> None:  # type: ignore[no-untyped-def]
-    storage = SqlStorage(database.sessions)
+    storage = SqlStorage(database.sessions, FakeClock(), TTL)
     keys = [StorageKey(bot_id=1, chat_id=100, user_id=100)] * 8
     await asyncio.gather(*(storage.set_data(k, {"n": n}) for n, k in enumerate(keys)))
     assert (await storage.get_data(keys[0]))["n"] in range(8)
+
+
+async def test_a_dialog_left_past_its_ttl_is_forgotten(database) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock()
+    storage = SqlStorage(database.sessions, clock, TTL)
+    await storage.set_state(KEY, "JoinForm:name")
+    await storage.set_data(KEY, {"name": "Анна"})
+    clock.advance(hours=47)
+    assert await storage.get_state(KEY) == "JoinForm:name", "within the TTL the dialog goes on"
+    clock.advance(hours=2)
+    assert await storage.get_state(KEY) is None and await storage.get_data(KEY) == {}
+    await storage.set_data(KEY, {"other": 1})
+    assert await storage.get_state(KEY) is None, "writing data does not revive the old state"
+    assert await storage.get_data(KEY) == {"other": 1}
 
 
 async def test_redis_storage_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -46,11 +64,11 @@ async def test_redis_storage_when_configured(tmp_path) -> None:  # type: ignore[
 
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db", redis_url=url, _env_file=None)
     database = await open_database(settings, load_bundled=False)
-    first = create_storage(settings, database)
+    first = create_storage(settings, database, FakeClock())
     assert isinstance(first, RedisStorage)
     await first.set_state(KEY, "JoinForm:name")
     await first.close()
-    second = create_storage(settings, database)
+    second = create_storage(settings, database, FakeClock())
     try:
         assert await second.get_state(KEY) == "JoinForm:name"
         await second.set_state(KEY, None)
