@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator, escape
+from bot.i18n import Html, Translator, escape
 from bot.services import access, audit
 from bot.services.access import Viewer
 from bot.services.directory import Page
@@ -180,7 +180,9 @@ async def audit_log(event: Message | CallbackQuery, session: AsyncSession, t: Tr
     lines = [t("admin.audit_title")]
     for row in rows:
         when = row.at.astimezone(settings.tz).strftime("%d.%m %H:%M")
-        lines.append(f"{when} · {row.actor or '—'} · <code>{escape(row.action)}</code> {escape(row.target or '')}")
+        action = t("audit." + row.action) if t.has("audit." + row.action) else f"<code>{escape(row.action)}</code>"
+        lines.append(t("admin.audit_line", when=when, actor=row.actor_name or str(row.actor or "—"),
+                       action=Html(action), target=row.target_name or row.target or ""))
     if not rows:
         lines.append(t("admin.audit_empty"))
     kb = InlineKeyboardBuilder()

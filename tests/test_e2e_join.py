@@ -74,6 +74,9 @@ async def test_unknown_phone_then_request_approved(bot, emulator) -> None:  # ty
     assert "уже рассмотрена" in answers[0].params["text"] and not sent(calls)
     calls = await emulator.ask(GUEST, "Питиримов")
     assert "521-77-65" in sent(calls)[0].text
+    # the audit log names who decided and about whom, in words
+    log_line = last_text(await emulator.ask(ADMIN, "/audit")).splitlines()[1]
+    assert "Sekretar Clustera" in log_line and "одобрил(а) заявку" in log_line and "<b>Анна</b> & Ко" in log_line
 
 
 async def test_request_rejected(bot, emulator) -> None:  # type: ignore[no-untyped-def]

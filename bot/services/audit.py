@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import AuditEntry
+from models import Account, AuditEntry, Person
+
+PERSON_TARGET = "person:"
 
 
 def record(
@@ -28,13 +30,32 @@ def record(
 class AuditRow:
     at: datetime
     actor: int | None
+    # Who acted and whom it concerned, by name where the directory knows them.
+    actor_name: str | None
     action: str
     target: str | None
+    target_name: str | None
     details: dict[str, Any]
 
 
 async def recent(session: AsyncSession, *, offset: int = 0, limit: int = 10) -> list[AuditRow]:
-    rows = await session.scalars(
-        select(AuditEntry).order_by(AuditEntry.id.desc()).offset(offset).limit(limit)
-    )
-    return [AuditRow(r.at, r.actor_telegram_id, r.action, r.target, r.details) for r in rows]
+    rows = (await session.execute(
+        select(AuditEntry, Account.first_name, Person.name)
+        .outerjoin(Account, Account.telegram_id == AuditEntry.actor_telegram_id)
+        .outerjoin(Person, Person.id == Account.person_id)
+        .order_by(AuditEntry.id.desc()).offset(offset).limit(limit)
+    )).all()
+    people = {r.AuditEntry.target for r in rows if (r.AuditEntry.target or "").startswith(PERSON_TARGET)}
+    ids = [int(target[len(PERSON_TARGET):]) for target in people if target[len(PERSON_TARGET):].isdigit()]
+    names = dict((await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))).tuples().all())
+
+    def target_name(entry: AuditEntry) -> str | None:
+        target = entry.target or ""
+        if target.startswith(PERSON_TARGET) and target[len(PERSON_TARGET):].isdigit():
+            return names.get(int(target[len(PERSON_TARGET):]))
+        name = entry.details.get("name")
+        return name if isinstance(name, str) else None
+
+    return [AuditRow(r.AuditEntry.at, r.AuditEntry.actor_telegram_id, r.name or r.first_name or None,
+                     r.AuditEntry.action, r.AuditEntry.target, target_name(r.AuditEntry), r.AuditEntry.details)
+            for r in rows]
