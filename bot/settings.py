@@ -29,6 +29,22 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(default=72, ge=1)
     search_refresh_seconds: int = Field(default=60, ge=1)
     tick_seconds: int = Field(default=30, ge=1)
+    # The outbox sender at Telegram's limits (rate 0: unlimited, e.g. with paid broadcasts).
+    send_rate_per_second: float = Field(default=25.0, ge=0)
+    send_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    send_group_per_minute: int = Field(default=20, ge=0)
+    send_batch: int = Field(default=100, ge=1, le=1000)
+    send_concurrency: int = Field(default=16, ge=1)
+    # Announcements: how often the secretariat's confirmation shows live figures.
+    announce_progress_seconds: int = Field(default=5, ge=1)
+    # Progress reports: the default check-in (weekday 0 = Monday, hour in the cluster's time zone),
+    # the nudge to a silent leader, the weekly digest to the secretariat, the edit/withdraw window.
+    report_checkin_day: int = Field(default=0, ge=0, le=6)
+    report_checkin_hour: int = Field(default=10, ge=0, le=23)
+    report_nudge_hours: int = Field(default=24, ge=1)
+    report_digest_day: int = Field(default=1, ge=0, le=6)
+    report_digest_hour: int = Field(default=10, ge=0, le=23)
+    report_edit_hours: int = Field(default=24, ge=0)
     # Roadmap reminders: days before a deadline (0 = on the day), sent at this local hour; then
     # every few days while overdue, and the secretariat is told once an item is this late.
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (14, 7, 3, 1, 0)

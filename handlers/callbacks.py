@@ -71,3 +71,85 @@ class NewInvite(CallbackData, prefix="ni"):
 
 class AuditPage(CallbackData, prefix="ap"):
     offset: int
+
+
+class ReportStart(CallbackData, prefix="rp"):
+    """Start a report for a project; `period` is set on a check-in prompt, so that last week's
+    prompt cannot start this week's report unnoticed."""
+
+    project: int
+    period: str = ""
+
+
+class ReportStep(CallbackData, prefix="rps"):
+    """A button inside the reporting dialog; `token` names the dialog, so a button of an older one is stale.
+    action: project, page, status, percent, skip, submit, cancel."""
+
+    token: str
+    action: str
+    value: str = ""
+
+
+class ReportAction(CallbackData, prefix="rpr"):
+    """action: edit, withdraw, withdraw_yes."""
+
+    report: int
+    action: str
+
+
+class ReportHistory(CallbackData, prefix="rph"):
+    project: int
+    offset: int
+
+
+class ReportCadence(CallbackData, prefix="rpc"):
+    """field: show, frequency (value: index in FREQUENCIES), day, hour."""
+
+    project: int
+    field: str
+    value: int = 0
+
+
+class ReportLeaders(CallbackData, prefix="rpl"):
+    """action: show, candidates (paged by offset), add, remove."""
+
+    project: int
+    action: str
+    person: int = 0
+    offset: int = 0
+
+
+class ReportPause(CallbackData, prefix="rpp"):
+    """weeks: pause prompts for that many weeks; 0 resumes; -1 shows the choices."""
+
+    weeks: int
+
+
+class ReportExport(CallbackData, prefix="rpx"):
+    """project 0: every project; fmt: csv, xlsx, or "" to choose a project first (paged by offset)."""
+
+    project: int
+    fmt: str
+    offset: int = 0
+
+
+class AnnounceStep(CallbackData, prefix="an"):
+    """A step of composing the draft `token`: skip (no attachment), cat, aud, audiences, proj,
+    done, country, lang, send, schedule, drop."""
+
+    token: str
+    action: str
+    value: str = ""
+
+
+class AnnouncementAct(CallbackData, prefix="anm"):
+    """On a stored announcement: show, cancel, csv, edit (text), time."""
+
+    id: int
+    action: str
+
+
+class MuteToggle(CallbackData, prefix="st"):
+    """Mute or unmute an announcement category in /settings."""
+
+    category: str

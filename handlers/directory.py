@@ -13,6 +13,7 @@ from bot.services import directory
 from bot.services.access import Viewer
 from handlers import render
 from handlers.callbacks import Card, Country, Menu, OrgsPage, ProjectsPage, Section
+from handlers.reports_card import extend_card
 from handlers.routes import Routes
 
 router = Routes("directory")
@@ -73,7 +74,7 @@ async def card_reply(kind: str, id_: int, session: AsyncSession, viewer: Viewer,
                      ) -> tuple[str, InlineKeyboardMarkup] | None:
     """A project ("p") or organisation ("o") card as text and buttons; None when it is gone."""
     if kind == "p" and (project := await directory.project_card(session, id_)):
-        return render.project_card(t, project, member=viewer.is_member)
+        return await extend_card(session, viewer, t, project.id, *render.project_card(t, project, member=viewer.is_member))
     if kind == "o" and (org := await directory.organisation_card(session, id_)):
         return render.organisation_card(t, org, member=viewer.is_member)
     return None

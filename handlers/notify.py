@@ -20,8 +20,9 @@ from bot.services.access import Viewer, mark_blocked
 log = logging.getLogger(__name__)
 
 GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
-MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "language", "help")
-SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "admin", "invite", "members", "language", "help")
+MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "status", "language", "help")
+LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "language", "help")
+SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "admin", "invite", "members", "export", "language", "help")
 
 
 async def send(
@@ -57,7 +58,8 @@ async def set_default_commands(bot: Bot) -> None:
 
 
 async def set_commands_for(bot: Bot, chat_id: int, *, language: str, roles: frozenset[str]) -> None:
-    names = SECRETARIAT_COMMANDS if "secretariat" in roles else MEMBER_COMMANDS if roles else GUEST_COMMANDS
+    names = (SECRETARIAT_COMMANDS if "secretariat" in roles else LEADER_COMMANDS if "leader" in roles
+             else MEMBER_COMMANDS if roles else GUEST_COMMANDS)
     try:
         await bot.set_my_commands(_commands(Translator(language), names), scope=BotCommandScopeChat(chat_id=chat_id))
     except Exception as exc:  # noqa: BLE001 - an optional call must never stop the bot

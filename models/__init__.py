@@ -12,6 +12,7 @@ from models.directory import (
     ProjectPerson,
 )
 from models.outbox import Lease, OutboxMessage
+from models.reports import CheckinPause, ProjectCadence, Report
 from models.roadmap import RoadmapItem, RoadmapOwner
 from models.state import Counter, FsmRecord
 
@@ -19,6 +20,7 @@ __all__ = [
     "Account",
     "AuditEntry",
     "Base",
+    "CheckinPause",
     "ClusterFigure",
     "ClusterInfo",
     "Counter",
@@ -31,8 +33,10 @@ __all__ = [
     "Person",
     "PersonRole",
     "Project",
+    "ProjectCadence",
     "ProjectPartner",
     "ProjectPerson",
+    "Report",
     "RoadmapItem",
     "RoadmapOwner",
 ]

@@ -28,7 +28,9 @@ async def refresh_search_index(app: App) -> None:
 
 def ticks() -> list[Tick]:
     """Each feature's scheduled decisions (what is due now → outbox rows), in this order."""
-    return []
+    from scheduler.checkins import checkins_tick
+
+    return [checkins_tick]
 
 
 async def tick(app: App) -> None:

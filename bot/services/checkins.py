@@ -1,0 +1,234 @@
+"""Check-in periods and what a tick owes: a prompt per silent leader when a project's period
+opens, one nudge later, and the weekly digest to the secretariat.
+
+Everything is derived from the database and the clock: cadences, reports, pauses and the outbox
+keys of what was already decided (`checkin:…`, `nudge:…`, `digest:…`), so ticking twice, after a
+restart or on a second instance adds nothing new."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.access import pick_language
+from models import Account, CheckinPause, OutboxMessage, Person, Project, ProjectCadence, ProjectPerson, Report
+
+FREQUENCIES = ("weekly", "biweekly", "monthly", "off")
+# Fortnights are counted from this Monday, so "every two weeks" means the same weeks for everyone.
+FORTNIGHT_EPOCH = date(2024, 1, 1)
+MONTH_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Cadence:
+    frequency: str
+    day: int  # weekday 0..6, or day of the month 1..28 when monthly
+    hour: int
+
+    @property
+    def active(self) -> bool:
+        return self.frequency != "off"
+
+
+def period_start(cadence: Cadence, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The start of the period `now` falls in (aware, in `tz`); None when check-ins are off."""
+    local = now.astimezone(tz)
+    at = time(cadence.hour)
+    if cadence.frequency in ("weekly", "biweekly"):
+        day = local.date() - timedelta(days=(local.weekday() - cadence.day) % 7)
+        start = datetime.combine(day, at, tz)
+        if start > local:
+            start = datetime.combine(day - timedelta(days=7), at, tz)
+        if cadence.frequency == "biweekly" and ((start.date() - FORTNIGHT_EPOCH).days // 7) % 2:
+            start = datetime.combine(start.date() - timedelta(days=7), at, tz)
+        return start
+    if cadence.frequency == "monthly":
+        start = datetime.combine(local.date().replace(day=cadence.day), at, tz)
+        if start > local:
+            month_before = local.date().replace(day=1) - timedelta(days=1)
+            start = datetime.combine(month_before.replace(day=cadence.day), at, tz)
+        return start
+    return None
+
+
+def previous_start(cadence: Cadence, start: datetime, tz: ZoneInfo) -> datetime | None:
+    return period_start(cadence, start - timedelta(seconds=1), tz)
+
+
+def period_key(start: datetime) -> str:
+    """A period is named by its first local day: stable across restarts and readable in keys."""
+    return start.date().isoformat()
+
+
+def digest_time(now: datetime, tz: ZoneInfo, day: int, hour: int) -> datetime:
+    """The latest weekly digest moment at or before `now`."""
+    return period_start(Cadence("weekly", day, hour), now, tz)  # type: ignore[return-value]
+
+
+def default_cadence(day: int, hour: int) -> Cadence:
+    return Cadence("weekly", day, hour)
+
+
+async def cadences(session: AsyncSession, default: Cadence) -> dict[int, Cadence]:
+    """Every project's cadence, the default where none was set."""
+    rows = await session.execute(
+        select(Project.id, ProjectCadence.frequency, ProjectCadence.day, ProjectCadence.hour)
+        .outerjoin(ProjectCadence, ProjectCadence.project_id == Project.id)
+    )
+    return {r.id: Cadence(r.frequency, r.day, r.hour) if r.frequency else default for r in rows}
+
+
+async def cadence_of(session: AsyncSession, project_id: int, default: Cadence) -> Cadence:
+    row = await session.get(ProjectCadence, project_id)
+    return Cadence(row.frequency, row.day, row.hour) if row else default
+
+
+@dataclass(frozen=True)
+class LeaderChat:
+    project_id: int
+    person_id: int
+    name: str
+    telegram_id: int | None
+    language: str
+    paused_until: date | None
+
+
+async def leader_chats(session: AsyncSession, default_language: str,
+                       project_ids: list[int] | None = None) -> list[LeaderChat]:
+    """Every active leader of every project (or of these), with their chat, language and pause: one query."""
+    query = (
+        select(ProjectPerson.project_id, Person.id, Person.name, Account.telegram_id, Account.language,
+               Account.telegram_language, Account.blocked_bot, CheckinPause.until)
+        .join(Person, Person.id == ProjectPerson.person_id)
+        .outerjoin(Account, Account.person_id == Person.id)
+        .outerjoin(CheckinPause, CheckinPause.person_id == Person.id)
+        .where(ProjectPerson.role == "leader", Person.status == "active")
+        .order_by(ProjectPerson.project_id, Person.name)
+    )
+    if project_ids is not None:
+        query = query.where(ProjectPerson.project_id.in_(project_ids))
+    return [
+        LeaderChat(r.project_id, r.id, r.name, None if r.blocked_bot else r.telegram_id,
+                   pick_language(r.language, r.telegram_language, default_language), r.until)
+        for r in await session.execute(query)
+    ]
+
+
+async def reported_since(session: AsyncSession, since: datetime) -> dict[int, list[datetime]]:
+    """When each project was reported on (withdrawn reports do not count), from `since` on."""
+    found: dict[int, list[datetime]] = defaultdict(list)
+    rows = await session.execute(
+        select(Report.project_id, Report.created_at)
+        .where(Report.created_at >= since, Report.withdrawn_at.is_(None))
+    )
+    for project_id, created_at in rows:
+        found[project_id].append(created_at)
+    return found
+
+
+async def outbox_times(session: AsyncSession, keys: list[str]) -> dict[str, datetime]:
+    """When each of these keys was decided (enqueued), for those that were."""
+    found: dict[str, datetime] = {}
+    for start in range(0, len(keys), 500):  # SQLite caps bound parameters
+        rows = await session.execute(
+            select(OutboxMessage.key, OutboxMessage.created_at).where(OutboxMessage.key.in_(keys[start:start + 500])))
+        found.update(dict(rows.tuples().all()))
+    return found
+
+
+@dataclass(frozen=True)
+class Due:
+    """A prompt or nudge owed to one leader for one project's period."""
+
+    kind: str  # checkin | nudge
+    key: str
+    project_id: int
+    period: str
+    period_start: datetime
+    chat_id: int
+    language: str
+
+
+async def due_prompts(session: AsyncSession, now: datetime, tz: ZoneInfo, *, default: Cadence,
+                      nudge_after: timedelta, default_language: str) -> list[Due]:
+    """Prompts for periods that are open and unreported, nudges for prompts left unanswered
+    for `nudge_after`; never one already decided, never to a paused or unreachable leader."""
+    starts = {pid: start for pid, c in (await cadences(session, default)).items()
+              if (start := period_start(c, now, tz)) is not None}
+    if not starts:
+        return []
+    leaders = [lc for lc in await leader_chats(session, default_language)
+               if lc.project_id in starts and lc.telegram_id is not None]
+    if not leaders:
+        return []
+    reported = await reported_since(session, min(starts.values()))
+    today = now.astimezone(tz).date()
+    silent = [lc for lc in leaders
+              if not any(at >= starts[lc.project_id] for at in reported.get(lc.project_id, ()))
+              and not (lc.paused_until and lc.paused_until >= today)]
+
+    def key(kind: str, lc: LeaderChat) -> str:
+        return f"{kind}:{lc.project_id}:{period_key(starts[lc.project_id])}:{lc.person_id}"
+
+    decided = await outbox_times(session, [key(kind, lc) for lc in silent for kind in ("checkin", "nudge")])
+    due: list[Due] = []
+    for lc in silent:
+        prompted = decided.get(key("checkin", lc))
+        if prompted is None:
+            kind = "checkin"
+        elif key("nudge", lc) not in decided and now >= prompted + nudge_after:
+            kind = "nudge"
+        else:
+            continue
+        start = starts[lc.project_id]
+        assert lc.telegram_id is not None
+        due.append(Due(kind, key(kind, lc), lc.project_id, period_key(start), start, lc.telegram_id, lc.language))
+    return due
+
+
+async def project_titles(session: AsyncSession, project_ids: set[int]) -> dict[int, tuple[str, str | None]]:
+    rows = await session.execute(select(Project.id, Project.title, Project.title_en).where(Project.id.in_(project_ids)))
+    return {r.id: (r.title, r.title_en) for r in rows}
+
+
+async def has_cadence(session: AsyncSession, project_id: int) -> bool:
+    return await session.get(ProjectCadence, project_id) is not None
+
+
+async def set_cadence(session: AsyncSession, project_id: int, cadence: Cadence) -> None:
+    if cadence.frequency not in FREQUENCIES or not 0 <= cadence.hour <= 23:
+        raise ValueError(cadence)
+    if not (0 <= cadence.day <= 6 if cadence.frequency != "monthly" else 1 <= cadence.day <= MONTH_DAYS):
+        raise ValueError(cadence)
+    row = await session.get(ProjectCadence, project_id)
+    if row is None:
+        session.add(ProjectCadence(project_id=project_id, frequency=cadence.frequency, day=cadence.day,
+                                   hour=cadence.hour))
+    else:
+        row.frequency, row.day, row.hour = cadence.frequency, cadence.day, cadence.hour
+    await session.flush()
+
+
+async def pause(session: AsyncSession, person_id: int, until: date | None) -> None:
+    """Pause a leader's prompts up to and including `until`; None resumes them."""
+    row = await session.get(CheckinPause, person_id)
+    if until is None:
+        if row is not None:
+            await session.delete(row)
+    elif row is None:
+        session.add(CheckinPause(person_id=person_id, until=until))
+    else:
+        row.until = until
+    await session.flush()
+
+
+async def paused_until(session: AsyncSession, person_id: int | None, today: date) -> date | None:
+    if person_id is None:
+        return None
+    row = await session.get(CheckinPause, person_id)
+    return row.until if row and row.until >= today else None

@@ -1,0 +1,69 @@
+"""Reports as CSV and as an XLSX spreadsheet (header row, dates as real dates, column widths)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from bot.services.reports import ReportView
+
+# (column title, width in characters)
+COLUMNS = (("id", 6), ("project", 40), ("submitted", 17), ("status", 10), ("percent", 8), ("done", 60),
+           ("next", 50), ("help needed", 40), ("author", 28), ("on behalf", 10), ("edited", 17),
+           ("withdrawn", 17), ("attachments", 12))
+DATE_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    """Spreadsheets know no time zones: the cluster's wall time, naive."""
+    return moment.astimezone(tz).replace(tzinfo=None) if moment else None
+
+
+def _row(report: ReportView, tz: ZoneInfo) -> list[object]:
+    return [report.id, report.project.title, _local(report.created_at, tz), report.status, report.percent,
+            report.done, report.next_steps or "", report.help_needed or "", report.author or "",
+            "yes" if report.on_behalf else "", _local(report.edited_at, tz), _local(report.withdrawn_at, tz),
+            len(report.attachments)]
+
+
+def to_csv(reports: Sequence[ReportView], tz: ZoneInfo) -> bytes:
+    """UTF-8 with a byte order mark, so that Excel opens Cyrillic text right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([title for title, _ in COLUMNS])
+    for report in reports:
+        writer.writerow(["" if v is None else v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v
+                         for v in _row(report, tz)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(reports: Sequence[ReportView], tz: ZoneInfo, sheet: str = "Reports") -> bytes:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet[:31]
+    ws.append([title for title, _ in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for report in reports:
+        ws.append(_row(report, tz))
+    for n, (_, width) in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(n)
+        ws.column_dimensions[letter].width = width
+        for cell in ws[letter][1:]:
+            if isinstance(cell.value, datetime):
+                cell.number_format = DATE_FORMAT
+            elif isinstance(cell.value, str) and len(cell.value) > width:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
