@@ -23,6 +23,7 @@ from bot.services.dataset import directory_is_empty, import_dataset, load_datase
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
 from handlers import routers
+from handlers.announcements_report import ProgressReporter
 from handlers.errors import on_error
 from handlers.notify import set_default_commands
 from models.db import create_engine, migrate, session_factory
@@ -105,7 +106,8 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock) -> App:
     async with database.sessions() as session:
         await search.refresh(session)
     bot = create_bot(settings)
-    sender = Sender(bot, database.sessions, clock)
+    sender = Sender.from_settings(bot, database.sessions, clock, settings)
+    sender.observe(ProgressReporter(bot, database.sessions, settings, clock))
     dispatcher = create_dispatcher(settings, database, search, clock, sender)
     return App(settings, database, bot, dispatcher, search, sender, clock)
 

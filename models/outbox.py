@@ -29,7 +29,8 @@ class OutboxMessage(Base):
     #  "filename": for `attachment`}
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
-    # pending -> sending -> sent | failed | unreachable; pending -> cancelled
+    # pending -> sending -> sent | failed | unreachable; held (a scheduled batch) -> pending;
+    # held | pending -> cancelled
     status: Mapped[str] = mapped_column(String(20), default="pending")
     not_before: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)

@@ -1,4 +1,9 @@
-"""The sender: delivers due outbox rows through the Bot API and records what became of each."""
+"""The sender: delivers due outbox rows through the Bot API at Telegram's limits and records what
+became of each.
+
+Rows are claimed a batch at a time (status "sending"), sent concurrently within the limits, and
+their outcomes recorded together in one transaction. A crash can therefore re-send at most one
+claimed batch (`batch` rows) per sender: rows still "sending" are released on the next start."""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -19,29 +23,51 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.clock import Clock
+from bot.clock import Clock, system_clock
 from bot.services import outbox
+from bot.settings import Settings
 from models import OutboxMessage
+from scheduler.pacing import Limits, Pacer, RealTimer, Timer, VirtualTimer
 
 log = logging.getLogger(__name__)
 
 # "Bad Request: chat not found" and kin: the chat is gone for good, like a block.
 GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid", "group chat was upgraded")
 
+# Told after each recorded batch which batches (outbox batch_id) moved, e.g. to report progress.
+BatchObserver = Callable[[set[int]], Awaitable[None]]
+
 
 class Sender:
     def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], clock: Clock, *,
-                 batch: int = 100, idle_seconds: float = 1.0) -> None:
+                 limits: Limits = Limits(), batch: int = 100, concurrency: int = 16,
+                 idle_seconds: float = 1.0, timer: Timer | None = None) -> None:
         self._bot = bot
         self._sessions = sessions
         self._clock = clock
         self._batch = batch
+        self._concurrency = asyncio.Semaphore(concurrency)
         self._idle_seconds = idle_seconds
+        # An injected clock means time is not the wall's: pacing waits pass in virtual time too.
+        self._timer = timer or (RealTimer() if clock is system_clock else VirtualTimer())
+        self.pacer = Pacer(limits, self._timer)
         self._wake = asyncio.Event()
+        self._observers: list[BatchObserver] = []
+
+    @classmethod
+    def from_settings(cls, bot: Bot, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+                      settings: Settings) -> Sender:
+        limits = Limits(settings.send_rate_per_second, settings.send_chat_interval_seconds,
+                        settings.send_group_per_minute)
+        return cls(bot, sessions, clock, limits=limits, batch=settings.send_batch,
+                   concurrency=settings.send_concurrency)
 
     def wake(self) -> None:
         """Something was enqueued: look now rather than at the next idle poll."""
         self._wake.set()
+
+    def observe(self, observer: BatchObserver) -> None:
+        self._observers.append(observer)
 
     async def resume(self) -> int:
         """On start: what a crashed process was sending is due again."""
@@ -56,11 +82,14 @@ class Sender:
                 rows = await outbox.claim_due(session, self._clock(), self._batch)
             if not rows:
                 return handled
-            for row in rows:
-                await self._deliver(row)
+            starts = [self.pacer.book(row.chat_id) for row in rows]
+            outcomes = await asyncio.gather(*(self._deliver(row, start) for row, start in zip(rows, starts)))
+            async with self._sessions.begin() as session:
+                await outbox.record(session, outcomes)
             handled += len(rows)
+            await self._notify({row.batch_id for row in rows if row.batch_id is not None})
 
-    async def run(self, sleep: Callable[[float], Awaitable[Any]] | None = None) -> None:
+    async def run(self) -> None:
         """Deliver until cancelled, waking when told to or after an idle pause."""
         await self.resume()
         while True:
@@ -74,29 +103,33 @@ class Sender:
             except TimeoutError:
                 pass
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _notify(self, batches: set[int]) -> None:
+        if not batches:
+            return
+        for observer in self._observers:
+            try:
+                await observer(batches)
+            except Exception:  # noqa: BLE001 - a progress report must never stop delivery
+                log.exception("batch observer failed")
+
+    async def _deliver(self, row: OutboxMessage, start: float) -> outbox.Outcome:
+        await self.pacer.wait_until(start)
         try:
-            message = await self._send(row)
+            async with self._concurrency:
+                message = await self._send(row)
         except TelegramRetryAfter as exc:
-            await self._record(outbox.retry_later, row.id, row.attempts,
-                               self._clock() + timedelta(seconds=exc.retry_after), exc.message, counts=False)
+            self.pacer.pause(exc.retry_after)
+            return outbox.retry(row, self._clock() + timedelta(seconds=exc.retry_after), exc.message, counts=False)
         except TelegramForbiddenError as exc:
-            await self._record(outbox.mark_unreachable, row.id, row.chat_id, exc.message)
+            return outbox.unreachable(row, exc.message)
         except TelegramBadRequest as exc:
             if any(sign in exc.message.lower() for sign in GONE):
-                await self._record(outbox.mark_unreachable, row.id, row.chat_id, exc.message)
-            else:  # our message is wrong: trying again will not help
-                log.warning("outbox %s to %s refused: %s", row.key, row.chat_id, exc.message)
-                await self._record(outbox.retry_later, row.id, outbox.MAX_ATTEMPTS, self._clock(), exc.message)
+                return outbox.unreachable(row, exc.message)
+            log.warning("outbox %s to %s refused: %s", row.key, row.chat_id, exc.message)
+            return outbox.refused(row, exc.message)
         except (TelegramNetworkError, TelegramAPIError) as exc:
-            await self._record(outbox.retry_later, row.id, row.attempts,
-                               self._clock() + outbox.backoff(row.attempts), str(exc))
-        else:
-            await self._record(outbox.mark_sent, row.id, message.message_id if message else None, self._clock())
-
-    async def _record(self, outcome: Callable[..., Awaitable[None]], *args: Any, **kwargs: Any) -> None:
-        async with self._sessions.begin() as session:
-            await outcome(session, *args, **kwargs)
+            return outbox.retry(row, self._clock() + outbox.backoff(row.attempts), str(exc))
+        return outbox.sent(row, message.message_id if message else None, self._clock())
 
     async def _send(self, row: OutboxMessage) -> Message | None:
         payload = row.payload

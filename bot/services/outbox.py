@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.db_util import insert_for
@@ -50,11 +50,14 @@ class Outgoing:
         return data
 
 
-async def enqueue(session: AsyncSession, messages: Iterable[Outgoing], now: datetime) -> list[str]:
-    """Add the messages whose keys are new; returns the keys added (the rest were already there)."""
+async def enqueue(session: AsyncSession, messages: Iterable[Outgoing], now: datetime, *,
+                  held: bool = False) -> list[str]:
+    """Add the messages whose keys are new; returns the keys added (the rest were already there).
+    `held` rows wait for `release_batch` (a scheduled announcement) instead of being due."""
+    status = "held" if held else "pending"
     rows = [
         {"key": m.key, "chat_id": m.chat_id, "kind": m.kind, "batch_id": m.batch_id, "payload": m.payload(),
-         "attachment": m.attachment, "status": "pending", "not_before": m.not_before or now,
+         "attachment": m.attachment, "status": status, "not_before": m.not_before or now,
          "attempts": 0, "created_at": now}
         for m in messages
     ]
@@ -98,26 +101,107 @@ async def release_in_flight(session: AsyncSession) -> int:
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-async def mark_sent(session: AsyncSession, row_id: int, message_id: int | None, now: datetime) -> None:
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
-                          .values(status="sent", sent_at=now, message_id=message_id, error=None))
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed row, to be recorded with the others of its batch."""
+
+    row_id: int
+    chat_id: int
+    status: str  # sent | unreachable | failed | pending (to try again at not_before)
+    attempts: int
+    not_before: datetime
+    sent_at: datetime | None = None
+    message_id: int | None = None
+    error: str | None = None
 
 
-async def mark_unreachable(session: AsyncSession, row_id: int, chat_id: int, error: str) -> None:
+def sent(row: OutboxMessage, message_id: int | None, now: datetime) -> Outcome:
+    return Outcome(row.id, row.chat_id, "sent", row.attempts, row.not_before, now, message_id)
+
+
+def unreachable(row: OutboxMessage, error: str) -> Outcome:
     """The chat blocked the bot or is gone: this row fails, and the person is skipped from now on."""
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id)
-                          .values(status="unreachable", error=error[:500]))
-    await session.execute(update(Account).where(Account.telegram_id == chat_id).values(blocked_bot=True))
+    return Outcome(row.id, row.chat_id, "unreachable", row.attempts, row.not_before, error=error[:500])
 
 
-async def retry_later(session: AsyncSession, row_id: int, attempts: int, when: datetime, error: str,
-                      *, counts: bool = True) -> None:
-    """Back to pending until `when`; a failure that `counts` and has been tried enough is final."""
+def retry(row: OutboxMessage, when: datetime, error: str, *, counts: bool = True) -> Outcome:
+    """Back to pending until `when`; a failure that `counts` and has been tried enough is final.
+    A 429 does not count: it is Telegram asking us to wait, not the message failing."""
+    attempts = row.attempts if counts else row.attempts - 1
     status = "failed" if counts and attempts >= MAX_ATTEMPTS else "pending"
-    values: dict[str, Any] = {"status": status, "not_before": when, "error": error[:500]}
-    if not counts:  # a 429 is Telegram asking us to wait, not the message failing
-        values["attempts"] = OutboxMessage.attempts - 1
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+    return Outcome(row.id, row.chat_id, status, attempts, when, error=error[:500])
+
+
+def refused(row: OutboxMessage, error: str) -> Outcome:
+    """Telegram refused the message itself: trying again will not help."""
+    return Outcome(row.id, row.chat_id, "failed", row.attempts, row.not_before, error=error[:500])
+
+
+async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
+    """Record a batch of outcomes in two statements (executemany by primary key)."""
+    if not outcomes:
+        return
+    await session.execute(update(OutboxMessage), [
+        {"id": o.row_id, "status": o.status, "attempts": o.attempts, "not_before": o.not_before,
+         "sent_at": o.sent_at, "message_id": o.message_id, "error": o.error} for o in outcomes])
+    gone = sorted({o.chat_id for o in outcomes if o.status == "unreachable"})
+    if gone:
+        await session.execute(update(Account).where(Account.telegram_id.in_(gone)).values(blocked_bot=True))
+
+
+# --- batches (an announcement's rows) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    sent: int = 0
+    failed: int = 0  # unreachable or failed for good
+    remaining: int = 0  # held, pending or being sent
+    cancelled: int = 0
+
+
+async def batch_counts(session: AsyncSession, kind: str, batch_ids: Sequence[int]) -> dict[int, BatchCounts]:
+    rows = await session.execute(
+        select(OutboxMessage.batch_id, OutboxMessage.status, func.count())
+        .where(OutboxMessage.kind == kind, OutboxMessage.batch_id.in_(batch_ids))
+        .group_by(OutboxMessage.batch_id, OutboxMessage.status))
+    tally: dict[int, dict[str, int]] = {batch: {} for batch in batch_ids}
+    for batch, status, count in rows:
+        bucket = ("sent" if status == "sent" else "failed" if status in ("failed", "unreachable")
+                  else "cancelled" if status == "cancelled" else "remaining")
+        tally[batch][bucket] = tally[batch].get(bucket, 0) + count
+    return {batch: BatchCounts(**counts) for batch, counts in tally.items()}
+
+
+async def release_batch(session: AsyncSession, kind: str, batch_id: int, now: datetime) -> int:
+    """Held rows become due now."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id,
+                                    OutboxMessage.status == "held").values(status="pending", not_before=now))
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+async def cancel_batch(session: AsyncSession, kind: str, batch_id: int) -> int:
+    """Rows not yet handed to Telegram are cancelled; those in flight go out."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id,
+                                    OutboxMessage.status.in_(("held", "pending"))).values(status="cancelled"))
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+async def update_held_payload(session: AsyncSession, kind: str, batch_id: int, payload: dict[str, Any]) -> None:
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id,
+                                    OutboxMessage.status == "held").values(payload=payload))
+
+
+async def batch_failures(session: AsyncSession, kind: str, batch_id: int) -> list[tuple[int, str, str | None]]:
+    """(chat id, status, error) of the rows that did not reach their chat."""
+    rows = await session.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.status, OutboxMessage.error)
+        .where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id,
+               OutboxMessage.status.in_(("failed", "unreachable"))).order_by(OutboxMessage.id))
+    return [(r.chat_id, r.status, r.error) for r in rows]
 
 
 def backoff(attempts: int) -> timedelta:

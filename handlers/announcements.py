@@ -1,0 +1,373 @@
+"""/announce (compose → category → audience → preview → send or schedule), /announcements (past
+ones, their figures, unreached recipients, cancelling), and the chats the bot is an admin in."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from aiogram import F
+from aiogram.enums import ChatType
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, ChatMemberUpdated, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.services import announcements, directory
+from bot.services.access import Viewer
+from bot.services.announcement_audiences import WITH_VALUES, Audience
+from bot.services.announcements import CATEGORIES, Draft
+from bot.settings import Settings
+from handlers import announcements_render as render
+from handlers.admin import SecretariatOnly
+from handlers.callbacks import AnnouncementAct, AnnounceStep
+from handlers.routes import Routes
+from scheduler.sender import Sender
+
+router = Routes("announcements")
+router.filter("message", SecretariatOnly())
+router.filter("callback_query", SecretariatOnly())
+denied = Routes("announcements_denied")
+COMMANDS = ("announce", "announcements")
+TIME_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M")
+
+
+class Compose(StatesGroup):
+    text = State()
+    attachment = State()
+    options = State()
+    when = State()
+    edit_text = State()
+    edit_time = State()
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts its 4,096 / 1,024 limits in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+@router.message(Command("announce"))
+async def begin(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.set_state(Compose.text)
+    await state.set_data({"token": announcements.new_token()})
+    await message.answer(t("announcements.ask_text"))
+
+
+@router.message(StateFilter(Compose.text, Compose.attachment), F.photo | F.document)
+async def got_file(message: Message, state: FSMContext, t: Translator) -> None:
+    data = await state.get_data()
+    photo = message.photo[-1].file_id if message.photo else None
+    document = message.document.file_id if message.document else None
+    if message.caption and message.caption.strip():
+        data |= {"text": message.html_text, "length": utf16_len(message.caption)}
+    data |= {"photo": photo, "document": document}
+    if not data.get("text"):
+        await state.set_data(data)
+        await message.answer(t("announcements.ask_caption"))
+        return
+    if data["length"] > announcements.CAPTION_LIMIT:
+        await message.answer(t("announcements.caption_too_long", length=data["length"], limit=announcements.CAPTION_LIMIT))
+        return
+    await _to_category(message, state, t, data)
+
+
+@router.message(StateFilter(Compose.text, Compose.edit_text), F.text, ~F.text.startswith("/"))
+async def got_text(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
+                   settings: Settings) -> None:
+    text, length = message.html_text, utf16_len(message.text or "")
+    if not (message.text or "").strip():
+        await message.answer(t("announcements.empty"))
+        return
+    data = await state.get_data()
+    if await state.get_state() == Compose.edit_text.state:
+        outcome = await announcements.edit_scheduled(session, data["edit"], text=text, length=length)
+        await state.clear()
+        await _answer_edit(message, session, t, settings, data["edit"], outcome)
+        return
+    data |= {"text": text, "length": length}
+    if data.get("photo") or data.get("document"):
+        if length > announcements.CAPTION_LIMIT:
+            await message.answer(t("announcements.caption_too_long", length=length, limit=announcements.CAPTION_LIMIT))
+            return
+        await _to_category(message, state, t, data)
+        return
+    await state.set_data(data)
+    await state.set_state(Compose.attachment)
+    await message.answer(t("announcements.ask_attachment"), reply_markup=render.skip_attachment(t, data["token"]))
+
+
+@router.message(StateFilter(Compose.text, Compose.attachment, Compose.edit_text), ~F.text)
+async def unsupported(message: Message, t: Translator) -> None:
+    await message.answer(t("announcements.unsupported"))
+
+
+@router.message(Compose.attachment, F.text, ~F.text.startswith("/"))
+async def attachment_expected(message: Message, state: FSMContext, t: Translator) -> None:
+    token = (await state.get_data())["token"]
+    await message.answer(t("announcements.ask_attachment"), reply_markup=render.skip_attachment(t, token))
+
+
+async def _to_category(message: Message, state: FSMContext, t: Translator, data: dict[str, object]) -> None:
+    await state.set_data(data)
+    await state.set_state(Compose.options)
+    await message.answer(t("announcements.ask_category"), reply_markup=render.categories(t, str(data["token"])))
+
+
+@router.callback_query(AnnounceStep.filter())
+async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMContext, session: AsyncSession,
+               viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+    data = await state.get_data()
+    if data.get("token") != callback_data.token or not data.get("text"):
+        done = await announcements.by_token(session, callback_data.token)
+        await query.answer(t("announcements.already_sent", id=done) if done else t("button.stale"), show_alert=True)
+        return
+    action, value, message = callback_data.action, callback_data.value, query.message
+    if not isinstance(message, Message):
+        await query.answer()
+        return
+    if action == "drop":
+        await state.clear()
+        await message.edit_text(t("announcements.dropped"))
+    elif action == "skip":
+        await message.edit_text(t("announcements.no_attachment_chosen"))
+        await _to_category(message, state, t, data)
+    elif action == "cat" and value in CATEGORIES:
+        await state.update_data(category=value)
+        await message.edit_text(t("announcements.ask_audience"), reply_markup=render.audiences(t, callback_data.token))
+    elif action == "audiences":
+        await message.edit_text(t("announcements.ask_audience"), reply_markup=render.audiences(t, callback_data.token))
+    elif action in ("aud", "proj", "done", "country", "lang") and data.get("category"):
+        await _audience_step(query, message, state, session, t, settings, data, action, value)
+    elif action in ("send", "schedule") and not (
+            data.get("category") and Audience.from_dict(data.get("audience") or {}).complete):  # type: ignore[arg-type]
+        await query.answer(t("button.stale"), show_alert=True)
+        return
+    elif action == "send":
+        await _confirm(query, message, state, session, viewer, t, clock, settings, sender, data, None)
+        return
+    elif action == "schedule":
+        await state.set_state(Compose.when)
+        await message.answer(t("announcements.ask_when", tz=settings.timezone, example=render.when(clock(), settings.tz)))
+    await query.answer()
+
+
+async def _audience_step(query: CallbackQuery, message: Message, state: FSMContext, session: AsyncSession,
+                         t: Translator, settings: Settings, data: dict[str, object], action: str, value: str) -> None:
+    token = str(data["token"])
+    if action == "aud" and value == "projects":
+        await state.update_data(audience={"kind": "projects", "values": []})
+        rows = (await directory.projects_page(session, offset=0, limit=100)).items
+        await message.edit_text(t("announcements.ask_projects"), reply_markup=render.projects(t, token, rows, set()))
+    elif action == "aud" and value == "country":
+        facets = await directory.organisation_facets(session)
+        await message.edit_text(t("announcements.ask_country"), reply_markup=render.countries(t, token, facets))
+    elif action == "aud" and value == "language":
+        await message.edit_text(t("announcements.ask_language"), reply_markup=render.languages(t, token))
+    elif action == "aud" and value not in WITH_VALUES:
+        await _preview(message, state, session, t, settings, data | {"audience": {"kind": value, "values": []}})
+    elif action == "proj":
+        audience = Audience.from_dict(data.get("audience") or {})  # type: ignore[arg-type]
+        chosen = set(audience.values) ^ {value}
+        await state.update_data(audience={"kind": "projects", "values": sorted(chosen)})
+        rows = (await directory.projects_page(session, offset=0, limit=100)).items
+        await message.edit_reply_markup(reply_markup=render.projects(t, token, rows, chosen))
+    elif action == "done":
+        if not Audience.from_dict(data.get("audience") or {}).complete:  # type: ignore[arg-type]
+            await query.answer(t("announcements.choose_projects"), show_alert=True)
+            return
+        await _preview(message, state, session, t, settings, data)
+    elif action in ("country", "lang"):
+        kind = "country" if action == "country" else "language"
+        await _preview(message, state, session, t, settings, data | {"audience": {"kind": kind, "values": [value]}})
+
+
+def _draft(data: dict[str, object]) -> Draft:
+    return Draft(token=str(data["token"]), text=str(data["text"]), length=int(data["length"]),  # type: ignore[call-overload]
+                 category=str(data["category"]), audience=Audience.from_dict(data["audience"]),  # type: ignore[arg-type]
+                 photo=data.get("photo"), document=data.get("document"))  # type: ignore[arg-type]
+
+
+async def _audience_label(session: AsyncSession, t: Translator, audience: Audience) -> str:
+    names: dict[str, str] = {}
+    if audience.kind == "projects":
+        rows = (await directory.projects_page(session, offset=0, limit=100)).items
+        names = {str(r.id): render.localized(t, r.title, r.title_en) for r in rows}
+    return render.audience_label(t, audience, names)
+
+
+async def _preview(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
+                   settings: Settings, data: dict[str, object]) -> None:
+    """The announcement exactly as recipients will see it, then what goes to whom."""
+    await state.set_data(data)
+    draft = _draft(data)
+    count = len(await announcements.recipients(session, draft, admin_ids=settings.admin_ids,
+                                               default_language=settings.default_language))
+    label = await _audience_label(session, t, draft.audience)
+    await message.edit_text(t("announcements.preview_below", audience=label))
+    await send_as_recipients_see(message, draft.text, draft.photo, draft.document)
+    text, markup = render.summary(t, draft, label, count)
+    await message.answer(text, reply_markup=markup)
+
+
+async def send_as_recipients_see(message: Message, text: str, photo: str | None, document: str | None) -> None:
+    if photo:
+        await message.answer_photo(photo, caption=text)
+    elif document:
+        await message.answer_document(document, caption=text)
+    else:
+        await message.answer(text)
+
+
+async def _confirm(query: CallbackQuery | None, message: Message, state: FSMContext, session: AsyncSession,
+                   viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender,
+                   data: dict[str, object], scheduled_at: datetime | None) -> None:
+    """Write the announcement and a delivery row per recipient (one transaction: the update's)."""
+    created = await announcements.create(
+        session, _draft(data), author_id=viewer.telegram_id, now=clock(), scheduled_at=scheduled_at,
+        report_chat_id=message.chat.id, report_message_id=message.message_id if query else None,
+        admin_ids=settings.admin_ids, default_language=settings.default_language)
+    await state.clear()
+    if created is None:
+        if query:
+            await query.answer(t("announcements.already_sent", id=await announcements.by_token(session, str(data["token"]))),
+                               show_alert=True)
+        return
+    text, markup = render.report(t, created, settings.tz)
+    if query:
+        await query.answer(t("announcements.confirmed", count=created.total))
+        await message.edit_text(text, reply_markup=markup)
+    else:
+        sent = await message.answer(text, reply_markup=markup)
+        await announcements.set_report_message(session, created.id, sent.chat.id, sent.message_id)
+    sender.wake()
+
+
+@router.message(Compose.when, F.text, ~F.text.startswith("/"))
+async def got_when(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
+                   clock: Clock, settings: Settings, sender: Sender) -> None:
+    moment = parse_when(message.text or "", settings)
+    if moment is None or moment <= clock():
+        await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
+        return
+    await _confirm(None, message, state, session, viewer, t, clock, settings, sender, await state.get_data(), moment)
+
+
+def parse_when(text: str, settings: Settings) -> datetime | None:
+    for pattern in TIME_FORMATS:
+        try:
+            return datetime.strptime(" ".join(text.split()), pattern).replace(tzinfo=settings.tz)
+        except ValueError:
+            continue
+    return None
+
+
+@router.message(Compose.edit_time, F.text, ~F.text.startswith("/"))
+async def got_new_time(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
+                       clock: Clock, settings: Settings) -> None:
+    moment = parse_when(message.text or "", settings)
+    if moment is None or moment <= clock():
+        await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
+        return
+    announcement_id = (await state.get_data())["edit"]
+    await state.clear()
+    outcome = await announcements.edit_scheduled(session, announcement_id, when=moment)
+    await _answer_edit(message, session, t, settings, announcement_id, outcome)
+
+
+async def _answer_edit(message: Message, session: AsyncSession, t: Translator, settings: Settings,
+                       announcement_id: int, outcome: str) -> None:
+    if outcome != "ok":
+        await message.answer(t("announcements.edit." + outcome, limit=announcements.CAPTION_LIMIT))
+        return
+    view = await announcements.get(session, announcement_id)
+    assert view is not None
+    text, markup = render.report(t, view, settings.tz)
+    sent = await message.answer(text, reply_markup=markup)
+    await announcements.set_report_message(session, view.id, sent.chat.id, sent.message_id)
+
+
+# --- past announcements ----------------------------------------------------------------------
+
+
+@router.message(Command("announcements"))
+async def listing(message: Message, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    text, markup = render.listing(t, await announcements.recent(session), settings.tz)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(AnnouncementAct.filter())
+async def act(query: CallbackQuery, callback_data: AnnouncementAct, state: FSMContext, session: AsyncSession,
+              t: Translator, clock: Clock, settings: Settings) -> None:
+    view = await announcements.get(session, callback_data.id)
+    message = query.message
+    if view is None or not isinstance(message, Message):
+        await query.answer(t("button.gone"), show_alert=True)
+        return
+    action = callback_data.action
+    if action == "cancel" and view.open:
+        view = await announcements.cancel(session, view.id, clock()) or view
+        await query.answer(t("announcements.cancelled_alert"))
+    elif action in ("edit", "time") and view.status == "scheduled":
+        await state.set_state(Compose.edit_text if action == "edit" else Compose.edit_time)
+        await state.set_data({"edit": view.id})
+        await query.answer()
+        await message.answer(t("announcements.ask_new_text" if action == "edit" else "announcements.ask_when",
+                               tz=settings.timezone, example=render.when(clock(), settings.tz)))
+        return
+    elif action == "csv":
+        await query.answer()
+        await message.answer_document(BufferedInputFile(unreached_csv(await announcements.unreached(session, view.id)),
+                                                        filename=f"announcement-{view.id}-unreached.csv"),
+                                      caption=t("announcements.csv_caption", id=view.id))
+        return
+    elif action != "show":
+        await query.answer(t("announcements.not_open"), show_alert=True)
+        return
+    else:
+        await query.answer()
+    text, markup = render.report(t, view, settings.tz)
+    if action == "show":
+        await message.answer(text, reply_markup=markup)
+    else:
+        await message.edit_text(text, reply_markup=markup)
+
+
+def unreached_csv(rows: list[announcements.Unreached]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["chat_id", "name", "status", "error"])
+    writer.writerows([r.chat_id, r.name, r.status, r.error] for r in rows)
+    return buffer.getvalue().encode("utf-8-sig")  # with a BOM, so spreadsheet programs read UTF-8
+
+
+# --- what others meet --------------------------------------------------------------------------
+
+
+@denied.message(Command(*COMMANDS))
+async def secretariat_only(message: Message, t: Translator) -> None:
+    await message.answer(t("access.secretariat_only"))
+
+
+@denied.callback_query(AnnounceStep.filter())
+@denied.callback_query(AnnouncementAct.filter())
+async def secretariat_only_button(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t("access.secretariat_only"), show_alert=True)
+
+
+class ChatRoutes(Routes):
+    def my_chat_member(self, *filters: object) -> object:
+        return self._record("my_chat_member", filters)
+
+
+chats = ChatRoutes("bot_chats")
+
+
+@chats.my_chat_member(F.chat.type != ChatType.PRIVATE)  # type: ignore[misc]
+async def bot_status_changed(event: ChatMemberUpdated, session: AsyncSession, clock: Clock) -> None:
+    """Remember the groups and channels the bot is in, and whether it may post there as an admin."""
+    await announcements.record_chat(session, chat_id=event.chat.id, title=event.chat.title or "",
+                                    type_=event.chat.type, status=event.new_chat_member.status, now=clock())

@@ -1,0 +1,39 @@
+"""/settings for members: which announcement categories they receive (urgent ones always arrive)."""
+
+from __future__ import annotations
+
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import announcements
+from bot.services.access import Viewer
+from handlers import announcements_render as render
+from handlers.callbacks import MuteToggle
+from handlers.routes import Routes
+
+router = Routes("settings")
+
+
+@router.message(Command("settings"))
+async def show_settings(message: Message, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+    if not viewer.is_member:
+        await message.answer(t("announcements.members_only"))
+        return
+    text, markup = render.settings(t, await announcements.muted(session, viewer.telegram_id))
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(MuteToggle.filter())
+async def toggle(query: CallbackQuery, callback_data: MuteToggle, session: AsyncSession, viewer: Viewer,
+                 t: Translator) -> None:
+    if not viewer.is_member or callback_data.category not in announcements.MUTABLE:
+        await query.answer(t("announcements.members_only") if not viewer.is_member else t("button.stale"), show_alert=True)
+        return
+    muted = await announcements.toggle_mute(session, viewer.telegram_id, callback_data.category)
+    name = t.plain("announcements.category." + callback_data.category)
+    await query.answer(t.plain("announcements.muted" if callback_data.category in muted else "announcements.unmuted", category=name))
+    if isinstance(query.message, Message):
+        text, markup = render.settings(t, muted)
+        await query.message.edit_text(text, reply_markup=markup)

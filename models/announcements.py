@@ -1,0 +1,62 @@
+"""Announcements of the secretariat, the categories members mute, and the group chats the bot is in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class Announcement(Base):
+    """One broadcast. Its deliveries are outbox rows with kind "announcement" and batch_id = id,
+    written in the same transaction as this row: the audience is fixed at confirmation."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The draft's random token: confirming the same draft twice creates one announcement.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    author_id: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)  # HTML, as recipients see it
+    photo: Mapped[str | None] = mapped_column(Text)  # Telegram file_id
+    document: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(20))
+    # {"kind": "members" | "leaders" | "projects" | "country" | "language" | "groups", "values": [...]}
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # scheduled -> sending -> done; scheduled | sending -> cancelled
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    total: Mapped[int] = mapped_column(default=0)
+    scheduled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # The secretariat's confirmation message, edited with the live delivery figures.
+    report_chat_id: Mapped[int | None]
+    report_message_id: Mapped[int | None]
+    reported_at: Mapped[datetime | None]
+
+
+class CategoryMute(Base):
+    """A member does not want announcements of this category (urgent ones still arrive)."""
+
+    __tablename__ = "announcement_mutes"
+
+    telegram_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class BotChat(Base):
+    """A group, supergroup or channel the bot was added to, from `my_chat_member` updates."""
+
+    __tablename__ = "bot_chats"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(String(20))
+    # The bot's status there: creator, administrator, member, restricted, left, kicked.
+    status: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime]

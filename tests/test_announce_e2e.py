@@ -1,0 +1,63 @@
+"""Announcements end to end: compose, preview, send to each kind of audience, live report."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.announce_helpers import alerts, button, compose, received, seed, sent
+from tests.conftest import ADMIN
+
+
+async def test_compose_preview_send_and_report(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock())
+    bold = [{"type": "bold", "offset": 0, "length": 7}]
+    summary = await compose(emulator, "Встреча в пятницу в 15:00", entities=bold)
+    preview = sent(emulator.calls)[-2]
+    assert preview.text == "Встреча в пятницу в 15:00" and preview.message["entities"][0]["type"] == "bold"
+    assert f"Получателей: {len(cast.members)}" in summary.text
+    calls = await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
+    report = next(c for c in calls if c.method == "editMessageText")
+    assert "отправляется" in report.text and f"осталось: {len(cast.members)}" in report.text
+    again = await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
+    assert "уже отправлено" in alerts(again)[0]
+
+    assert await bot.app.sender.deliver_due() == len(cast.members)
+    got = [c for c in sent(emulator.calls) if c.text == preview.text and c is not preview]
+    assert sorted(int(c.chat_id) for c in got) == sorted(cast.members), "each member once, sent twice pressed"
+    assert all(c.message["entities"] == preview.message["entities"] for c in got), "formatting kept"
+    final = emulator.message(ADMIN.id, report.message["message_id"])
+    assert "разослано" in final["text"] and f"Доставлено: {len(cast.members)}" in final["text"]
+
+    calls = await emulator.ask(ADMIN, "/announcements")
+    assert "Встреча в пятницу" in sent(calls)[0].text and "разослано" in sent(calls)[0].text
+
+
+AUDIENCES = {
+    "leaders": ("Лидерам проектов",),
+    "projects": ("Участникам проектов", "{project}", "Готово"),
+    "country": ("Организациям страны", "Финляндия"),
+    "language": ("По языку", "English"),
+}
+
+
+@pytest.mark.parametrize("kind", [*AUDIENCES, "groups"])
+async def test_each_audience_kind(bot, emulator, clock, kind) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock())
+    if kind == "groups":
+        emulator.add_chat(-100777, "supergroup", "Cluster chat")
+        emulator.add_chat(-100778, "channel", "Cluster news")
+        emulator.add_chat(-100779, "supergroup", "Just a member there")
+        for chat, status in ((-100777, "administrator"), (-100778, "administrator"), (-100779, "member")):
+            await emulator.wait_handled(emulator.my_chat_member(chat, ADMIN, status=status))
+        labels: tuple[str, ...] = ("Группам и каналам",)
+    else:
+        labels = tuple(label.format(project=cast.project_title[:20]) for label in AUDIENCES[kind])
+    expected = {"leaders": [cast.leader], "projects": sorted([cast.leader, cast.partner]),
+                "country": [cast.finn], "language": [cast.finn], "groups": [-100778, -100777]}[kind]
+    summary = await compose(emulator, f"Новость для {kind}", audience=labels)
+    assert f"Получателей: {len(expected)}" in summary.text
+    await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
+    await bot.app.sender.deliver_due()
+    assert received(emulator, f"Новость для {kind}") == sorted(expected)
