@@ -73,6 +73,50 @@ class AuditPage(CallbackData, prefix="ap"):
     offset: int
 
 
+class RoadmapList(CallbackData, prefix="rml"):
+    mine: bool
+    offset: int
+
+
+class RoadmapCard(CallbackData, prefix="rmc"):
+    item: int
+
+
+class RoadmapEdit(CallbackData, prefix="rme"):
+    """The secretariat's actions on an item (0: a new item): new, deadline, owners, policy, close,
+    cancel, attention."""
+
+    item: int
+    action: str
+
+
+class RoadmapOwnerPick(CallbackData, prefix="rmo"):
+    """kind: o (add organisation), p (add person), x (remove the owner row `ref`)."""
+
+    item: int
+    kind: str
+    ref: int
+
+
+class RoadmapAnswer(CallbackData, prefix="rma"):
+    """An answer from a reminder: done, more (time), notmine, skip (done without a note)."""
+
+    item: int
+    action: str
+
+
+class RoadmapExtension(CallbackData, prefix="rmx"):
+    event: int
+    approve: bool
+
+
+class RoadmapFile(CallbackData, prefix="rmf"):
+    """kind: ics or png."""
+
+    kind: str
+    mine: bool
+
+
 class ReportStart(CallbackData, prefix="rp"):
     """Start a report for a project; `period` is set on a check-in prompt, so that last week's
     prompt cannot start this week's report unnoticed."""

@@ -20,7 +20,7 @@ from bot.services.access import Viewer, mark_blocked
 log = logging.getLogger(__name__)
 
 GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
-MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "status", "language", "help")
+MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "language", "help")
 LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "language", "help")
 SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "admin", "invite", "members", "export", "language", "help")
 

@@ -1,6 +1,7 @@
 """SQLAlchemy models, the engine/session factory and migrations."""
 
 from models.access import Account, AuditEntry, Invite, JoinRequest, PersonRole
+from models.announcements import Announcement, BotChat, CategoryMute
 from models.base import Base
 from models.directory import (
     ClusterFigure,
@@ -13,13 +14,16 @@ from models.directory import (
 )
 from models.outbox import Lease, OutboxMessage
 from models.reports import CheckinPause, ProjectCadence, Report
-from models.roadmap import RoadmapItem, RoadmapOwner
+from models.roadmap import RoadmapEvent, RoadmapItem, RoadmapOwner
 from models.state import Counter, FsmRecord
 
 __all__ = [
     "Account",
+    "Announcement",
     "AuditEntry",
     "Base",
+    "BotChat",
+    "CategoryMute",
     "CheckinPause",
     "ClusterFigure",
     "ClusterInfo",
@@ -37,6 +41,7 @@ __all__ = [
     "ProjectPartner",
     "ProjectPerson",
     "Report",
+    "RoadmapEvent",
     "RoadmapItem",
     "RoadmapOwner",
 ]

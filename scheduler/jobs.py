@@ -28,9 +28,11 @@ async def refresh_search_index(app: App) -> None:
 
 def ticks() -> list[Tick]:
     """Each feature's scheduled decisions (what is due now → outbox rows), in this order."""
+    from handlers.announcements_report import announcements_tick
     from scheduler.checkins import checkins_tick
+    from scheduler.roadmap import roadmap_tick
 
-    return [checkins_tick]
+    return [roadmap_tick, checkins_tick, announcements_tick]
 
 
 async def tick(app: App) -> None:

@@ -1,0 +1,210 @@
+"""Roadmap reminders derived from the database: the policy, when each reminder is due, and who gets it.
+
+Nothing here remembers that a reminder exists. A tick asks which reminder of an item is due now
+(the latest one past, so that several missed while the bot was down come out as one, marked
+late), and names it by a key of item, kind, recipient and due day; the outbox adds each key once.
+`next_reminder_at` only spares a tick from looking at items with nothing due."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.access import pick_language
+from models import Account, Organisation, Person, RoadmapItem, RoadmapOwner
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Policy:
+    days_before: tuple[int, ...]
+    overdue_every: int
+    escalate_after: int
+    hour: int
+    tz: ZoneInfo
+    late_after: timedelta
+
+    def for_item(self, days: Sequence[int] | None, every: int | None) -> Policy:
+        if days is None and every is None:
+            return self
+        return replace(self, days_before=tuple(days) if days is not None else self.days_before,
+                       overdue_every=every or self.overdue_every)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder of an item: kind "d<N>" (N days before; d0 on the day), "overdue" or "escalate"."""
+
+    kind: str
+    day: date  # local, part of the key
+    at: datetime  # UTC
+
+
+def local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def _at(day: date, policy: Policy) -> datetime:
+    return datetime.combine(day, time(policy.hour), tzinfo=policy.tz).astimezone(ZoneInfo("UTC"))
+
+
+def _before(deadline: datetime, policy: Policy) -> list[Due]:
+    dday = local_day(deadline, policy.tz)
+    return [Due(f"d{n}", dday - timedelta(days=n), _at(dday - timedelta(days=n), policy)) for n in policy.days_before]
+
+
+def _overdue(deadline: datetime, policy: Policy, k: int) -> Due:
+    day = local_day(deadline, policy.tz) + timedelta(days=k * policy.overdue_every)
+    return Due("overdue", day, _at(day, policy))
+
+
+def escalation(deadline: datetime, policy: Policy) -> Due:
+    day = local_day(deadline, policy.tz) + timedelta(days=policy.escalate_after)
+    return Due("escalate", day, _at(day, policy))
+
+
+def latest_due(deadline: datetime, policy: Policy, now: datetime) -> Due | None:
+    """The latest reminder to the owners due at `now` (earlier ones are superseded by it)."""
+    past = [d for d in _before(deadline, policy) if d.at <= now]
+    k = (local_day(now, policy.tz) - local_day(deadline, policy.tz)).days // policy.overdue_every
+    while k >= 1 and _overdue(deadline, policy, k).at > now:
+        k -= 1
+    if k >= 1:
+        past.append(_overdue(deadline, policy, k))
+    return max(past, key=lambda d: d.at, default=None)
+
+
+def next_after(deadline: datetime, policy: Policy, now: datetime) -> datetime:
+    """When the next reminder or the escalation of the item falls due."""
+    k = max((local_day(now, policy.tz) - local_day(deadline, policy.tz)).days // policy.overdue_every, 0)
+    candidates = [d.at for d in _before(deadline, policy)]
+    candidates += [_overdue(deadline, policy, k).at, escalation(deadline, policy).at]
+    # The overdue reminder after today's is always in the future: the minimum exists.
+    return min([a for a in candidates if a > now] + [_overdue(deadline, policy, k + 1).at])
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person_id: int
+    chat_id: int
+    language: str
+
+
+@dataclass(frozen=True)
+class ItemDue:
+    """What one item owes now: a reminder to each recipient, the escalation, owners nobody can get."""
+
+    item_id: int
+    number: int
+    title: str
+    deadline: datetime
+    due: Due | None
+    late: bool
+    recipients: list[Recipient]
+    escalate: Due | None
+    # Owners whom no reminder can reach: ("o", org id, name) or ("p", person id, name).
+    unreachable: list[tuple[str, int, str]]
+
+
+@dataclass(frozen=True)
+class _Owner:
+    organisation_id: int | None
+    person_id: int | None
+    added_at: datetime | None
+
+
+async def collect(session: AsyncSession, policy: Policy, now: datetime, default_language: str) -> list[ItemDue]:
+    """Every open item whose reminder time has come, with what it owes; advances their watermarks.
+    Run in one transaction with the enqueue of what it returns."""
+    result: list[ItemDue] = []
+    last_id = 0
+    while True:
+        items = list(await session.execute(
+            select(RoadmapItem.id, RoadmapItem.number, RoadmapItem.title, RoadmapItem.deadline,
+                   RoadmapItem.reminder_days, RoadmapItem.overdue_every_days, RoadmapItem.schedule_from)
+            .where(RoadmapItem.status == "open", RoadmapItem.deadline.is_not(None), RoadmapItem.id > last_id,
+                   or_(RoadmapItem.next_reminder_at.is_(None), RoadmapItem.next_reminder_at <= now))
+            .order_by(RoadmapItem.id).limit(BATCH)))
+        if not items:
+            return result
+        last_id = items[-1].id
+        owners = await _owners(session, [i.id for i in items])
+        reach = await _reach(session, owners, default_language)
+        watermarks = []
+        for item in items:
+            own = policy.for_item(item.reminder_days, item.overdue_every_days)
+            due = latest_due(item.deadline, own, now)
+            since = item.schedule_from
+            escalate = escalation(item.deadline, own)
+            item_owners = owners.get(item.id, [])
+            recipients: dict[int, Recipient] = {}
+            unreachable: list[tuple[str, int, str]] = []
+            for owner in item_owners:
+                people, name = reach.get((owner.organisation_id, owner.person_id), ([], ""))
+                if not people:
+                    unreachable.append(("o", owner.organisation_id, name) if owner.organisation_id
+                                       else ("p", owner.person_id or 0, name))
+                starts = max(filter(None, (since, owner.added_at)), default=None)
+                if due is not None and (starts is None or due.at >= starts):
+                    for person in people:
+                        recipients.setdefault(person.person_id, person)
+            owed = due if due is not None and (since is None or due.at >= since) else None
+            escalates = escalate if escalate.at <= now and (since is None or escalate.at >= since) else None
+            if owed or escalates:
+                result.append(ItemDue(item.id, item.number, item.title, item.deadline, owed,
+                                      owed is not None and now - owed.at > policy.late_after,
+                                      list(recipients.values()) if owed else [], escalates, unreachable))
+            watermarks.append({"item": item.id, "at": next_after(item.deadline, own, now)})
+        await session.execute(
+            update(RoadmapItem.__table__).where(RoadmapItem.__table__.c.id == bindparam("item"))
+            .values(next_reminder_at=bindparam("at")), watermarks)
+
+
+async def _owners(session: AsyncSession, item_ids: list[int]) -> dict[int, list[_Owner]]:
+    owners: dict[int, list[_Owner]] = {}
+    for row in await session.execute(
+        select(RoadmapOwner.item_id, RoadmapOwner.organisation_id, RoadmapOwner.person_id, RoadmapOwner.added_at)
+        .where(RoadmapOwner.item_id.in_(item_ids))
+    ):
+        owners.setdefault(row.item_id, []).append(_Owner(row.organisation_id, row.person_id, row.added_at))
+    return owners
+
+
+async def _reach(session: AsyncSession, owners: dict[int, list[_Owner]], default_language: str
+                 ) -> dict[tuple[int | None, int | None], tuple[list[Recipient], str]]:
+    """For each owner (organisation or person): the people reachable in Telegram, and its name."""
+    org_ids = {o.organisation_id for group in owners.values() for o in group if o.organisation_id}
+    person_ids = {o.person_id for group in owners.values() for o in group if o.person_id}
+    found: dict[tuple[int | None, int | None], tuple[list[Recipient], str]] = {}
+    for chunk in _chunks(sorted(org_ids)):
+        for org_id, name in await session.execute(
+                select(Organisation.id, Organisation.name).where(Organisation.id.in_(chunk))):
+            found[(org_id, None)] = ([], name)
+        for row in await session.execute(
+            select(Person.organisation_id, Person.id, Account.telegram_id, Account.language, Account.telegram_language)
+            .join(Account, Account.person_id == Person.id)
+            .where(Person.organisation_id.in_(chunk), Person.status == "active", Account.blocked_bot.is_(False))
+        ):
+            language = pick_language(row.language, row.telegram_language, default_language)
+            found[(row.organisation_id, None)][0].append(Recipient(row.id, row.telegram_id, language))
+    for chunk in _chunks(sorted(person_ids)):
+        for person_id, name in await session.execute(select(Person.id, Person.name).where(Person.id.in_(chunk))):
+            found[(None, person_id)] = ([], name)
+        for row in await session.execute(
+            select(Account.person_id, Account.telegram_id, Account.language, Account.telegram_language)
+            .join(Person, Person.id == Account.person_id)
+            .where(Account.person_id.in_(chunk), Person.status == "active", Account.blocked_bot.is_(False))
+        ):
+            language = pick_language(row.language, row.telegram_language, default_language)
+            found[(None, row.person_id)][0].append(Recipient(row.person_id, row.telegram_id, language))
+    return found
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]

@@ -1,0 +1,48 @@
+"""A PNG timeline of the roadmap: a bar per dated item from today (or its creation) to its deadline;
+overdue items in red, closed ones grey."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to memory only
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+from bot.services.roadmap import ItemCard  # noqa: E402
+
+MAX_BARS = 40
+COLOURS = {"open": "#2e7d32", "overdue": "#c62828", "done": "#9e9e9e", "cancelled": "#cfcfcf"}
+
+
+def timeline(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: str) -> bytes:
+    dated = [i for i in items if i.deadline is not None][:MAX_BARS]
+    figure, axes = plt.subplots(figsize=(10, 1.2 + 0.45 * max(len(dated), 1)), dpi=100)
+    try:
+        today = now.astimezone(tz).replace(tzinfo=None)
+        for row, item in enumerate(reversed(dated)):
+            assert item.deadline is not None
+            deadline = item.deadline.astimezone(tz).replace(tzinfo=None)
+            overdue = item.status == "open" and item.deadline < now
+            colour = COLOURS["overdue" if overdue else item.status if item.status in COLOURS else "open"]
+            start, end = (deadline, today) if overdue else (min(today, deadline), deadline)
+            axes.barh(row, mdates.date2num(end) - mdates.date2num(start) or 0.5, left=mdates.date2num(start),
+                      color=colour, height=0.6)
+            axes.text(mdates.date2num(start), row, f" {item.number}. {item.title[:60]}", va="center", fontsize=8)
+        axes.axvline(mdates.date2num(today), color="#1565c0", linewidth=1)
+        axes.xaxis_date()
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%y"))
+        axes.set_yticks([])
+        axes.set_title(title)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)

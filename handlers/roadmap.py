@@ -1,0 +1,398 @@
+"""/roadmap: the list and item cards for members, management for the secretariat, answers from reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import F
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.services import access, roadmap, roadmap_calendar, roadmap_chart
+from bot.services.access import Viewer
+from bot.services.outbox import Outgoing, enqueue
+from bot.services.search import DirectorySearch
+from bot.settings import Settings
+from handlers import roadmap_render as view
+from handlers.callbacks import (
+    RoadmapAnswer,
+    RoadmapCard,
+    RoadmapEdit,
+    RoadmapExtension,
+    RoadmapFile,
+    RoadmapList,
+    RoadmapOwnerPick,
+)
+from handlers.directory import show
+from handlers.routes import Routes
+from scheduler.sender import Sender
+
+router = Routes("roadmap")
+TITLE_LIMIT = 300
+TEXT_LIMIT = 3000
+SKIP = "-"
+
+
+class NewItem(StatesGroup):
+    title = State()
+    description = State()
+    source = State()
+
+
+class EditItem(StatesGroup):
+    deadline = State()
+    owner = State()
+    policy = State()
+
+
+class Answer(StatesGroup):
+    done = State()
+    date = State()
+    reason = State()
+
+
+# --- viewing ---------------------------------------------------------------------------------
+
+
+@router.message(Command("roadmap"))
+@router.callback_query(RoadmapList.filter(F.offset >= 0))
+async def items(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
+                clock: Clock, settings: Settings, callback_data: RoadmapList | None = None) -> None:
+    if not viewer.is_member:
+        await _deny(event, t("roadmap.members_only"))
+        return
+    mine = bool(callback_data and callback_data.mine)
+    offset = callback_data.offset if callback_data else 0
+    page = await roadmap.list_items(session, person_id=(viewer.person_id or -1) if mine else None,
+                                    offset=offset, limit=view.PAGE_SIZE)
+    await show(event, *view.item_list(t, page, mine=mine, secretariat=viewer.is_secretariat, now=clock(),
+                                      tz=settings.tz), edit=isinstance(event, CallbackQuery))
+
+
+@router.callback_query(RoadmapCard.filter())
+async def card(query: CallbackQuery, callback_data: RoadmapCard, session: AsyncSession, viewer: Viewer,
+               t: Translator, clock: Clock, settings: Settings, state: FSMContext) -> None:
+    if not viewer.is_member:
+        await query.answer(t("roadmap.members_only"), show_alert=True)
+        return
+    await state.clear()
+    await _show_card(query, session, viewer, t, clock, settings, callback_data.item, edit=False)
+
+
+async def _show_card(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
+                     clock: Clock, settings: Settings, item_id: int, *, edit: bool) -> None:
+    found = await roadmap.item_card(session, item_id)
+    if found is None:
+        await _deny(event, t("button.gone"))
+        return
+    answerable = await roadmap.may_answer(session, item_id, viewer.person_id)
+    await show(event, *view.item_card(t, found, now=clock(), tz=settings.tz, secretariat=viewer.is_secretariat,
+                                      answerable=answerable), edit=edit)
+
+
+@router.callback_query(RoadmapFile.filter(F.kind.in_({"ics", "png"})))
+async def calendar_file(query: CallbackQuery, callback_data: RoadmapFile, session: AsyncSession, viewer: Viewer,
+                        t: Translator, clock: Clock, settings: Settings) -> None:
+    if not viewer.is_member or query.message is None:
+        await query.answer(t("roadmap.members_only"), show_alert=True)
+        return
+    cards = await roadmap.items_for_calendar(
+        session, person_id=(viewer.person_id or -1) if callback_data.mine else None)
+    await query.answer()
+    if not cards:
+        await query.message.answer(t("roadmap.nothing_dated"))
+        return
+    if callback_data.kind == "ics":
+        data = roadmap_calendar.build(cards, now=clock(), name=t.plain("roadmap.calendar_name"))
+        await query.message.answer_document(BufferedInputFile(data, filename="roadmap.ics"),
+                                            caption=t("roadmap.ics_caption", n=len(cards)))
+    else:
+        png = roadmap_chart.timeline(cards, now=clock(), tz=settings.tz, title=t.plain("roadmap.chart_title"))
+        await query.message.answer_photo(BufferedInputFile(png, filename="roadmap.png"),
+                                         caption=t("roadmap.png_caption", n=len(cards)))
+
+
+async def _deny(event: Message | CallbackQuery, text: str) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    else:
+        await event.answer(text)
+
+
+# --- the secretariat: adding and editing items ---------------------------------------------------
+
+
+@router.callback_query(RoadmapEdit.filter())
+async def edit(query: CallbackQuery, callback_data: RoadmapEdit, session: AsyncSession, viewer: Viewer,
+               t: Translator, clock: Clock, settings: Settings, state: FSMContext) -> None:
+    if not viewer.is_secretariat or query.message is None:
+        await query.answer(t("access.secretariat_only"), show_alert=True)
+        return
+    item_id, action = callback_data.item, callback_data.action
+    if action == "new":
+        await state.set_state(NewItem.title)
+        await show(query, t("roadmap.ask_title"), InlineKeyboardBuilder().as_markup(), edit=False)
+        return
+    if action == "attention":
+        text, markup = view.nudge(t, await roadmap.needing_attention(session))
+        await show(query, text, markup, edit=False)
+        return
+    found = await roadmap.item_card(session, item_id, history=False)
+    if found is None or found.status != roadmap.OPEN:
+        await query.answer(t("roadmap.closed_already"), show_alert=True)
+        return
+    if action in ("close", "cancel"):
+        await roadmap.close_item(session, item_id, "done" if action == "close" else "cancelled",
+                                 actor=viewer.telegram_id, actor_name=viewer.first_name, now=clock())
+        await _show_card(query, session, viewer, t, clock, settings, item_id, edit=True)
+        return
+    prompts = {"deadline": (EditItem.deadline, "roadmap.ask_deadline"), "owners": (EditItem.owner, None),
+               "policy": (EditItem.policy, "roadmap.ask_policy")}
+    if action not in prompts:
+        await query.answer(t("button.stale"), show_alert=True)
+        return
+    form, prompt = prompts[action]
+    await state.set_state(form)
+    await state.update_data(item=item_id)
+    if prompt is None:
+        await show(query, *view.owners_editor(t, found), edit=False)
+    else:
+        await show(query, t(prompt, days=",".join(map(str, settings.reminder_days)),
+                            every=settings.reminder_overdue_every_days), InlineKeyboardBuilder().as_markup(),
+                   edit=False)
+
+
+@router.message(StateFilter(NewItem), F.text, ~F.text.startswith("/"))
+async def new_item_step(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
+                        clock: Clock, settings: Settings) -> None:
+    text = (message.text or "").strip()
+    if not viewer.is_secretariat:
+        await state.clear()
+        return
+    current = await state.get_state()
+    if current == NewItem.title.state:
+        if len(text) > TITLE_LIMIT:
+            await message.answer(t("roadmap.too_long", limit=TITLE_LIMIT))
+            return
+        await state.update_data(title=text)
+        await state.set_state(NewItem.description)
+        await message.answer(t("roadmap.ask_description"))
+    elif current == NewItem.description.state:
+        await state.update_data(description=text[:TEXT_LIMIT])
+        await state.set_state(NewItem.source)
+        await message.answer(t("roadmap.ask_source", skip=SKIP))
+    else:
+        data = await state.get_data()
+        await state.clear()
+        item_id = await roadmap.create_item(session, title=data["title"], description=data["description"],
+                                            source=None if text == SKIP else text[:TEXT_LIMIT],
+                                            actor=viewer.telegram_id, actor_name=viewer.first_name, now=clock())
+        await message.answer(t("roadmap.created"))
+        await _show_card(message, session, viewer, t, clock, settings, item_id, edit=False)
+
+
+@router.message(StateFilter(EditItem.deadline), F.text, ~F.text.startswith("/"))
+async def deadline_typed(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
+                         clock: Clock, settings: Settings) -> None:
+    try:
+        deadline = roadmap.parse_deadline(message.text or "", settings.tz, clock())
+    except roadmap.DateProblem as problem:
+        await message.answer(t(f"roadmap.date_{problem.reason}"))
+        return
+    item_id = (await state.get_data())["item"]
+    await state.clear()
+    if not viewer.is_secretariat or not await roadmap.set_deadline(
+            session, item_id, deadline, actor=viewer.telegram_id, actor_name=viewer.first_name, now=clock()):
+        await message.answer(t("roadmap.closed_already"))
+        return
+    await _show_card(message, session, viewer, t, clock, settings, item_id, edit=False)
+
+
+@router.message(StateFilter(EditItem.policy), F.text, ~F.text.startswith("/"))
+async def policy_typed(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
+                       clock: Clock, settings: Settings) -> None:
+    parsed = roadmap.parse_policy(message.text or "")
+    if parsed is None:
+        await message.answer(t("roadmap.policy_bad"))
+        return
+    item_id = (await state.get_data())["item"]
+    await state.clear()
+    days, every = parsed
+    if not viewer.is_secretariat or not await roadmap.set_policy(
+            session, item_id, days, every, actor=viewer.telegram_id, actor_name=viewer.first_name, now=clock()):
+        await message.answer(t("roadmap.closed_already"))
+        return
+    await _show_card(message, session, viewer, t, clock, settings, item_id, edit=False)
+
+
+@router.message(StateFilter(EditItem.owner), F.text, ~F.text.startswith("/"))
+async def owner_search(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
+                       search: DirectorySearch) -> None:
+    item_id = (await state.get_data())["item"]
+    result = await search.search(session, (message.text or "")[:200], members=True, limit=10)
+    hits = [("o" if h.doc.kind == "organisation" else "p", h.doc.id, h.doc.title)
+            for h in result.hits if h.doc.kind in ("organisation", "person")]
+    await message.answer(*view.owner_choices(t, item_id, hits))
+
+
+@router.callback_query(RoadmapOwnerPick.filter(F.kind.in_({"o", "p", "x"})))
+async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, session: AsyncSession, viewer: Viewer,
+                     t: Translator, clock: Clock) -> None:
+    if not viewer.is_secretariat:
+        await query.answer(t("access.secretariat_only"), show_alert=True)
+        return
+    item_id, kind, ref = callback_data.item, callback_data.kind, callback_data.ref
+    who = {"actor": viewer.telegram_id, "actor_name": viewer.first_name, "now": clock()}
+    if kind == "x":
+        changed = await roadmap.remove_owner(session, item_id, ref, **who)
+    else:
+        changed = await roadmap.add_owner(session, item_id, organisation_id=ref if kind == "o" else None,
+                                          person_id=ref if kind == "p" else None, **who)
+    found = await roadmap.item_card(session, item_id, history=False)
+    if found is None or found.status != roadmap.OPEN:
+        await query.answer(t("roadmap.closed_already"), show_alert=True)
+        return
+    if not changed:
+        await query.answer(t("roadmap.owner_unchanged"))
+    await show(query, *view.owners_editor(t, found), edit=kind == "x")
+
+
+# --- answers from a reminder ---------------------------------------------------------------------
+
+
+@router.callback_query(RoadmapAnswer.filter(F.action.in_({"done", "more", "notmine", "skip"})))
+async def answer(query: CallbackQuery, callback_data: RoadmapAnswer, session: AsyncSession, viewer: Viewer,
+                 t: Translator, clock: Clock, settings: Settings, state: FSMContext, sender: Sender) -> None:
+    item_id, action = callback_data.item, callback_data.action
+    if not await roadmap.is_open(session, item_id):
+        await state.clear()
+        await query.answer(t("roadmap.closed_already"), show_alert=True)
+        return
+    if not viewer.is_secretariat and not await roadmap.may_answer(session, item_id, viewer.person_id):
+        await query.answer(t("roadmap.not_responsible"), show_alert=True)
+        return
+    if action == "done":
+        await state.set_state(Answer.done)
+        await state.update_data(item=item_id)
+        kb = InlineKeyboardBuilder()
+        kb.button(text=t("roadmap.done_without_note"), callback_data=RoadmapAnswer(item=item_id, action="skip"))
+        await show(query, t("roadmap.ask_done_note"), kb.as_markup(), edit=False)
+    elif action == "skip":
+        await state.clear()
+        await _close_done(query, session, viewer, t, clock, settings, sender, item_id, None, None)
+    elif action == "more":
+        await state.set_state(Answer.date)
+        await state.update_data(item=item_id)
+        await show(query, t("roadmap.ask_new_date"), InlineKeyboardBuilder().as_markup(), edit=False)
+    else:
+        event_id = await roadmap.not_mine(session, item_id, actor=viewer.telegram_id, actor_name=viewer.first_name,
+                                          now=clock())
+        await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_not_mine",
+                                viewer.first_name, None, f"notmine:{event_id}")
+        await show(query, t("roadmap.not_mine_sent"), InlineKeyboardBuilder().as_markup(), edit=False)
+
+
+@router.message(StateFilter(Answer.done), (F.text & ~F.text.startswith("/")) | F.document | F.photo)
+async def done_evidence(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
+                        clock: Clock, settings: Settings, sender: Sender) -> None:
+    item_id = (await state.get_data())["item"]
+    await state.clear()
+    file_id = message.document.file_id if message.document else message.photo[-1].file_id if message.photo else None
+    note = (message.text or message.caption or "")[:TEXT_LIMIT] or None
+    await _close_done(message, session, viewer, t, clock, settings, sender, item_id, note, file_id)
+
+
+async def _close_done(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
+                      clock: Clock, settings: Settings, sender: Sender, item_id: int, note: str | None,
+                      file_id: str | None) -> None:
+    if not await roadmap.close_item(session, item_id, "done", actor=viewer.telegram_id,
+                                    actor_name=viewer.first_name, now=clock(), note=note, file_id=file_id):
+        await _deny(event, t("roadmap.closed_already"))
+        return
+    await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_done", viewer.first_name,
+                            note, f"done:{item_id}", document=file_id)
+    await show(event, t("roadmap.done_thanks"), InlineKeyboardBuilder().as_markup(), edit=False)
+
+
+@router.message(StateFilter(Answer.date), F.text, ~F.text.startswith("/"))
+async def new_date_typed(message: Message, state: FSMContext, t: Translator, clock: Clock, settings: Settings) -> None:
+    try:
+        deadline = roadmap.parse_deadline(message.text or "", settings.tz, clock())
+    except roadmap.DateProblem as problem:
+        await message.answer(t(f"roadmap.date_{problem.reason}"))
+        return
+    await state.update_data(deadline=deadline.isoformat())
+    await state.set_state(Answer.reason)
+    await message.answer(t("roadmap.ask_reason"))
+
+
+@router.message(StateFilter(Answer.reason), F.text, ~F.text.startswith("/"))
+async def reason_typed(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
+                       clock: Clock, settings: Settings, sender: Sender) -> None:
+    data = await state.get_data()
+    await state.clear()
+    deadline = datetime.fromisoformat(data["deadline"])
+    reason = (message.text or "")[:TEXT_LIMIT]
+    event_id = await roadmap.request_extension(session, data["item"], deadline, reason, actor=viewer.telegram_id,
+                                               actor_name=viewer.first_name, now=clock())
+    found = await roadmap.item_card(session, data["item"], history=False)
+    if event_id is None or found is None:
+        await message.answer(t("roadmap.closed_already"))
+        return
+    messages = []
+    for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
+        text, markup = view.extension_request(Translator(language), found, event_id, viewer.first_name, deadline,
+                                              reason, settings.tz)
+        messages.append(Outgoing(key=f"rm:ext:{event_id}:c{chat}", chat_id=chat, kind="notice", text=text,
+                                 reply_markup=markup.model_dump(exclude_none=True)))
+    await enqueue(session, messages, clock())
+    await session.commit()
+    sender.wake()
+    await message.answer(t("roadmap.extension_sent", date=view.when(deadline, settings.tz)))
+
+
+@router.callback_query(RoadmapExtension.filter())
+async def decide(query: CallbackQuery, callback_data: RoadmapExtension, session: AsyncSession, viewer: Viewer,
+                 t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+    if not viewer.is_secretariat:
+        await query.answer(t("access.secretariat_only"), show_alert=True)
+        return
+    outcome = await roadmap.decide_extension(session, callback_data.event, callback_data.approve,
+                                             actor=viewer.telegram_id, actor_name=viewer.first_name, now=clock())
+    if outcome.status not in ("approved", "declined"):
+        await query.answer(t(f"roadmap.extension_{outcome.status}"), show_alert=True)
+        return
+    date = view.when(outcome.deadline, settings.tz) if outcome.deadline else "—"
+    found = await roadmap.item_card(session, outcome.item_id, history=False)
+    if outcome.requester is not None and found is not None:
+        told = Translator(await access.account_language(session, outcome.requester, settings.default_language))
+        await enqueue(session, [Outgoing(
+            key=f"rm:ext:{callback_data.event}:decided", chat_id=outcome.requester, kind="notice",
+            text=told(f"roadmap.extension_{outcome.status}_notice", date=date, number=found.number,
+                      title=found.title))], clock())
+        await session.commit()
+        sender.wake()
+    await show(query, t(f"roadmap.extension_{outcome.status}_done", date=date),
+               InlineKeyboardBuilder().as_markup(), edit=True)
+
+
+async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Clock, sender: Sender, item_id: int,
+                            key: str, who: str, note: str | None, name: str, *, document: str | None = None) -> None:
+    found = await roadmap.item_card(session, item_id, history=False)
+    if found is None:
+        return
+    messages = [
+        Outgoing(key=f"rm:{name}:c{chat}", chat_id=chat, kind="notice", document=document,
+                 text=view.answer_notice(Translator(language), key, found, who, note),
+                 reply_markup=view.to_card(Translator(language), item_id).model_dump(exclude_none=True))
+        for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
+    ]
+    await enqueue(session, messages, clock())
+    await session.commit()
+    sender.wake()

@@ -1,0 +1,66 @@
+"""The roadmap's tick: due reminders, escalations, unreachable owners and the weekly nudge → outbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+from typing import TYPE_CHECKING
+
+from bot.i18n import Translator
+from bot.services import access, outbox, reminders, roadmap
+from bot.services.outbox import Outgoing
+from bot.settings import Settings
+from handlers import roadmap_render as view
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+def policy(settings: Settings) -> reminders.Policy:
+    return reminders.Policy(settings.reminder_days, settings.reminder_overdue_every_days,
+                            settings.reminder_escalate_after_days, settings.reminder_hour, settings.tz,
+                            timedelta(minutes=settings.reminder_late_minutes))
+
+
+@cache
+def _translator(language: str) -> Translator:
+    return Translator(language)
+
+
+async def roadmap_tick(app: App) -> None:
+    settings, now, tz = app.settings, app.clock(), app.settings.tz
+    async with app.database.sessions.begin() as session:
+        due = await reminders.collect(session, policy(settings), now, settings.default_language)
+        secretariat = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
+        messages: list[Outgoing] = []
+        for item in due:
+            if item.due is not None:
+                for person in item.recipients:
+                    text, markup = view.reminder(_translator(person.language), item, tz=tz)
+                    messages.append(Outgoing(
+                        key=f"rm:{item.item_id}:{item.due.kind}:p{person.person_id}:{item.due.day}",
+                        chat_id=person.chat_id, kind="reminder", text=text,
+                        reply_markup=markup.model_dump(exclude_none=True)))
+            deadline_day = reminders.local_day(item.deadline, tz)
+            for chat, language in secretariat:
+                t = _translator(language)
+                card = view.to_card(t, item.item_id).model_dump(exclude_none=True)
+                if item.escalate is not None:
+                    messages.append(Outgoing(key=f"rm:{item.item_id}:escalate:c{chat}:{item.escalate.day}",
+                                             chat_id=chat, kind="reminder", text=view.escalation(t, item, tz=tz),
+                                             reply_markup=card))
+                if item.due is not None:
+                    # Once per owner and deadline, not at every reminder.
+                    messages += [Outgoing(key=f"rm:{item.item_id}:unreachable:{kind}{ref}:c{chat}:{deadline_day}",
+                                          chat_id=chat, kind="reminder", text=view.unreachable(t, item, name),
+                                          reply_markup=card)
+                                 for kind, ref, name in item.unreachable]
+        week = roadmap.week_key(now, tz, settings.roadmap_nudge_weekday, settings.reminder_hour)
+        nudge_keys = {chat: f"rm:nudge:{week}:c{chat}" for chat, _ in secretariat}
+        sent = await outbox.sent_keys(session, list(nudge_keys.values()))
+        if len(sent) < len(nudge_keys) and (lacking := await roadmap.needing_attention(session)):
+            for chat, language in secretariat:
+                text, markup = view.nudge(_translator(language), lacking)
+                messages.append(Outgoing(key=nudge_keys[chat], chat_id=chat, kind="nudge", text=text,
+                                         reply_markup=markup.model_dump(exclude_none=True)))
+        await outbox.enqueue(session, messages, now)
