@@ -20,9 +20,9 @@ from bot.services.access import Viewer, mark_blocked
 log = logging.getLogger(__name__)
 
 GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
-MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "language", "help")
+MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "settings", "language", "help")
 LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "language", "help")
-SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "admin", "invite", "members", "export", "language", "help")
+SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "admin", "invite", "members", "export", "announce", "announcements", "language", "help")
 
 
 async def send(
