@@ -238,7 +238,8 @@ async def owner_search(message: Message, state: FSMContext, session: AsyncSessio
     result = await search.search(session, (message.text or "")[:200], members=True, limit=10)
     hits = [("o" if h.doc.kind == "organisation" else "p", h.doc.id, h.doc.title)
             for h in result.hits if h.doc.kind in ("organisation", "person")]
-    await message.answer(*view.owner_choices(t, item_id, hits))
+    text, markup = view.owner_choices(t, item_id, hits)
+    await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(RoadmapOwnerPick.filter(F.kind.in_({"o", "p", "x"})))
