@@ -75,7 +75,7 @@ async def got_file(message: Message, state: FSMContext, t: Translator) -> None:
     await _to_category(message, state, t, data)
 
 
-@router.message(StateFilter(Compose.text, Compose.edit_text), F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(Compose.text, Compose.attachment, Compose.edit_text), F.text, ~F.text.startswith("/"))
 async def got_text(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
                    settings: Settings) -> None:
     text, length = message.html_text, utf16_len(message.text or "")
@@ -103,12 +103,6 @@ async def got_text(message: Message, state: FSMContext, session: AsyncSession, t
 @router.message(StateFilter(Compose.text, Compose.attachment, Compose.edit_text), ~F.text)
 async def unsupported(message: Message, t: Translator) -> None:
     await message.answer(t("announcements.unsupported"))
-
-
-@router.message(Compose.attachment, F.text, ~F.text.startswith("/"))
-async def attachment_expected(message: Message, state: FSMContext, t: Translator) -> None:
-    token = (await state.get_data())["token"]
-    await message.answer(t("announcements.ask_attachment"), reply_markup=render.skip_attachment(t, token))
 
 
 async def _to_category(message: Message, state: FSMContext, t: Translator, data: dict[str, object]) -> None:

@@ -45,7 +45,7 @@ class Sender:
         self._bot = bot
         self._sessions = sessions
         self._clock = clock
-        self._batch = batch
+        self.batch = batch
         self._concurrency = asyncio.Semaphore(concurrency)
         self._idle_seconds = idle_seconds
         # An injected clock means time is not the wall's: pacing waits pass in virtual time too.
@@ -79,7 +79,7 @@ class Sender:
         handled = 0
         while True:
             async with self._sessions.begin() as session:
-                rows = await outbox.claim_due(session, self._clock(), self._batch)
+                rows = await outbox.claim_due(session, self._clock(), self.batch)
             if not rows:
                 return handled
             starts = [self.pacer.book(row.chat_id) for row in rows]
