@@ -137,7 +137,7 @@ async def outbox_times(session: AsyncSession, keys: list[str]) -> dict[str, date
     for start in range(0, len(keys), 500):  # SQLite caps bound parameters
         rows = await session.execute(
             select(OutboxMessage.key, OutboxMessage.created_at).where(OutboxMessage.key.in_(keys[start:start + 500])))
-        found.update(dict(rows.tuples().all()))
+        found.update({key: at for key, at in rows})
     return found
 
 

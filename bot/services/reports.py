@@ -278,7 +278,7 @@ class ProjectStatus:
 @dataclass(frozen=True)
 class Overview:
     trouble: list[ProjectStatus]  # at risk or blocked, the ones that turned so first
-    projects: list[ProjectStatus]  # every project with check-ins on or a report
+    projects: list[ProjectStatus]  # every project with leaders or a report
     silent: list[ProjectStatus]  # current period unreported, with leaders who owe it
     leaderless: list[ProjectRef]  # check-ins on but nobody to ask
 
@@ -316,7 +316,8 @@ async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, defaul
                      key=lambda s: (not s.turned, -STATUSES.index(s.status or "on_track"), s.project.title.lower()))
     silent = [s for s in rows if s.missing]
     leaderless = [s.project for s in rows if s.active and not s.has_leaders]
-    return Overview(trouble, rows, silent, leaderless)
+    # A project nobody leads and nobody reported on has no status to show: it is only counted.
+    return Overview(trouble, [s for s in rows if s.has_leaders or s.status], silent, leaderless)
 
 
 async def has_anything(session: AsyncSession) -> bool:

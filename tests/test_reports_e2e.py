@@ -1,0 +1,241 @@
+"""Progress reports end to end: the dialog with buttons, restarts, edit and withdraw, who may
+report, the card's status and history, bad input."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.app import open_database
+from bot.settings import Settings
+from models import Person, Project, ProjectPerson, Report
+from tests.conftest import ADMIN, GUEST
+from tests.emulator import BotAPIEmulator, Call, User
+from tests.test_e2e_join import button, directory_phone, sent
+
+LEADER = User(id=5005, first_name="Иван", last_name="Блинов", language_code="ru")
+MEMBER = User(id=5006, first_name="Галина", last_name="Захарова", language_code="ru")
+PROJECT = "effektivny-svet"
+
+
+async def join(emulator: BotAPIEmulator, settings: Settings, user: User, person_key: str) -> None:
+    """The user joins as the directory person with this key, by sharing their phone."""
+    await emulator.ask(user, "/join")
+    calls = await emulator.wait_handled(emulator.send_contact(user, await directory_phone(settings, person_key)))
+    assert "Добро пожаловать" in sent(calls)[0].text or "Welcome" in sent(calls)[0].text
+
+
+async def db_leader(settings: Settings, person_key: str, project_key: str = PROJECT) -> int:
+    """Make the person a leader of the project straight in the database; returns the project id."""
+    database = await open_database(settings, load_bundled=False)
+    async with database.sessions.begin() as session:
+        person_id = await session.scalar(select(Person.id).where(Person.key == person_key))
+        project_id = await session.scalar(select(Project.id).where(Project.key == project_key))
+        session.add(ProjectPerson(project_id=project_id, person_id=person_id, role="leader"))
+    await database.close()
+    assert project_id is not None
+    return project_id
+
+
+async def leader(emulator: BotAPIEmulator, settings: Settings, user: User = LEADER, person_key: str = "blinov-ivan",
+                 project_key: str = PROJECT) -> int:
+    await join(emulator, settings, user, person_key)
+    return await db_leader(settings, person_key, project_key)
+
+
+async def reports_in_db(settings: Settings) -> list[Report]:
+    database = await open_database(settings, load_bundled=False)
+    async with database.sessions() as session:
+        rows = list(await session.scalars(select(Report).order_by(Report.id)))
+    await database.close()
+    return rows
+
+
+def shown(calls: list[Call]) -> Call:
+    """The last message the bot sent or edited in these calls."""
+    return [c for c in calls if c.method in ("sendMessage", "editMessageText") and c.ok][-1]
+
+
+def alert(calls: list[Call]) -> str:
+    return next(c for c in calls if c.method == "answerCallbackQuery").params.get("text") or ""
+
+
+async def fill_report(emulator: BotAPIEmulator, user: User, first: Call, *, status: str = "есть риски",
+                      percent: str = "50%", done: str = "Провели энергоаудит двух домов",
+                      next_steps: str | None = "Монтаж светильников", help_text: str | None = None) -> Call:
+    """From the status question to the preview, by buttons and text; returns the preview."""
+    calls = await emulator.tap(user, first, button(first, status))
+    step = shown(calls)
+    calls = await emulator.tap(user, step, button(step, percent))
+    assert "Что сделано" in shown(calls).text
+    calls = await emulator.ask(user, done)
+    step = shown(calls)
+    calls = await (emulator.ask(user, next_steps) if next_steps else emulator.tap(user, step, button(step, "Пропустить")))
+    step = shown(calls)
+    assert "помощь" in step.text
+    calls = await (emulator.ask(user, help_text) if help_text else emulator.tap(user, step, button(step, "не нужна")))
+    return shown(calls)
+
+
+async def test_the_whole_dialog_from_assigning_a_leader_to_the_card(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await join(emulator, settings, LEADER, "blinov-ivan")
+    # the secretariat makes Blinov the project's leader from the project card
+    card = sent(await emulator.ask(ADMIN, "Эффективный свет"))[0]
+    assert "отчётов пока нет" in card.text
+    calls = await emulator.tap(ADMIN, card, button(card, "Руководители"))
+    assert "не назначены" in shown(calls).text
+    calls = await emulator.tap(ADMIN, shown(calls), button(shown(calls), "Добавить"))
+    calls = await emulator.tap(ADMIN, shown(calls), button(shown(calls), "Блинов"))
+    assert "⭐ Блинов" in shown(calls).text
+    await bot.app.sender.deliver_due()
+    told = emulator.calls_of("sendMessage", LEADER.id)[-1]
+    assert "руководителем проекта" in told.text and "Эффективный свет" in told.text
+    assert any(c.params.get("scope", {}).get("chat_id") == LEADER.id and "report" in str(c.params["commands"])
+               for c in emulator.calls_of("setMyCommands"))
+
+    calls = await emulator.tap(LEADER, told, button(told, "Отчитаться"))
+    first = shown(calls)
+    assert "Как идут дела" in first.text
+    calls = await emulator.tap(LEADER, first, button(first, "есть риски"))
+    calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "50%"))
+    calls = await emulator.wait_handled(emulator.send_photo(LEADER))
+    assert "Вложение сохранено" in sent(calls)[-1].text
+    calls = await emulator.wait_handled(emulator.send_document(LEADER, "plan.pdf", b"%PDF-1.4", caption="Провели аудит"))
+    assert "Что дальше" in sent(calls)[-1].text
+    await emulator.ask(LEADER, "Монтаж светильников")
+    calls = await emulator.ask(LEADER, "Согласовать доступ в подвалы с <b>управляющей</b> компанией")
+    preview = shown(calls)
+    for part in ("есть риски", "50%", "Провели аудит", "Монтаж", "<b>управляющей</b>", "Вложений: 2"):
+        assert part in preview.text, part
+    calls = await emulator.tap(LEADER, preview, button(preview, "Отправить"))
+    done = shown(calls)
+    assert "отправлен" in done.text and button(done, "Исправить") and button(done, "Отозвать")
+    # a double tap on Send makes no second report
+    calls = await emulator.tap(LEADER, preview, button(preview, "Отправить"))
+    assert "уже отправлен" in alert(calls)
+    [report] = await reports_in_db(settings)
+    assert report.status == "at_risk" and report.percent == 50 and not report.on_behalf
+    assert [a["kind"] for a in report.attachments] == ["photo", "document"]
+
+    # any member sees the status on the card and pages the history; the leader may report from it
+    card = sent(await emulator.ask(LEADER, "Эффективный свет"))[0]
+    assert "есть риски · 50%" in card.text and "23.11.2026" in card.text
+    assert button(card, "Отчитаться")
+    calls = await emulator.tap(LEADER, card, button(card, "История"))
+    page = shown(calls)
+    assert "Провели аудит" in page.text and "Блинов" in page.text
+    calls = await emulator.tap(LEADER, page, button(page, "Вложения"))
+    assert sent(calls, "sendPhoto") and sent(calls, "sendDocument")
+    assert sent(calls, "sendDocument")[0].params["document"] == report.attachments[1]["file_id"]
+
+
+async def test_a_restart_in_the_middle_of_the_dialog_loses_nothing(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    calls = await emulator.tap(LEADER, first, button(first, "по плану"))
+    percent = shown(calls)
+    await bot.restart()
+    calls = await emulator.tap(LEADER, percent, button(percent, "75%"))
+    await emulator.ask(LEADER, "Закупили оборудование")
+    await bot.restart()
+    await emulator.ask(LEADER, "Монтаж")
+    calls = await emulator.ask(LEADER, "Нет")
+    preview = shown(calls)
+    assert "по плану · 75%" in preview.text and "Закупили оборудование" in preview.text
+    await bot.restart()
+    await emulator.tap(LEADER, preview, button(preview, "Отправить"))
+    [report] = await reports_in_db(settings)
+    assert (report.status, report.percent, report.done, report.next_steps) == ("on_track", 75, "Закупили оборудование", "Монтаж")
+
+
+async def test_edit_and_withdraw_within_the_window(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    await leader(emulator, settings)
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    # edit: every answer offered again, the old text kept with one tap
+    calls = await emulator.tap(LEADER, done, button(done, "Исправить"))
+    calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "заблокирован"))
+    calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "Пропустить"))
+    step = shown(calls)
+    assert "Провели энергоаудит" in step.text
+    calls = await emulator.tap(LEADER, step, button(step, "Оставить"))
+    calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "Оставить"))
+    calls = await emulator.ask(LEADER, "Нужен подрядчик по монтажу")
+    calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "Отправить"))
+    assert "исправлен" in shown(calls).text
+    [report] = await reports_in_db(settings)
+    assert (report.status, report.percent, report.done, report.help_needed) == (
+        "blocked", None, "Провели энергоаудит двух домов", "Нужен подрядчик по монтажу")
+    assert report.edited_at is not None
+    # withdraw, after a confirmation
+    edited = shown(calls)
+    calls = await emulator.tap(LEADER, edited, button(edited, "Отозвать"))
+    calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "Да, отозвать"))
+    assert "отозван" in shown(calls).text
+    assert (await reports_in_db(settings))[0].withdrawn_at is not None
+    assert "отчётов пока нет" in sent(await emulator.ask(LEADER, "Эффективный свет"))[0].text
+    # a report older than the window can no longer be changed
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    clock.advance(hours=settings.report_edit_hours + 1)
+    calls = await emulator.tap(LEADER, done, button(done, "Исправить"))
+    assert "нельзя изменить" in alert(calls)
+
+
+async def test_only_leaders_and_the_secretariat_report(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    project_id = await leader(emulator, settings)
+    await join(emulator, settings, MEMBER, "zakharova-galina")
+    assert "руководители проектов" in sent(await emulator.ask(MEMBER, "/report"))[0].text
+    assert "руководители проектов" in sent(await emulator.ask(GUEST, "/report"))[0].text
+    card = sent(await emulator.ask(MEMBER, "Эффективный свет"))[0]
+    assert not [b for b in card.buttons if "Отчитаться" in b["text"] or "Руководители" in b["text"]]
+    calls = await emulator.wait_handled(emulator.press_forged(MEMBER, card, f"rp:{project_id}:"))
+    assert "руководители" in alert(calls)
+    assert "только секретариату" in sent(await emulator.ask(MEMBER, "/export"))[0].text
+    calls = await emulator.wait_handled(emulator.press_forged(MEMBER, card, f"rpl:{project_id}:add:1:0"))
+    assert alert(calls) and not await reports_in_db(settings)
+    # the secretariat reports on the leaders' behalf, and that is recorded
+    picker = sent(await emulator.ask(ADMIN, "/report"))[0]
+    while "Эффективный свет" not in str(picker.buttons):
+        picker = shown(await emulator.tap(ADMIN, picker, button(picker, "▶️")))
+    calls = await emulator.tap(ADMIN, picker, button(picker, "Эффективный свет"))
+    assert "за руководителей" in shown(calls).text
+    preview = await fill_report(emulator, ADMIN, shown(calls), status="по плану")
+    await emulator.tap(ADMIN, preview, button(preview, "Отправить"))
+    [report] = await reports_in_db(settings)
+    assert report.on_behalf and report.submitted_by == ADMIN.id
+    page = shown(await emulator.tap(LEADER, sent(await emulator.ask(LEADER, "Эффективный свет"))[0], "rph:%d:0" % project_id))
+    assert "от секретариата" in page.text
+
+
+async def test_bad_input_is_answered_politely(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    calls = await emulator.wait_handled(emulator.send_sticker(LEADER))
+    assert "кнопкой" in sent(calls)[0].text and "Как идут дела" in sent(calls)[-1].text
+    calls = await emulator.tap(LEADER, first, button(first, "по плану"))
+    assert "от 0 до 100" in sent(await emulator.ask(LEADER, "150"))[0].text
+    assert "Что сделано" in sent(await emulator.ask(LEADER, "45 %"))[0].text
+    assert "Пустой" in sent(await emulator.ask(LEADER, "   "))[0].text
+    assert "Слишком длинно: 5000" in sent(await emulator.ask(LEADER, "я" * 5000))[0].text
+    calls = await emulator.wait_handled(emulator.send_sticker(LEADER))
+    assert "нужен текст" in sent(calls)[0].text
+    assert "Что дальше" in sent(await emulator.ask(LEADER, "Сделали " + "много " * 100))[0].text
+    # a button of a dialog that was cancelled is stale
+    calls = await emulator.ask(LEADER, "/cancel")
+    calls = await emulator.tap(LEADER, first, button(first, "по плану"))
+    assert "устарела" in alert(calls)
+    assert not await reports_in_db(settings)
+
+
+async def test_report_count_is_one_per_dialog(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    """Two taps on Send arriving together (handled as tasks, as in production) save one report."""
+    await leader(emulator, settings)
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
+    data = button(preview, "Отправить")
+    first, second = emulator.press(LEADER, preview, data), emulator.press(LEADER, preview, data)
+    await emulator.wait_handled(first)
+    await emulator.wait_handled(second)
+    database = await open_database(settings, load_bundled=False)
+    async with database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Report)) == 1
+    await database.close()
