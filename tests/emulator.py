@@ -227,6 +227,33 @@ class _Fault:
 _OWN: Any = object()  # default meaning "the user's own"
 
 
+class _TelegramLimits:
+    """Token buckets keyed by "all", a private chat or a group; a send takes one token from each."""
+
+    def __init__(self, overall: float, per_chat: float, per_group_minute: float, chat_burst: float) -> None:
+        self._rules = {"all": (overall, overall), "private": (per_chat, chat_burst),
+                       "group": (per_group_minute / 60, per_group_minute)}
+        self._buckets: dict[Any, tuple[float, float]] = {}  # key -> (tokens, at)
+        self.throttled = 0
+
+    def take(self, chat: Json) -> None:
+        now = time.monotonic()
+        kind = "private" if chat["type"] == "private" else "group"
+        keys = [("all", "all"), (kind, chat["id"])]
+        levels = []
+        for rule, key in keys:
+            rate, burst = self._rules[rule]
+            tokens, at = self._buckets.get(key, (burst, now))
+            tokens = min(burst, tokens + (now - at) * rate)
+            if tokens < 1:
+                self.throttled += 1
+                retry = max(1, int((1 - tokens) / rate + 0.999))
+                raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
+            levels.append((key, tokens))
+        for key, tokens in levels:
+            self._buckets[key] = (tokens - 1, now)
+
+
 class BotAPIEmulator:
     """Fake Telegram Bot API server; see the module docstring."""
 
@@ -259,6 +286,7 @@ class BotAPIEmulator:
         self._offset_log: list[tuple[int, int]] = []  # (offset, last seq) each time it grew
         self._dropped: set[int] = set()  # updates discarded unseen (allowed_updates, drop_pending)
         self._allowed: set[str] | None = None
+        self._limits: _TelegramLimits | None = None  # see enforce_limits
 
     # ---------------------------------------------------------------- server lifecycle
     async def start(self) -> None:
@@ -345,6 +373,8 @@ class BotAPIEmulator:
                 raise ApiError(403, {"private": "Forbidden: bot was blocked by the user",
                                      "channel": "Forbidden: bot is not a member of the channel chat"}.get(
                     chat["type"], f"Forbidden: bot was kicked from the {chat['type']} chat"))
+        if self._limits is not None and name.startswith(("send", "copy", "forward")) and params.get("chat_id") is not None:
+            self._limits.take(self._chat(params["chat_id"]))
         result = handler(params, files)
         return await result if inspect.isawaitable(result) else result
 
@@ -469,6 +499,18 @@ class BotAPIEmulator:
             description = description or f"Too Many Requests: retry after {retry_after}"
         error = ApiError(error_code, description or HTTPStatus(error_code).phrase, retry_after)
         self._faults.append(_Fault(method.lower(), error, times, chat_id))
+
+    def enforce_limits(self, *, overall: float = 30, per_chat: float = 1, per_group_minute: float = 20,
+                       chat_burst: float = 3) -> None:
+        """Opt-in: answer 429 with retry_after, as Telegram does, when sends exceed its limits
+        (token buckets: `overall` a second with a burst of as many, `per_chat` a second with a
+        burst of `chat_burst`, `per_group_minute` a minute in groups and channels);
+        :attr:`throttled` counts the 429s given."""
+        self._limits = _TelegramLimits(overall, per_chat, per_group_minute, chat_burst)
+
+    @property
+    def throttled(self) -> int:
+        return self._limits.throttled if self._limits else 0
 
     def block(self, chat_id: int) -> None:
         """Sends and edits to ``chat_id`` answer 403 (blocked by the user / kicked)."""
