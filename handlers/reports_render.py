@@ -167,12 +167,13 @@ def withdraw_keyboard(t: Translator, report_id: int) -> InlineKeyboardMarkup:
 
 def prompt(t: Translator, kind: str, project: ProjectRef, period: str, start: datetime,
            tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
-    """A check-in prompt or nudge: Report now (bound to this period) and Pause."""
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.report_now"), callback_data=ReportStart(project=project.id, period=period))
-    kb.button(text=t("reports.pause"), callback_data=ReportPause(weeks=-1))
-    kb.adjust(1)
-    return t("reports." + kind, project=title(t, project), start=day(start, tz)), kb.as_markup()
+    """A check-in prompt or nudge: Report now (bound to this period) and Pause. Built without
+    a keyboard builder: a tick renders thousands of these."""
+    markup = InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=t("reports.report_now"), callback_data=ReportStart(project=project.id, period=period).pack())],
+        [InlineKeyboardButton(text=t("reports.pause"), callback_data=ReportPause(weeks=-1).pack())],
+    ])
+    return t("reports." + kind, project=title(t, project), start=day(start, tz)), markup
 
 
 def pause_keyboard(t: Translator, *, paused: bool) -> InlineKeyboardMarkup:
