@@ -3,6 +3,7 @@ in virtual time, so nothing here sleeps on the wall clock."""
 
 from __future__ import annotations
 
+from aiogram.exceptions import TelegramRetryAfter
 from sqlalchemy import select
 
 from bot.services import outbox
@@ -54,3 +55,21 @@ async def test_the_sender_keeps_the_rate(bot, emulator, clock) -> None:  # type:
     assert 89 / 30 <= timer.now < 3.2, "91 messages at 30/s take about three seconds"
     async with app.database.sessions() as session:
         assert set(await session.scalars(select(OutboxMessage.status))) == {"sent"}
+
+
+async def test_the_emulator_can_enforce_telegrams_limits(emulator) -> None:  # type: ignore[no-untyped-def]
+    emulator.enforce_limits(overall=30, per_chat=1, chat_burst=3)
+    bot = emulator.make_bot()
+    try:
+        for _ in range(3):
+            await bot.send_message(4242, "burst")
+        try:
+            await bot.send_message(4242, "one too many")
+        except TelegramRetryAfter as exc:
+            assert exc.retry_after >= 1
+        else:
+            raise AssertionError("expected a 429")
+        await bot.send_message(4343, "another chat is fine")
+    finally:
+        await bot.session.close()
+    assert emulator.throttled == 1

@@ -1,0 +1,82 @@
+"""The announcement and outbox services on every database backend: one write per draft, held
+rows released when due, cancelling, figures, recorded outcomes, mutes and the bot's chats."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.services import announcements, outbox
+from bot.services.announcement_audiences import Audience
+from bot.services.announcements import Draft
+from models import Account, OutboxMessage, Person, PersonRole
+
+ADMINS = frozenset({77})
+
+
+async def _members(session, now, n: int = 5) -> list[int]:  # type: ignore[no-untyped-def]
+    ids = []
+    for k in range(n):
+        person = Person(key=f"svc-{k}", name=f"Svc {k}", phones=[], emails=[])
+        session.add(person)
+        await session.flush()
+        session.add(PersonRole(person_id=person.id, role="member"))
+        session.add(Account(telegram_id=600 + k, first_name=f"m{k}", person_id=person.id, created_at=now,
+                            language="en" if k == 0 else None))
+        ids.append(600 + k)
+    await session.flush()
+    return ids
+
+
+def _draft(token: str = "tok0000001", category: str = "general", kind: str = "members") -> Draft:
+    return Draft(token=token, text="<b>Hi</b>", length=2, category=category, audience=Audience(kind))
+
+
+async def test_one_write_per_draft_and_scheduled_rows_held(session, clock) -> None:  # type: ignore[no-untyped-def]
+    members = await _members(session, clock())
+    later = clock() + timedelta(hours=2)
+    kwargs = {"author_id": 77, "now": clock(), "report_chat_id": 77, "report_message_id": 5,
+              "admin_ids": ADMINS, "default_language": "ru"}
+    created = await announcements.create(session, _draft(), scheduled_at=later, **kwargs)
+    assert created is not None and created.total == len(members) and created.status == "scheduled"
+    assert await announcements.create(session, _draft(), scheduled_at=None, **kwargs) is None, "confirmed once"
+    assert await outbox.claim_due(session, clock(), 100) == [], "held until released"
+
+    assert await announcements.edit_scheduled(session, created.id, text="<i>New</i>", length=3) == "ok"
+    assert await announcements.release_due(session, clock()) == []
+    assert await announcements.release_due(session, later) == [created.id]
+    rows = await outbox.claim_due(session, later, 3)
+    assert {r.payload["text"] for r in rows} == {"<i>New</i>"}
+    await outbox.record(session, [outbox.sent(rows[0], 11, later), outbox.unreachable(rows[1], "Forbidden"),
+                                  outbox.retry(rows[2], later + timedelta(seconds=5), "Bad Gateway")])
+    assert (await session.get(Account, rows[1].chat_id)).blocked_bot  # type: ignore[union-attr]
+
+    view = await announcements.cancel(session, created.id, later)
+    assert view is not None and view.status == "cancelled"
+    assert (view.counts.sent, view.counts.failed, view.counts.cancelled) == (1, 1, len(members) - 2)
+    assert [u.chat_id for u in await announcements.unreached(session, created.id)] == [rows[1].chat_id]
+    statuses = set(await session.scalars(select(OutboxMessage.status)))
+    assert statuses == {"sent", "unreachable", "cancelled"}
+
+
+async def test_audiences_mutes_and_chats(session, clock) -> None:  # type: ignore[no-untyped-def]
+    members = await _members(session, clock())
+    session.add(Account(telegram_id=77, first_name="Admin", created_at=clock()))
+    await announcements.record_chat(session, chat_id=-1001, title="Chat", type_="supergroup", status="member", now=clock())
+    await announcements.record_chat(session, chat_id=-1001, title="Chat", type_="supergroup",
+                                    status="administrator", now=clock())
+    await announcements.record_chat(session, chat_id=-1002, title="Left", type_="group", status="left", now=clock())
+    assert await announcements.toggle_mute(session, members[1], "events") == {"events"}
+
+    async def resolve(kind: str, category: str = "general", values: tuple[str, ...] = ()) -> list[int]:
+        draft = Draft("t", "x", 1, category, Audience(kind, values))
+        return await announcements.recipients(session, draft, admin_ids=ADMINS, default_language="ru")
+
+    assert await resolve("members") == sorted([77, *members])
+    assert await resolve("members", "events") == sorted([77, *members[:1], *members[2:]])
+    assert await resolve("members", "urgent") == sorted([77, *members])
+    assert await resolve("language", values=("en",)) == [members[0]]
+    assert await resolve("groups") == [-1001]
+    assert await resolve("leaders") == []
+    assert await announcements.toggle_mute(session, members[1], "events") == set()
