@@ -21,6 +21,7 @@ from bot.services.search import DirectorySearch
 from bot.settings import Settings
 from handlers import roadmap_render as view
 from handlers.callbacks import (
+    Menu,
     RoadmapAnswer,
     RoadmapCard,
     RoadmapEdit,
@@ -61,18 +62,20 @@ class Answer(StatesGroup):
 
 
 @router.message(Command("roadmap"))
+@router.callback_query(Menu.filter(F.name == "roadmap"))
 @router.callback_query(RoadmapList.filter(F.offset >= 0))
 async def items(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
-                clock: Clock, settings: Settings, callback_data: RoadmapList | None = None) -> None:
+                clock: Clock, settings: Settings, callback_data: RoadmapList | Menu | None = None) -> None:
     if not viewer.is_member:
         await _deny(event, t("roadmap.members_only"))
         return
-    mine = bool(callback_data and callback_data.mine)
-    offset = callback_data.offset if callback_data else 0
+    paging = isinstance(callback_data, RoadmapList)
+    mine = isinstance(callback_data, RoadmapList) and callback_data.mine
+    offset = callback_data.offset if isinstance(callback_data, RoadmapList) else 0
     page = await roadmap.list_items(session, person_id=(viewer.person_id or -1) if mine else None,
                                     offset=offset, limit=view.PAGE_SIZE)
     await show(event, *view.item_list(t, page, mine=mine, secretariat=viewer.is_secretariat, now=clock(),
-                                      tz=settings.tz), edit=isinstance(event, CallbackQuery))
+                                      tz=settings.tz), edit=paging)
 
 
 @router.callback_query(RoadmapCard.filter())
@@ -391,7 +394,7 @@ async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Cl
     messages = [
         Outgoing(key=f"rm:{name}:c{chat}", chat_id=chat, kind="notice", document=document,
                  text=view.answer_notice(Translator(language), key, found, who, note),
-                 reply_markup=view.to_card(Translator(language), item_id).model_dump(exclude_none=True))
+                 reply_markup=view.to_card(Translator(language), item_id))
         for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
     ]
     await enqueue(session, messages, clock())

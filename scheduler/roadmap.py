@@ -35,16 +35,17 @@ async def roadmap_tick(app: App) -> None:
         messages: list[Outgoing] = []
         for item in due:
             if item.due is not None:
+                rendered = {language: view.reminder(_translator(language), item, tz=tz)
+                            for language in {person.language for person in item.recipients}}
                 for person in item.recipients:
-                    text, markup = view.reminder(_translator(person.language), item, tz=tz)
+                    text, markup = rendered[person.language]
                     messages.append(Outgoing(
                         key=f"rm:{item.item_id}:{item.due.kind}:p{person.person_id}:{item.due.day}",
-                        chat_id=person.chat_id, kind="reminder", text=text,
-                        reply_markup=markup.model_dump(exclude_none=True)))
+                        chat_id=person.chat_id, kind="reminder", text=text, reply_markup=markup))
             deadline_day = reminders.local_day(item.deadline, tz)
             for chat, language in secretariat:
                 t = _translator(language)
-                card = view.to_card(t, item.item_id).model_dump(exclude_none=True)
+                card = view.to_card(t, item.item_id)
                 if item.escalate is not None:
                     messages.append(Outgoing(key=f"rm:{item.item_id}:escalate:c{chat}:{item.escalate.day}",
                                              chat_id=chat, kind="reminder", text=view.escalation(t, item, tz=tz),

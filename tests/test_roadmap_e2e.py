@@ -27,7 +27,8 @@ async def test_guests_do_not_see_the_roadmap(bot, emulator) -> None:  # type: ig
 
 
 async def test_the_secretariat_adds_an_item_and_sets_deadline_owners_policy(bot, emulator) -> None:  # type: ignore[no-untyped-def]
-    calls = await emulator.ask(ADMIN, "/roadmap")
+    panel = next(c for c in sent(await emulator.ask(ADMIN, "/admin")) if c.buttons)
+    calls = await emulator.tap(ADMIN, panel, button(panel, "Дорожная карта"))
     listing = sent(calls)[-1]
     assert "пунктов: 8" in listing.text and listing.text.count("срок не задан") == 8
     calls = await emulator.tap(ADMIN, listing, button(listing, "Новый пункт"))
