@@ -57,6 +57,7 @@ class BotChat(Base):
     chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     title: Mapped[str] = mapped_column(Text, default="")
     type: Mapped[str] = mapped_column(String(20))
-    # The bot's status there: creator, administrator, member, restricted, left, kicked.
+    # The bot's status there: creator, administrator, member, restricted, left, kicked; gone when a
+    # send found it removed.
     status: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime]

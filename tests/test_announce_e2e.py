@@ -59,5 +59,11 @@ async def test_each_audience_kind(bot, emulator, clock, kind) -> None:  # type: 
     summary = await compose(emulator, f"Новость для {kind}", audience=labels)
     assert f"Получателей: {len(expected)}" in summary.text
     await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
+    if kind == "groups":
+        emulator.block(-100778)  # the bot was removed from the channel meanwhile
     await bot.app.sender.deliver_due()
+    if kind == "groups":
+        expected = [-100777]
+        summary = await compose(emulator, "Вторая новость", audience=labels)
+        assert "Получателей: 1" in summary.text, "a chat that is gone is skipped from now on"
     assert received(emulator, f"Новость для {kind}") == sorted(expected)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.db_util import insert_for
-from models import Account, OutboxMessage
+from models import Account, BotChat, OutboxMessage
 
 # A transient failure is tried again this many times, waiting longer each time.
 MAX_ATTEMPTS = 5
@@ -145,8 +145,9 @@ async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
         {"id": o.row_id, "status": o.status, "attempts": o.attempts, "not_before": o.not_before,
          "sent_at": o.sent_at, "message_id": o.message_id, "error": o.error} for o in outcomes])
     gone = sorted({o.chat_id for o in outcomes if o.status == "unreachable"})
-    if gone:
+    if gone:  # people who blocked the bot, and groups it was removed from, are skipped from now on
         await session.execute(update(Account).where(Account.telegram_id.in_(gone)).values(blocked_bot=True))
+        await session.execute(update(BotChat).where(BotChat.chat_id.in_(gone)).values(status="gone"))
 
 
 # --- batches (an announcement's rows) ---------------------------------------------------------

@@ -129,7 +129,9 @@ async def crash(work: Path, count: int, batch: int) -> dict[str, Any]:
     async with BotAPIEmulator() as emulator:
         process = await spawn("sender", db, emulator, count, batch=batch)
         deadline = time.monotonic() + PART_TIMEOUT
-        while len(emulator.calls) < count // 2 and process.returncode is None and time.monotonic() < deadline:
+        # About half way, and in the middle of a batch rather than between two.
+        kill_at = count // 2 + batch // 3
+        while len(emulator.calls) < kill_at and process.returncode is None and time.monotonic() < deadline:
             await asyncio.sleep(0.005)
         at_kill = sum(deliveries(emulator).values())
         os.kill(process.pid, signal.SIGKILL)
