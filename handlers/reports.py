@@ -5,7 +5,7 @@ history on the card; pausing prompts; /status for everyone who may see statuses.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import F
@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.services import checkins, reports
+from bot.services import access, checkins, reports
 from bot.services.access import Viewer
 from bot.services.directory import Page, projects_page
+from bot.services.outbox import Outgoing, enqueue
 from bot.services.reports import Draft, ProjectRef
 from bot.services.status_chart import status_chart
 from bot.settings import Settings
@@ -28,6 +29,7 @@ from handlers import reports_render as render
 from handlers.callbacks import Menu, ReportAction, ReportHistory, ReportPause, ReportStart, ReportStep
 from handlers.directory import show
 from handlers.routes import Routes
+from scheduler.sender import Sender
 
 router = Routes("reports")
 CHART_WEEKS = 8
@@ -147,7 +149,7 @@ def _default(settings: Settings) -> checkins.Cadence:
 
 @router.callback_query(ReportStep.filter())
 async def step_button(query: CallbackQuery, callback_data: ReportStep, state: FSMContext, session: AsyncSession,
-                      viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
+                      viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
     data = await state.get_data()
     current = await state.get_state()
     if current is None or data.get("token") != callback_data.token:
@@ -176,16 +178,19 @@ async def step_button(query: CallbackQuery, callback_data: ReportStep, state: FS
     elif action == "restart" and current == ReportForm.preview.state:
         await ask(query, state, t, ReportForm.status)
     elif action == "submit" and current == ReportForm.preview.state:
-        await submit(query, state, data, session, viewer, t, clock, settings)
+        await submit(query, state, data, session, viewer, t, clock, settings, sender)
     else:
         await query.answer(t.plain("reports.stale"), show_alert=True)
 
 
 async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], session: AsyncSession, viewer: Viewer,
-                 t: Translator, clock: Clock, settings: Settings) -> None:
+                 t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
     draft = Draft(data["project"], data["status"], data.get("percent"), data["done"], data.get("next"),
                   data.get("help"), list(data.get("attachments") or ()))
     await state.clear()
+    if not await reports.may_report(session, draft.project_id, viewer.person_id, secretariat=viewer.is_secretariat):
+        await query.answer(t.plain("reports.not_your_project"), show_alert=True)  # no longer a leader
+        return
     if data.get("edit"):
         view = await reports.amend(session, data["edit"], draft, by=viewer.telegram_id, now=clock(), window=_window(settings))
         if view is None:
@@ -198,6 +203,20 @@ async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], 
     text = render.draft_text(t, view.project, data) + "\n\n" + render.sent_text(
         t, view, edited=bool(data.get("edit")), hours=settings.report_edit_hours)
     await show(query, text, render.sent_keyboard(t, view.id), edit=True)
+    if view.status in reports.TROUBLE and not view.on_behalf:
+        await alert_secretariat(session, view, settings, clock())
+        sender.wake()
+
+
+async def alert_secretariat(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime) -> None:
+    """A project turning at risk or blocked reaches the secretariat at once, not only in the digest;
+    once per report and status, whatever is tapped twice."""
+    messages = []
+    for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
+        text, markup = render.alert(Translator(language), view)
+        messages.append(Outgoing(key=f"report-alert:{view.id}:{view.status}:{chat}", chat_id=chat, kind="notice",
+                                 text=text, reply_markup=markup.model_dump(exclude_none=True)))
+    await enqueue(session, messages, now)
 
 
 @router.message(ReportForm.percent, F.text)

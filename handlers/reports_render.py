@@ -162,6 +162,18 @@ def withdraw_keyboard(t: Translator, report_id: int) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def alert(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]:
+    """To the secretariat when a leader reports trouble."""
+    lines = [t("reports.alert", project=title(t, report.project), status=Html(status_label(t, report.status)),
+               author=report.author or "—")]
+    lines += [f"<b>{t('reports.field.done')}</b> {escape(short(report.done, 600))}"]
+    if report.help_needed:
+        lines.append(f"<b>{t('reports.field.help')}</b> {escape(short(report.help_needed, 600))}")
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
+    return "\n".join(lines), kb.as_markup()
+
+
 # --- prompts ------------------------------------------------------------------------------------
 
 
@@ -311,6 +323,7 @@ def leaders_view(t: Translator, project: ProjectRef, leaders: list[PersonRef]) -
                                     callback_data=ReportLeaders(project=project.id, action="remove", person=person.id).pack()))
     kb.row(InlineKeyboardButton(text=t("reports.add_leader"),
                                 callback_data=ReportLeaders(project=project.id, action="candidates").pack()))
+    kb.row(InlineKeyboardButton(text=t("reports.cadence"), callback_data=ReportCadence(project=project.id, field="show").pack()))
     kb.row(InlineKeyboardButton(text=t("reports.to_card"), callback_data=Card(kind="p", id=project.id).pack()))
     return "\n".join(lines), kb.as_markup()
 

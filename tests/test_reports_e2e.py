@@ -114,6 +114,10 @@ async def test_the_whole_dialog_from_assigning_a_leader_to_the_card(bot, emulato
     assert "уже отправлен" in alert(calls)
     [report] = await reports_in_db(settings)
     assert report.status == "at_risk" and report.percent == 50 and not report.on_behalf
+    # trouble reaches the secretariat at once, once
+    await bot.app.sender.deliver_due()
+    [alerted] = [c for c in emulator.calls_of("sendMessage", ADMIN.id) if "отчёт руководителя" in (c.text or "")]
+    assert "есть риски — Эффективный свет" in alerted.text and "подвалы" in alerted.text
     assert [a["kind"] for a in report.attachments] == ["photo", "document"]
 
     # any member sees the status on the card and pages the history; the leader may report from it
@@ -239,3 +243,17 @@ async def test_report_count_is_one_per_dialog(bot, emulator, settings) -> None: 
     async with database.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Report)) == 1
     await database.close()
+
+
+async def test_a_leader_removed_mid_dialog_cannot_send(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await leader(emulator, settings)
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
+    card = sent(await emulator.ask(ADMIN, "Эффективный свет"))[0]
+    view = shown(await emulator.tap(ADMIN, card, button(card, "Руководители")))
+    view = shown(await emulator.tap(ADMIN, view, button(view, "❌ Блинов")))
+    assert "не назначены" in view.text
+    await bot.app.sender.deliver_due()
+    assert "больше не отмечены" in emulator.calls_of("sendMessage", LEADER.id)[-1].text
+    calls = await emulator.tap(LEADER, preview, button(preview, "Отправить"))
+    assert "отправляют его руководители" in alert(calls)
+    assert not await reports_in_db(settings)
