@@ -67,3 +67,24 @@ async def test_each_audience_kind(bot, emulator, clock, kind) -> None:  # type: 
         summary = await compose(emulator, "Вторая новость", audience=labels)
         assert "Получателей: 1" in summary.text, "a chat that is gone is skipped from now on"
     assert received(emulator, f"Новость для {kind}") == sorted(expected)
+
+
+async def test_live_figures_every_few_seconds(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock(), extra=44)  # 48 members with the secretariat: five batches of ten
+    summary = await compose(emulator, "Живой отчёт")
+    calls = await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
+    report = next(c for c in calls if c.method == "editMessageText")
+    sender = bot.app.sender
+    sender.batch = 10
+
+    async def seconds_pass(batches: set[int]) -> None:
+        clock.advance(seconds=2)
+
+    sender.observe(seconds_pass)
+    await sender.deliver_due()
+    edits = [c.params["text"] for c in emulator.calls if c.method == "editMessageText"
+             and c.params.get("message_id") == report.message["message_id"]][1:]
+    # batches end 2 s apart: figures after the first, again once 5 s have passed, and at the end
+    assert [e.split("осталось: ")[1].split(" ")[0] for e in edits] == ["38", "8", "0"]
+    assert "разослано" in edits[-1] and f"Доставлено: {len(cast.members)}" in edits[-1]
