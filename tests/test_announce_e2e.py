@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.announce_helpers import alerts, button, compose, received, seed, sent
+from tests.announce_helpers import alerts, button, choose, compose, received, seed, sent
 from tests.conftest import ADMIN
 
 
@@ -88,3 +88,17 @@ async def test_live_figures_every_few_seconds(bot, emulator, clock) -> None:  # 
     # batches end 2 s apart: figures after the first, again once 5 s have passed, and at the end
     assert [e.split("осталось: ")[1].split(" ")[0] for e in edits] == ["38", "8", "0"]
     assert "разослано" in edits[-1] and f"Доставлено: {len(cast.members)}" in edits[-1]
+
+
+async def test_a_restart_mid_compose_loses_nothing(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock())
+    await emulator.ask(ADMIN, "/announce")
+    calls = await emulator.ask(ADMIN, "Пишу, а бот перезапускается")
+    prompt = sent(calls)[-1]
+    await bot.restart()
+    calls = await emulator.tap(ADMIN, prompt, button(prompt, "Без вложения"))
+    summary = await choose(emulator, calls, "Общее", ("Лидерам проектов",))
+    await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
+    await bot.app.sender.deliver_due()
+    assert received(emulator, "Пишу, а бот перезапускается") == [cast.leader]
