@@ -33,6 +33,8 @@ from scheduler.sender import Sender
 
 router = Routes("reports")
 CHART_WEEKS = 8
+# Telegram refuses photos taller than 20 times their width: the chart shows at most this many projects.
+CHART_ROWS = 40
 
 
 class ReportForm(StatesGroup):
@@ -361,12 +363,15 @@ async def status_now(event: Message | CallbackQuery, session: AsyncSession, view
                                   default_language=settings.default_language)
     for text in render.overview_text(t, view, settings.tz, t("reports.status_title", now=render.moment(now, settings.tz))):
         await message.answer(text)
-    grid = await reports.status_grid(session, now, settings.tz, weeks=CHART_WEEKS)
+    grid = await reports.status_grid(session, now, settings.tz, weeks=CHART_WEEKS, limit=CHART_ROWS)
     if grid.projects:
         png = status_chart(t.plain("reports.chart_title"), [render.title(t, p) for p in grid.projects],
                            [w.astimezone(settings.tz).strftime("%d.%m") for w in grid.weeks], grid.cells,
                            render.chart_legend(t))
-        await message.answer_photo(BufferedInputFile(png, "status.png"), caption=t("reports.chart_caption", weeks=CHART_WEEKS))
+        caption = t("reports.chart_caption", weeks=CHART_WEEKS)
+        if grid.total > len(grid.projects):
+            caption += t("reports.chart_cut", shown=len(grid.projects), total=grid.total)
+        await message.answer_photo(BufferedInputFile(png, "status.png"), caption=caption)
 
 
 @router.message(Command("export"))

@@ -76,3 +76,17 @@ async def test_leaders_are_members_and_changes_are_audited(session) -> None:  # 
     assert await reports.may_report(session, project_id, None, secretariat=True)
     actions = list(await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions[-2:] == ["leader.add", "leader.remove"]
+
+
+async def test_the_status_grid_puts_trouble_first_and_is_capped(session) -> None:  # type: ignore[no-untyped-def]
+    projects = list(await session.scalars(select(Project.id).order_by(Project.id).limit(3)))
+    statuses = ["on_track", "blocked", "at_risk"]
+    for n, (project_id, status) in enumerate(zip(projects, statuses, strict=True)):
+        await reports.submit(session, f"g{n}", _draft(project_id, status), person_id=None, submitted_by=1,
+                             on_behalf=False, now=NOW - timedelta(days=8), tz=MSK)
+    await reports.submit(session, "late", _draft(projects[1], "on_track"), person_id=None, submitted_by=1,
+                         on_behalf=False, now=NOW, tz=MSK)
+    grid = await reports.status_grid(session, NOW, MSK, weeks=4, limit=2)
+    assert grid.total == 3 and [p.id for p in grid.projects] == [projects[2], projects[0]]
+    assert grid.cells[0] == [None, None, "at_risk", None]
+    assert [w.weekday() for w in grid.weeks] == [0, 0, 0, 0]

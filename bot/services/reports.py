@@ -328,14 +328,16 @@ async def has_anything(session: AsyncSession) -> bool:
 
 @dataclass(frozen=True)
 class StatusGrid:
-    """Each project's status week by week: the latest report of that week, None if none."""
+    """Each project's status week by week: the latest report of that week, None if none; projects
+    whose latest status is worst come first, at most `limit` of `total`."""
 
     weeks: list[datetime]
     projects: list[ProjectRef]
     cells: list[list[str | None]]
+    total: int
 
 
-async def status_grid(session: AsyncSession, now: datetime, tz: ZoneInfo, *, weeks: int) -> StatusGrid:
+async def status_grid(session: AsyncSession, now: datetime, tz: ZoneInfo, *, weeks: int, limit: int) -> StatusGrid:
     this_week = period_start(Cadence("weekly", 0, 0), now, tz)
     assert this_week is not None
     starts = [this_week - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
@@ -344,10 +346,14 @@ async def status_grid(session: AsyncSession, now: datetime, tz: ZoneInfo, *, wee
         .join(Project, Project.id == Report.project_id)
         .where(Report.withdrawn_at.is_(None), Report.created_at >= starts[0], Report.created_at <= now)
         .order_by(Report.created_at, Report.id))).all()
-    refs = sorted({ProjectRef(r.project_id, r.title, r.title_en) for r in rows}, key=lambda p: p.title.lower())
-    index = {p.id: n for n, p in enumerate(refs)}
-    cells: list[list[str | None]] = [[None] * weeks for _ in refs]
+    latest = {r.project_id: r.status for r in rows}  # rows are in time order: the last one wins
+    refs = sorted({ProjectRef(r.project_id, r.title, r.title_en) for r in rows},
+                  key=lambda p: (-STATUSES.index(latest[p.id]), p.title.lower()))
+    shown = refs[:limit]
+    index = {p.id: n for n, p in enumerate(shown)}
+    cells: list[list[str | None]] = [[None] * weeks for _ in shown]
     for r in rows:
-        week = max(n for n, s in enumerate(starts) if r.created_at >= s)
-        cells[index[r.project_id]][week] = r.status
-    return StatusGrid(starts, refs, cells)
+        if r.project_id in index:
+            week = max(n for n, s in enumerate(starts) if r.created_at >= s)
+            cells[index[r.project_id]][week] = r.status
+    return StatusGrid(starts, shown, cells, len(refs))
