@@ -3,6 +3,7 @@ cadences set with buttons; the digest's content and order; /status with its char
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from datetime import UTC, datetime
@@ -10,8 +11,9 @@ from datetime import UTC, datetime
 import openpyxl
 from sqlalchemy import select
 
-from bot.app import open_database
+from bot.app import create_app, open_database
 from models import Person, Project, ProjectCadence, Report
+from scheduler.checkins import checkins_tick
 from tests.conftest import ADMIN
 from tests.test_e2e_join import button, sent
 from tests.test_reports_e2e import LEADER, alert, db_leader, fill_report, leader, shown
@@ -184,3 +186,16 @@ async def test_exports_parse_back(bot, emulator, settings, clock) -> None:  # ty
     calls = await emulator.tap(ADMIN, chooser, project_button["callback_data"])
     rows = list(csv.DictReader(io.StringIO(sent(calls, "sendDocument")[0].files["document"].content.decode("utf-8-sig"))))
     assert [r["project"] for r in rows] == ["Теплый город", "Теплый город"]
+
+
+async def test_two_instances_ticking_at_once_prompt_once(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    """Even past the ticker lease (two instances deciding at the same moment), the outbox keys hold."""
+    await leader(emulator, settings)
+    other = await create_app(settings, clock=clock)
+    try:
+        await asyncio.gather(checkins_tick(bot.app), checkins_tick(other), checkins_tick(bot.app))
+    finally:
+        await other.bot.session.close()
+        await other.database.close()
+    await bot.app.sender.deliver_due()
+    assert len(texts(emulator, LEADER.id, PROMPT)) == 1
