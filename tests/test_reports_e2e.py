@@ -257,3 +257,23 @@ async def test_a_leader_removed_mid_dialog_cannot_send(bot, emulator, settings) 
     calls = await emulator.tap(LEADER, preview, button(preview, "Отправить"))
     assert "отправляют его руководители" in alert(calls)
     assert not await reports_in_db(settings)
+
+
+async def test_an_english_speaking_leader(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    user = User(id=5007, first_name="Nikolay", language_code="en")
+    await leader(emulator, settings, user, "pitirimov-nikolay", "teply-gorod")
+    await bot.tick()
+    prompt = [c for c in emulator.calls_of("sendMessage", user.id) if "Time to tell" in (c.text or "")][0]
+    assert "Warm City" in prompt.text and "23.11.2026" in prompt.text
+    step = shown(await emulator.tap(user, prompt, button(prompt, "Report now")))
+    step = shown(await emulator.tap(user, step, button(step, "blocked")))
+    step = shown(await emulator.tap(user, step, button(step, "Skip")))
+    assert "What was done" in step.text
+    await emulator.ask(user, "Waiting for permits")
+    step = shown(await emulator.ask(user, "Ask again"))
+    preview = shown(await emulator.ask(user, "A letter from the committee"))
+    assert "check it before sending" in preview.text and "Help needed:" in preview.text
+    done = shown(await emulator.tap(user, preview, button(preview, "Send")))
+    assert "is sent" in done.text and "24 h" in done.text
+    card = sent(await emulator.ask(user, "Warm City"))[0]
+    assert "Progress:" in card.text and "blocked" in card.text
