@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App
 from bot.services import roadmap
@@ -25,30 +26,41 @@ DEADLINE = datetime(2026, 12, 15, 20, 59, tzinfo=UTC)
 
 
 async def link_people(app: App) -> dict[int, int]:
+    async with app.database.sessions.begin() as session:
+        return await link_people_in(session, app.clock())
+
+
+async def link_people_in(session: AsyncSession, now: datetime) -> dict[int, int]:
     """Accounts of the three owners, linked to their directory people as members; user id → person id."""
     found = {}
-    async with app.database.sessions.begin() as session:
-        for user_id, key in PEOPLE.items():
-            person_id = await session.scalar(select(Person.id).where(Person.key == key))
-            assert person_id is not None
-            session.add(Account(telegram_id=user_id, first_name=key, person_id=person_id, created_at=app.clock(),
-                                telegram_language="en" if user_id == SOLO.id else "ru"))
-            session.add(PersonRole(person_id=person_id, role="member"))
-            found[user_id] = person_id
+    for user_id, key in PEOPLE.items():
+        person_id = await session.scalar(select(Person.id).where(Person.key == key))
+        assert person_id is not None
+        session.add(Account(telegram_id=user_id, first_name=key, person_id=person_id, created_at=now,
+                            telegram_language="en" if user_id == SOLO.id else "ru"))
+        session.add(PersonRole(person_id=person_id, role="member"))
+        found[user_id] = person_id
+    await session.flush()
     return found
 
 
 async def item_with_owners(app: App, *, number: int = 1, deadline: datetime = DEADLINE) -> int:
-    people = await link_people(app)
     async with app.database.sessions.begin() as session:
-        item_id = await session.scalar(select(RoadmapItem.id).where(RoadmapItem.number == number))
-        assert item_id is not None
-        who = {"actor": ADMIN.id, "actor_name": "Sekretar", "now": app.clock()}
-        assert await roadmap.set_deadline(session, item_id, deadline, **who)
-        for key in (LINKED_ORG, UNLINKED_ORG):
-            org_id = await session.scalar(select(Organisation.id).where(Organisation.key == key))
-            assert await roadmap.add_owner(session, item_id, organisation_id=org_id, **who)
-        assert await roadmap.add_owner(session, item_id, person_id=people[SOLO.id], **who)
+        return await item_with_owners_in(session, app.clock(), number=number, deadline=deadline)
+
+
+async def item_with_owners_in(session: AsyncSession, now: datetime, *, number: int = 1,
+                              deadline: datetime = DEADLINE) -> int:
+    """Item `number` due at `deadline`, owned by the linked organisation, the unlinked one and SOLO."""
+    people = await link_people_in(session, now)
+    item_id = await session.scalar(select(RoadmapItem.id).where(RoadmapItem.number == number))
+    assert item_id is not None
+    who = {"actor": ADMIN.id, "actor_name": "Sekretar", "now": now}
+    assert await roadmap.set_deadline(session, item_id, deadline, **who)
+    for key in (LINKED_ORG, UNLINKED_ORG):
+        org_id = await session.scalar(select(Organisation.id).where(Organisation.key == key))
+        assert await roadmap.add_owner(session, item_id, organisation_id=org_id, **who)
+    assert await roadmap.add_owner(session, item_id, person_id=people[SOLO.id], **who)
     return item_id
 
 

@@ -11,7 +11,17 @@ from sqlalchemy import update
 from bot.services import reminders, roadmap
 from models import RoadmapItem
 from tests.conftest import ADMIN
-from tests.roadmap_helpers import DEADLINE, ORG_A, ORG_B, SOLO, item_with_owners, kinds_for, link_people, reminder_keys
+from tests.roadmap_helpers import (
+    DEADLINE,
+    ORG_A,
+    ORG_B,
+    SOLO,
+    item_with_owners,
+    item_with_owners_in,
+    kinds_for,
+    link_people,
+    reminder_keys,
+)
 
 MSK = ZoneInfo("Europe/Moscow")
 FULL = ["d14@2026-12-01", "d7@2026-12-08", "d3@2026-12-12", "d1@2026-12-14", "d0@2026-12-15",
@@ -139,3 +149,21 @@ async def test_people_without_a_deadline_get_nothing(bot, clock) -> None:  # typ
     assert await reminder_keys(bot.app) == []
     nudges = await reminder_keys(bot.app, "nudge")
     assert nudges == [f"rm:nudge:2026-W{w}:c{ADMIN.id}" for w in (48, 49, 50)], "a nudge a week"
+
+
+async def test_collect_on_every_backend(session) -> None:  # type: ignore[no-untyped-def]
+    """The derivation and its watermarks on SQLite and PostgreSQL alike."""
+    set_at = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    item_id = await item_with_owners_in(session, set_at)
+    policy = reminders.Policy((14, 7, 3, 1, 0), 3, 7, 10, MSK, timedelta(hours=1))
+    at = datetime(2026, 12, 22, 7, 5, tzinfo=UTC)  # 10:05 in Moscow, 7 days overdue
+    [due] = await reminders.collect(session, policy, at, "ru")
+    assert (due.item_id, due.due.kind, str(due.due.day), due.late) == (item_id, "overdue", "2026-12-21", True)
+    assert sorted(r.chat_id for r in due.recipients) == sorted([ORG_A.id, ORG_B.id, SOLO.id])
+    assert {r.language for r in due.recipients if r.chat_id == SOLO.id} == {"en"}
+    assert due.escalate is not None and str(due.escalate.day) == "2026-12-22"
+    assert [(kind, name) for kind, _, name in due.unreachable] == [("o", "Правительство Санкт-Петербурга")]
+    assert await reminders.collect(session, policy, at, "ru") == [], "the watermark moved on"
+    item = await session.get(RoadmapItem, item_id)
+    await session.refresh(item)
+    assert item.next_reminder_at == datetime(2026, 12, 24, 7, tzinfo=UTC)

@@ -182,8 +182,13 @@ async def item_card(session: AsyncSession, item_id: int, *, history: bool = True
 
 async def needing_attention(session: AsyncSession) -> list[ItemRow]:
     """Open items without a deadline or without an owner."""
-    page = await list_items(session, person_id=None, offset=0, limit=10_000)
-    return [i for i in page.items if i.status == OPEN and (i.deadline is None or not i.owners)]
+    owned = exists().where(RoadmapOwner.item_id == RoadmapItem.id)
+    rows = await session.execute(
+        select(RoadmapItem.id, RoadmapItem.number, RoadmapItem.title, RoadmapItem.status, RoadmapItem.deadline,
+               owned.label("owned"))
+        .where(RoadmapItem.status == OPEN, or_(RoadmapItem.deadline.is_(None), ~owned))
+        .order_by(RoadmapItem.number))
+    return [ItemRow(r.id, r.number, r.title, r.status, r.deadline, int(bool(r.owned))) for r in rows]
 
 
 async def may_answer(session: AsyncSession, item_id: int, person_id: int | None) -> bool:
