@@ -289,7 +289,7 @@ async def answer(query: CallbackQuery, callback_data: RoadmapAnswer, session: As
         await show(query, t("roadmap.ask_done_note"), kb.as_markup(), edit=False)
     elif action == "skip":
         await state.clear()
-        await _close_done(query, session, viewer, t, clock, settings, sender, item_id, None, None)
+        await _close_done(query, session, viewer, t, clock, settings, sender, item_id, None, {})
     elif action == "more":
         await state.set_state(Answer.date)
         await state.update_data(item=item_id)
@@ -307,20 +307,23 @@ async def done_evidence(message: Message, state: FSMContext, session: AsyncSessi
                         clock: Clock, settings: Settings, sender: Sender) -> None:
     item_id = (await state.get_data())["item"]
     await state.clear()
-    file_id = message.document.file_id if message.document else message.photo[-1].file_id if message.photo else None
+    evidence = {"document": message.document.file_id} if message.document else \
+        {"photo": message.photo[-1].file_id} if message.photo else {}
     note = (message.text or message.caption or "")[:TEXT_LIMIT] or None
-    await _close_done(message, session, viewer, t, clock, settings, sender, item_id, note, file_id)
+    await _close_done(message, session, viewer, t, clock, settings, sender, item_id, note, evidence)
 
 
 async def _close_done(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
                       clock: Clock, settings: Settings, sender: Sender, item_id: int, note: str | None,
-                      file_id: str | None) -> None:
+                      evidence: dict[str, str]) -> None:
+    """`evidence`: {"photo": file_id} or {"document": file_id}, or nothing."""
+    file_id = next(iter(evidence.values()), None)
     if not await roadmap.close_item(session, item_id, "done", actor=viewer.telegram_id,
                                     actor_name=viewer.first_name, now=clock(), note=note, file_id=file_id):
         await _deny(event, t("roadmap.closed_already"))
         return
     await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_done", viewer.first_name,
-                            note, f"done:{item_id}", document=file_id)
+                            note, f"done:{item_id}", evidence)
     await show(event, t("roadmap.done_thanks"), InlineKeyboardBuilder().as_markup(), edit=False)
 
 
@@ -387,12 +390,13 @@ async def decide(query: CallbackQuery, callback_data: RoadmapExtension, session:
 
 
 async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Clock, sender: Sender, item_id: int,
-                            key: str, who: str, note: str | None, name: str, *, document: str | None = None) -> None:
+                            key: str, who: str, note: str | None, name: str, evidence: dict[str, str] | None = None
+                            ) -> None:
     found = await roadmap.item_card(session, item_id, history=False)
     if found is None:
         return
     messages = [
-        Outgoing(key=f"rm:{name}:c{chat}", chat_id=chat, kind="notice", document=document,
+        Outgoing(key=f"rm:{name}:c{chat}", chat_id=chat, kind="notice", **(evidence or {}),
                  text=view.answer_notice(Translator(language), key, found, who, note),
                  reply_markup=view.to_card(Translator(language), item_id))
         for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language)

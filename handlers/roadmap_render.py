@@ -30,6 +30,7 @@ from handlers.callbacks import (
 PAGE_SIZE = 8
 DESCRIPTION_LIMIT = 1500
 HISTORY_SHOWN = 12
+OWNERS_SHOWN = 10
 NOTE_LIMIT = 300
 
 
@@ -93,22 +94,23 @@ def _event(t: Translator, event: EventView, tz: ZoneInfo) -> str:
 
 def item_card(t: Translator, card: ItemCard, *, now: datetime, tz: ZoneInfo, secretariat: bool,
               answerable: bool) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [t("roadmap.card_title", number=card.number, title=card.title),
+    lines = [t("roadmap.card_title", number=card.number, title=render.short(card.title, 300)),
              Html(status(t, card.status, card.deadline, now, tz)), "",
              escape(render.short(card.description, DESCRIPTION_LIMIT))]
     if card.source:
         lines += ["", t("roadmap.source", source=render.short(card.source, 300))]
     lines += ["", t("roadmap.owners")]
-    lines += [_owner(t, o) for o in card.owners] or [t("roadmap.no_owners")]
+    lines += [_owner(t, o) for o in card.owners[:OWNERS_SHOWN]] or [t("roadmap.no_owners")]
+    if len(card.owners) > OWNERS_SHOWN:
+        lines.append(t("roadmap.more_owners", n=len(card.owners) - OWNERS_SHOWN))
     if card.reminder_days is not None or card.overdue_every is not None:
         lines.append(t("roadmap.own_policy", days=", ".join(map(str, card.reminder_days or [])) or "—",
                        every=card.overdue_every or "—"))
-    if card.events:
-        lines += ["", t("roadmap.history")]
-        lines += [_event(t, e, tz) for e in card.events[-HISTORY_SHOWN:]]
-    text = "\n".join(lines)
-    if len(text) > render.TEXT_LIMIT:
-        text = text[: render.TEXT_LIMIT - 2] + "…"
+    history = [_event(t, e, tz) for e in card.events[-HISTORY_SHOWN:]]
+    # Whole lines only (each is balanced HTML): the oldest history goes first when it is too long.
+    while history and len("\n".join([*lines, "", t("roadmap.history"), *history])) > render.TEXT_LIMIT:
+        history.pop(0)
+    text = "\n".join([*lines, "", t("roadmap.history"), *history] if history else lines)
     kb = InlineKeyboardBuilder()
     if card.status == roadmap.OPEN and answerable:
         for action in ("done", "more", "notmine"):

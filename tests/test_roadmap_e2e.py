@@ -162,3 +162,20 @@ async def test_only_the_responsible_answer(bot, emulator) -> None:  # type: igno
     assert not any("Выполнено" in b["text"] for b in card.buttons), "not responsible: no answer buttons"
     calls = await emulator.wait_handled(emulator.press_forged(ORG_A, card, RoadmapAnswer(item=1, action="done").pack()))
     assert "не отвечаете" in [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"]
+
+
+async def test_done_with_a_photo_or_without_a_note(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await item_with_owners(bot.app)
+    clock.now = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
+    await bot.tick()
+    reminder = sent(emulator.calls_of("sendMessage", ORG_A.id))[-1]
+    await emulator.tap(ORG_A, reminder, button(reminder, "Выполнено"))
+    calls = await emulator.wait_handled(emulator.send_photo(ORG_A, caption="Фото акта"))
+    assert "Пункт закрыт" in last_text(calls)
+    await bot.app.sender.deliver_due()
+    photo = sent(emulator.calls_of("sendPhoto", ADMIN.id), "sendPhoto")[-1]
+    assert "Фото акта" in photo.text
+    # a second owner's "Done, without a note" on the closed item changes nothing
+    other = sent(emulator.calls_of("sendMessage", SOLO.id))[-1]
+    calls = await emulator.tap(SOLO, other, button(other, "Done"))
+    assert "already closed" in [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"]
