@@ -5,12 +5,12 @@ history on the card; pausing prompts; /status for everyone who may see statuses.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from aiogram import F
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -33,6 +33,7 @@ from scheduler.sender import Sender
 
 router = Routes("reports")
 CHART_WEEKS = 8
+OFF_WORDS = ("off", "stop", "0", "нет", "стоп", "выкл")
 # Telegram refuses photos taller than 20 times their width: the chart shows at most this many projects.
 CHART_ROWS = 40
 
@@ -336,14 +337,51 @@ async def pause(query: CallbackQuery, callback_data: ReportPause, session: Async
     today = clock().astimezone(settings.tz).date()
     weeks = callback_data.weeks
     if weeks < 0:
-        until = await checkins.paused_until(session, viewer.person_id, today)
-        text = t("reports.paused_until", day=until.strftime("%d.%m.%Y")) if until else t("reports.pause_ask")
-        await show(query, text, render.pause_keyboard(t, paused=until is not None), edit=False)
+        await show(query, *await _pause_choices(session, viewer.person_id, t, today), edit=False)
         return
     until = today + timedelta(weeks=min(weeks, 52)) if weeks else None
     await checkins.pause(session, viewer.person_id, until)
-    await show(query, t("reports.paused_until", day=until.strftime("%d.%m.%Y")) if until else t("reports.resumed"),
-               InlineKeyboardMarkup(inline_keyboard=[]), edit=True)
+    await show(query, _paused_text(t, until), InlineKeyboardMarkup(inline_keyboard=[]), edit=True)
+
+
+@router.message(Command("pause"))
+async def pause_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
+                        t: Translator, clock: Clock, settings: Settings) -> None:
+    """`/pause` shows the choices, `/pause 15.01.2027` pauses up to that day, `/pause off` resumes."""
+    if viewer.person_id is None or not viewer.is_leader:
+        await message.answer(t("reports.not_leader_short"))
+        return
+    today = clock().astimezone(settings.tz).date()
+    argument = (command.args or "").strip().lower()
+    if not argument:
+        text, markup = await _pause_choices(session, viewer.person_id, t, today)
+        await message.answer(text, reply_markup=markup)
+        return
+    until = None if argument in OFF_WORDS else _parse_day(argument)
+    if argument not in OFF_WORDS and (until is None or not today <= until <= today + timedelta(days=366)):
+        await message.answer(t("reports.bad_pause_date"))
+        return
+    await checkins.pause(session, viewer.person_id, until)
+    await message.answer(_paused_text(t, until))
+
+
+async def _pause_choices(session: AsyncSession, person_id: int, t: Translator, today: date) -> tuple[str, InlineKeyboardMarkup]:
+    until = await checkins.paused_until(session, person_id, today)
+    text = t("reports.paused_until", day=until.strftime("%d.%m.%Y")) if until else t("reports.pause_ask")
+    return text, render.pause_keyboard(t, paused=until is not None)
+
+
+def _paused_text(t: Translator, until: date | None) -> str:
+    return t("reports.paused_until", day=until.strftime("%d.%m.%Y")) if until else t("reports.resumed")
+
+
+def _parse_day(text: str) -> date | None:
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 @router.message(Command("status"))

@@ -78,6 +78,16 @@ async def test_a_paused_leader_is_not_asked(bot, emulator, settings, clock) -> N
     clock.advance(days=1)  # Tuesday 8.12: the pause is over, the period of 7.12 is still open
     await bot.tick()
     assert len(texts(emulator, LEADER.id, PROMPT)) == 2
+    # or up to a typed date, and back on
+    assert "Напишите дату" in sent(await emulator.ask(LEADER, "/pause 01.01.2020"))[0].text
+    assert "Напишите дату" in sent(await emulator.ask(LEADER, "/pause завтра"))[0].text
+    assert "по 10.01.2027" in sent(await emulator.ask(LEADER, "/pause 10.01.2027"))[0].text
+    clock.advance(days=7)
+    await bot.tick()
+    assert len(texts(emulator, LEADER.id, PROMPT)) == 2
+    assert "возобновлены" in sent(await emulator.ask(LEADER, "/pause off"))[0].text
+    await bot.tick()
+    assert len(texts(emulator, LEADER.id, PROMPT)) == 3
 
 
 async def test_the_secretariat_sets_a_cadence_with_buttons(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
