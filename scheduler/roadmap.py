@@ -30,7 +30,8 @@ def _translator(language: str) -> Translator:
 async def roadmap_tick(app: App) -> None:
     settings, now, tz = app.settings, app.clock(), app.settings.tz
     async with app.database.sessions.begin() as session:
-        due = await reminders.collect(session, policy(settings), now, settings.default_language)
+        due = await reminders.collect(session, policy(settings), now, settings.default_language,
+                                      limit=settings.reminder_tick_items)
         secretariat = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
         messages: list[Outgoing] = []
         for item in due:

@@ -3,13 +3,16 @@ restarts, a second ticker, clock jumps, edited deadlines, closing, and owners no
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from bot.app import create_app
 from bot.services import reminders, roadmap
-from models import RoadmapItem
+from models import Account, RoadmapItem
+from scheduler.jobs import tick
 from tests.conftest import ADMIN
 from tests.roadmap_helpers import (
     DEADLINE,
@@ -39,9 +42,6 @@ async def run_until(bot, clock, until: datetime, step: timedelta = timedelta(day
 
 
 async def people(bot) -> dict[int, int]:  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from models import Account
     async with bot.app.database.sessions() as session:
         return {a.telegram_id: a.person_id for a in await session.scalars(select(Account))}
 
@@ -167,3 +167,35 @@ async def test_collect_on_every_backend(session) -> None:  # type: ignore[no-unt
     item = await session.get(RoadmapItem, item_id)
     await session.refresh(item)
     assert item.next_reminder_at == datetime(2026, 12, 24, 7, tzinfo=UTC)
+
+
+async def test_a_burst_is_taken_on_tick_by_tick(session) -> None:  # type: ignore[no-untyped-def]
+    set_at = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    first = await item_with_owners_in(session, set_at)
+    who = {"actor": ADMIN.id, "actor_name": "S", "now": set_at}
+    assert await roadmap.set_deadline(session, 2, DEADLINE, **who)
+    assert await roadmap.add_owner(session, 2, person_id=(await session.get(Account, SOLO.id)).person_id, **who)
+    policy = reminders.Policy((14, 7, 3, 1, 0), 3, 7, 10, MSK, timedelta(hours=1))
+    at = datetime(2026, 12, 8, 7, 0, 10, tzinfo=UTC)
+    taken = [[d.item_id for d in await reminders.collect(session, policy, at, "ru", limit=1)] for _ in range(3)]
+    assert sorted(taken[0] + taken[1]) == sorted([first, 2]) and taken[2] == []
+
+
+async def test_a_second_instance_never_doubles(bot, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    await item_with_owners(bot.app)
+    second = await create_app(settings, clock=clock)
+    try:
+        clock.now = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
+        await asyncio.gather(tick(bot.app), tick(second))
+        clock.advance(minutes=10)  # the first instance's lease has lapsed: the second one ticks
+        await asyncio.gather(tick(second), tick(bot.app))
+        async with second.database.sessions.begin() as session:  # and even without the watermarks
+            await session.execute(update(RoadmapItem).values(next_reminder_at=None))
+        await tick(second)
+    finally:
+        await second.bot.session.close()
+        await second.database.close()
+    ids = await people(bot)
+    keys = await reminder_keys(bot.app)
+    for user in (ORG_A, ORG_B, SOLO):
+        assert kinds_for(keys, ids[user.id]) == ["d14@2026-12-01"]

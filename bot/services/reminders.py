@@ -119,14 +119,17 @@ class _Owner:
     added_at: datetime | None
 
 
-async def collect(session: AsyncSession, policy: Policy, now: datetime, default_language: str) -> list[ItemDue]:
-    """Every open item whose reminder time has come, with what it owes; advances their watermarks.
-    Run in one transaction with the enqueue of what it returns."""
+async def collect(session: AsyncSession, policy: Policy, now: datetime, default_language: str, *,
+                  limit: int | None = None) -> list[ItemDue]:
+    """Open items whose reminder time has come (at most `limit`; the rest stay due for the next
+    tick), with what they owe; advances their watermarks. Run in one transaction with the
+    enqueue of what it returns."""
     result: list[ItemDue] = []
     # Ids first, through the index on the watermark; most ticks find none.
     due_ids = sorted(await session.scalars(
         select(RoadmapItem.id).where(RoadmapItem.status == "open", RoadmapItem.deadline.is_not(None),
-                                     or_(RoadmapItem.next_reminder_at.is_(None), RoadmapItem.next_reminder_at <= now))))
+                                     or_(RoadmapItem.next_reminder_at.is_(None), RoadmapItem.next_reminder_at <= now))
+        .order_by(RoadmapItem.next_reminder_at.is_not(None), RoadmapItem.next_reminder_at).limit(limit)))
     for start in range(0, len(due_ids), BATCH):
         items = list(await session.execute(
             select(RoadmapItem.id, RoadmapItem.number, RoadmapItem.title, RoadmapItem.deadline,

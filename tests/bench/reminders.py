@@ -9,8 +9,9 @@ end to end (derivation, rendering, the outbox insert, the watermarks, the secret
 1. `tick_s`: the day's busiest tick, at 10:00 in the cluster's zone, with deadlines spread over
    the year ahead and the month behind (some items overdue), after yesterday's tick ran;
 2. `idle_tick_s`: the next tick, 30 s later, when nothing is due (every tick but one a day);
-3. `burst_tick_s`: the worst case there is: every deadline 7 days ahead, so that every item owes
-   its reminder at once (30,000 outbox rows), as after a restore with all deadlines re-set;
+3. `burst_*`: the worst case there is: every deadline 7 days ahead, so that every item owes its
+   reminder at once (30,000 outbox rows). A tick takes on at most REMINDER_TICK_ITEMS items, the
+   rest the next ticks (30 s apart): the slowest tick, how many ticks, their total time;
 4. `peak_mb`: the peak of Python allocations during the day's tick (tracemalloc, on a repeat of
    it so as not to slow the timed one), `burst_peak_mb` the same for the burst, and `rss_mb`
    this process's peak RSS.
@@ -125,14 +126,24 @@ async def scenario(settings: Settings, items: int, *, spread: bool) -> dict[str,
         before = await outbox_count(database)
         busy = await timed(app)
         enqueued = await outbox_count(database) - before
-        clock[0] = NOW + timedelta(seconds=30)
+        # Ticks every 30 s until one finds nothing: the rest of a burst is taken on tick by tick.
+        ticks, slowest, total = 1, busy, busy
+        while True:
+            clock[0] += timedelta(seconds=30)
+            count = await outbox_count(database)
+            took = await timed(app)
+            if await outbox_count(database) == count:
+                break
+            ticks, slowest, total = ticks + 1, max(slowest, took), total + took
+        enqueued = await outbox_count(database) - before
+        clock[0] += timedelta(seconds=30)
         idle = await timed(app)
         doubled = await outbox_count(database) - before - enqueued
         clock[0] = NOW
         await rewind(database, before)
         peak = await traced(app)
         return {"populate_s": populate_s, "tick_s": busy, "enqueued": enqueued, "idle_tick_s": idle,
-                "doubled": doubled, "peak_mb": peak}
+                "doubled": doubled, "peak_mb": peak, "ticks": ticks, "slowest_s": slowest, "total_s": total}
     finally:
         await database.close()
 
@@ -155,13 +166,14 @@ async def main(items: int, database_url: str | None) -> dict[str, Any]:
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "items": items, "owners_per_item": 3, "backend": settings("x").database_url.split(":")[0],
-        "tick_s": round(day["tick_s"], 3), "enqueued": day["enqueued"], "idle_tick_s": round(day["idle_tick_s"], 4),
+        "tick_s": round(day["slowest_s"], 3), "enqueued": day["enqueued"], "idle_tick_s": round(day["idle_tick_s"], 4),
         "peak_mb": round(day["peak_mb"], 1),
-        "burst_tick_s": round(burst["tick_s"], 3), "burst_enqueued": burst["enqueued"],
-        "burst_peak_mb": round(burst["peak_mb"], 1),
+        "burst_enqueued": burst["enqueued"], "burst_ticks": burst["ticks"],
+        "burst_slowest_tick_s": round(burst["slowest_s"], 3), "burst_total_s": round(burst["total_s"], 2),
+        "burst_peak_mb": round(burst["peak_mb"], 1), "tick_items": Settings(_env_file=None).reminder_tick_items,
         "doubled": day["doubled"] + burst["doubled"], "rss_mb": round(rss_kb / 1024, 1),
         "populate_s": round(day["populate_s"], 1), "target_s": TARGET_S,
-        "ok": day["tick_s"] < TARGET_S and day["idle_tick_s"] < TARGET_S and not day["doubled"] + burst["doubled"],
+        "ok": max(day["slowest_s"], burst["slowest_s"]) < TARGET_S and not day["doubled"] + burst["doubled"],
     }
 
 
@@ -172,6 +184,6 @@ if __name__ == "__main__":
     args = parser.parse_args()
     figures = asyncio.run(main(args.items, args.database_url))
     print(f"10:00 tick: {figures['tick_s']} s for {figures['enqueued']} outbox rows; idle tick: "
-          f"{figures['idle_tick_s']} s; burst: {figures['burst_tick_s']} s for {figures['burst_enqueued']} rows",
-          file=sys.stderr)
+          f"{figures['idle_tick_s']} s; burst: {figures['burst_enqueued']} rows in {figures['burst_ticks']} ticks, "
+          f"slowest {figures['burst_slowest_tick_s']} s", file=sys.stderr)
     print(json.dumps(figures))
