@@ -26,7 +26,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock, system_clock
 from bot.services import outbox
 from bot.settings import Settings
-from models import OutboxMessage
 from scheduler.pacing import Limits, Pacer, RealTimer, Timer, VirtualTimer
 
 log = logging.getLogger(__name__)
@@ -112,7 +111,7 @@ class Sender:
             except Exception:  # noqa: BLE001 - a progress report must never stop delivery
                 log.exception("batch observer failed")
 
-    async def _deliver(self, row: OutboxMessage, start: float) -> outbox.Outcome:
+    async def _deliver(self, row: outbox.Claimed, start: float) -> outbox.Outcome:
         await self.pacer.wait_until(start)
         try:
             async with self._concurrency:
@@ -131,7 +130,7 @@ class Sender:
             return outbox.retry(row, self._clock() + outbox.backoff(row.attempts), str(exc))
         return outbox.sent(row, message.message_id if message else None, self._clock())
 
-    async def _send(self, row: OutboxMessage) -> Message | None:
+    async def _send(self, row: outbox.Claimed) -> Message | None:
         payload = row.payload
         markup = InlineKeyboardMarkup.model_validate(payload["reply_markup"]) if payload.get("reply_markup") else None
         if row.attachment is not None:

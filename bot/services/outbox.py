@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.db_util import insert_for
@@ -80,18 +80,32 @@ async def sent_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     return found
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row being sent, as the sender needs it (plain values: cheaper than ORM objects by the batch)."""
+
+    id: int
+    key: str
+    chat_id: int
+    batch_id: int | None
+    payload: dict[str, Any]
+    attachment: bytes | None
+    attempts: int
+    not_before: datetime
+
+
+_TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
+_CLAIMED = [_TABLE.c[name] for name in Claimed.__slots__]
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Claimed]:
     """Mark up to `limit` due rows as being sent and return them; a row is claimed by one sender."""
-    due = (select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now)
-           .order_by(OutboxMessage.not_before, OutboxMessage.id).limit(limit).scalar_subquery())
-    claimed = await session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due), OutboxMessage.status == "pending")
-        .values(status="sending", attempts=OutboxMessage.attempts + 1)
-        .returning(OutboxMessage)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(claimed, key=lambda row: row.id)
+    due = (select(_TABLE.c.id).where(_TABLE.c.status == "pending", _TABLE.c.not_before <= now)
+           .order_by(_TABLE.c.not_before, _TABLE.c.id).limit(limit).scalar_subquery())
+    claimed = await session.execute(
+        _TABLE.update().where(_TABLE.c.id.in_(due), _TABLE.c.status == "pending")
+        .values(status="sending", attempts=_TABLE.c.attempts + 1).returning(*_CLAIMED))
+    return sorted((Claimed(*row) for row in claimed), key=lambda row: row.id)
 
 
 async def release_in_flight(session: AsyncSession) -> int:
@@ -115,16 +129,16 @@ class Outcome:
     error: str | None = None
 
 
-def sent(row: OutboxMessage, message_id: int | None, now: datetime) -> Outcome:
+def sent(row: Claimed, message_id: int | None, now: datetime) -> Outcome:
     return Outcome(row.id, row.chat_id, "sent", row.attempts, row.not_before, now, message_id)
 
 
-def unreachable(row: OutboxMessage, error: str) -> Outcome:
+def unreachable(row: Claimed, error: str) -> Outcome:
     """The chat blocked the bot or is gone: this row fails, and the person is skipped from now on."""
     return Outcome(row.id, row.chat_id, "unreachable", row.attempts, row.not_before, error=error[:500])
 
 
-def retry(row: OutboxMessage, when: datetime, error: str, *, counts: bool = True) -> Outcome:
+def retry(row: Claimed, when: datetime, error: str, *, counts: bool = True) -> Outcome:
     """Back to pending until `when`; a failure that `counts` and has been tried enough is final.
     A 429 does not count: it is Telegram asking us to wait, not the message failing."""
     attempts = row.attempts if counts else row.attempts - 1
@@ -132,17 +146,21 @@ def retry(row: OutboxMessage, when: datetime, error: str, *, counts: bool = True
     return Outcome(row.id, row.chat_id, status, attempts, when, error=error[:500])
 
 
-def refused(row: OutboxMessage, error: str) -> Outcome:
+def refused(row: Claimed, error: str) -> Outcome:
     """Telegram refused the message itself: trying again will not help."""
     return Outcome(row.id, row.chat_id, "failed", row.attempts, row.not_before, error=error[:500])
 
 
+_RECORD = _TABLE.update().where(_TABLE.c.id == bindparam("row_id")).values(
+    {name: bindparam(name) for name in ("status", "attempts", "not_before", "sent_at", "message_id", "error")})
+
+
 async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
-    """Record a batch of outcomes in two statements (executemany by primary key)."""
+    """Record a batch of outcomes: one executemany by primary key, and the chats found gone."""
     if not outcomes:
         return
-    await session.execute(update(OutboxMessage), [
-        {"id": o.row_id, "status": o.status, "attempts": o.attempts, "not_before": o.not_before,
+    await session.execute(_RECORD, [
+        {"row_id": o.row_id, "status": o.status, "attempts": o.attempts, "not_before": o.not_before,
          "sent_at": o.sent_at, "message_id": o.message_id, "error": o.error} for o in outcomes])
     gone = sorted({o.chat_id for o in outcomes if o.status == "unreachable"})
     if gone:  # people who blocked the bot, and groups it was removed from, are skipped from now on
