@@ -277,3 +277,14 @@ async def test_an_english_speaking_leader(bot, emulator, settings, clock) -> Non
     assert "is sent" in done.text and "24 h" in done.text
     card = sent(await emulator.ask(user, "Warm City"))[0]
     assert "Progress:" in card.text and "blocked" in card.text
+
+
+async def test_a_leader_of_two_projects_chooses_one(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await leader(emulator, settings)
+    await db_leader(settings, "blinov-ivan", "teply-gorod")
+    picker = sent(await emulator.ask(LEADER, "/report"))[0]
+    assert "По какому проекту" in picker.text
+    assert [b["text"] for b in picker.buttons if "⭐" in b["text"]] == ["⭐ Теплый город", "⭐ Эффективный свет"]
+    assert "кнопкой" in sent(await emulator.ask(LEADER, "Тёплый"))[0].text
+    step = shown(await emulator.tap(LEADER, picker, button(picker, "Теплый город")))
+    assert "Теплый город" in step.text and "за руководителей" not in step.text
