@@ -60,6 +60,7 @@ async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Transl
     kb.button(text=t("admin.audit"), callback_data=AuditPage(offset=0))
     kb.button(text=t("reports.admin_button"), callback_data=Menu(name="reports"))
     kb.button(text=t("roadmap.admin_button"), callback_data=Menu(name="roadmap"))
+    kb.button(text=t("announcements.admin_button"), callback_data=Menu(name="announcements"))
     kb.adjust(1)
     await show(event, t("admin.panel", pending=len(pending), hours=settings.invite_ttl_hours), kb.as_markup(), edit=False)
     message = event if isinstance(event, Message) else event.message

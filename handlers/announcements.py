@@ -24,7 +24,8 @@ from bot.services.announcements import CATEGORIES, Draft
 from bot.settings import Settings
 from handlers import announcements_render as render
 from handlers.admin import SecretariatOnly
-from handlers.callbacks import AnnouncementAct, AnnounceStep
+from handlers.callbacks import AnnouncementAct, AnnounceStep, Menu
+from handlers.directory import show
 from handlers.routes import Routes
 from scheduler.sender import Sender
 
@@ -288,9 +289,10 @@ async def _answer_edit(message: Message, session: AsyncSession, t: Translator, s
 
 
 @router.message(Command("announcements"))
-async def listing(message: Message, session: AsyncSession, t: Translator, settings: Settings) -> None:
+@router.callback_query(Menu.filter(F.name == "announcements"))
+async def listing(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings) -> None:
     text, markup = render.listing(t, await announcements.recent(session), settings.tz)
-    await message.answer(text, reply_markup=markup)
+    await show(event, text, markup, edit=False)
 
 
 @router.callback_query(AnnouncementAct.filter())

@@ -29,8 +29,13 @@ async def test_compose_preview_send_and_report(bot, emulator, clock) -> None:  #
     final = emulator.message(ADMIN.id, report.message["message_id"])
     assert "разослано" in final["text"] and f"Доставлено: {len(cast.members)}" in final["text"]
 
-    calls = await emulator.ask(ADMIN, "/announcements")
+    calls = await emulator.ask(ADMIN, "/admin")
+    panel = sent(calls)[0]
+    calls = await emulator.tap(ADMIN, panel, button(panel, "Объявления"))
     assert "Встреча в пятницу" in sent(calls)[0].text and "разослано" in sent(calls)[0].text
+    listing = sent(calls)[0]
+    calls = await emulator.tap(ADMIN, listing, listing.callback_data[0])
+    assert f"Доставлено: {len(cast.members)}" in sent(calls)[0].text
 
 
 AUDIENCES = {
