@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     roadmap_nudge_weekday: int = Field(default=0, ge=0, le=6)
     # Items one tick takes on at most; the rest of a burst waits for the next ticks (the sender's
     # rate is slower anyway), so that a tick stays short and within its lease.
-    reminder_tick_items: int = Field(default=1000, ge=1)
+    reminder_tick_items: int = Field(default=500, ge=1)
     dialog_ttl_hours: int = Field(default=48, ge=1)
 
     @field_validator("admin_ids", mode="before")

@@ -118,7 +118,7 @@ async def calendar_file(query: CallbackQuery, callback_data: RoadmapFile, sessio
     else:
         png = roadmap_chart.timeline(cards, now=clock(), tz=settings.tz, title=t.plain("roadmap.chart_title"))
         await query.message.answer_photo(BufferedInputFile(png, filename="roadmap.png"),
-                                         caption=t("roadmap.png_caption", n=len(cards)))
+                                         caption=t("roadmap.png_caption", n=min(len(cards), roadmap_chart.MAX_BARS)))
 
 
 async def _deny(event: Message | CallbackQuery, text: str) -> None:

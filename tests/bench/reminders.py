@@ -120,8 +120,10 @@ async def scenario(settings: Settings, items: int, *, spread: bool) -> dict[str,
         await populate(database, items, spread=spread)
         populate_s = time.perf_counter() - started
         clock = [NOW - timedelta(days=1)]
+        # Yesterday's ticks, all in one: every item gets its watermark.
+        unlimited = settings.model_copy(update={"reminder_tick_items": items + 1000})
+        await roadmap_tick(SimpleNamespace(settings=unlimited, database=database, clock=lambda: clock[0]))
         app = SimpleNamespace(settings=settings, database=database, clock=lambda: clock[0])
-        await roadmap_tick(app)  # yesterday's tick: every item gets its watermark
         clock[0] = NOW
         before = await outbox_count(database)
         busy = await timed(app)
