@@ -16,10 +16,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, ChatMemberUpdated, M
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
+from bot.i18n import LANGUAGES, Translator
 from bot.services import announcements, directory
 from bot.services.access import Viewer
-from bot.services.announcement_audiences import WITH_VALUES, Audience
+from bot.services.announcement_audiences import KINDS, WITH_VALUES, Audience
 from bot.services.announcements import CATEGORIES, Draft
 from bot.settings import Settings
 from handlers import announcements_render as render
@@ -136,7 +136,9 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
     elif action == "audiences":
         await message.edit_text(t("announcements.ask_audience"), reply_markup=render.audiences(t, callback_data.token))
     elif action in ("aud", "proj", "done", "country", "lang") and data.get("category"):
-        await _audience_step(query, message, state, session, t, settings, data, action, value)
+        if not await _audience_step(query, message, state, session, t, settings, data, action, value):
+            await query.answer(t("button.stale"), show_alert=True)
+        return
     elif action in ("send", "schedule") and not (
             data.get("category") and Audience.from_dict(data.get("audience") or {}).complete):  # type: ignore[arg-type]
         await query.answer(t("button.stale"), show_alert=True)
@@ -147,11 +149,15 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
     elif action == "schedule":
         await state.set_state(Compose.when)
         await message.answer(t("announcements.ask_when", tz=settings.timezone, example=render.when(clock(), settings.tz)))
+    else:
+        await query.answer(t("button.stale"), show_alert=True)
+        return
     await query.answer()
 
 
 async def _audience_step(query: CallbackQuery, message: Message, state: FSMContext, session: AsyncSession,
-                         t: Translator, settings: Settings, data: dict[str, object], action: str, value: str) -> None:
+                         t: Translator, settings: Settings, data: dict[str, object], action: str, value: str) -> bool:
+    """One step of choosing the audience; False when the button makes no sense (forged or stale)."""
     token = str(data["token"])
     if action == "aud" and value == "projects":
         await state.update_data(audience={"kind": "projects", "values": []})
@@ -162,9 +168,9 @@ async def _audience_step(query: CallbackQuery, message: Message, state: FSMConte
         await message.edit_text(t("announcements.ask_country"), reply_markup=render.countries(t, token, facets))
     elif action == "aud" and value == "language":
         await message.edit_text(t("announcements.ask_language"), reply_markup=render.languages(t, token))
-    elif action == "aud" and value not in WITH_VALUES:
+    elif action == "aud" and value in KINDS and value not in WITH_VALUES:
         await _preview(message, state, session, t, settings, data | {"audience": {"kind": value, "values": []}})
-    elif action == "proj":
+    elif action == "proj" and value.isdigit():
         audience = Audience.from_dict(data.get("audience") or {})  # type: ignore[arg-type]
         chosen = set(audience.values) ^ {value}
         await state.update_data(audience={"kind": "projects", "values": sorted(chosen)})
@@ -173,11 +179,15 @@ async def _audience_step(query: CallbackQuery, message: Message, state: FSMConte
     elif action == "done":
         if not Audience.from_dict(data.get("audience") or {}).complete:  # type: ignore[arg-type]
             await query.answer(t("announcements.choose_projects"), show_alert=True)
-            return
+            return True
         await _preview(message, state, session, t, settings, data)
-    elif action in ("country", "lang"):
+    elif (action == "country" and len(value) == 2) or (action == "lang" and value in LANGUAGES):
         kind = "country" if action == "country" else "language"
         await _preview(message, state, session, t, settings, data | {"audience": {"kind": kind, "values": [value]}})
+    else:
+        return False
+    await query.answer()
+    return True
 
 
 def _draft(data: dict[str, object]) -> Draft:

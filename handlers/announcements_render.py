@@ -10,7 +10,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
-from bot.services.announcement_audiences import Audience
+from bot.services.announcement_audiences import KINDS, Audience
 from bot.services.announcements import CATEGORIES, MUTABLE, AnnouncementView, Draft
 from bot.services.directory import ProjectRow
 from handlers.callbacks import AnnouncementAct, AnnounceStep, MuteToggle
@@ -44,12 +44,9 @@ def categories(t: Translator, token: str) -> Markup:
     return kb.as_markup()
 
 
-AUDIENCE_BUTTONS = ("members", "leaders", "projects", "country", "language", "groups")
-
-
 def audiences(t: Translator, token: str) -> Markup:
     kb = InlineKeyboardBuilder()
-    for kind in AUDIENCE_BUTTONS:
+    for kind in KINDS:
         kb.button(text=t("announcements.audience." + kind), callback_data=_step(token, "aud", kind))
     kb.button(text=t("announcements.drop"), callback_data=_step(token, "drop"))
     kb.adjust(2)

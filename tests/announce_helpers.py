@@ -88,13 +88,8 @@ async def choose(emulator: BotAPIEmulator, calls: list[Call], category: str, aud
         edits = [c for c in calls if c.method in ("editMessageText", "editMessageReplyMarkup")]
         if sent(calls):
             break
-        picker = edits[-1] if edits[-1].method == "editMessageText" else _with_markup(picker, edits[-1])
+        picker = edits[-1]  # the picker as edited: new text or ticked buttons
     return sent(calls)[-1]
-
-
-def _with_markup(message: Call, edit: Call) -> Call:
-    """A picker message as the user sees it after its keyboard was edited."""
-    return edit if edit.message else message
 
 
 def received(emulator: BotAPIEmulator, text_part: str, method: str = "sendMessage") -> list[int]:

@@ -7,6 +7,7 @@ import io
 from collections import Counter
 
 from bot.services import outbox
+from handlers.callbacks import AnnounceStep
 from tests.announce_helpers import alerts, button, choose, compose, received, seed, sent
 from tests.conftest import ADMIN, GUEST
 from tests.emulator import User
@@ -182,8 +183,13 @@ async def test_bad_input(bot, emulator, clock) -> None:  # type: ignore[no-untyp
     assert "текст" in sent(calls)[-1].text
     calls = await emulator.ask(ADMIN, "План на год")
     picker = sent(calls)[-1]
-    calls = await emulator.tap(ADMIN, picker, button(picker, "Отменить"))
     calls = await emulator.tap(ADMIN, picker, button(picker, "Общее"))
+    audiences = next(c for c in calls if c.method == "editMessageText")
+    forged = AnnounceStep.unpack(button(audiences, "Всем")).model_copy(update={"value": "everyone"}).pack()
+    calls = await emulator.wait_handled(emulator.press_forged(ADMIN, audiences, forged))
+    assert "устарела" in alerts(calls)[0] and not sent(calls)
+    await emulator.tap(ADMIN, audiences, button(audiences, "Отменить"))
+    calls = await emulator.tap(ADMIN, audiences, button(audiences, "Всем"))
     assert "устарела" in alerts(calls)[0]
     calls = await emulator.ask(GUEST, "/announce")
     assert "только секретариату" in sent(calls)[-1].text

@@ -57,6 +57,8 @@ def _member_accounts() -> Select[tuple[int, int | None, str | None, str | None]]
 async def resolve(session: AsyncSession, audience: Audience, category: str, *, urgent: bool,
                   admin_ids: frozenset[int], default_language: str) -> list[int]:
     """The chat ids, sorted, without those who muted `category` (unless it is urgent)."""
+    if not audience.complete:
+        return []
     if audience.kind == "groups":
         return sorted(await session.scalars(select(BotChat.chat_id).where(BotChat.status.in_(ADMIN_STATUSES))))
     query = _member_accounts()

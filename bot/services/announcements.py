@@ -40,10 +40,6 @@ class Draft:
     photo: str | None = None
     document: str | None = None
 
-    @property
-    def limit(self) -> int:
-        return CAPTION_LIMIT if self.photo or self.document else TEXT_LIMIT
-
 
 @dataclass(frozen=True)
 class AnnouncementView:
