@@ -92,6 +92,10 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
     assert "уже принято" in [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"]
     await bot.app.sender.deliver_due()
     assert "approved your extension" in last_text(emulator.calls_of("sendMessage", SOLO.id))
+    clock.now = datetime(2027, 1, 6, 7, 30, tzinfo=UTC)  # the reminders follow the new deadline
+    await bot.tick()
+    assert "14 d. until the deadline" in last_text(emulator.calls_of("sendMessage", SOLO.id))
+    assert "20.01.2027" in last_text(emulator.calls_of("sendMessage", SOLO.id))
 
     # A second request is declined: the deadline stays.
     await emulator.tap(SOLO, reminder, button(reminder, "more time"))

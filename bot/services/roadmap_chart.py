@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from bot.services.roadmap import ItemCard  # noqa: E402
 
 MAX_BARS = 40
-COLOURS = {"open": "#2e7d32", "overdue": "#c62828", "done": "#9e9e9e", "cancelled": "#cfcfcf"}
+COLOURS = {"open": "#81c784", "overdue": "#e53935", "done": "#bdbdbd", "cancelled": "#e0e0e0"}
 
 
 def timeline(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: str) -> bytes:
