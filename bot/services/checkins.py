@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import pick_language
@@ -133,10 +134,15 @@ async def reported_since(session: AsyncSession, since: datetime) -> dict[int, li
 
 async def outbox_times(session: AsyncSession, keys: list[str]) -> dict[str, datetime]:
     """When each of these keys was decided (enqueued), for those that were."""
+    query = select(OutboxMessage.key, OutboxMessage.created_at)
+    if session.get_bind().dialect.name == "postgresql":
+        # One array parameter: PostgreSQL compares a list of hundreds of parameters row by row
+        # (0.16 s per 500 keys on a few thousand rows), an array it probes by the unique index or a hash.
+        rows = await session.execute(query.where(OutboxMessage.key == any_(bindparam("keys", keys, type_=ARRAY(String)))))
+        return {key: at for key, at in rows}
     found: dict[str, datetime] = {}
     for start in range(0, len(keys), 500):  # SQLite caps bound parameters
-        rows = await session.execute(
-            select(OutboxMessage.key, OutboxMessage.created_at).where(OutboxMessage.key.in_(keys[start:start + 500])))
+        rows = await session.execute(query.where(OutboxMessage.key.in_(keys[start:start + 500])))
         found.update({key: at for key, at in rows})
     return found
 
