@@ -209,3 +209,18 @@ async def test_two_instances_ticking_at_once_prompt_once(bot, emulator, settings
         await other.database.close()
     await bot.app.sender.deliver_due()
     assert len(texts(emulator, LEADER.id, PROMPT)) == 1
+
+
+async def test_the_reports_menu_of_the_admin_panel(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await four_projects(settings)
+    panel = sent(await emulator.ask(ADMIN, "/admin"))[0]
+    menu = sent(await emulator.tap(ADMIN, panel, button(panel, "Отчёты проектов")))[0]
+    calls = await emulator.tap(ADMIN, menu, button(menu, "Статусы сейчас"))
+    assert "Статусы проектов" in sent(calls)[0].text and sent(calls, "sendPhoto")
+    projects = sent(await emulator.tap(ADMIN, menu, button(menu, "Руководители и графики")))[0]
+    while "ЭКОЛЕНД" not in str(projects.buttons):
+        projects = shown(await emulator.tap(ADMIN, projects, button(projects, "▶️")))
+    view = shown(await emulator.tap(ADMIN, projects, button(projects, "ЭКОЛЕНД")))
+    assert "Питиримов" in view.text
+    view = shown(await emulator.tap(ADMIN, view, button(view, "График")))
+    assert "раз в неделю" in view.text
