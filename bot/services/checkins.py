@@ -57,10 +57,6 @@ def period_start(cadence: Cadence, now: datetime, tz: ZoneInfo) -> datetime | No
     return None
 
 
-def previous_start(cadence: Cadence, start: datetime, tz: ZoneInfo) -> datetime | None:
-    return period_start(cadence, start - timedelta(seconds=1), tz)
-
-
 def period_key(start: datetime) -> str:
     """A period is named by its first local day: stable across restarts and readable in keys."""
     return start.date().isoformat()
@@ -99,9 +95,8 @@ class LeaderChat:
     paused_until: date | None
 
 
-async def leader_chats(session: AsyncSession, default_language: str,
-                       project_ids: list[int] | None = None) -> list[LeaderChat]:
-    """Every active leader of every project (or of these), with their chat, language and pause: one query."""
+async def leader_chats(session: AsyncSession, default_language: str) -> list[LeaderChat]:
+    """Every active leader of every project, with their chat, language and pause: one query."""
     query = (
         select(ProjectPerson.project_id, Person.id, Person.name, Account.telegram_id, Account.language,
                Account.telegram_language, Account.blocked_bot, CheckinPause.until)
@@ -111,8 +106,6 @@ async def leader_chats(session: AsyncSession, default_language: str,
         .where(ProjectPerson.role == "leader", Person.status == "active")
         .order_by(ProjectPerson.project_id, Person.name)
     )
-    if project_ids is not None:
-        query = query.where(ProjectPerson.project_id.in_(project_ids))
     return [
         LeaderChat(r.project_id, r.id, r.name, None if r.blocked_bot else r.telegram_id,
                    pick_language(r.language, r.telegram_language, default_language), r.until)

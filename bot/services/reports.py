@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
-from bot.services.checkins import Cadence, cadences, leader_chats, period_start, previous_start
+from bot.services.checkins import Cadence, cadences, leader_chats, period_start
 from bot.services.db_util import insert_for
 from bot.services.directory import Page
 from models import Account, Person, PersonRole, Project, ProjectPerson, Report
@@ -304,7 +304,8 @@ async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, defaul
             continue
         last = mine[-1] if mine else None
         reported_now = bool(last and start and last.created_at >= start)
-        boundary = start or (previous_start(default, now, tz) or now)
+        # A project with check-ins off compares with the default weekly period.
+        boundary = start or period_start(default, now, tz) or now
         before = [r for r in mine if r.created_at < boundary]
         rows.append(ProjectStatus(
             ref, last.status if last else None, before[-1].status if before else None,
