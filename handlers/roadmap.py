@@ -252,12 +252,13 @@ async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
         await query.answer(t("access.secretariat_only"), show_alert=True)
         return
     item_id, kind, ref = callback_data.item, callback_data.kind, callback_data.ref
-    who = {"actor": viewer.telegram_id, "actor_name": viewer.first_name, "now": clock()}
+    actor, name, now = viewer.telegram_id, viewer.first_name, clock()
     if kind == "x":
-        changed = await roadmap.remove_owner(session, item_id, ref, **who)
+        changed = await roadmap.remove_owner(session, item_id, ref, actor=actor, actor_name=name, now=now)
     else:
         changed = await roadmap.add_owner(session, item_id, organisation_id=ref if kind == "o" else None,
-                                          person_id=ref if kind == "p" else None, **who)
+                                          person_id=ref if kind == "p" else None, actor=actor, actor_name=name,
+                                          now=now)
     found = await roadmap.item_card(session, item_id, history=False)
     if found is None or found.status != roadmap.OPEN:
         await query.answer(t("roadmap.closed_already"), show_alert=True)
@@ -396,7 +397,8 @@ async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Cl
     if found is None:
         return
     messages = [
-        Outgoing(key=f"rm:{name}:c{chat}", chat_id=chat, kind="notice", **(evidence or {}),
+        Outgoing(key=f"rm:{name}:c{chat}", chat_id=chat, kind="notice", photo=(evidence or {}).get("photo"),
+                 document=(evidence or {}).get("document"),
                  text=view.answer_notice(Translator(language), key, found, who, note),
                  reply_markup=view.to_card(Translator(language), item_id))
         for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language)

@@ -134,7 +134,8 @@ def owners_editor(t: Translator, card: ItemCard) -> tuple[str, InlineKeyboardMar
     return "\n".join(lines), kb.as_markup()
 
 
-def owner_choices(t: Translator, item_id: int, hits: Sequence[tuple[str, int, str]]) -> tuple[str, InlineKeyboardMarkup]:
+def owner_choices(t: Translator, item_id: int, hits: Sequence[tuple[str, int, str]]
+                  ) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
     for kind, ref, name in hits:
         mark = "🏢" if kind == "o" else "👤"
@@ -163,8 +164,9 @@ def reminder(t: Translator, due: ItemDue, *, tz: ZoneInfo) -> tuple[str, dict[st
         lead = t("roadmap.remind_overdue", days=(due.due.day - due.deadline.astimezone(tz).date()).days)
     lines = [*([t("roadmap.remind_late")] if due.late else []), lead, _item_head(t, due.number, due.title),
              t("roadmap.deadline", date=when(due.deadline, tz)), "", t("roadmap.remind_ask")]
-    answers = [(t(f"roadmap.answer_{action}"), RoadmapAnswer(item=due.item_id, action=action))
-               for action in ("done", "more", "notmine")]
+    answers: list[tuple[str, CallbackData]] = [
+        (t(f"roadmap.answer_{action}"), RoadmapAnswer(item=due.item_id, action=action))
+        for action in ("done", "more", "notmine")]
     return "\n".join(lines), _keyboard([answers, [(t("roadmap.open_card"), RoadmapCard(item=due.item_id))]])
 
 

@@ -62,7 +62,7 @@ async def roadmap_tick(app: App) -> None:
         sent = await outbox.sent_keys(session, list(nudge_keys.values()))
         if len(sent) < len(nudge_keys) and (lacking := await roadmap.needing_attention(session)):
             for chat, language in secretariat:
-                text, markup = view.nudge(_translator(language), lacking)
-                messages.append(Outgoing(key=nudge_keys[chat], chat_id=chat, kind="nudge", text=text,
-                                         reply_markup=markup.model_dump(exclude_none=True)))
+                listing, buttons = view.nudge(_translator(language), lacking)
+                messages.append(Outgoing(key=nudge_keys[chat], chat_id=chat, kind="nudge", text=listing,
+                                         reply_markup=buttons.model_dump(exclude_none=True)))
         await outbox.enqueue(session, messages, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,7 +56,7 @@ async def item_with_owners_in(session: AsyncSession, now: datetime, *, number: i
     people = await link_people_in(session, now)
     item_id = await session.scalar(select(RoadmapItem.id).where(RoadmapItem.number == number))
     assert item_id is not None
-    who = {"actor": ADMIN.id, "actor_name": "Sekretar", "now": now}
+    who: dict[str, Any] = {"actor": ADMIN.id, "actor_name": "Sekretar", "now": now}
     assert await roadmap.set_deadline(session, item_id, deadline, **who)
     for key in (LINKED_ORG, UNLINKED_ORG):
         org_id = await session.scalar(select(Organisation.id).where(Organisation.key == key))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import cast
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import pick_language
@@ -162,8 +163,9 @@ async def collect(session: AsyncSession, policy: Policy, now: datetime, default_
                                       owed is not None and now - owed.at > policy.late_after,
                                       list(recipients.values()) if owed else [], escalates, unreachable))
             watermarks.append({"item": item.id, "at": next_after(item.deadline, own, now)})
+        items_table = cast(Table, RoadmapItem.__table__)
         await session.execute(
-            update(RoadmapItem.__table__).where(RoadmapItem.__table__.c.id == bindparam("item"))
+            update(items_table).where(items_table.c.id == bindparam("item"))
             .values(next_reminder_at=bindparam("at")), watermarks)
     return result
 
@@ -198,13 +200,13 @@ async def _reach(session: AsyncSession, owners: dict[int, list[_Owner]], default
     for chunk in _chunks(sorted(person_ids)):
         for person_id, name in await session.execute(select(Person.id, Person.name).where(Person.id.in_(chunk))):
             found[(None, person_id)] = ([], name)
-        for row in await session.execute(
+        for linked in await session.execute(
             select(Account.person_id, Account.telegram_id, Account.language, Account.telegram_language)
             .join(Person, Person.id == Account.person_id)
             .where(Account.person_id.in_(chunk), Person.status == "active", Account.blocked_bot.is_(False))
         ):
-            language = pick_language(row.language, row.telegram_language, default_language)
-            found[(None, row.person_id)][0].append(Recipient(row.person_id, row.telegram_id, language))
+            language = pick_language(linked.language, linked.telegram_language, default_language)
+            found[(None, linked.person_id)][0].append(Recipient(linked.person_id, linked.telegram_id, language))
     return found
 
 
