@@ -69,12 +69,12 @@ async def leaders(query: CallbackQuery, callback_data: ReportLeaders, session: A
             await query.answer(t.plain("admin.not_member"), show_alert=True)
             return
         if person.telegram_id:
-            await tell_leader(session, person, project, adding, t, clock, bot, sender, settings)
+            await tell_leader(session, person, project, adding, clock, bot, sender, settings)
     await show(query, *render.leaders_view(t, project, await reports.project_leaders(session, project.id)), edit=True)
 
 
 async def tell_leader(session: AsyncSession, person: reports.PersonRef, project: reports.ProjectRef, adding: bool,
-                      t: Translator, clock: Clock, bot: Bot, sender: Sender, settings: Settings) -> None:
+                      clock: Clock, bot: Bot, sender: Sender, settings: Settings) -> None:
     """The person learns they lead the project (with a Report button) and gets the matching command menu."""
     assert person.telegram_id is not None
     told = Translator(await access.account_language(session, person.telegram_id, settings.default_language))
@@ -140,8 +140,8 @@ async def export_projects(query: CallbackQuery, callback_data: ReportExport, ses
 
 
 @router.callback_query(ReportExport.filter(F.fmt.in_({"csv", "xlsx"})))
-async def export(query: CallbackQuery, callback_data: ReportExport, session: AsyncSession, viewer: Viewer,
-                 t: Translator, clock: Clock, settings: Settings) -> None:
+async def export(query: CallbackQuery, callback_data: ReportExport, session: AsyncSession, t: Translator,
+                 clock: Clock, settings: Settings) -> None:
     project = await reports.project_ref(session, callback_data.project) if callback_data.project else None
     if callback_data.project and project is None:
         await query.answer(t.plain("button.gone"), show_alert=True)
