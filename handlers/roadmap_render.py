@@ -154,14 +154,15 @@ def _keyboard(rows: list[list[tuple[str, CallbackData]]]) -> dict[str, Any]:
     return {"inline_keyboard": [[{"text": text, "callback_data": data.pack()} for text, data in row] for row in rows]}
 
 
-def reminder(t: Translator, due: ItemDue, *, tz: ZoneInfo) -> tuple[str, dict[str, Any]]:
-    assert due.due is not None
-    kind = due.due.kind
-    if kind.startswith("d"):
-        days = int(kind[1:])
-        lead = t("roadmap.remind_today") if days == 0 else t("roadmap.remind_before", days=days)
+def reminder(t: Translator, due: ItemDue, *, now: datetime, tz: ZoneInfo) -> tuple[str, dict[str, Any]]:
+    # Days counted at sending, so that a reminder sent late does not say "3 days" on the last day.
+    days = roadmap.days_left(due.deadline, now, tz)
+    if days > 0:
+        lead = t("roadmap.remind_before", days=days)
+    elif days == 0:
+        lead = t("roadmap.remind_today")
     else:
-        lead = t("roadmap.remind_overdue", days=(due.due.day - due.deadline.astimezone(tz).date()).days)
+        lead = t("roadmap.remind_overdue", days=-days)
     lines = [*([t("roadmap.remind_late")] if due.late else []), lead, _item_head(t, due.number, due.title),
              t("roadmap.deadline", date=when(due.deadline, tz)), "", t("roadmap.remind_ask")]
     answers: list[tuple[str, CallbackData]] = [

@@ -36,7 +36,7 @@ async def roadmap_tick(app: App) -> None:
         messages: list[Outgoing] = []
         for item in due:
             if item.due is not None:
-                rendered = {language: view.reminder(_translator(language), item, tz=tz)
+                rendered = {language: view.reminder(_translator(language), item, now=now, tz=tz)
                             for language in {person.language for person in item.recipients}}
                 for person in item.recipients:
                     text, markup = rendered[person.language]
