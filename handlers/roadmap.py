@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.services import access, roadmap, roadmap_calendar, roadmap_chart
+from bot.services import access, reminders, roadmap, roadmap_calendar, roadmap_chart
 from bot.services.access import Viewer
 from bot.services.outbox import Outgoing, enqueue
 from bot.services.search import DirectorySearch
@@ -247,22 +247,26 @@ async def owner_search(message: Message, state: FSMContext, session: AsyncSessio
 
 @router.callback_query(RoadmapOwnerPick.filter(F.kind.in_({"o", "p", "x"})))
 async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, session: AsyncSession, viewer: Viewer,
-                     t: Translator, clock: Clock) -> None:
+                     t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
     if not viewer.is_secretariat:
         await query.answer(t("access.secretariat_only"), show_alert=True)
         return
     item_id, kind, ref = callback_data.item, callback_data.kind, callback_data.ref
     actor, name, now = viewer.telegram_id, viewer.first_name, clock()
+    organisation_id, person_id = (ref, None) if kind == "o" else (None, ref)
+    owner_id: int | None = None
     if kind == "x":
         changed = await roadmap.remove_owner(session, item_id, ref, actor=actor, actor_name=name, now=now)
     else:
-        changed = await roadmap.add_owner(session, item_id, organisation_id=ref if kind == "o" else None,
-                                          person_id=ref if kind == "p" else None, actor=actor, actor_name=name,
-                                          now=now)
+        owner_id = await roadmap.add_owner(session, item_id, organisation_id=organisation_id, person_id=person_id,
+                                           actor=actor, actor_name=name, now=now)
+        changed = owner_id is not None
     found = await roadmap.item_card(session, item_id, history=False)
     if found is None or found.status != roadmap.OPEN:
         await query.answer(t("roadmap.closed_already"), show_alert=True)
         return
+    if owner_id is not None:
+        await _tell_assigned(session, settings, now, sender, found, owner_id, organisation_id, person_id)
     if not changed:
         await query.answer(t("roadmap.owner_unchanged"))
     await show(query, *view.owners_editor(t, found), edit=kind == "x")
@@ -388,6 +392,26 @@ async def decide(query: CallbackQuery, callback_data: RoadmapExtension, session:
         sender.wake()
     await show(query, t(f"roadmap.extension_{outcome.status}_done", date=date),
                InlineKeyboardBuilder().as_markup(), edit=True)
+
+
+async def _tell_assigned(session: AsyncSession, settings: Settings, now: datetime, sender: Sender,
+                         card: roadmap.ItemCard, owner_id: int, organisation_id: int | None,
+                         person_id: int | None) -> None:
+    """The people a new owner means learn that the item is theirs (reminders will follow)."""
+    people = await reminders.recipients_of(session, organisation_id=organisation_id, person_id=person_id,
+                                           default_language=settings.default_language)
+    messages = []
+    for person in people:
+        told = Translator(person.language)
+        deadline = view.when(card.deadline, settings.tz) if card.deadline else told("roadmap.status_no_deadline")
+        messages.append(Outgoing(key=f"rm:assigned:{owner_id}:p{person.person_id}", chat_id=person.chat_id,
+                                 kind="notice", text=told("roadmap.assigned", number=card.number, title=card.title,
+                                                          deadline=deadline),
+                                 reply_markup=view.to_card(told, card.id)))
+    if messages:
+        await enqueue(session, messages, now)
+        await session.commit()
+        sender.wake()
 
 
 async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Clock, sender: Sender, item_id: int,

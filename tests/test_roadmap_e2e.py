@@ -183,3 +183,20 @@ async def test_done_with_a_photo_or_without_a_note(bot, emulator, clock) -> None
     other = sent(emulator.calls_of("sendMessage", SOLO.id))[-1]
     calls = await emulator.tap(SOLO, other, button(other, "Done"))
     assert "already closed" in [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"]
+
+
+async def test_a_new_owner_is_told(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    await link_people(bot.app)
+    listing = sent(await emulator.ask(ADMIN, "/roadmap"))[-1]
+    card = sent(await emulator.tap(ADMIN, listing, button(listing, "2. Подпрограмма")))[-1]
+    await emulator.tap(ADMIN, card, button(card, "Ответственные"))
+    choices = sent(await emulator.ask(ADMIN, "Блинов"))[-1]
+    calls = await emulator.tap(ADMIN, choices, button(choices, "Блинов"))
+    assert "Блинов" in sent(calls)[-1].text
+    await bot.app.sender.deliver_due()
+    told = last_text(emulator.calls_of("sendMessage", SOLO.id))
+    assert "made you responsible" in told and "2. Подпрограмма" in told and "no deadline" in told
+    calls = await emulator.tap(ADMIN, choices, button(choices, "Блинов"))  # a second tap adds nothing
+    assert any(c.method == "answerCallbackQuery" and "Ничего не изменилось" in c.params.get("text", "") for c in calls)
+    await bot.app.sender.deliver_due()
+    assert len(sent(emulator.calls_of("sendMessage", SOLO.id))) == 1

@@ -170,6 +170,14 @@ async def collect(session: AsyncSession, policy: Policy, now: datetime, default_
     return result
 
 
+async def recipients_of(session: AsyncSession, *, organisation_id: int | None, person_id: int | None,
+                        default_language: str) -> list[Recipient]:
+    """The people one owner (an organisation or a person) means, as far as they are in Telegram."""
+    owner = _Owner(organisation_id, person_id, None)
+    people, _ = (await _reach(session, {0: [owner]}, default_language)).get((organisation_id, person_id), ([], ""))
+    return people
+
+
 async def _owners(session: AsyncSession, item_ids: list[int]) -> dict[int, list[_Owner]]:
     owners: dict[int, list[_Owner]] = {}
     for row in await session.execute(

@@ -252,22 +252,24 @@ async def set_policy(session: AsyncSession, item_id: int, days: list[int] | None
 
 
 async def add_owner(session: AsyncSession, item_id: int, *, organisation_id: int | None = None,
-                    person_id: int | None = None, actor: int, actor_name: str, now: datetime) -> bool:
-    """False when the item is gone or closed, or the owner is already there."""
+                    person_id: int | None = None, actor: int, actor_name: str, now: datetime) -> int | None:
+    """The new owner row's id; None when the item is gone or closed, or the owner is already there."""
     item = await session.get(RoadmapItem, item_id)
     if item is None or item.status != OPEN or (organisation_id is None) == (person_id is None):
-        return False
+        return None
     same = RoadmapOwner.organisation_id == organisation_id if organisation_id else RoadmapOwner.person_id == person_id
     if await session.scalar(select(RoadmapOwner.id).where(RoadmapOwner.item_id == item_id, same)):
-        return False
+        return None
     name = await session.scalar(select(Organisation.name).where(Organisation.id == organisation_id)
                                 if organisation_id else select(Person.name).where(Person.id == person_id))
     if name is None:
-        return False
-    session.add(RoadmapOwner(item_id=item_id, organisation_id=organisation_id, person_id=person_id, added_at=now))
+        return None
+    owner = RoadmapOwner(item_id=item_id, organisation_id=organisation_id, person_id=person_id, added_at=now)
+    session.add(owner)
     item.next_reminder_at = now
     _event(session, item_id, "owner_added", now, actor, actor_name, note=name)
-    return True
+    await session.flush()
+    return owner.id
 
 
 async def remove_owner(session: AsyncSession, item_id: int, owner_id: int, *, actor: int, actor_name: str,
