@@ -92,11 +92,11 @@ class Sender:
         """Deliver until cancelled, waking when told to or after an idle pause."""
         await self.resume()
         while True:
+            self._wake.clear()  # before delivering: a wake during delivery means look again at once
             try:
                 await self.deliver_due()
             except Exception:  # noqa: BLE001 - a database hiccup must not stop delivery for good
                 log.exception("outbox delivery failed; trying again")
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), self._idle_seconds)
             except TimeoutError:
@@ -128,6 +128,9 @@ class Sender:
             return outbox.refused(row, exc.message)
         except (TelegramNetworkError, TelegramAPIError) as exc:
             return outbox.retry(row, self._clock() + outbox.backoff(row.attempts), str(exc))
+        except Exception as exc:  # noqa: BLE001 - one odd row must not leave its whole batch unrecorded
+            log.exception("outbox %s to %s failed", row.key, row.chat_id)
+            return outbox.retry(row, self._clock() + outbox.backoff(row.attempts), repr(exc))
         return outbox.sent(row, message.message_id if message else None, self._clock())
 
     async def _send(self, row: outbox.Claimed) -> Message | None:

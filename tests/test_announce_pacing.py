@@ -73,3 +73,15 @@ async def test_the_emulator_can_enforce_telegrams_limits(emulator) -> None:  # t
     finally:
         await bot.session.close()
     assert emulator.throttled == 1
+
+
+async def test_an_odd_row_does_not_hold_up_its_batch(bot, clock) -> None:  # type: ignore[no-untyped-def]
+    app = bot.app
+    async with app.database.sessions.begin() as session:
+        await outbox.enqueue(session, [Outgoing(key="bad", chat_id=5001, kind="notice", text="x",
+                                                reply_markup={"inline_keyboard": "not a keyboard"}),
+                                       Outgoing(key="good", chat_id=5002, kind="notice", text="y")], clock())
+    assert await app.sender.deliver_due() == 2
+    async with app.database.sessions() as session:
+        status = dict((await session.execute(select(OutboxMessage.key, OutboxMessage.status))).tuples().all())
+    assert status == {"bad": "pending", "good": "sent"}, "the odd one is retried later, the rest recorded"
