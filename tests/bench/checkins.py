@@ -28,7 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from bot.app import Database, open_database
 from bot.settings import Settings
@@ -62,7 +62,7 @@ async def load(database: Database, projects: int, leaders: int, now: datetime) -
         await session.execute(insert(Project), [
             {"id": first_project + p, "key": f"bench-project-{p}", "title": f"Проект {p:04d}",
              "title_en": f"Project {p:04d}", "kind": "initiative"} for p in range(projects)])
-        people = [{"id": first_person + n, "key": f"bench-leader-{n}", "name": f"Руководитель {n:05d}",
+        people: list[dict[str, Any]] = [{"id": first_person + n, "key": f"bench-leader-{n}", "name": f"Руководитель {n:05d}",
                    "phones": [], "emails": []} for n in range(projects * leaders)]
         for start in range(0, len(people), 2000):
             await session.execute(insert(Person), people[start:start + 2000])
@@ -79,7 +79,7 @@ async def load(database: Database, projects: int, leaders: int, now: datetime) -
 
 async def outbox_count(database: Database, kind: str) -> int:
     async with database.sessions() as session:
-        return await session.scalar(select(func.count()).select_from(OutboxMessage)  # type: ignore[return-value]
+        return await session.scalar(select(func.count()).select_from(OutboxMessage)
                                     .where(OutboxMessage.kind == kind)) or 0
 
 
@@ -104,7 +104,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     baseline = rss_mb()
     with tempfile.TemporaryDirectory(prefix="clusterbot-bench-") as tmp:
         url = args.url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        settings = Settings(database_url=url, admin_ids=frozenset({1001}), _env_file=None)
+        settings = Settings(database_url=url, admin_ids=frozenset({1001}), _env_file=None)  # type: ignore[call-arg]
         clock = FakeClock(START)
         started = time.perf_counter()
         database = await open_database(settings)
@@ -122,7 +122,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         cold_s = await timed_tick(SimpleNamespace(settings=settings, database=database,
                                                      clock=FakeClock(START - timedelta(days=30))))
         async with database.sessions.begin() as session:  # the warm-up's prompts (a month ago) are history
-            await session.execute(OutboxMessage.__table__.delete())
+            await session.execute(delete(OutboxMessage))
 
         tick_s = await timed_tick(app)
         prompts = await outbox_count(database, "checkin")
