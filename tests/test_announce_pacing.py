@@ -83,5 +83,5 @@ async def test_an_odd_row_does_not_hold_up_its_batch(bot, clock) -> None:  # typ
                                        Outgoing(key="good", chat_id=5002, kind="notice", text="y")], clock())
     assert await app.sender.deliver_due() == 2
     async with app.database.sessions() as session:
-        status = dict((await session.execute(select(OutboxMessage.key, OutboxMessage.status))).tuples().all())
+        status = {key: state for key, state in await session.execute(select(OutboxMessage.key, OutboxMessage.status))}
     assert status == {"bad": "pending", "good": "sent"}, "the odd one is retried later, the rest recorded"
