@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import LANGUAGES, Translator
-from bot.services import announcements, directory
+from bot.services import access, announcements, directory
 from bot.services.access import Viewer
 from bot.services.announcement_audiences import KINDS, WITH_VALUES, Audience
 from bot.services.announcements import CATEGORIES, Draft
@@ -377,3 +377,9 @@ async def bot_status_changed(event: ChatMemberUpdated, session: AsyncSession, cl
     """Remember the groups and channels the bot is in, and whether it may post there as an admin."""
     await announcements.record_chat(session, chat_id=event.chat.id, title=event.chat.title or "",
                                     type_=event.chat.type, status=event.new_chat_member.status, now=clock())
+
+
+@chats.my_chat_member(F.chat.type == ChatType.PRIVATE, F.new_chat_member.status == "kicked")  # type: ignore[misc]
+async def user_blocked_the_bot(event: ChatMemberUpdated, session: AsyncSession) -> None:
+    """Skipped by announcements from now on, until they write to the bot again."""
+    await access.mark_blocked(session, event.chat.id)

@@ -6,6 +6,7 @@ import pytest
 
 from tests.announce_helpers import alerts, button, choose, compose, received, seed, sent
 from tests.conftest import ADMIN
+from tests.emulator import User
 
 
 async def test_compose_preview_send_and_report(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +94,19 @@ async def test_live_figures_every_few_seconds(bot, emulator, clock) -> None:  # 
     # batches end 2 s apart: figures after the first, again once 5 s have passed, and at the end
     assert [e.split("осталось: ")[1].split(" ")[0] for e in edits] == ["38", "8", "0"]
     assert "разослано" in edits[-1] and f"Доставлено: {len(cast.members)}" in edits[-1]
+
+
+async def test_who_blocked_the_bot_is_skipped(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock())
+    member = User(id=cast.plain[0], first_name="Member")
+    await emulator.ask(member, "/start")
+    await emulator.wait_handled(emulator.my_chat_member(member.id, member, status="kicked", old_status="member"))
+    summary = await compose(emulator, "Кто на связи")
+    assert f"Получателей: {len(cast.members) - 1}" in summary.text
+    await emulator.ask(member, "/start")  # back again
+    summary = await compose(emulator, "Кто на связи")
+    assert f"Получателей: {len(cast.members)}" in summary.text
 
 
 async def test_a_restart_mid_compose_loses_nothing(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
