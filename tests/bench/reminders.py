@@ -2,6 +2,8 @@
 
     .venv/bin/python -m tests.bench.reminders [--items N] [--database-url URL]
 
+(SQLite in a temporary file by default; a PostgreSQL URL given is emptied first.)
+
 Owners of item i: two people (each linked in Telegram) and one organisation (one linked person;
 one organisation in a hundred has nobody, which the secretariat is told of). Measured, each tick
 end to end (derivation, rendering, the outbox insert, the watermarks, the secretariat's notices):
@@ -34,7 +36,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import Database, open_database
 from bot.settings import Settings
@@ -114,6 +117,8 @@ async def traced(app: Any) -> float:
 
 
 async def scenario(settings: Settings, items: int, *, spread: bool) -> dict[str, float]:
+    if settings.database_url.startswith("postgresql"):
+        await empty_postgres(settings.database_url)
     database = await open_database(settings)
     try:
         started = time.perf_counter()
@@ -150,6 +155,15 @@ async def scenario(settings: Settings, items: int, *, spread: bool) -> dict[str,
                 "doubled": doubled, "peak_mb": peak, "ticks": ticks, "slowest_s": slowest, "total_s": total}
     finally:
         await database.close()
+
+
+async def empty_postgres(url: str) -> None:
+    """A PostgreSQL database given for the bench is emptied first: give it one of its own."""
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
 
 
 async def rewind(database: Database, keep: int) -> None:
