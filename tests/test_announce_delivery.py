@@ -198,3 +198,23 @@ async def test_bad_input(bot, emulator, clock) -> None:  # type: ignore[no-untyp
 async def test_nothing_announced_yet(bot, emulator) -> None:  # type: ignore[no-untyped-def]
     calls = await emulator.ask(ADMIN, "/announcements")
     assert "пока не было" in sent(calls)[-1].text
+
+
+async def test_a_scheduled_one_moved_to_another_time(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock())
+    await emulator.ask(ADMIN, "/announce")
+    calls = await emulator.wait_handled(emulator.send_document(ADMIN, "agenda.pdf", b"%PDF-1.4", caption="Повестка"))
+    summary = await choose(emulator, calls, "События", ("Лидерам проектов",))
+    await emulator.tap(ADMIN, summary, button(summary, "Запланировать"))
+    confirmation = sent(await emulator.ask(ADMIN, "24.11.2026 12:00"))[-1]
+    await emulator.tap(ADMIN, confirmation, button(confirmation, "Изменить время"))
+    assert "Europe/Moscow" in sent(emulator.calls)[-1].text
+    confirmation = sent(await emulator.ask(ADMIN, "26.11.2026 12:00"))[-1]
+    assert "запланировано на 26.11.2026 12:00" in confirmation.text
+    clock.advance(days=1)
+    await bot.tick()
+    assert not received(emulator, "Повестка", "sendDocument")
+    clock.advance(days=2)
+    await bot.tick()
+    assert received(emulator, "Повестка", "sendDocument") == [cast.leader]
