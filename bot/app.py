@@ -120,12 +120,13 @@ async def run_polling(
     (tests leave it off and drive `tick` and `Sender.deliver_due` with their own clock). Closes
     everything on the way out."""
     from scheduler import create_scheduler
+    from scheduler.jobs import step_down
 
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
     if background:
         scheduler.start()
-        sending = asyncio.create_task(app.sender.run(), name="outbox-sender")
+        sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
     try:
         await app.bot.delete_webhook(drop_pending_updates=False)
         await set_default_commands(app.bot)
@@ -139,6 +140,7 @@ async def run_polling(
         if sending is not None:
             sending.cancel()
             await asyncio.gather(sending, return_exceptions=True)
+            await step_down(app)
         await app.dispatcher.storage.close()
         await app.bot.session.close()
         await app.database.close()

@@ -49,3 +49,14 @@ async def tick(app: App) -> None:
         except Exception:  # noqa: BLE001 - logged; the next tick derives the same work again
             log.exception("tick %s failed", getattr(job, "__name__", job))
     app.sender.wake()
+
+
+async def step_down(app: App) -> None:
+    """On a clean shutdown: give up the ticker and sender leases, so that a restarted process (or
+    another instance) takes over at once instead of waiting for them to lapse."""
+    try:
+        async with app.database.sessions.begin() as session:
+            await lease.release(session, TICKER_LEASE, app.instance_id)
+        await app.sender.release(app.instance_id)
+    except Exception:  # noqa: BLE001 - at worst the leases lapse on their own
+        log.warning("could not release the leases on shutdown", exc_info=True)

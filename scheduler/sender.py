@@ -2,8 +2,9 @@
 became of each.
 
 Rows are claimed a batch at a time (status "sending"), sent concurrently within the limits, and
-their outcomes recorded together in one transaction. A crash can therefore re-send at most one
-claimed batch (`batch` rows) per sender: rows still "sending" are released on the next start."""
+their outcomes recorded together in one transaction. Of several instances only the holder of the
+sender lease delivers, so Telegram's limits hold overall; a crash can therefore re-send at most one
+claimed batch (`batch` rows): rows still "sending" are released when the lease is next taken."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
-from bot.services import outbox
+from bot.services import lease, outbox
 from bot.settings import Settings
 from scheduler.pacing import Limits, Pacer, RealTimer, Timer, VirtualTimer
 
@@ -35,6 +36,10 @@ GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_inva
 
 # Told after each recorded batch which batches (outbox batch_id) moved, e.g. to report progress.
 BatchObserver = Callable[[set[int]], Awaitable[None]]
+
+SENDER_LEASE = "sender"
+# Renewed before every batch; a crashed holder's lease lapses after this and another takes over.
+LEASE_TTL = timedelta(seconds=30)
 
 
 class Sender:
@@ -51,6 +56,7 @@ class Sender:
         self._timer = timer or (RealTimer() if clock is system_clock else VirtualTimer())
         self.pacer = Pacer(limits, self._timer)
         self._wake = asyncio.Event()
+        self._holding = False
         self._observers: list[BatchObserver] = []
 
     @classmethod
@@ -73,10 +79,34 @@ class Sender:
         async with self._sessions.begin() as session:
             return await outbox.release_in_flight(session)
 
-    async def deliver_due(self) -> int:
-        """Send everything due now; returns how many rows were handled."""
+    async def take_turn(self, holder: str) -> int:
+        """Deliver what is due if this instance holds (or can take) the sender lease; returns how
+        many rows were handled. On taking the lease over, the previous holder's rows in flight are
+        due again: it is gone (it gave the lease up, or let it lapse)."""
+        if not await self._hold(holder):
+            self._holding = False
+            return 0
+        if not self._holding:
+            await self.resume()
+            self._holding = True
+        return await self.deliver_due(holder)
+
+    async def release(self, holder: str) -> None:
+        async with self._sessions.begin() as session:
+            await lease.release(session, SENDER_LEASE, holder)
+        self._holding = False
+
+    async def _hold(self, holder: str) -> bool:
+        async with self._sessions.begin() as session:
+            return await lease.hold(session, SENDER_LEASE, holder, self._clock(), LEASE_TTL)
+
+    async def deliver_due(self, holder: str | None = None) -> int:
+        """Send everything due now (while `holder`, if given, keeps the lease); returns how many
+        rows were handled."""
         handled = 0
         while True:
+            if holder is not None and handled and not await self._hold(holder):
+                return handled
             async with self._sessions.begin() as session:
                 rows = await outbox.claim_due(session, self._clock(), self.batch)
             if not rows:
@@ -88,13 +118,12 @@ class Sender:
             handled += len(rows)
             await self._notify({row.batch_id for row in rows if row.batch_id is not None})
 
-    async def run(self) -> None:
+    async def run(self, holder: str) -> None:
         """Deliver until cancelled, waking when told to or after an idle pause."""
-        await self.resume()
         while True:
             self._wake.clear()  # before delivering: a wake during delivery means look again at once
             try:
-                await self.deliver_due()
+                await self.take_turn(holder)
             except Exception:  # noqa: BLE001 - a database hiccup must not stop delivery for good
                 log.exception("outbox delivery failed; trying again")
             try:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.services import lease, outbox
 from bot.services.outbox import Outgoing
 from models import Account, OutboxMessage
+from scheduler.sender import Sender
 from tests.conftest import GUEST
 
 
@@ -87,3 +88,23 @@ async def test_one_instance_holds_the_ticker_lease(session, clock) -> None:  # t
     assert await lease.hold(session, "ticker", "a", clock() + timedelta(seconds=60), ttl), "renewed by its holder"
     assert not await lease.hold(session, "ticker", "b", clock() + timedelta(seconds=120), ttl)
     assert await lease.hold(session, "ticker", "b", clock() + timedelta(seconds=200), ttl), "taken once expired"
+
+
+async def test_one_instance_sends_and_a_successor_resends_what_was_in_flight(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    app = bot.app
+    other = Sender.from_settings(app.bot, app.database.sessions, clock, app.settings)
+    async with app.database.sessions.begin() as session:
+        await outbox.enqueue(session, [note("first", GUEST.id)], clock())
+    assert await app.sender.take_turn("a") == 1
+    async with app.database.sessions.begin() as session:
+        await outbox.enqueue(session, [note("second", GUEST.id), note("third", GUEST.id)], clock())
+        await outbox.claim_due(session, clock(), 1)  # "a" is sending "second" when it stops
+    assert await other.take_turn("b") == 0, "the lease is a's: b sends nothing"
+    await app.sender.release("a")
+    assert await other.take_turn("b") == 2, "b takes over: the row in flight goes out again, and the rest"
+    assert (await rows(app))["second"].status == "sent"
+    async with app.database.sessions.begin() as session:
+        await outbox.enqueue(session, [note("fourth", GUEST.id)], clock())
+    assert await app.sender.take_turn("a") == 0, "b holds the lease now"
+    clock.advance(minutes=1)  # b died without giving it up: its lease lapses
+    assert await app.sender.take_turn("a") == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.db_util import insert_for
@@ -25,3 +25,8 @@ async def hold(session: AsyncSession, name: str, holder: str, now: datetime, ttl
         .on_conflict_do_nothing(index_elements=["name"])
     )
     return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+
+async def release(session: AsyncSession, name: str, holder: str) -> None:
+    """Give the lease up (on a clean shutdown), so that a restarted process need not wait it out."""
+    await session.execute(delete(Lease).where(Lease.name == name, Lease.holder == holder))
