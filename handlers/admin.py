@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiogram import Bot, F
-from aiogram.filters import Command, CommandObject, Filter
+from aiogram.filters import CommandObject, Filter
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -33,7 +33,7 @@ from handlers.callbacks import (
 )
 from handlers.directory import show
 from handlers.notify import send, set_commands_for
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 
 router = Routes("admin")
 ADMIN_COMMANDS = ("admin", "members", "invite", "audit")
@@ -49,7 +49,7 @@ router.filter("message", SecretariatOnly())
 router.filter("callback_query", SecretariatOnly())
 
 
-@router.message(Command("admin", ignore_case=True))
+@router.message(command("admin"))
 @router.callback_query(Menu.filter(F.name == "admin"))
 async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings) -> None:
     pending = await access.pending_requests(session)
@@ -70,7 +70,7 @@ async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Transl
             await message.answer(text, reply_markup=markup)
 
 
-@router.message(Command("members", ignore_case=True))
+@router.message(command("members"))
 @router.callback_query(MembersPage.filter(F.offset >= 0))
 async def members(event: Message | CallbackQuery, session: AsyncSession, t: Translator,
                   callback_data: MembersPage | None = None) -> None:
@@ -140,7 +140,7 @@ def _member_card(t: Translator, row: access.MemberRow) -> tuple[str, InlineKeybo
     return text, kb.as_markup()
 
 
-@router.message(Command("invite", ignore_case=True))
+@router.message(command("invite"))
 async def invite_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer, t: Translator,
                          clock: Clock, bot: Bot, settings: Settings, search: DirectorySearch) -> None:
     words = (command.args or "").split()
@@ -174,7 +174,7 @@ async def _invite_text(session: AsyncSession, viewer: Viewer, t: Translator, clo
              person=bound.name if bound else t("admin.invite_anyone"))
 
 
-@router.message(Command("audit", ignore_case=True))
+@router.message(command("audit"))
 @router.callback_query(AuditPage.filter(F.offset >= 0))
 async def audit_log(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings,
                     callback_data: AuditPage | None = None) -> None:

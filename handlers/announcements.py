@@ -9,7 +9,7 @@ from datetime import datetime
 
 from aiogram import F
 from aiogram.enums import ChatType
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, ChatMemberUpdated, Message
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import LANGUAGES, Translator
-from bot.services import access, announcements, directory
+from bot.services import access, announcements, dates, directory
 from bot.services.access import Viewer
 from bot.services.announcement_audiences import KINDS, WITH_VALUES, Audience
 from bot.services.announcements import CATEGORIES, Draft
@@ -26,7 +26,7 @@ from handlers import announcements_render as render
 from handlers.admin import SecretariatOnly
 from handlers.callbacks import AnnouncementAct, AnnounceStep, Menu
 from handlers.directory import show
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 from scheduler.sender import Sender
 
 router = Routes("announcements")
@@ -34,7 +34,6 @@ router.filter("message", SecretariatOnly())
 router.filter("callback_query", SecretariatOnly())
 denied = Routes("announcements_denied")
 COMMANDS = ("announce", "announcements")
-TIME_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M")
 
 
 class Compose(StatesGroup):
@@ -51,7 +50,7 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-@router.message(Command("announce"))
+@router.message(command("announce"))
 async def begin(message: Message, state: FSMContext, t: Translator) -> None:
     await state.set_state(Compose.text)
     await state.set_data({"token": announcements.new_token()})
@@ -262,12 +261,10 @@ async def got_when(message: Message, state: FSMContext, session: AsyncSession, v
 
 
 def parse_when(text: str, settings: Settings) -> datetime | None:
-    for pattern in TIME_FORMATS:
-        try:
-            return datetime.strptime(" ".join(text.split()), pattern).replace(tzinfo=settings.tz)
-        except ValueError:
-            continue
-    return None
+    try:
+        return dates.parse_moment(text, settings.tz, default_time=None)
+    except dates.DateProblem:
+        return None
 
 
 @router.message(Compose.edit_time, F.text, ~F.text.startswith("/"))
@@ -298,7 +295,7 @@ async def _answer_edit(message: Message, session: AsyncSession, t: Translator, s
 # --- past announcements ----------------------------------------------------------------------
 
 
-@router.message(Command("announcements"))
+@router.message(command("announcements"))
 @router.callback_query(Menu.filter(F.name == "announcements"))
 async def listing(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings) -> None:
     text, markup = render.listing(t, await announcements.recent(session), settings.tz)
@@ -353,7 +350,7 @@ def unreached_csv(rows: list[announcements.Unreached]) -> bytes:
 # --- what others meet --------------------------------------------------------------------------
 
 
-@denied.message(Command(*COMMANDS))
+@denied.message(command(*COMMANDS))
 async def secretariat_only(message: Message, t: Translator) -> None:
     await message.answer(t("access.secretariat_only"))
 

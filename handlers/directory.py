@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +13,7 @@ from bot.services.access import Viewer
 from handlers import render
 from handlers.callbacks import Card, Country, Menu, OrgsPage, ProjectsPage, Section
 from handlers.reports_card import extend_card
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 
 router = Routes("directory")
 
@@ -38,7 +37,7 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
             raise
 
 
-@router.message(Command("projects", ignore_case=True))
+@router.message(command("projects"))
 @router.callback_query(Menu.filter(F.name == "projects"))
 @router.callback_query(ProjectsPage.filter(F.offset >= 0))
 async def projects(event: Message | CallbackQuery, session: AsyncSession, t: Translator,
@@ -50,7 +49,7 @@ async def projects(event: Message | CallbackQuery, session: AsyncSession, t: Tra
     await show(event, *render.projects_list(t, page), edit=isinstance(callback_data, ProjectsPage))
 
 
-@router.message(Command("orgs", ignore_case=True))
+@router.message(command("orgs"))
 @router.callback_query(Menu.filter(F.name == "orgs"))
 async def organisation_countries(event: Message | CallbackQuery, session: AsyncSession, t: Translator) -> None:
     await show(event, *render.countries(t, await directory.organisation_facets(session)), edit=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram import Bot, F
 from aiogram.enums import ChatType
-from aiogram.filters import Command
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -16,14 +15,14 @@ from bot.i18n import Translator
 from handlers.admin import ADMIN_CALLBACKS, ADMIN_COMMANDS
 from handlers.callbacks import Menu
 from handlers.notify import GUEST_COMMANDS, SECRETARIAT_COMMANDS
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 
 groups = Routes("groups")
 groups.filter("message", F.chat.type != ChatType.PRIVATE)
 router = Routes("fallback")
 
 
-@groups.message(Command(*GUEST_COMMANDS, *SECRETARIAT_COMMANDS, ignore_case=True))
+@groups.message(command(*GUEST_COMMANDS, *SECRETARIAT_COMMANDS))
 async def group_command(message: Message, t: Translator, bot: Bot) -> None:
     """Contacts are personal data: the directory answers only in a private chat. Commands meant
     for other bots (`/x@other_bot`) and unknown ones are not ours to answer in a shared chat."""
@@ -37,7 +36,7 @@ async def group_chatter(message: Message) -> None:
     """Plain talk in a group is not addressed to the bot."""
 
 
-@router.message(Command(*ADMIN_COMMANDS, ignore_case=True))
+@router.message(command(*ADMIN_COMMANDS))
 async def admin_denied(message: Message, t: Translator) -> None:
     await message.answer(t("access.secretariat_only"))
 

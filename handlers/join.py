@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from aiogram import Bot, F
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -26,7 +26,7 @@ from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Decide, Menu
 from handlers.notify import send, set_commands_for, set_viewer_commands
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 
 router = Routes("join")
 NAME_LIMIT = 200
@@ -52,7 +52,7 @@ def _join_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     )
 
 
-@router.message(Command("join", ignore_case=True))
+@router.message(command("join"))
 @router.message(CommandStart(deep_link=True, magic=F.args == "join"))
 @router.callback_query(Menu.filter(F.name == "join"))
 async def begin(event: Message | CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator) -> None:

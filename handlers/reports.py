@@ -10,7 +10,7 @@ from typing import Any
 
 from aiogram import F
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.services import access, checkins, reports
+from bot.services import access, checkins, dates, reports
 from bot.services.access import Viewer
 from bot.services.directory import Page, projects_page
 from bot.services.outbox import Outgoing, enqueue
@@ -28,7 +28,7 @@ from bot.settings import Settings
 from handlers import reports_render as render
 from handlers.callbacks import Menu, ReportAction, ReportHistory, ReportPause, ReportStart, ReportStep
 from handlers.directory import show
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 from scheduler.sender import Sender
 
 router = Routes("reports")
@@ -94,7 +94,7 @@ async def begin(event: Message | CallbackQuery, state: FSMContext, t: Translator
     await ask(event, state, t, ReportForm.status)
 
 
-@router.message(Command("report"))
+@router.message(command("report"))
 async def report_command(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer,
                          t: Translator) -> None:
     led = await reports.led_projects(session, viewer.person_id)
@@ -344,7 +344,7 @@ async def pause(query: CallbackQuery, callback_data: ReportPause, session: Async
     await show(query, _paused_text(t, until), InlineKeyboardMarkup(inline_keyboard=[]), edit=True)
 
 
-@router.message(Command("pause"))
+@router.message(command("pause"))
 async def pause_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
                         t: Translator, clock: Clock, settings: Settings) -> None:
     """`/pause` shows the choices, `/pause 15.01.2027` pauses up to that day, `/pause off` resumes."""
@@ -357,7 +357,7 @@ async def pause_command(message: Message, command: CommandObject, session: Async
         text, markup = await _pause_choices(session, viewer.person_id, t, today)
         await message.answer(text, reply_markup=markup)
         return
-    until = None if argument in OFF_WORDS else _parse_day(argument)
+    until = None if argument in OFF_WORDS else _typed_day(argument)
     if argument not in OFF_WORDS and (until is None or not today <= until <= today + timedelta(days=366)):
         await message.answer(t("reports.bad_pause_date"))
         return
@@ -371,20 +371,18 @@ async def _pause_choices(session: AsyncSession, person_id: int, t: Translator, t
     return text, render.pause_keyboard(t, paused=until is not None)
 
 
+def _typed_day(text: str) -> date | None:
+    try:
+        return dates.parse_day(text)
+    except dates.DateProblem:
+        return None
+
+
 def _paused_text(t: Translator, until: date | None) -> str:
     return t("reports.paused_until", day=until.strftime("%d.%m.%Y")) if until else t("reports.resumed")
 
 
-def _parse_day(text: str) -> date | None:
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-@router.message(Command("status"))
+@router.message(command("status"))
 @router.callback_query(Menu.filter(F.name == "status"))
 async def status_now(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
                      clock: Clock, settings: Settings) -> None:
@@ -412,7 +410,7 @@ async def status_now(event: Message | CallbackQuery, session: AsyncSession, view
         await message.answer_photo(BufferedInputFile(png, "status.png"), caption=caption)
 
 
-@router.message(Command("export"))
+@router.message(command("export"))
 async def export_denied(message: Message, t: Translator) -> None:
     """The secretariat's /export is in reports_manage; everyone else is told whose it is."""
     await message.answer(t("access.secretariat_only"))

@@ -4,7 +4,6 @@ reports menu and exports (CSV, XLSX)."""
 from __future__ import annotations
 
 from aiogram import Bot, F
-from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +21,7 @@ from handlers.callbacks import Menu, ReportCadence, ReportExport, ReportLeaders,
 from handlers.directory import show
 from handlers.notify import set_commands_for
 from handlers.render import PAGE_SIZE, localized, pager, short
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 from scheduler.sender import Sender
 
 router = Routes("reports_manage")
@@ -127,7 +126,7 @@ def _changed(current: checkins.Cadence, field: str, value: int) -> checkins.Cade
     return None
 
 
-@router.message(Command("export"))
+@router.message(command("export"))
 async def export_command(message: Message, t: Translator) -> None:
     text, markup = render.export_menu(t)
     await message.answer(text, reply_markup=markup)

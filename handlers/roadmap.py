@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import F
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -31,7 +31,7 @@ from handlers.callbacks import (
     RoadmapOwnerPick,
 )
 from handlers.directory import show
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 from scheduler.sender import Sender
 
 router = Routes("roadmap")
@@ -61,7 +61,7 @@ class Answer(StatesGroup):
 # --- viewing ---------------------------------------------------------------------------------
 
 
-@router.message(Command("roadmap"))
+@router.message(command("roadmap"))
 @router.callback_query(Menu.filter(F.name == "roadmap"))
 @router.callback_query(RoadmapList.filter(F.offset >= 0))
 async def items(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,

@@ -10,8 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from aiogram import Router
+from aiogram.filters import Command
 
 Handler = Callable[..., Any]
+
+
+def command(*names: str) -> Command:
+    """A command filter that does not mind the case, as people type: /FIND is /find."""
+    return Command(*names, ignore_case=True)
 
 
 class Routes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import CommandObject
 from aiogram.types import (
     CallbackQuery,
     InlineQuery,
@@ -24,7 +24,7 @@ from bot.services.search_index import Doc, Hit
 from handlers import render
 from handlers.callbacks import Menu
 from handlers.directory import card_reply, send_person, show
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 
 router = Routes("search")
 QUERY_LIMIT = 200
@@ -38,7 +38,7 @@ async def how_to_find(query: CallbackQuery, t: Translator) -> None:
         await query.message.answer(t("search.how"))
 
 
-@router.message(Command("find", ignore_case=True))
+@router.message(command("find"))
 async def find_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
                        t: Translator, search: DirectorySearch) -> None:
     await answer_search(message, command.args or "", session, viewer, t, search)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,12 +10,12 @@ from bot.services import announcements
 from bot.services.access import Viewer
 from handlers import announcements_render as render
 from handlers.callbacks import MuteToggle
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 
 router = Routes("settings")
 
 
-@router.message(Command("settings"))
+@router.message(command("settings"))
 async def show_settings(message: Message, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
     if not viewer.is_member:
         await message.answer(t("announcements.members_only"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, F
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -17,7 +17,7 @@ from handlers import render
 from handlers.callbacks import Language, Menu
 from handlers.join import after_join
 from handlers.notify import set_viewer_commands
-from handlers.routes import Routes
+from handlers.routes import Routes, command
 
 router = Routes("start")
 
@@ -48,7 +48,7 @@ async def start(message: Message, session: AsyncSession, viewer: Viewer, t: Tran
     await set_viewer_commands(bot, viewer)
 
 
-@router.message(Command("help", ignore_case=True))
+@router.message(command("help"))
 async def help_(message: Message, viewer: Viewer, t: Translator) -> None:
     parts = [t("help.common")]
     parts.append(t("help.member") if viewer.is_member else t("help.guest"))
@@ -57,14 +57,14 @@ async def help_(message: Message, viewer: Viewer, t: Translator) -> None:
     await message.answer("\n\n".join(parts))
 
 
-@router.message(Command("cancel", ignore_case=True))
+@router.message(command("cancel"))
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
     had_dialog = await state.get_state() is not None
     await state.clear()
     await message.answer(t("cancel.done" if had_dialog else "cancel.nothing"), reply_markup=ReplyKeyboardRemove())
 
 
-@router.message(Command("language", ignore_case=True))
+@router.message(command("language"))
 @router.callback_query(Menu.filter(F.name == "lang"))
 async def choose_language(event: Message | CallbackQuery, t: Translator) -> None:
     kb = InlineKeyboardBuilder()

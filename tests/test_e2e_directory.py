@@ -47,7 +47,7 @@ async def test_member_search_opens_cards(bot, emulator, settings) -> None:  # ty
     await join_member(emulator, settings)
     calls = await emulator.ask(MEMBER, "кто лидер проекта Эффективный свет")
     assert "ИННОКОР" in sent(calls)[0].text
-    calls = await emulator.ask(MEMBER, "/find danfoss")
+    calls = await emulator.ask(MEMBER, "/FIND danfoss")  # commands in any case
     assert "Данфосс" in sent(calls)[0].text
     calls = await emulator.ask(MEMBER, "917-40-40")
     assert "Кузьменко" in sent(calls)[0].text and sent(calls, "sendContact")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
 from bot.services import roadmap, roadmap_calendar, roadmap_chart
-from bot.services.roadmap import DateProblem, parse_deadline, parse_policy
+from bot.services.dates import DateProblem, parse_day, parse_moment
+from bot.services.roadmap import parse_deadline, parse_policy
 from tests.conftest import ADMIN
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -86,3 +87,25 @@ async def test_an_extension_is_decided_once(session) -> None:  # type: ignore[no
     assert card is not None and card.deadline == datetime(2026, 12, 20, 20, 59, tzinfo=UTC)
     assert [e.kind for e in card.events] == ["deadline", "extension", "deadline"]
     assert (await roadmap.decide_extension(session, 999_999, True, **who)).status == "gone"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("15.12.2026", date(2026, 12, 15)), ("15.12.26", date(2026, 12, 15)), ("2026-12-15", date(2026, 12, 15)),
+    (" 1/2/2027 ", date(2027, 2, 1)),
+])
+def test_one_reader_of_typed_days(text: str, expected: date) -> None:
+    assert parse_day(text) == expected
+
+
+@pytest.mark.parametrize(("text", "reason"), [("31.02.2027", "invalid"), ("завтра", "format"),
+                                              ("15.12.2026 10:00", "format")])
+def test_typed_days_that_are_not(text: str, reason: str) -> None:
+    with pytest.raises(DateProblem) as problem:
+        parse_day(text)
+    assert problem.value.reason == reason
+
+
+def test_a_moment_may_require_a_typed_time() -> None:
+    assert parse_moment("15.12.26 14:30", MSK, default_time=None) == datetime(2026, 12, 15, 11, 30, tzinfo=UTC)
+    with pytest.raises(DateProblem):
+        parse_moment("15.12.2026", MSK, default_time=None)

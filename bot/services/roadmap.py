@@ -10,37 +10,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.dates import DateProblem, parse_moment
 from bot.services.directory import Page
 from models import Account, Organisation, Person, RoadmapEvent, RoadmapItem, RoadmapOwner
 
 # A deadline typed without a time is the end of that day.
 END_OF_DAY = time(23, 59)
-_DATE = re.compile(r"^\s*(?:(\d{1,2})[./](\d{1,2})[./](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2}))"
-                   r"(?:[\s,]+(\d{1,2})[:.](\d{2}))?\s*$")
 OPEN = "open"
 CLOSED = ("done", "cancelled")
 
 
-class DateProblem(ValueError):
-    """reason: format (not a date), invalid (no such day or time), past."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def parse_deadline(text: str, tz: ZoneInfo, now: datetime) -> datetime:
-    """"15.12.2026", "2026-12-15", either with an optional "14:30", as a UTC instant in the future."""
-    match = _DATE.match(text or "")
-    if match is None:
-        raise DateProblem("format")
-    d, m, y, y2, m2, d2, hh, mm = match.groups()
-    try:
-        day = date(int(y or y2), int(m or m2), int(d or d2))
-        at = time(int(hh), int(mm)) if hh is not None else END_OF_DAY
-    except ValueError as exc:
-        raise DateProblem("invalid") from exc
-    moment = datetime.combine(day, at, tzinfo=tz).astimezone(ZoneInfo("UTC"))
+    """A typed deadline (a day, optionally with a time: the end of that day without one) that lies
+    in the future, as a UTC instant."""
+    moment = parse_moment(text, tz, default_time=END_OF_DAY)
     if moment <= now:
         raise DateProblem("past")
     return moment
