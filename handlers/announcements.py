@@ -361,22 +361,17 @@ async def secretariat_only_button(query: CallbackQuery, t: Translator) -> None:
     await query.answer(t("access.secretariat_only"), show_alert=True)
 
 
-class ChatRoutes(Routes):
-    def my_chat_member(self, *filters: object) -> object:
-        return self._record("my_chat_member", filters)
+chats = Routes("bot_chats")
 
 
-chats = ChatRoutes("bot_chats")
-
-
-@chats.my_chat_member(F.chat.type != ChatType.PRIVATE)  # type: ignore[misc]
+@chats.my_chat_member(F.chat.type != ChatType.PRIVATE)
 async def bot_status_changed(event: ChatMemberUpdated, session: AsyncSession, clock: Clock) -> None:
     """Remember the groups and channels the bot is in, and whether it may post there as an admin."""
     await announcements.record_chat(session, chat_id=event.chat.id, title=event.chat.title or "",
                                     type_=event.chat.type, status=event.new_chat_member.status, now=clock())
 
 
-@chats.my_chat_member(F.chat.type == ChatType.PRIVATE, F.new_chat_member.status == "kicked")  # type: ignore[misc]
+@chats.my_chat_member(F.chat.type == ChatType.PRIVATE, F.new_chat_member.status == "kicked")
 async def user_blocked_the_bot(event: ChatMemberUpdated, session: AsyncSession) -> None:
     """Skipped by announcements from now on, until they write to the bot again."""
     await access.mark_blocked(session, event.chat.id)

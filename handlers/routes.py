@@ -35,6 +35,9 @@ class Routes:
     def inline_query(self, *filters: Any) -> Callable[[Handler], Handler]:
         return self._record("inline_query", filters)
 
+    def my_chat_member(self, *filters: Any) -> Callable[[Handler], Handler]:
+        return self._record("my_chat_member", filters)
+
     def filter(self, observer: str, *filters: Any) -> None:
         """Filters every handler of one update type in this router must pass."""
         self._filters.append((observer, filters))

@@ -44,7 +44,7 @@ class Audience:
         return self.kind in KINDS and (bool(self.values) or self.kind not in WITH_VALUES)
 
 
-def _member_accounts() -> Select[tuple[int, int | None, str | None, str | None]]:
+def _member_accounts() -> Select[int, int | None, str | None, str | None]:
     """Accounts of admitted, active people who have not blocked the bot."""
     return (
         select(Account.telegram_id, Account.person_id, Account.language, Account.telegram_language)

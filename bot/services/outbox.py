@@ -186,6 +186,7 @@ async def batch_counts(session: AsyncSession, kind: str, batch_ids: Sequence[int
         .group_by(OutboxMessage.batch_id, OutboxMessage.status))
     tally: dict[int, dict[str, int]] = {batch: {} for batch in batch_ids}
     for batch, status, count in rows:
+        assert batch is not None  # the query names its batches
         bucket = ("sent" if status == "sent" else "failed" if status in ("failed", "unreachable")
                   else "cancelled" if status == "cancelled" else "remaining")
         tally[batch][bucket] = tally[batch].get(bucket, 0) + count
