@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.fsm_storage import SqlStorage
-from bot.middlewares import DbSessionMiddleware, ViewerMiddleware
+from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, ViewerMiddleware
 from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
@@ -94,6 +94,7 @@ def create_dispatcher(
                     settings=settings, clock=clock, search=search, sender=sender)
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
     dp.update.outer_middleware(dp.fsm)
+    dp.update.outer_middleware(LeaveDialogOnCommand())
     dp.update.outer_middleware(ViewerMiddleware(settings, clock))
     dp.include_routers(*routers())
     dp.errors.register(on_error)

@@ -1,4 +1,5 @@
-"""Outer middlewares: a database session per update, then the current person and language."""
+"""Outer middlewares: a database session per update, the current person and language, and
+leaving a dialog when another command comes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.fsm.context import FSMContext
+from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -61,4 +63,20 @@ class ViewerMiddleware(BaseMiddleware):
         )
         data["viewer"] = viewer
         data["t"] = Translator(viewer.language)
+        return await handler(event, data)
+
+
+class LeaveDialogOnCommand(BaseMiddleware):
+    """Any command but /cancel ends the dialog going on, before the routers look at the update:
+    otherwise the dialog would take the user's next words (or this command) for its answer.
+    Runs after aiogram's FSM middleware, whose view of the state it updates too."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        message = event.message if isinstance(event, Update) else None
+        text = message.text if message is not None else None
+        state: FSMContext | None = data.get("state")
+        if text and text.startswith("/") and state is not None and data.get("raw_state") is not None:
+            if text.split()[0][1:].split("@")[0].lower() != "cancel":
+                await state.clear()
+                data["raw_state"] = None
         return await handler(event, data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F
 from aiogram.enums import ChatType
+from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
@@ -14,7 +15,7 @@ from aiogram.types import (
 from bot.i18n import Translator
 from handlers.admin import ADMIN_CALLBACKS, ADMIN_COMMANDS
 from handlers.callbacks import Menu
-from handlers.notify import GUEST_COMMANDS, SECRETARIAT_COMMANDS
+from handlers.notify import GUEST_COMMANDS, LEADER_COMMANDS, SECRETARIAT_COMMANDS
 from handlers.routes import Routes, command
 
 groups = Routes("groups")
@@ -22,7 +23,7 @@ groups.filter("message", F.chat.type != ChatType.PRIVATE)
 router = Routes("fallback")
 
 
-@groups.message(command(*GUEST_COMMANDS, *SECRETARIAT_COMMANDS))
+@groups.message(command(*GUEST_COMMANDS, *LEADER_COMMANDS, *SECRETARIAT_COMMANDS, "cancel"))
 async def group_command(message: Message, t: Translator, bot: Bot) -> None:
     """Contacts are personal data: the directory answers only in a private chat. Commands meant
     for other bots (`/x@other_bot`) and unknown ones are not ours to answer in a shared chat."""
@@ -48,8 +49,9 @@ async def unknown_command(message: Message, t: Translator) -> None:
 
 
 @router.message()
-async def unexpected(message: Message, t: Translator) -> None:
-    await message.answer(t("fallback.unexpected"))
+async def unexpected(message: Message, t: Translator, state: FSMContext) -> None:
+    in_dialog = await state.get_state() is not None
+    await message.answer(t("fallback.in_dialog" if in_dialog else "fallback.unexpected"))
 
 
 @router.callback_query(Menu.filter(F.name == "admin"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aiogram import Bot, F
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -139,13 +138,6 @@ async def got_organisation(
 @router.message(StateFilter(JoinForm.name, JoinForm.organisation), ~F.text)
 async def not_text(message: Message, t: Translator) -> None:
     await message.answer(t("join.text_please"))
-
-
-@router.message(StateFilter(JoinForm), F.text.startswith("/"))
-async def leave_on_command(message: Message, state: FSMContext) -> None:
-    """A command ends the joining dialog, then runs as usual in the routers after this one."""
-    await state.clear()
-    raise SkipHandler
 
 
 async def after_join(

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 
 GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
 MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "settings", "language", "help")
-LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "language", "help")
-SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "admin", "invite", "members", "export", "announce", "announcements", "language", "help")
+LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "pause", "language", "help")
+SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "admin", "invite", "members", "audit", "export", "announce", "announcements", "language", "help")
 
 
 async def send(

@@ -63,7 +63,11 @@ def main_menu(t: Translator, *, member: bool, secretariat: bool) -> InlineKeyboa
     kb.button(text=t("menu.projects"), callback_data=Menu(name="projects"))
     kb.button(text=t("menu.orgs"), callback_data=Menu(name="orgs"))
     kb.button(text=t("menu.find"), callback_data=Menu(name="find"))
-    if not member:
+    if member:
+        kb.button(text=t("menu.roadmap"), callback_data=Menu(name="roadmap"))
+        kb.button(text=t("menu.status"), callback_data=Menu(name="status"))
+        kb.button(text=t("menu.settings"), callback_data=Menu(name="settings"))
+    else:
         kb.button(text=t("menu.join"), callback_data=Menu(name="join"))
     if secretariat:
         kb.button(text=t("menu.admin"), callback_data=Menu(name="admin"))

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from aiogram import F
-from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -119,13 +118,6 @@ async def _picker(session: AsyncSession, viewer: Viewer, t: Translator, token: s
     else:
         page = Page(led[offset:offset + render.PICK_PAGE], len(led), offset, render.PICK_PAGE)
     return render.project_picker(t, token, page, {p.id for p in led})
-
-
-@router.message(StateFilter(ReportForm), F.text.startswith("/"))
-async def leave_on_command(message: Message, state: FSMContext) -> None:
-    """Another command ends the dialog, then runs as usual in the routers after this one."""
-    await state.clear()
-    raise SkipHandler
 
 
 @router.callback_query(ReportStart.filter())

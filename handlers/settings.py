@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,19 +10,23 @@ from bot.i18n import Translator
 from bot.services import announcements
 from bot.services.access import Viewer
 from handlers import announcements_render as render
-from handlers.callbacks import MuteToggle
+from handlers.callbacks import Menu, MuteToggle
+from handlers.directory import show
 from handlers.routes import Routes, command
 
 router = Routes("settings")
 
 
 @router.message(command("settings"))
-async def show_settings(message: Message, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+@router.callback_query(Menu.filter(F.name == "settings"))
+async def show_settings(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
     if not viewer.is_member:
-        await message.answer(t("announcements.members_only"))
+        if isinstance(event, CallbackQuery):
+            await event.answer(t("announcements.members_only"), show_alert=True)
+        else:
+            await event.answer(t("announcements.members_only"))
         return
-    text, markup = render.settings(t, await announcements.muted(session, viewer.telegram_id))
-    await message.answer(text, reply_markup=markup)
+    await show(event, *render.settings(t, await announcements.muted(session, viewer.telegram_id)), edit=False)
 
 
 @router.callback_query(MuteToggle.filter())

@@ -119,6 +119,7 @@ async def test_group_chats_get_pointed_to_private(bot, emulator) -> None:  # typ
     assert reply.chat_id == -100500 and "личном" in reply.text
     assert reply.buttons[0]["url"].startswith("https://t.me/")
     assert not sent(await emulator.ask(GUEST, "Питиримов", chat=-100500))
+    assert "личном" in sent(await emulator.ask(GUEST, "/roadmap", chat=-100500))[0].text
 
 
 async def test_language_switch_and_help(bot, emulator) -> None:  # type: ignore[no-untyped-def]
@@ -168,3 +169,14 @@ async def test_organisation_pages_edit_one_message(bot, emulator) -> None:  # ty
     page_two = next(c for c in calls if c.method == "editMessageText")
     calls = await emulator.tap(GUEST, page_two, button(page_two, "◀️"))
     assert not sent(calls) and any(c.method == "editMessageText" for c in calls)
+
+
+async def test_a_members_menu_leads_to_every_section(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await join_member(emulator, settings)
+    menu = sent(await emulator.ask(MEMBER, "/start"))[0]
+    for label, expected in (("Дорожная карта", "Дорожная карта"), ("Статусы проектов", "Статус"),
+                            ("Настройки", "объявлен")):
+        calls = await emulator.tap(MEMBER, menu, button(menu, label))
+        assert expected.lower() in (sent(calls)[0].text or "").lower(), label
+    guest_menu = sent(await emulator.ask(GUEST, "/start"))[0]
+    assert not [b for b in guest_menu.buttons if "Настройки" in b["text"] or "Дорожная" in b["text"]]

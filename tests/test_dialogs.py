@@ -1,0 +1,34 @@
+"""Every dialog alike: another command ends it, unexpected content is answered with where we are,
+/cancel leaves it."""
+
+from __future__ import annotations
+
+from tests.conftest import ADMIN, GUEST
+from tests.test_e2e_join import last_text, sent
+
+
+async def test_another_command_ends_the_dialog(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/announce")
+    calls = await emulator.ask(ADMIN, "/help")
+    assert "/projects" in last_text(calls), "the command runs as usual"
+    calls = await emulator.ask(ADMIN, "Эффективный свет")
+    assert "Эффективный свет" in sent(calls)[0].text, "searched, not taken for the announcement's text"
+    assert not [c for c in emulator.calls_of("sendMessage") if "Так они увидят" in (c.text or "")]
+
+
+async def test_a_command_in_the_joining_dialog_is_not_taken_for_a_name(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    await emulator.ask(GUEST, "/PROJECTS")
+    calls = await emulator.ask(GUEST, "Данфосс")
+    assert "Данфосс" in sent(calls)[0].text and "организацию" not in last_text(calls)
+
+
+async def test_unexpected_content_in_a_dialog_says_where_we_are(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    calls = await emulator.wait_handled(emulator.send_sticker(GUEST))
+    assert "жду ответа" in last_text(calls)
+    calls = await emulator.ask(GUEST, "/cancel")
+    assert "отменено" in last_text(calls)
+    calls = await emulator.wait_handled(emulator.send_sticker(GUEST))
+    assert "Я понимаю текст" in last_text(calls), "outside a dialog, the usual hint"
