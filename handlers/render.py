@@ -85,7 +85,8 @@ def welcome(t: Translator, cluster: ClusterView | None, *, name: str, member: bo
         description = cluster.description_en if english and cluster.description_en else cluster.description
         if description:
             lines.append(escape(short(description, 600)))
-        figures = [f"• {escape(f.label_en if english and f.label_en else f.label)}: <b>{escape(f.value)}</b>"
+        figures = [f"• {escape(f.label_en if english and f.label_en else f.label)}: "
+                   f"<b>{escape(f.value_en if english and f.value_en else f.value)}</b>"
                    for f in cluster.figures[:WELCOME_FIGURES]]
         if figures:
             lines += ["", *figures]

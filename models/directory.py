@@ -32,6 +32,7 @@ class ClusterFigure(Base):
     label: Mapped[str] = mapped_column(Text)
     label_en: Mapped[str | None] = mapped_column(Text)
     value: Mapped[str] = mapped_column(Text)
+    value_en: Mapped[str | None] = mapped_column(Text)
 
 
 class Organisation(Base):

@@ -180,3 +180,10 @@ async def test_a_members_menu_leads_to_every_section(bot, emulator, settings) ->
         assert expected.lower() in (sent(calls)[0].text or "").lower(), label
     guest_menu = sent(await emulator.ask(GUEST, "/start"))[0]
     assert not [b for b in guest_menu.buttons if "Настройки" in b["text"] or "Дорожная" in b["text"]]
+
+
+async def test_the_welcome_speaks_one_language(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    english = sent(await emulator.ask(GUEST_EN, "/start"))[0].text
+    assert "Cluster members: 60 companies and organisations" in english and "предприятий" not in english
+    russian = sent(await emulator.ask(GUEST, "/start"))[0].text
+    assert "60 предприятий и организаций" in russian

@@ -300,7 +300,7 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
     cluster: dict[str, Any] = (
         columns(info, ["name", "name_en", "founded", "description", "description_en"]) if info else {"name": ""}
     )
-    cluster["figures"] = [columns(f, ["key", "label", "label_en", "value"]) for f in figures]
+    cluster["figures"] = [columns(f, ["key", "label", "label_en", "value", "value_en"]) for f in figures]
     org_fields = ["key", "name", "legal_form", "name_en", "aliases", "kind", "country", "region",
                   "cluster_role", "website", "description"]
     project_fields = ["key", "title", "title_en", "kind", "programme", "period", "status", "goal",

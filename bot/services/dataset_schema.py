@@ -36,6 +36,7 @@ class FigureIn(Strict):
     label: str = Field(min_length=1)
     label_en: str | None = None
     value: str = Field(min_length=1)
+    value_en: str | None = None
 
 
 class ClusterIn(Strict):

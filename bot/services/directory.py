@@ -32,6 +32,7 @@ class Figure:
     label: str
     label_en: str | None
     value: str
+    value_en: str | None
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ async def cluster_view(session: AsyncSession) -> ClusterView | None:
         return None
     figures = await session.scalars(select(ClusterFigure).order_by(ClusterFigure.position))
     return ClusterView(info.name, info.name_en, info.description, info.description_en,
-                       [Figure(f.label, f.label_en, f.value) for f in figures])
+                       [Figure(f.label, f.label_en, f.value, f.value_en) for f in figures])
 
 
 async def projects_page(session: AsyncSession, *, offset: int, limit: int) -> Page[ProjectRow]:
