@@ -94,8 +94,8 @@ def create_dispatcher(
                     settings=settings, clock=clock, search=search, sender=sender)
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
     dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(LeaveDialogOnCommand())
     dp.update.outer_middleware(ViewerMiddleware(settings, clock))
+    dp.update.outer_middleware(LeaveDialogOnCommand())
     dp.include_routers(*routers())
     dp.errors.register(on_error)
     return dp

@@ -67,16 +67,18 @@ class ViewerMiddleware(BaseMiddleware):
 
 
 class LeaveDialogOnCommand(BaseMiddleware):
-    """Any command but /cancel ends the dialog going on, before the routers look at the update:
-    otherwise the dialog would take the user's next words (or this command) for its answer.
-    Runs after aiogram's FSM middleware, whose view of the state it updates too."""
+    """Any command but /cancel ends the dialog going on, before the routers look at the update,
+    and says so: otherwise the dialog would take the user's next words (or this command) for its
+    answer. Runs after aiogram's FSM middleware, whose view of the state it updates too, and after
+    the viewer's, whose language it speaks."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         message = event.message if isinstance(event, Update) else None
         text = message.text if message is not None else None
         state: FSMContext | None = data.get("state")
-        if text and text.startswith("/") and state is not None and data.get("raw_state") is not None:
-            if text.split()[0][1:].split("@")[0].lower() != "cancel":
-                await state.clear()
-                data["raw_state"] = None
+        if (message is not None and text and text.startswith("/") and state is not None
+                and data.get("raw_state") is not None and text.split()[0][1:].split("@")[0].lower() != "cancel"):
+            await state.clear()
+            data["raw_state"] = None
+            await message.answer(data["t"]("dialog.interrupted"))
         return await handler(event, data)

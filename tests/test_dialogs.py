@@ -10,7 +10,8 @@ from tests.test_e2e_join import last_text, sent
 async def test_another_command_ends_the_dialog(bot, emulator) -> None:  # type: ignore[no-untyped-def]
     await emulator.ask(ADMIN, "/announce")
     calls = await emulator.ask(ADMIN, "/help")
-    assert "/projects" in last_text(calls), "the command runs as usual"
+    assert "диалог закрыт" in sent(calls)[0].text, "the user is told the dialog ended"
+    assert "/projects" in last_text(calls), "then the command runs as usual"
     calls = await emulator.ask(ADMIN, "Эффективный свет")
     assert "Эффективный свет" in sent(calls)[0].text, "searched, not taken for the announcement's text"
     assert not [c for c in emulator.calls_of("sendMessage") if "Так они увидят" in (c.text or "")]
