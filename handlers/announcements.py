@@ -52,8 +52,9 @@ def utf16_len(text: str) -> int:
 
 @router.message(command("announce"))
 async def begin(message: Message, state: FSMContext, t: Translator) -> None:
+    dropped = (await state.get_data()).get("dropped") or []
     await state.set_state(Compose.text)
-    await state.set_data({"token": announcements.new_token()})
+    await state.set_data({"token": announcements.new_token(), "dropped": dropped})
     await message.answer(t("announcements.ask_text"))
 
 
@@ -62,15 +63,22 @@ async def got_file(message: Message, state: FSMContext, t: Translator) -> None:
     data = await state.get_data()
     photo = message.photo[-1].file_id if message.photo else None
     document = message.document.file_id if message.document else None
-    if message.caption and message.caption.strip():
-        data |= {"text": message.html_text, "length": utf16_len(message.caption)}
+    caption = bool(message.caption and message.caption.strip())
+    typed = await state.get_state() == Compose.attachment.state and bool(data.get("text"))
+    if caption and not typed:
+        data |= {"text": message.html_text, "length": utf16_len(message.caption or "")}
     data |= {"photo": photo, "document": document}
+    await state.set_data(data)
     if not data.get("text"):
-        await state.set_data(data)
         await message.answer(t("announcements.ask_caption"))
         return
+    if caption and typed:  # the text typed before wins; never drop either silently
+        await message.answer(t("announcements.caption_ignored"))
     if data["length"] > announcements.CAPTION_LIMIT:
-        await message.answer(t("announcements.caption_too_long", length=data["length"], limit=announcements.CAPTION_LIMIT))
+        # the file is kept: a shorter text sent now becomes its caption
+        await state.set_state(Compose.attachment)
+        await message.answer(t("announcements.caption_too_long", length=data["length"], limit=announcements.CAPTION_LIMIT),
+                             reply_markup=render.skip_attachment(t, str(data["token"])))
         return
     await _to_category(message, state, t, data)
 
@@ -85,8 +93,16 @@ async def got_text(message: Message, state: FSMContext, session: AsyncSession, t
     data = await state.get_data()
     if await state.get_state() == Compose.edit_text.state:
         outcome = await announcements.edit_scheduled(session, data["edit"], text=text, length=length)
+        if outcome == "too_long":  # still in the dialog: a shorter text may follow
+            view = await announcements.get(session, data["edit"])
+            limit = announcements.CAPTION_LIMIT if view and (view.photo or view.document) else announcements.TEXT_LIMIT
+            await message.answer(t("announcements.edit.too_long", limit=limit, length=length))
+            return
         await state.clear()
-        await _answer_edit(message, session, t, settings, data["edit"], outcome)
+        await _answer_edit(message, session, t, settings, data["edit"], outcome, text_changed=True)
+        return
+    if length > announcements.TEXT_LIMIT:
+        await message.answer(t("announcements.text_too_long", length=length, limit=announcements.TEXT_LIMIT))
         return
     data |= {"text": text, "length": length}
     if data.get("photo") or data.get("document"):
@@ -116,19 +132,23 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
                viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
     data = await state.get_data()
     if data.get("token") != callback_data.token or not data.get("text"):
-        done = await announcements.by_token(session, callback_data.token)
-        await query.answer(t("announcements.already_sent", id=done) if done else t("button.stale"), show_alert=True)
+        await query.answer(await _stale(session, t, settings, callback_data.token, data), show_alert=True)
         return
     action, value, message = callback_data.action, callback_data.value, query.message
     if not isinstance(message, Message):
         await query.answer()
         return
     if action == "drop":
-        await state.clear()
+        await state.set_state(None)  # out of the dialog; its token is remembered for its old buttons
+        await state.set_data({"dropped": [*(data.get("dropped") or [])[-9:], callback_data.token]})
         await message.edit_text(t("announcements.dropped"))
     elif action == "skip":
+        if data.get("length", 0) > announcements.TEXT_LIMIT:  # type: ignore[operator]
+            await query.answer(t("announcements.text_too_long", length=data["length"], limit=announcements.TEXT_LIMIT),
+                               show_alert=True)
+            return
         await message.edit_text(t("announcements.no_attachment_chosen"))
-        await _to_category(message, state, t, data)
+        await _to_category(message, state, t, data | {"photo": None, "document": None})
     elif action == "cat" and value in CATEGORIES:
         await state.update_data(category=value)
         await message.edit_text(t("announcements.ask_audience"), reply_markup=render.audiences(t, callback_data.token))
@@ -152,6 +172,22 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
         await query.answer(t("button.stale"), show_alert=True)
         return
     await query.answer()
+
+
+async def _stale(session: AsyncSession, t: Translator, settings: Settings, token: str,
+                 data: dict[str, object]) -> str:
+    """What an old button of a draft says: sent, scheduled for when, cancelled, or just out of date."""
+    done = await announcements.by_token(session, token)
+    view = await announcements.get(session, done) if done else None
+    if view is not None and view.status == "scheduled":
+        return t.plain("announcements.already_scheduled", id=view.id, when=render.when(view.scheduled_at, settings.tz))
+    if view is not None and view.status == "cancelled":
+        return t.plain("announcements.was_cancelled", id=view.id)
+    if view is not None:
+        return t.plain("announcements.already_sent", id=view.id)
+    if token in (data.get("dropped") or []):  # type: ignore[operator]
+        return t.plain("announcements.draft_dropped")
+    return t.plain("button.stale")
 
 
 async def _audience_step(query: CallbackQuery, message: Message, state: FSMContext, session: AsyncSession,
@@ -237,12 +273,11 @@ async def _confirm(query: CallbackQuery | None, message: Message, state: FSMCont
     await state.clear()
     if created is None:
         if query:
-            await query.answer(t("announcements.already_sent", id=await announcements.by_token(session, str(data["token"]))),
-                               show_alert=True)
+            await query.answer(await _stale(session, t, settings, str(data["token"]), {}), show_alert=True)
         return
     text, markup = render.report(t, created, settings.tz)
     if query:
-        await query.answer(t("announcements.confirmed", count=created.total))
+        await query.answer(render.confirmed(t, created.total))
         await message.edit_text(text, reply_markup=markup)
     else:
         sent = await message.answer(text, reply_markup=markup)
@@ -281,12 +316,15 @@ async def got_new_time(message: Message, state: FSMContext, session: AsyncSessio
 
 
 async def _answer_edit(message: Message, session: AsyncSession, t: Translator, settings: Settings,
-                       announcement_id: int, outcome: str) -> None:
+                       announcement_id: int, outcome: str, *, text_changed: bool = False) -> None:
     if outcome != "ok":
-        await message.answer(t("announcements.edit." + outcome, limit=announcements.CAPTION_LIMIT))
+        await message.answer(t("announcements.edit." + outcome))
         return
     view = await announcements.get(session, announcement_id)
     assert view is not None
+    if text_changed:  # the new text as recipients will see it
+        await message.answer(t("announcements.text_updated", id=view.id))
+        await send_as_recipients_see(message, view.text, view.photo, view.document)
     text, markup = render.report(t, view, settings.tz)
     sent = await message.answer(text, reply_markup=markup)
     await announcements.set_report_message(session, view.id, sent.chat.id, sent.message_id)

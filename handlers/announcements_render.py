@@ -23,6 +23,24 @@ def when(moment: datetime | None, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%d.%m.%Y %H:%M") if moment else "—"
 
 
+def plural(n: int, language: str) -> str:
+    """The plural form a count takes: one | few | many (Russian rules; English has one and many)."""
+    if language != "ru":
+        return "one" if n == 1 else "many"
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
+
+
+def confirmed(t: Translator, count: int) -> str:
+    return t.plain("announcements.confirmed." + plural(count, t.language), count=count)
+
+
+LANGUAGE_NAMES = {"ru": "русский", "en": "English"}
+
+
 def _step(token: str, action: str, value: str = "") -> str:
     return AnnounceStep(token=token, action=action, value=value).pack()
 
@@ -93,7 +111,7 @@ def audience_label(t: Translator, audience: Audience, project_names: dict[str, s
         return f"{label}: " + ", ".join(
             t.plain("country." + c) if t.has("country." + c) else c for c in audience.values)
     if audience.kind == "language":
-        return f"{label}: " + ", ".join(audience.values)
+        return f"{label}: " + ", ".join(LANGUAGE_NAMES.get(v, v) for v in audience.values)
     return label
 
 
@@ -151,8 +169,10 @@ def listing(t: Translator, views: list[AnnouncementView], tz: tzinfo) -> tuple[s
                        category=t.plain("announcements.category." + view.category),
                        audience=audience_label(t, view.audience), excerpt=short(_plain(view.text), 80)))
         lines.append(figures(t, view))
-        kb.button(text=f"#{view.id}", callback_data=AnnouncementAct(id=view.id, action="show"))
-    kb.adjust(5)
+        moment = view.started_at or view.scheduled_at or view.created_at
+        kb.button(text=short(f"#{view.id} · {moment.astimezone(tz):%d.%m} · {_plain(view.text)}", 60),
+                  callback_data=AnnouncementAct(id=view.id, action="show"))
+    kb.adjust(1)
     return "\n".join(lines), kb.as_markup()
 
 

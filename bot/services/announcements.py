@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
 from bot.services.announcement_audiences import Audience, resolve
 from bot.services.db_util import insert_for
 from bot.services.outbox import BatchCounts, Outgoing
-from models import Account, Announcement, BotChat, CategoryMute, Person
+from models import Account, Announcement, BotChat, CategoryMute, OutboxMessage, Person
 
 KIND = "announcement"
 CATEGORIES = ("general", "events", "projects", "urgent")
@@ -133,8 +133,22 @@ async def release_due(session: AsyncSession, now: datetime) -> list[int]:
         Announcement.status == "scheduled", Announcement.scheduled_at <= now)))
     for row in due:
         row.status, row.started_at = "sending", now
+        row.total -= await _drop_left_out(session, row)
         await outbox.release_batch(session, KIND, row.id, now)
     return [row.id for row in due]
+
+
+async def _drop_left_out(session: AsyncSession, row: Announcement) -> int:
+    """Who muted the category (unless urgent) or blocked the bot since it was scheduled is left out
+    now, when it starts; returns how many."""
+    left_out = OutboxMessage.chat_id.in_(select(Account.telegram_id).where(Account.blocked_bot.is_(True)))
+    if row.category != URGENT:
+        left_out = or_(left_out, OutboxMessage.chat_id.in_(
+            select(CategoryMute.telegram_id).where(CategoryMute.category == row.category)))
+    dropped = await session.execute(
+        delete(OutboxMessage).where(OutboxMessage.kind == KIND, OutboxMessage.batch_id == row.id,
+                                    OutboxMessage.status == "held", left_out))
+    return int(dropped.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def in_flight(session: AsyncSession) -> list[int]:
