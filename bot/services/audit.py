@@ -47,7 +47,8 @@ async def recent(session: AsyncSession, *, offset: int = 0, limit: int = 10) -> 
     )).all()
     people = {r.AuditEntry.target for r in rows if (r.AuditEntry.target or "").startswith(PERSON_TARGET)}
     ids = [int(target[len(PERSON_TARGET):]) for target in people if target[len(PERSON_TARGET):].isdigit()]
-    names: dict[int, str] = {row.id: row.name for row in await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))}
+    found = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+    names: dict[int, str] = {row.id: row.name for row in found}
 
     def target_name(entry: AuditEntry) -> str | None:
         target = entry.target or ""
