@@ -31,7 +31,8 @@ ICONS: dict[str | None, str] = {"on_track": "🟢", "at_risk": "🟡", "blocked"
 PERCENTS = (0, 10, 25, 50, 75, 90, 100)
 PAUSE_WEEKS = (1, 2, 4)
 HOURS = tuple(range(7, 22))
-HISTORY_PAGE = 3
+# One report a page: three answers of up to 1,000 characters each already fill most of a message.
+HISTORY_PAGE = 1
 PICK_PAGE = 8
 # A digest or overview is cut into messages of at most this many characters, at line ends.
 CHUNK = TEXT_LIMIT - 200
@@ -229,15 +230,21 @@ def card_buttons(t: Translator, project_id: int, *, history: bool, report: bool,
 
 
 def history_page(t: Translator, project: ProjectRef, page: Page[ReportView], tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [t("reports.history_title", project=title(t, project), total=page.total)]
-    for report in page.items:
-        by = report.author or t("reports.secretariat")
-        note = t("reports.by_secretariat") if report.on_behalf else ""
-        lines += ["", f"📅 <b>{moment(report.created_at, tz)}</b> · {escape(by)}{note}"]
-        lines += _body(t, report.status, report.percent, short(report.done, 700), short(report.next_steps or "", 400),
-                       short(report.help_needed or "", 400), len(report.attachments))
-    if not page.items:
-        lines.append(t("reports.history_empty"))
+    cut = TEXT_LIMIT
+    while True:
+        lines = [t("reports.history_title", project=title(t, project), total=page.total)]
+        for report in page.items:
+            by = report.author or t("reports.secretariat")
+            note = t("reports.by_secretariat") if report.on_behalf else ""
+            lines += ["", f"📅 <b>{moment(report.created_at, tz)}</b> · {escape(by)}{note}"]
+            lines += _body(t, report.status, report.percent, short(report.done, cut), short(report.next_steps or "", cut),
+                           short(report.help_needed or "", cut), len(report.attachments))
+        if not page.items:
+            lines.append(t("reports.history_empty"))
+        # Measured as sent (markup, escapes, UTF-16 as Telegram counts): an upper bound of what it shows.
+        if _utf16("\n".join(lines)) <= TEXT_LIMIT - 96 or cut < 100:
+            break
+        cut = cut * 4 // 5
     kb = InlineKeyboardBuilder()
     for report in page.items:
         if report.attachments:
@@ -246,6 +253,10 @@ def history_page(t: Translator, project: ProjectRef, page: Page[ReportView], tz:
     pager(kb, page, lambda offset: ReportHistory(project=project.id, offset=offset))
     kb.row(InlineKeyboardButton(text=t("reports.to_card"), callback_data=Card(kind="p", id=project.id).pack()))
     return "\n".join(lines), kb.as_markup()
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def attachment_note(t: Translator, report: ReportView) -> str:
