@@ -197,6 +197,9 @@ async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], 
                                        now=clock(), tz=settings.tz)
     text = render.draft_text(t, view.project, data) + "\n\n" + render.sent_text(
         t, view, edited=bool(data.get("edit")), hours=settings.report_edit_hours)
+    cadence = await checkins.cadence_of(session, view.project.id, _default(settings))
+    if not data.get("edit") and (soon := checkins.opens_soon(cadence, clock(), settings.tz)):
+        text += "\n" + t("reports.counts_for_next", start=render.moment(soon, settings.tz))
     await show(query, text, render.sent_keyboard(t, view.id), edit=True)
     if view.status in reports.TROUBLE and not view.on_behalf:
         await alert_secretariat(session, view, settings, clock())

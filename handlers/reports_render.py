@@ -279,7 +279,7 @@ def _status_line(t: Translator, s: ProjectStatus, tz: ZoneInfo) -> str:
     return f"{ICONS[s.status]} {escape(title(t, s.project))}{percent}{when}{change}"
 
 
-def overview_text(t: Translator, view: Overview, tz: ZoneInfo, heading: str) -> list[str]:
+def overview_text(t: Translator, view: Overview, tz: ZoneInfo, heading: str, *, closed: bool = False) -> list[str]:
     """The digest or /status: trouble first, then every project, then who did not report."""
     lines = [heading]
     if view.trouble:
@@ -292,7 +292,7 @@ def overview_text(t: Translator, view: Overview, tz: ZoneInfo, heading: str) -> 
     lines += ["", t("reports.digest_all")]
     lines += [_status_line(t, s, tz) for s in view.projects] or [t("reports.digest_no_projects")]
     if view.silent:
-        lines += ["", t("reports.digest_silent")]
+        lines += ["", t("reports.digest_silent_closed" if closed else "reports.digest_silent")]
         lines += [f"• {escape(title(t, s.project))}: {escape(', '.join(s.missing))}" for s in view.silent]
     if view.leaderless:
         lines += ["", t("reports.digest_leaderless", n=len(view.leaderless))]

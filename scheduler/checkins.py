@@ -61,16 +61,23 @@ async def digests(session: AsyncSession, settings: Settings, now: datetime) -> l
     owed = [(chat, language) for chat, language in chats if f"{prefix}:{chat}:0" not in decided]
     if not owed or not await reports.has_anything(session):
         return []
-    view = await reports.overview(
-        session, now, settings.tz,
-        default=checkins.default_cadence(settings.report_checkin_day, settings.report_checkin_hour),
-        default_language=settings.default_language)
+    default = checkins.default_cadence(settings.report_checkin_day, settings.report_checkin_hour)
+    # The digest sums up the period that closed last, not the one that has just opened.
+    view = await reports.overview(session, now, settings.tz, default=default,
+                                  default_language=settings.default_language, closed=True)
+    end = checkins.period_start(default, now, settings.tz)
+    assert end is not None
+    start = checkins.period_start(default, end - reports.INSTANT, settings.tz)
+    assert start is not None
     texts: dict[str, list[str]] = {}
     messages = []
     for chat, language in owed:
         if language not in texts:
             t = Translator(language)
-            texts[language] = render.overview_text(t, view, settings.tz, t("reports.digest_title", day=render.day(at, settings.tz)))
+            heading = t("reports.digest_title", day=render.day(at, settings.tz)) + "\n" + t(
+                "reports.digest_period", start=start.astimezone(settings.tz).strftime("%d.%m"),
+                end=(end - timedelta(days=1)).astimezone(settings.tz).strftime("%d.%m"))
+            texts[language] = render.overview_text(t, view, settings.tz, heading, closed=True)
         messages += [Outgoing(key=f"{prefix}:{chat}:{n}", chat_id=chat, kind="digest", text=text)
                      for n, text in enumerate(texts[language])]
     return messages

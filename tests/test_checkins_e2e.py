@@ -145,10 +145,11 @@ async def four_projects(settings) -> None:  # type: ignore[no-untyped-def]
 
 async def test_the_digest_puts_trouble_first_then_everything_then_who_is_silent(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
     await four_projects(settings)
-    clock.now = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # Tuesday 10:00 in Moscow
+    clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # Tuesday 10:00 in Moscow: the week 23.11–29.11 closed
     await bot.tick()
     await bot.tick()
     [digest] = texts(emulator, ADMIN.id, "Сводка по проектам")
+    assert "23.11–29.11" in digest
     trouble, rest = digest.split("Все проекты")
     everything, silent = rest.split("Не отчитались")
     assert trouble.index("Эффективный свет") < trouble.index("Индустриальный") < trouble.index("Теплый город")

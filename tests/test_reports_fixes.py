@@ -42,3 +42,35 @@ async def test_history_of_maximal_reports_fits_every_page(bot, emulator, setting
         seen += 1
     assert seen == 3
     assert "Слово" in page.text
+
+
+async def test_the_digest_sums_up_the_closed_period_and_an_early_report_counts_for_the_next(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ADMIN
+    from tests.test_checkins_e2e import PROMPT, texts
+    from tests.test_reports_e2e import db_leader, fill_report
+
+    await leader(emulator, settings)
+    await db_leader(settings, "kuzmenko-svyatoslav", "industrialny-park")  # never reports
+    clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday 24.11, 12:00 in Moscow
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    preview = await fill_report(emulator, LEADER, first, status="по плану")
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    assert "засчитан и за период" not in done.text
+    # Monday 30.11, 09:00 in Moscow, an hour before the new period: the report answers it too
+    clock.now = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+    await bot.tick()
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    preview = await fill_report(emulator, LEADER, first, status="по плану")
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    assert "засчитан и за период, который откроется 30.11.2026 10:00" in done.text
+    for _ in range(6):
+        clock.advance(hours=1)
+        await bot.tick()
+    assert not [p for p in texts(emulator, LEADER.id, PROMPT) if "30.11.2026" in p], "no prompt after a report"
+    # Tuesday 01.12, 10:00: the digest is about 23.11–29.11; Blinov reported for it, Kuzmenko did not
+    clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    await bot.tick()
+    [digest] = texts(emulator, ADMIN.id, "Сводка по проектам")
+    assert "23.11–29.11" in digest
+    silent = digest.split("Не отчитались")[1]
+    assert "Кузьменко" in silent and "Блинов" not in silent

@@ -57,6 +57,22 @@ def period_start(cadence: Cadence, now: datetime, tz: ZoneInfo) -> datetime | No
     return None
 
 
+# A report made this long before a period opens answers that period too: a leader who reports
+# on Monday morning before the 10:00 prompt is not asked again an hour later.
+EARLY = timedelta(hours=24)
+
+
+def answers_from(start: datetime) -> datetime:
+    """The earliest moment a report counts for the period starting at `start`."""
+    return start - EARLY
+
+
+def opens_soon(cadence: Cadence, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """The start of the next period when it opens within EARLY (a report now answers it too)."""
+    current, ahead = period_start(cadence, now, tz), period_start(cadence, now + EARLY, tz)
+    return ahead if ahead is not None and ahead != current else None
+
+
 def period_key(start: datetime) -> str:
     """A period is named by its first local day: stable across restarts and readable in keys."""
     return start.date().isoformat()
@@ -165,10 +181,10 @@ async def due_prompts(session: AsyncSession, now: datetime, tz: ZoneInfo, *, def
                if lc.project_id in starts and lc.telegram_id is not None]
     if not leaders:
         return []
-    reported = await reported_since(session, min(starts.values()))
+    reported = await reported_since(session, answers_from(min(starts.values())))
     today = now.astimezone(tz).date()
     silent = [lc for lc in leaders
-              if not any(at >= starts[lc.project_id] for at in reported.get(lc.project_id, ()))
+              if not any(at >= answers_from(starts[lc.project_id]) for at in reported.get(lc.project_id, ()))
               and not (lc.paused_until and lc.paused_until >= today)]
 
     def key(kind: str, lc: LeaderChat) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
-from bot.services.checkins import Cadence, cadences, leader_chats, period_start
+from bot.services.checkins import Cadence, answers_from, cadences, leader_chats, period_start
 from bot.services.db_util import insert_for
 from bot.services.directory import Page
 from models import Account, Person, PersonRole, Project, ProjectPerson, Report
@@ -255,6 +255,9 @@ async def set_leader(session: AsyncSession, project_id: int, person_id: int, *, 
 # --- overview (digest and /status) -----------------------------------------------------------
 
 
+INSTANT = timedelta(microseconds=1)
+
+
 @dataclass(frozen=True)
 class ProjectStatus:
     project: ProjectRef
@@ -284,7 +287,9 @@ class Overview:
 
 
 async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, default: Cadence,
-                   default_language: str) -> Overview:
+                   default_language: str, closed: bool = False) -> Overview:
+    """Every project's state in its current period, or with `closed` (the digest) in the period
+    that closed last: its reports up to that period's end, who did not report for it."""
     plans = await cadences(session, default)
     refs = {r.id: ProjectRef(r.id, r.title, r.title_en)
             for r in await session.execute(select(Project.id, Project.title, Project.title_en))}
@@ -300,13 +305,19 @@ async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, defaul
         cadence = plans.get(pid, default)
         start = period_start(cadence, now, tz)
         mine = reports.get(pid, [])
+        # A project with check-ins off compares with the default weekly period.
+        boundary = start or period_start(default, now, tz) or now
+        if closed:
+            end = boundary
+            start = period_start(cadence, end - INSTANT, tz) if start else None
+            boundary = start or period_start(default, end - INSTANT, tz) or end
+            mine = [r for r in mine if r.created_at < end]
         if start is None and not mine:
             continue
         last = mine[-1] if mine else None
-        reported_now = bool(last and start and last.created_at >= start)
-        # A project with check-ins off compares with the default weekly period.
-        boundary = start or period_start(default, now, tz) or now
-        before = [r for r in mine if r.created_at < boundary]
+        # A report made shortly before a period opens answers it too (see checkins.answers_from).
+        reported_now = bool(last and start and last.created_at >= answers_from(start))
+        before = [r for r in mine if r.created_at < answers_from(boundary)]
         rows.append(ProjectStatus(
             ref, last.status if last else None, before[-1].status if before else None,
             last.percent if last else None, last.created_at if last else None, reported_now, start is not None,
