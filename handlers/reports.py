@@ -50,6 +50,7 @@ class ReportForm(StatesGroup):
 # The order of the questions; each text answer is kept in the dialog data under the state's name.
 STEPS = (ReportForm.status, ReportForm.percent, ReportForm.done, ReportForm.next, ReportForm.help, ReportForm.preview)
 TEXT_STEPS = (ReportForm.done, ReportForm.next, ReportForm.help)
+ANSWERS = ("status", "percent", "done", "next", "help")
 
 
 def _name(step: State) -> str:
@@ -67,10 +68,13 @@ def _window(settings: Settings) -> timedelta:
 
 def question(t: Translator, step: State, data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
     token, project = data["token"], ProjectRef(data["project"], data["title"], data.get("title_en"))
+    editing = bool(data.get("edit"))
     if step == ReportForm.status:
-        return render.status_step(t, token, project, on_behalf=data.get("behalf", False))
+        return render.status_step(t, token, project, on_behalf=data.get("behalf", False),
+                                  current=data.get("status") if editing else None)
     if step == ReportForm.percent:
-        return render.percent_step(t, token)
+        return render.percent_step(t, token, editing=editing and data.get("status") is not None,
+                                   current=data.get("percent"))
     if step in TEXT_STEPS:
         return render.text_step(t, token, _name(step), data.get(_name(step)), editing=bool(data.get("edit")),
                                 limit=reports.TEXT_LIMIT)
@@ -163,15 +167,22 @@ async def step_button(query: CallbackQuery, callback_data: ReportStep, state: FS
         await ask(query, state, t, ReportForm.percent, {"status": value})
     elif action == "percent" and current == ReportForm.percent.state and value.isdigit() and int(value) <= 100:
         await ask(query, state, t, ReportForm.done, {"percent": int(value)})
-    elif action in ("skip", "keep") and current in {s.state for s in (ReportForm.percent, *TEXT_STEPS)}:
+    elif action in ("skip", "keep") and current in {s.state for s in (ReportForm.percent, *TEXT_STEPS)} or (
+            action == "keep" and current == ReportForm.status.state):
         skipped = action == "skip" and current != ReportForm.done.state
         field = (current or "").rpartition(":")[2]
-        if not skipped and not data.get(field):
+        # a kept percent may be none; any other kept answer must be there
+        if not skipped and field != "percent" and not data.get(field):
             await query.answer(t.plain("reports.empty"), show_alert=True)
             return
         await ask(query, state, t, _after(current), {field: None} if skipped else {})
     elif action == "restart" and current == ReportForm.preview.state:
-        await ask(query, state, t, ReportForm.status)
+        # Start over means from nothing: answers and attachments go; an edit stays an edit of its report.
+        data = {key: value for key, value in data.items() if key not in ANSWERS} | {"attachments": []}
+        await state.set_data(data)
+        await state.set_state(ReportForm.status)
+        text, markup = question(t, ReportForm.status, data)
+        await show(query, t("reports.restarted") + "\n\n" + text, markup, edit=True)
     elif action == "submit" and current == ReportForm.preview.state:
         await submit(query, state, data, session, viewer, t, clock, settings, sender)
     else:

@@ -75,25 +75,41 @@ def project_picker(t: Translator, token: str, page: Page[ProjectRef], led: set[i
     return t("reports.choose_project"), kb.as_markup()
 
 
-def status_step(t: Translator, token: str, project: ProjectRef, *, on_behalf: bool) -> tuple[str, InlineKeyboardMarkup]:
+def status_step(t: Translator, token: str, project: ProjectRef, *, on_behalf: bool,
+                current: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """When editing (`current` given), the current status is shown and may be kept."""
     kb = InlineKeyboardBuilder()
     for status in STATUSES:
-        kb.button(text=status_label(t, status), callback_data=ReportStep(token=token, action="status", value=status))
+        mark = "• " if status == current else ""
+        kb.button(text=mark + status_label(t, status), callback_data=ReportStep(token=token, action="status", value=status))
     kb.adjust(1)
+    if current:
+        kb.row(InlineKeyboardButton(text=t("reports.keep"), callback_data=_step(token, "keep")))
     kb.row(*_cancel_row(t, token))
     text = t("reports.ask_status", project=title(t, project))
+    if current:
+        text += "\n\n" + t("reports.current", text=Html(status_label(t, current)))
     if on_behalf:
         text += "\n" + t("reports.on_behalf_note")
     return text, kb.as_markup()
 
 
-def percent_step(t: Translator, token: str) -> tuple[str, InlineKeyboardMarkup]:
+def percent_step(t: Translator, token: str, *, editing: bool = False,
+                 current: int | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """When editing, the current percent (or its absence) is shown and may be kept; "skip" then
+    plainly says it removes the percent."""
     kb = InlineKeyboardBuilder()
     for value in PERCENTS:
-        kb.button(text=f"{value}%", callback_data=ReportStep(token=token, action="percent", value=str(value)))
+        mark = "•" if editing and value == current else ""
+        kb.button(text=f"{mark}{value}%", callback_data=ReportStep(token=token, action="percent", value=str(value)))
     kb.adjust(len(PERCENTS))
-    kb.row(InlineKeyboardButton(text=t("reports.skip"), callback_data=_step(token, "skip")), *_cancel_row(t, token))
-    return t("reports.ask_percent"), kb.as_markup()
+    text = t("reports.ask_percent")
+    if editing:
+        kb.row(InlineKeyboardButton(text=t("reports.keep"), callback_data=_step(token, "keep")))
+        text += "\n\n" + t("reports.current", text=f"{current}%" if current is not None else t.plain("reports.percent_none"))
+    skip = "reports.no_percent" if editing and current is not None else "reports.skip"
+    kb.row(InlineKeyboardButton(text=t(skip), callback_data=_step(token, "skip")), *_cancel_row(t, token))
+    return text, kb.as_markup()
 
 
 def text_step(t: Translator, token: str, field: str, current: str | None, *, editing: bool,

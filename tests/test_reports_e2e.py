@@ -158,7 +158,7 @@ async def test_edit_and_withdraw_within_the_window(bot, emulator, settings, cloc
     # edit: every answer offered again, the old text kept with one tap
     calls = await emulator.tap(LEADER, done, button(done, "Исправить"))
     calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "заблокирован"))
-    calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "Пропустить"))
+    calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "Без процента"))
     step = shown(calls)
     assert "Провели энергоаудит" in step.text
     calls = await emulator.tap(LEADER, step, button(step, "Оставить"))

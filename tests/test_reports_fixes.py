@@ -74,3 +74,42 @@ async def test_the_digest_sums_up_the_closed_period_and_an_early_report_counts_f
     assert "23.11–29.11" in digest
     silent = digest.split("Не отчитались")[1]
     assert "Кузьменко" in silent and "Блинов" not in silent
+
+
+async def test_editing_shows_and_keeps_status_and_percent(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_reports_e2e import fill_report, reports_in_db
+
+    await leader(emulator, settings)
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    step = shown(await emulator.tap(LEADER, done, button(done, "Исправить")))
+    assert "Сейчас: 🟡 есть риски" in step.text
+    step = shown(await emulator.tap(LEADER, step, button(step, "Оставить")))
+    assert "Сейчас: 50%" in step.text and button(step, "Без процента")
+    step = shown(await emulator.tap(LEADER, step, button(step, "Оставить")))
+    for _ in range(3):
+        step = shown(await emulator.tap(LEADER, step, button(step, "Оставить" if "Сейчас" in step.text else "не нужна")))
+    shown(await emulator.tap(LEADER, step, button(step, "Отправить")))
+    [report] = await reports_in_db(settings)
+    assert (report.status, report.percent, report.done) == ("at_risk", 50, "Провели энергоаудит двух домов")
+
+
+async def test_start_over_drops_answers_and_attachments(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_reports_e2e import fill_report, reports_in_db
+
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    step = shown(await emulator.tap(LEADER, first, button(first, "по плану")))
+    await emulator.tap(LEADER, step, button(step, "50%"))
+    await emulator.wait_handled(emulator.send_photo(LEADER))
+    await emulator.ask(LEADER, "Сделали")
+    await emulator.ask(LEADER, "Дальше")
+    preview = shown(await emulator.ask(LEADER, "Помогите"))
+    assert "Вложений: 1" in preview.text
+    again = shown(await emulator.tap(LEADER, preview, button(preview, "Заново")))
+    assert "прежние ответы и вложения убраны" in again.text
+    preview = await fill_report(emulator, LEADER, again)
+    assert "Вложений" not in preview.text and "Помогите" not in preview.text
+    shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    [report] = await reports_in_db(settings)
+    assert report.attachments == [] and report.help_needed is None
