@@ -328,7 +328,7 @@ async def history(query: CallbackQuery, callback_data: ReportHistory, session: A
                   t: Translator, settings: Settings) -> None:
     project = await reports.project_ref(session, callback_data.project)
     if not viewer.is_member or project is None:
-        await query.answer(t.plain("access.members_only" if project else "button.gone"), show_alert=True)
+        await query.answer(t.plain("reports.status_members_only" if project else "button.gone"), show_alert=True)
         return
     page = await reports.history(session, project.id, offset=callback_data.offset, limit=render.HISTORY_PAGE)
     await show(query, *render.history_page(t, project, page, settings.tz), edit=callback_data.offset > 0)
@@ -398,12 +398,13 @@ async def status_now(event: Message | CallbackQuery, session: AsyncSession, view
     if message is None:
         return
     if not viewer.is_member:
-        await message.answer(t("access.members_only"))
+        await message.answer(t("reports.status_members_only"))
         return
     now = clock()
     view = await reports.overview(session, now, settings.tz, default=_default(settings),
                                   default_language=settings.default_language)
-    for text in render.overview_text(t, view, settings.tz, t("reports.status_title", now=render.moment(now, settings.tz))):
+    for text in render.overview_text(t, view, settings.tz, t("reports.status_title", now=render.moment(now, settings.tz)),
+                                     secretariat=viewer.is_secretariat):
         await message.answer(text)
     grid = await reports.status_grid(session, now, settings.tz, weeks=CHART_WEEKS, limit=CHART_ROWS)
     if grid.projects:

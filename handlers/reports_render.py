@@ -291,12 +291,14 @@ def _status_line(t: Translator, s: ProjectStatus, tz: ZoneInfo) -> str:
     elif not s.reported_now and s.status:
         change = t("reports.change_stale")
     percent = f" · {s.percent}%" if s.percent is not None else ""
-    when = f" · {day(s.reported_at, tz)}" if s.reported_at else ""
+    when = f" · {day(s.reported_at, tz)}" if s.reported_at else t("reports.never_reported")
     return f"{ICONS[s.status]} {escape(title(t, s.project))}{percent}{when}{change}"
 
 
-def overview_text(t: Translator, view: Overview, tz: ZoneInfo, heading: str, *, closed: bool = False) -> list[str]:
-    """The digest or /status: trouble first, then every project, then who did not report."""
+def overview_text(t: Translator, view: Overview, tz: ZoneInfo, heading: str, *, closed: bool = False,
+                  secretariat: bool = True) -> list[str]:
+    """The digest or /status: trouble first, then every project (worst first, as on the chart),
+    then who did not report; what the secretariat should do only to the secretariat."""
     lines = [heading]
     if view.trouble:
         lines += ["", t("reports.digest_trouble")]
@@ -306,11 +308,12 @@ def overview_text(t: Translator, view: Overview, tz: ZoneInfo, heading: str, *, 
             if s.help_needed:
                 lines.append(f"   🆘 {escape(short(s.help_needed, 300))}")
     lines += ["", t("reports.digest_all")]
-    lines += [_status_line(t, s, tz) for s in view.projects] or [t("reports.digest_no_projects")]
+    ordered = sorted(view.projects, key=lambda s: (-STATUSES.index(s.status) if s.status else 1, s.project.title.lower()))
+    lines += [_status_line(t, s, tz) for s in ordered] or [t("reports.digest_no_projects")]
     if view.silent:
         lines += ["", t("reports.digest_silent_closed" if closed else "reports.digest_silent")]
         lines += [f"• {escape(title(t, s.project))}: {escape(', '.join(s.missing))}" for s in view.silent]
-    if view.leaderless:
+    if view.leaderless and secretariat:
         lines += ["", t("reports.digest_leaderless", n=len(view.leaderless))]
     return chunks(lines)
 

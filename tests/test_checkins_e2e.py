@@ -150,7 +150,7 @@ async def test_the_digest_puts_trouble_first_then_everything_then_who_is_silent(
     await bot.tick()
     [digest] = texts(emulator, ADMIN.id, "Сводка по проектам")
     assert "23.11–29.11" in digest
-    trouble, rest = digest.split("Все проекты")
+    trouble, rest = digest.split("Проекты с руководителями или отчётами")
     everything, silent = rest.split("Не отчитались")
     assert trouble.index("Эффективный свет") < trouble.index("Индустриальный") < trouble.index("Теплый город")
     assert "ЭКОЛЕНД" not in trouble

@@ -113,3 +113,30 @@ async def test_start_over_drops_answers_and_attachments(bot, emulator, settings)
     shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
     [report] = await reports_in_db(settings)
     assert report.attachments == [] and report.help_needed is None
+
+
+async def test_status_for_guests_members_and_the_secretariat(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ADMIN, GUEST
+    from tests.test_checkins_e2e import four_projects
+
+    await four_projects(settings)
+    await db_leader_only(settings)
+    assert "Статусы и отчёты проектов видны только участникам" in sent(await emulator.ask(GUEST, "/status"))[0].text
+    await join(emulator, settings, MEMBER, "zakharova-galina")
+    member = sent(await emulator.ask(MEMBER, "/status"))[0].text
+    assert "/admin" not in member and "Проекты с руководителями или отчётами" in member
+    admin = sent(await emulator.ask(ADMIN, "/status"))[0].text
+    assert "/admin → 📊 Отчёты проектов" in admin
+    everything = admin.split("Проекты с руководителями или отчётами")[1]
+    assert "⚪ Энергоэффективный квартал — отчётов ещё не было" in everything
+    # worst first, as on the chart: blocked, then at risk, then on track, then never reported
+    order = [everything.index(name) for name in ("Эффективный свет", "Индустриальный", "Теплый город", "ЭКОЛЕНД")]
+    assert order == sorted(order)
+    assert everything.index("ЭКОЛЕНД") < everything.index("отчётов ещё не было")
+
+
+async def db_leader_only(settings) -> None:  # type: ignore[no-untyped-def]
+    """A project with a leader and no report yet."""
+    from tests.test_reports_e2e import db_leader
+
+    await db_leader(settings, "pitirimov-nikolay", "energoeffektivny-kvartal")
