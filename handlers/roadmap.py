@@ -37,6 +37,7 @@ from scheduler.sender import Sender
 router = Routes("roadmap")
 TITLE_LIMIT = 300
 TEXT_LIMIT = 3000
+REASON_LIMIT = 1000
 SKIP = "-"
 
 
@@ -56,6 +57,7 @@ class Answer(StatesGroup):
     done = State()
     date = State()
     reason = State()
+    not_mine = State()
 
 
 # --- viewing ---------------------------------------------------------------------------------
@@ -112,11 +114,13 @@ async def calendar_file(query: CallbackQuery, callback_data: RoadmapFile, sessio
         await query.message.answer(t("roadmap.nothing_dated"))
         return
     if callback_data.kind == "ics":
-        data = roadmap_calendar.build(cards, now=clock(), name=t.plain("roadmap.calendar_name"))
+        data = roadmap_calendar.build(cards, now=clock(), tz=settings.tz, name=t.plain("roadmap.calendar_name"))
         await query.message.answer_document(BufferedInputFile(data, filename="roadmap.ics"),
                                             caption=t("roadmap.ics_caption", n=len(cards)))
     else:
-        png = roadmap_chart.timeline(cards, now=clock(), tz=settings.tz, title=t.plain("roadmap.chart_title"))
+        png = roadmap_chart.timeline(
+            cards, now=clock(), tz=settings.tz, today_label=t.plain("roadmap.chart_today"),
+            title=t.plain("roadmap.chart_title_mine" if callback_data.mine else "roadmap.chart_title"))
         await query.message.answer_photo(BufferedInputFile(png, filename="roadmap.png"),
                                          caption=t("roadmap.png_caption", n=min(len(cards), roadmap_chart.MAX_BARS)))
 
@@ -133,7 +137,7 @@ async def _deny(event: Message | CallbackQuery, text: str) -> None:
 
 @router.callback_query(RoadmapEdit.filter())
 async def edit(query: CallbackQuery, callback_data: RoadmapEdit, session: AsyncSession, viewer: Viewer,
-               t: Translator, clock: Clock, settings: Settings, state: FSMContext) -> None:
+               t: Translator, clock: Clock, settings: Settings, state: FSMContext, sender: Sender) -> None:
     if not viewer.is_secretariat or query.message is None:
         await query.answer(t("access.secretariat_only"), show_alert=True)
         return
@@ -147,12 +151,26 @@ async def edit(query: CallbackQuery, callback_data: RoadmapEdit, session: AsyncS
         await show(query, text, markup, edit=False)
         return
     found = await roadmap.item_card(session, item_id, history=False)
+    if action == "reopen":
+        if found is None or not await roadmap.reopen_item(session, item_id, actor=viewer.telegram_id,
+                                                          actor_name=viewer.first_name, now=clock()):
+            await query.answer(t("button.stale"), show_alert=True)
+            return
+        await _show_card(query, session, viewer, t, clock, settings, item_id, edit=True)
+        return
     if found is None or found.status != roadmap.OPEN:
         await query.answer(t("roadmap.closed_already"), show_alert=True)
         return
     if action in ("close", "cancel"):
-        await roadmap.close_item(session, item_id, "done" if action == "close" else "cancelled",
-                                 actor=viewer.telegram_id, actor_name=viewer.first_name, now=clock())
+        await show(query, *view.confirm_close(t, found, action), edit=True)
+        return
+    if action in ("close_ok", "cancel_ok"):
+        status = "done" if action == "close_ok" else "cancelled"
+        event_id = await roadmap.close_item(session, item_id, status, actor=viewer.telegram_id,
+                                            actor_name=viewer.first_name, now=clock())
+        if event_id is not None:
+            await _tell_owners(session, settings, clock(), sender, found, await roadmap.owners_of(session, item_id),
+                               f"roadmap.owner_{status}_notice", f"rm:{status}:{event_id}")
         await _show_card(query, session, viewer, t, clock, settings, item_id, edit=True)
         return
     prompts = {"deadline": (EditItem.deadline, "roadmap.ask_deadline"), "owners": (EditItem.owner, None),
@@ -167,7 +185,8 @@ async def edit(query: CallbackQuery, callback_data: RoadmapEdit, session: AsyncS
         await show(query, *view.owners_editor(t, found), edit=False)
     else:
         await show(query, t(prompt, days=",".join(map(str, settings.reminder_days)),
-                            every=settings.reminder_overdue_every_days), InlineKeyboardBuilder().as_markup(),
+                            every=view.overdue_every(t, settings.reminder_overdue_every_days)),
+                   InlineKeyboardBuilder().as_markup(),
                    edit=False)
 
 
@@ -255,8 +274,10 @@ async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
     actor, name, now = viewer.telegram_id, viewer.first_name, clock()
     organisation_id, person_id = (ref, None) if kind == "o" else (None, ref)
     owner_id: int | None = None
+    removed: tuple[int | None, int | None] | None = None
     if kind == "x":
-        changed = await roadmap.remove_owner(session, item_id, ref, actor=actor, actor_name=name, now=now)
+        removed = await roadmap.remove_owner(session, item_id, ref, actor=actor, actor_name=name, now=now)
+        changed = removed is not None
     else:
         owner_id = await roadmap.add_owner(session, item_id, organisation_id=organisation_id, person_id=person_id,
                                            actor=actor, actor_name=name, now=now)
@@ -267,6 +288,10 @@ async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
         return
     if owner_id is not None:
         await _tell_assigned(session, settings, now, sender, found, owner_id, organisation_id, person_id)
+    if removed is not None:
+        # People still responsible through another owner row are not told they were removed.
+        await _tell_owners(session, settings, now, sender, found, [removed], "roadmap.owner_removed_notice",
+                           f"rm:removed:{ref}", keep=await roadmap.owners_of(session, item_id))
     if not changed:
         await query.answer(t("roadmap.owner_unchanged"))
     await show(query, *view.owners_editor(t, found), edit=kind == "x")
@@ -275,7 +300,7 @@ async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
 # --- answers from a reminder ---------------------------------------------------------------------
 
 
-@router.callback_query(RoadmapAnswer.filter(F.action.in_({"done", "more", "notmine", "skip"})))
+@router.callback_query(RoadmapAnswer.filter(F.action.in_({"done", "more", "notmine", "skip", "nmskip"})))
 async def answer(query: CallbackQuery, callback_data: RoadmapAnswer, session: AsyncSession, viewer: Viewer,
                  t: Translator, clock: Clock, settings: Settings, state: FSMContext, sender: Sender) -> None:
     item_id, action = callback_data.item, callback_data.action
@@ -286,6 +311,12 @@ async def answer(query: CallbackQuery, callback_data: RoadmapAnswer, session: As
     if not viewer.is_secretariat and not await roadmap.may_answer(session, item_id, viewer.person_id):
         await query.answer(t("roadmap.not_responsible"), show_alert=True)
         return
+    current, data = await state.get_state(), await state.get_data()
+    asked = {"done": Answer.done.state, "more": Answer.date.state, "notmine": Answer.not_mine.state}
+    if action in asked and current == asked[action] and data.get("item") == item_id:
+        await query.answer()  # a second tap: the question is already there
+        return
+    who = await roadmap.person_label(session, viewer.person_id, viewer.first_name)
     if action == "done":
         await state.set_state(Answer.done)
         await state.update_data(item=item_id)
@@ -299,12 +330,72 @@ async def answer(query: CallbackQuery, callback_data: RoadmapAnswer, session: As
         await state.set_state(Answer.date)
         await state.update_data(item=item_id)
         await show(query, t("roadmap.ask_new_date"), InlineKeyboardBuilder().as_markup(), edit=False)
-    else:
-        event_id = await roadmap.not_mine(session, item_id, actor=viewer.telegram_id, actor_name=viewer.first_name,
-                                          now=clock())
-        await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_not_mine",
-                                viewer.first_name, None, f"notmine:{event_id}")
-        await show(query, t("roadmap.not_mine_sent"), InlineKeyboardBuilder().as_markup(), edit=False)
+    elif action == "notmine":
+        await state.set_state(Answer.not_mine)
+        await state.update_data(item=item_id)
+        kb = InlineKeyboardBuilder()
+        kb.button(text=t("roadmap.not_mine_skip"), callback_data=RoadmapAnswer(item=item_id, action="nmskip"))
+        await show(query, t("roadmap.ask_not_mine_reason", limit=REASON_LIMIT), kb.as_markup(), edit=False)
+    else:  # "not mine" without a reason: only while the question is open (a second tap sends nothing)
+        if current != Answer.not_mine.state or data.get("item") != item_id:
+            await query.answer()
+            return
+        await state.clear()
+        await _not_mine(query, session, viewer, t, clock, settings, sender, item_id, None, who)
+
+
+@router.message(StateFilter(Answer.not_mine), F.text, ~F.text.startswith("/"))
+async def not_mine_reason(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer,
+                          t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+    reason = (message.text or "").strip()
+    if len(reason) > REASON_LIMIT:
+        await message.answer(t("roadmap.text_too_long", limit=REASON_LIMIT, n=len(reason)))
+        return
+    item_id = (await state.get_data())["item"]
+    await state.clear()
+    if not await roadmap.is_open(session, item_id):
+        await message.answer(t("roadmap.closed_already"))
+        return
+    who = await roadmap.person_label(session, viewer.person_id, viewer.first_name)
+    await _not_mine(message, session, viewer, t, clock, settings, sender, item_id, reason or None, who)
+
+
+async def _not_mine(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
+                    clock: Clock, settings: Settings, sender: Sender, item_id: int, reason: str | None,
+                    who: str) -> None:
+    """The secretariat is asked to reassign or keep; the person gets no reminders of it meanwhile."""
+    event_id = await roadmap.not_mine(session, item_id, actor=viewer.telegram_id, actor_name=who, now=clock(),
+                                      note=reason)
+    await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_not_mine", who, reason,
+                            f"notmine:{event_id}", not_mine=event_id)
+    await show(event, t("roadmap.not_mine_sent"), InlineKeyboardBuilder().as_markup(), edit=False)
+
+
+@router.callback_query(RoadmapOwnerPick.filter(F.kind == "k"))
+async def keep_owner(query: CallbackQuery, callback_data: RoadmapOwnerPick, session: AsyncSession, viewer: Viewer,
+                     t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+    """The secretariat keeps the person who said "not mine": their reminders resume, they are told."""
+    if not viewer.is_secretariat:
+        await query.answer(t("access.secretariat_only"), show_alert=True)
+        return
+    actors = await roadmap.resolve_not_mine(session, callback_data.item, "kept", event_id=callback_data.ref)
+    found = await roadmap.item_card(session, callback_data.item, history=False)
+    if not actors or found is None:
+        await query.answer(t("roadmap.kept_already"), show_alert=True)
+        return
+    messages = []
+    for chat in actors:
+        told = Translator(await access.account_language(session, chat, settings.default_language))
+        messages.append(Outgoing(key=f"rm:kept:{callback_data.ref}:c{chat}", chat_id=chat, kind="notice",
+                                 text=told("roadmap.kept_notice", head=view.head(told, found)),
+                                 reply_markup=view.to_card(told, found.id)))
+    await enqueue(session, messages, clock())
+    await session.commit()
+    sender.wake()
+    await query.answer(t("roadmap.kept_done"), show_alert=True)
+    if query.message is not None:
+        await query.message.edit_reply_markup(reply_markup=InlineKeyboardBuilder().button(
+            text=t("roadmap.open_card"), callback_data=RoadmapCard(item=found.id)).as_markup())
 
 
 @router.message(StateFilter(Answer.done), (F.text & ~F.text.startswith("/")) | F.document | F.photo)
@@ -323,43 +414,53 @@ async def _close_done(event: Message | CallbackQuery, session: AsyncSession, vie
                       evidence: dict[str, str]) -> None:
     """`evidence`: {"photo": file_id} or {"document": file_id}, or nothing."""
     file_id = next(iter(evidence.values()), None)
+    who = await roadmap.person_label(session, viewer.person_id, viewer.first_name)
     if not await roadmap.close_item(session, item_id, "done", actor=viewer.telegram_id,
-                                    actor_name=viewer.first_name, now=clock(), note=note, file_id=file_id):
+                                    actor_name=who, now=clock(), note=note, file_id=file_id):
         await _deny(event, t("roadmap.closed_already"))
         return
-    await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_done", viewer.first_name,
+    await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_done", who,
                             note, f"done:{item_id}", evidence)
     await show(event, t("roadmap.done_thanks"), InlineKeyboardBuilder().as_markup(), edit=False)
 
 
 @router.message(StateFilter(Answer.date), F.text, ~F.text.startswith("/"))
-async def new_date_typed(message: Message, state: FSMContext, t: Translator, clock: Clock, settings: Settings) -> None:
+async def new_date_typed(message: Message, state: FSMContext, session: AsyncSession, t: Translator, clock: Clock,
+                         settings: Settings) -> None:
     try:
         deadline = roadmap.parse_deadline(message.text or "", settings.tz, clock())
     except roadmap.DateProblem as problem:
         await message.answer(t(f"roadmap.date_{problem.reason}"))
         return
+    current = await roadmap.current_deadline(session, (await state.get_data())["item"])
+    if current is not None and deadline <= current:
+        await message.answer(t("roadmap.date_not_later", date=view.when(current, settings.tz)))
+        return
     await state.update_data(deadline=deadline.isoformat())
     await state.set_state(Answer.reason)
-    await message.answer(t("roadmap.ask_reason"))
+    await message.answer(t("roadmap.ask_reason", limit=REASON_LIMIT))
 
 
 @router.message(StateFilter(Answer.reason), F.text, ~F.text.startswith("/"))
 async def reason_typed(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
                        clock: Clock, settings: Settings, sender: Sender) -> None:
+    reason = (message.text or "").strip()
+    if len(reason) > REASON_LIMIT:
+        await message.answer(t("roadmap.text_too_long", limit=REASON_LIMIT, n=len(reason)))
+        return
     data = await state.get_data()
     await state.clear()
     deadline = datetime.fromisoformat(data["deadline"])
-    reason = (message.text or "")[:TEXT_LIMIT]
+    who = await roadmap.person_label(session, viewer.person_id, viewer.first_name)
     event_id = await roadmap.request_extension(session, data["item"], deadline, reason, actor=viewer.telegram_id,
-                                               actor_name=viewer.first_name, now=clock())
+                                               actor_name=who, now=clock())
     found = await roadmap.item_card(session, data["item"], history=False)
     if event_id is None or found is None:
         await message.answer(t("roadmap.closed_already"))
         return
     messages = []
     for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
-        text, markup = view.extension_request(Translator(language), found, event_id, viewer.first_name, deadline,
+        text, markup = view.extension_request(Translator(language), found, event_id, who, deadline,
                                               reason, settings.tz)
         messages.append(Outgoing(key=f"rm:ext:{event_id}:c{chat}", chat_id=chat, kind="notice", text=text,
                                  reply_markup=markup.model_dump(exclude_none=True)))
@@ -377,12 +478,15 @@ async def decide(query: CallbackQuery, callback_data: RoadmapExtension, session:
         return
     outcome = await roadmap.decide_extension(session, callback_data.event, callback_data.approve,
                                              actor=viewer.telegram_id, actor_name=viewer.first_name, now=clock())
-    if outcome.status not in ("approved", "declined"):
+    if outcome.status not in ("approved", "declined", "closed"):
         await query.answer(t(f"roadmap.extension_{outcome.status}"), show_alert=True)
         return
     date = view.when(outcome.deadline, settings.tz) if outcome.deadline else "—"
     found = await roadmap.item_card(session, outcome.item_id, history=False)
-    if outcome.requester is not None and found is not None:
+    if found is None:
+        await query.answer(t("roadmap.extension_gone"), show_alert=True)
+        return
+    if outcome.requester is not None:
         told = Translator(await access.account_language(session, outcome.requester, settings.default_language))
         await enqueue(session, [Outgoing(
             key=f"rm:ext:{callback_data.event}:decided", chat_id=outcome.requester, kind="notice",
@@ -390,8 +494,10 @@ async def decide(query: CallbackQuery, callback_data: RoadmapExtension, session:
                       title=found.title))], clock())
         await session.commit()
         sender.wake()
-    await show(query, t(f"roadmap.extension_{outcome.status}_done", date=date),
-               InlineKeyboardBuilder().as_markup(), edit=True)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("roadmap.open_card"), callback_data=RoadmapCard(item=found.id))
+    await show(query, t(f"roadmap.extension_{outcome.status}_done", date=date, head=view.head(t, found),
+                        who=outcome.who or "—"), kb.as_markup(), edit=True)
 
 
 async def _tell_assigned(session: AsyncSession, settings: Settings, now: datetime, sender: Sender,
@@ -415,8 +521,8 @@ async def _tell_assigned(session: AsyncSession, settings: Settings, now: datetim
 
 
 async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Clock, sender: Sender, item_id: int,
-                            key: str, who: str, note: str | None, name: str, evidence: dict[str, str] | None = None
-                            ) -> None:
+                            key: str, who: str, note: str | None, name: str, evidence: dict[str, str] | None = None,
+                            *, not_mine: int | None = None) -> None:
     found = await roadmap.item_card(session, item_id, history=False)
     if found is None:
         return
@@ -424,9 +530,37 @@ async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Cl
         Outgoing(key=f"rm:{name}:c{chat}", chat_id=chat, kind="notice", photo=(evidence or {}).get("photo"),
                  document=(evidence or {}).get("document"),
                  text=view.answer_notice(Translator(language), key, found, who, note),
-                 reply_markup=view.to_card(Translator(language), item_id))
+                 reply_markup=view.to_card(Translator(language), item_id) if not_mine is None
+                 else view.not_mine_keyboard(Translator(language), item_id, not_mine))
         for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
     ]
     await enqueue(session, messages, clock())
+    await session.commit()
+    sender.wake()
+
+
+async def _tell_owners(session: AsyncSession, settings: Settings, now: datetime, sender: Sender,
+                       card: roadmap.ItemCard, owners: list[tuple[int | None, int | None]], key: str, name: str,
+                       *, keep: list[tuple[int | None, int | None]] | None = None) -> None:
+    """The people the given owners mean learn what the secretariat did to the item (closed,
+    cancelled, removed them); those still responsible through an owner in `keep` are left out."""
+    staying: set[int] = set()
+    for organisation_id, person_id in keep or []:
+        staying |= {p.person_id for p in await reminders.recipients_of(
+            session, organisation_id=organisation_id, person_id=person_id,
+            default_language=settings.default_language)}
+    people: dict[int, reminders.Recipient] = {}
+    for organisation_id, person_id in owners:
+        for person in await reminders.recipients_of(session, organisation_id=organisation_id, person_id=person_id,
+                                                    default_language=settings.default_language):
+            if person.person_id not in staying:
+                people.setdefault(person.person_id, person)
+    messages = []
+    for person in people.values():
+        told = Translator(person.language)
+        messages.append(Outgoing(key=f"{name}:p{person.person_id}", chat_id=person.chat_id, kind="notice",
+                                 text=told(key, head=view.head(told, card)), reply_markup=view.to_card(told, card.id)))
+    if messages:
+        await enqueue(session, messages, now)
     await session.commit()
     sender.wake()

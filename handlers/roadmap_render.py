@@ -40,6 +40,23 @@ def when(deadline: datetime, tz: ZoneInfo) -> str:
     return day if local.time().replace(second=0, microsecond=0) == END_OF_DAY else f"{day} {local:%H:%M}"
 
 
+def plural_days(t: Translator, n: int) -> str:
+    """«1 день, 2 дня, 5 дней»; «1 day, 2 days»."""
+    n = abs(n)
+    if t.language == "ru":
+        form = "one" if n % 10 == 1 and n % 100 != 11 else \
+            "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"
+    else:
+        form = "one" if n == 1 else "many"
+    return t.plain(f"roadmap.days_{form}", n=n)
+
+
+def overdue_every(t: Translator, every: int) -> str:
+    """«каждые 3 дня», «каждый день»."""
+    return t.plain("roadmap.policy_daily") if every == 1 else t.plain("roadmap.policy_every",
+                                                                        days=plural_days(t, every))
+
+
 def status(t: Translator, status_: str, deadline: datetime | None, now: datetime, tz: ZoneInfo) -> str:
     if status_ != roadmap.OPEN:
         return t(f"roadmap.status_{status_}")
@@ -47,10 +64,10 @@ def status(t: Translator, status_: str, deadline: datetime | None, now: datetime
         return t("roadmap.status_no_deadline")
     days = roadmap.days_left(deadline, now, tz)
     if roadmap.is_overdue(deadline, now):
-        return t("roadmap.status_overdue", days=max(-days, 0), date=when(deadline, tz))
+        return t("roadmap.status_overdue", days=plural_days(t, max(-days, 0)), date=when(deadline, tz))
     if days == 0:
         return t("roadmap.status_today", date=when(deadline, tz))
-    return t("roadmap.status_left", days=days, date=when(deadline, tz))
+    return t("roadmap.status_left", days=plural_days(t, days), date=when(deadline, tz))
 
 
 def item_list(t: Translator, page: Page[ItemRow], *, mine: bool, secretariat: bool, now: datetime,
@@ -87,7 +104,11 @@ def _event(t: Translator, event: EventView, tz: ZoneInfo) -> str:
     proposed = when(event.proposed, tz) if event.proposed else ""
     decision = t(f"roadmap.decision_{event.decision}") if event.decision else ""
     text = t(f"roadmap.event_{event.kind}", date=proposed, decision=decision)
-    note = f" — <i>{escape(render.short(event.note, NOTE_LIMIT))}</i>" if event.note else ""
+    if event.kind == "not_mine" and decision:
+        text += f" ({decision})"
+    shown = t.plain("roadmap.policy_default_note") if event.kind == "policy" and event.note == "default" \
+        else event.note
+    note = f" — <i>{escape(render.short(shown, NOTE_LIMIT))}</i>" if shown else ""
     evidence = " 📎" if event.file_id else ""
     return f"{stamp} · {escape(event.actor or '—')}: {text}{note}{evidence}"
 
@@ -104,8 +125,10 @@ def item_card(t: Translator, card: ItemCard, *, now: datetime, tz: ZoneInfo, sec
     if len(card.owners) > OWNERS_SHOWN:
         lines.append(t("roadmap.more_owners", n=len(card.owners) - OWNERS_SHOWN))
     if card.reminder_days is not None or card.overdue_every is not None:
-        lines.append(t("roadmap.own_policy", days=", ".join(map(str, card.reminder_days or [])) or "—",
-                       every=card.overdue_every or "—"))
+        days = t.plain("roadmap.policy_days", days=", ".join(map(str, card.reminder_days))) \
+            if card.reminder_days else t.plain("roadmap.policy_default")
+        every = overdue_every(t, card.overdue_every) if card.overdue_every else t.plain("roadmap.policy_default")
+        lines.append(t("roadmap.own_policy", days=days, every=every))
     history = [_event(t, e, tz) for e in card.events[-HISTORY_SHOWN:]]
     # Whole lines only (each is balanced HTML): the oldest history goes first when it is too long.
     while history and len("\n".join([*lines, "", t("roadmap.history"), *history])) > render.TEXT_LIMIT:
@@ -118,9 +141,20 @@ def item_card(t: Translator, card: ItemCard, *, now: datetime, tz: ZoneInfo, sec
     if card.status == roadmap.OPEN and secretariat:
         for action in ("deadline", "owners", "policy", "close", "cancel"):
             kb.button(text=t(f"roadmap.edit_{action}"), callback_data=RoadmapEdit(item=card.id, action=action))
+    if card.status != roadmap.OPEN and secretariat:
+        kb.button(text=t("roadmap.edit_reopen"), callback_data=RoadmapEdit(item=card.id, action="reopen"))
     kb.button(text=t("roadmap.back"), callback_data=RoadmapList(mine=False, offset=0))
     kb.adjust(3 if answerable and card.status == roadmap.OPEN else 2)
     return text, kb.as_markup()
+
+
+def confirm_close(t: Translator, card: ItemCard, action: str) -> tuple[str, InlineKeyboardMarkup]:
+    """Are you sure? — before closing (action "close") or cancelling ("cancel") an item."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t(f"roadmap.confirm_{action}_yes"), callback_data=RoadmapEdit(item=card.id, action=f"{action}_ok"))
+    kb.button(text=t("roadmap.confirm_no"), callback_data=RoadmapCard(item=card.id))
+    kb.adjust(1)
+    return t(f"roadmap.confirm_{action}", head=Html(_item_head(t, card.number, card.title))), kb.as_markup()
 
 
 def owners_editor(t: Translator, card: ItemCard) -> tuple[str, InlineKeyboardMarkup]:
@@ -158,11 +192,11 @@ def reminder(t: Translator, due: ItemDue, *, now: datetime, tz: ZoneInfo) -> tup
     # Days counted at sending, so that a reminder sent late does not say "3 days" on the last day.
     days = roadmap.days_left(due.deadline, now, tz)
     if days > 0:
-        lead = t("roadmap.remind_before", days=days)
+        lead = t("roadmap.remind_before", days=plural_days(t, days))
     elif days == 0:
         lead = t("roadmap.remind_today")
     else:
-        lead = t("roadmap.remind_overdue", days=-days)
+        lead = t("roadmap.remind_overdue", days=plural_days(t, -days))
     lines = [*([t("roadmap.remind_late")] if due.late else []), lead, _item_head(t, due.number, due.title),
              t("roadmap.deadline", date=when(due.deadline, tz)), "", t("roadmap.remind_ask")]
     answers: list[tuple[str, CallbackData]] = [
@@ -177,7 +211,7 @@ def to_card(t: Translator, item_id: int) -> dict[str, Any]:
 
 def escalation(t: Translator, due: ItemDue, *, tz: ZoneInfo) -> str:
     days = (due.escalate.day - due.deadline.astimezone(tz).date()).days if due.escalate else 0
-    return t("roadmap.escalation", days=days, head=Html(_item_head(t, due.number, due.title)),
+    return t("roadmap.escalation", days=plural_days(t, days), head=Html(_item_head(t, due.number, due.title)),
              date=when(due.deadline, tz))
 
 
@@ -208,6 +242,17 @@ def extension_request(t: Translator, card: ItemCard, event_id: int, who: str, de
     kb.button(text=t("roadmap.open_card"), callback_data=RoadmapCard(item=card.id))
     kb.adjust(2, 1)
     return text, kb.as_markup()
+
+
+def not_mine_keyboard(t: Translator, item_id: int, event_id: int) -> dict[str, Any]:
+    """The secretariat's buttons under a "not mine": reassign (the owners editor) or keep them."""
+    return _keyboard([[(t("roadmap.reassign"), RoadmapEdit(item=item_id, action="owners")),
+                       (t("roadmap.keep"), RoadmapOwnerPick(item=item_id, kind="k", ref=event_id))],
+                      [(t("roadmap.open_card"), RoadmapCard(item=item_id))]])
+
+
+def head(t: Translator, card: ItemCard) -> Html:
+    return Html(_item_head(t, card.number, card.title))
 
 
 def answer_notice(t: Translator, key: str, card: ItemCard, who: str, note: str | None) -> str:

@@ -63,13 +63,13 @@ async def test_every_reminder_kind_once_per_owner_and_escalation_once(bot, emula
         assert kinds_for(keys, ids[user.id]) == FULL, user
         texts = [c.text for c in emulator.calls_of("sendMessage", user.id) if c.ok]
         assert len(texts) == len(FULL), "each reminder delivered exactly once"
-    assert "15.12.2026" in texts[0] and "14 d. until the deadline" in texts[0]  # SOLO reads English
+    assert "15.12.2026" in texts[0] and "14 days until the deadline" in texts[0]  # SOLO reads English
     admin = [k for k in keys if f":c{ADMIN.id}:" in k]
     assert [k.split(":")[2] for k in admin] == ["unreachable", "escalate"], "pravitelstvo reported once, escalation once"
     assert admin[1].endswith(":2026-12-22")
     told = [c.text for c in emulator.calls_of("sendMessage", ADMIN.id) if c.ok]
     assert any("Правительство" in t and "не доходят" in t for t in told)
-    assert any("Просрочено на 7 дн." in t for t in told)
+    assert any("Просрочено на 7 дней" in t for t in told)
 
 
 async def test_reminders_missed_while_down_go_out_once_marked_late(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
@@ -85,7 +85,7 @@ async def test_reminders_missed_while_down_go_out_once_marked_late(bot, emulator
     for user in (ORG_A, ORG_B, SOLO):
         assert kinds_for(keys, ids[user.id]) == ["d3@2026-12-12"]
     text = [c.text for c in emulator.calls_of("sendMessage", ORG_A.id) if c.ok][-1]
-    assert "с опозданием" in text and "До срока 2 дн." in text, "days counted when sent"
+    assert "с опозданием" in text and "До срока 2 дня" in text, "days counted when sent"
     # a clock jumping back and forth again doubles nothing
     clock.now = datetime(2026, 12, 1, 8, tzinfo=UTC)
     await bot.tick()

@@ -62,13 +62,16 @@ async def test_the_calendar_round_trips_and_the_chart_draws(session) -> None:  #
     assert await roadmap.set_deadline(session, 1, parse_deadline("01.12.2026", MSK, NOW), **who)
     assert await roadmap.close_item(session, 1, "cancelled", **who)
     cards = await roadmap.items_for_calendar(session, person_id=None)
-    parsed = Calendar.from_ical(roadmap_calendar.build(cards, now=NOW, name="Дорожная карта"))
+    parsed = Calendar.from_ical(roadmap_calendar.build(cards, now=NOW, tz=MSK, name="Дорожная карта"))
     events = {str(e["uid"]): e for e in parsed.walk("VEVENT")}
     assert set(events) == {"roadmap-1@clusterbot", f"roadmap-{new}@clusterbot"}
     mine = events[f"roadmap-{new}@clusterbot"]
     assert str(mine["summary"]) == "9. Пилот <умного> освещения"
     assert mine.decoded("dtstart") == datetime(2026, 12, 15, 11, 30, tzinfo=UTC)
     assert "Описание & план" in str(mine["description"])
+    # A deadline without a typed time is an all-day event on its day, not a minute at 23:59.
+    whole_day = events["roadmap-1@clusterbot"]
+    assert whole_day.decoded("dtstart") == date(2026, 12, 1) and whole_day.decoded("dtend") == date(2026, 12, 2)
     assert str(events["roadmap-1@clusterbot"]["status"]) == "CANCELLED"
     assert str(parsed["x-wr-calname"]) == "Дорожная карта"
     png = roadmap_chart.timeline(cards, now=datetime(2026, 12, 10, tzinfo=UTC), tz=MSK, title="Roadmap")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from zoneinfo import ZoneInfo
+
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -62,8 +64,11 @@ async def test_the_secretariat_adds_an_item_and_sets_deadline_owners_policy(bot,
     calls = await emulator.tap(ADMIN, card, button(card, "Напоминания"))
     assert "не понял" in last_text(await emulator.ask(ADMIN, "часто")).lower()
     card = sent(await emulator.ask(ADMIN, "7, 1 / 2"))[-1]
-    assert "за 7, 1 дн." in card.text and "каждые 2 дн." in card.text
+    assert "за 7, 1 дн. до срока" in card.text and "при просрочке — каждые 2 дня" in card.text
     calls = await emulator.tap(ADMIN, card, button(card, "Закрыть"))
+    confirm = next(c for c in calls if c.method == "editMessageText")
+    assert "Закрыть пункт как выполненный?" in confirm.text and (await item(bot, 9)).status == "open"
+    calls = await emulator.tap(ADMIN, confirm, button(confirm, "Да, закрыть"))
     assert any("выполнен" in (c.params.get("text") or "") for c in calls if c.method == "editMessageText")
     assert (await item(bot, 9)).status == "done"
 
@@ -73,13 +78,15 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
     clock.now = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
     await bot.tick()
     reminder = sent(emulator.calls_of("sendMessage", SOLO.id))[-1]
-    assert "14 d. until the deadline" in reminder.text
+    assert "14 days until the deadline" in reminder.text
 
     # Need more time: bad dates are refused politely, then a date and a reason go to the secretariat.
     await emulator.tap(SOLO, reminder, button(reminder, "more time"))
     assert "not a date" in last_text(await emulator.ask(SOLO, "31.02"))
     assert "no such date" in last_text(await emulator.ask(SOLO, "31.02.2027"))
     assert "already past" in last_text(await emulator.ask(SOLO, "20.11.2026"))
+    assert "later than the current deadline 15.12.2026" in last_text(await emulator.ask(SOLO, "15.12.2026"))
+    assert "later than the current deadline 15.12.2026" in last_text(await emulator.ask(SOLO, "10.12.2026"))
     assert "reason" in last_text(await emulator.ask(SOLO, "20.01.2027"))
     assert "20.01.2027" in last_text(await emulator.ask(SOLO, "Waiting for the committee's data"))
     await bot.app.sender.deliver_due()
@@ -94,7 +101,7 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
     assert "approved your extension" in last_text(emulator.calls_of("sendMessage", SOLO.id))
     clock.now = datetime(2027, 1, 6, 7, 30, tzinfo=UTC)  # the reminders follow the new deadline
     await bot.tick()
-    assert "14 d. until the deadline" in last_text(emulator.calls_of("sendMessage", SOLO.id))
+    assert "14 days until the deadline" in last_text(emulator.calls_of("sendMessage", SOLO.id))
     assert "20.01.2027" in last_text(emulator.calls_of("sendMessage", SOLO.id))
 
     # A second request is declined: the deadline stays.
@@ -111,6 +118,8 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
     # Not mine: the secretariat is asked to reassign.
     other = sent(emulator.calls_of("sendMessage", ORG_B.id))[-1]
     calls = await emulator.tap(ORG_B, other, button(other, "Не моё"))
+    assert "Почему" in last_text(calls)
+    calls = await emulator.ask(ORG_B, "Это делает комитет по энергетике")
     assert "назначит" in last_text(calls)
     await bot.app.sender.deliver_due()
     assert "не его" in last_text(emulator.calls_of("sendMessage", ADMIN.id))
@@ -141,7 +150,7 @@ async def test_members_filter_mine_and_download_the_calendar_and_timeline(bot, e
     await item_with_owners(bot.app)
     calls = await emulator.ask(SOLO, "/roadmap")
     listing = sent(calls)[-1]
-    assert "Roadmap" in listing.text and "22 d. left (deadline 15.12.2026)" in listing.text
+    assert "Roadmap" in listing.text and "22 days left (deadline 15.12.2026)" in listing.text
     calls = await emulator.tap(SOLO, listing, button(listing, "Only mine"))
     mine = next(c for c in calls if c.method == "editMessageText")
     assert "My roadmap items · 1" in mine.text and "\n2." not in mine.text
@@ -151,7 +160,7 @@ async def test_members_filter_mine_and_download_the_calendar_and_timeline(bot, e
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
     assert str(events[0]["summary"]).startswith("1. Пакет инструментов")
-    assert events[0].decoded("dtstart") == DEADLINE
+    assert events[0].decoded("dtstart") == DEADLINE.astimezone(ZoneInfo("Europe/Moscow")).date()
     assert str(events[0]["uid"]) == "roadmap-1@clusterbot"
     calls = await emulator.tap(SOLO, mine, button(mine, "Timeline"))
     photo = sent(calls, "sendPhoto")[0]

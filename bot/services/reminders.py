@@ -17,7 +17,7 @@ from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import pick_language
-from models import Account, Organisation, Person, RoadmapItem, RoadmapOwner
+from models import Account, Organisation, Person, RoadmapEvent, RoadmapItem, RoadmapOwner
 
 BATCH = 2000
 
@@ -138,6 +138,7 @@ async def collect(session: AsyncSession, policy: Policy, now: datetime, default_
             .where(RoadmapItem.id.in_(due_ids[start:start + BATCH]))))
         owners = await _owners(session, [i.id for i in items])
         reach = await _reach(session, owners, default_language)
+        disowned = await _disowned(session, [i.id for i in items])
         watermarks = []
         for item in items:
             own = policy.for_item(item.reminder_days, item.overdue_every_days)
@@ -155,7 +156,8 @@ async def collect(session: AsyncSession, policy: Policy, now: datetime, default_
                 starts = max(filter(None, (since, owner.added_at)), default=None)
                 if due is not None and (starts is None or due.at >= starts):
                     for person in people:
-                        recipients.setdefault(person.person_id, person)
+                        if person.chat_id not in disowned.get(item.id, ()):
+                            recipients.setdefault(person.person_id, person)
             owed = due if due is not None and (since is None or due.at >= since) else None
             escalates = escalate if escalate.at <= now and (since is None or escalate.at >= since) else None
             if owed or escalates:
@@ -186,6 +188,21 @@ async def _owners(session: AsyncSession, item_ids: list[int]) -> dict[int, list[
     ):
         owners.setdefault(row.item_id, []).append(_Owner(row.organisation_id, row.person_id, row.added_at))
     return owners
+
+
+async def _disowned(session: AsyncSession, item_ids: list[int]) -> dict[int, set[int]]:
+    """Per item, the Telegram ids of people who said it is not theirs and await the secretariat's
+    decision: they are not reminded meanwhile."""
+    found: dict[int, set[int]] = {}
+    for chunk in _chunks(sorted(item_ids)):
+        for item_id, actor in await session.execute(
+            select(RoadmapEvent.item_id, RoadmapEvent.actor_telegram_id)
+            .where(RoadmapEvent.item_id.in_(chunk), RoadmapEvent.kind == "not_mine",
+                   RoadmapEvent.decision == "pending")
+        ):
+            if actor is not None:
+                found.setdefault(item_id, set()).add(actor)
+    return found
 
 
 async def _reach(session: AsyncSession, owners: dict[int, list[_Owner]], default_language: str

@@ -251,34 +251,71 @@ async def add_owner(session: AsyncSession, item_id: int, *, organisation_id: int
     session.add(owner)
     item.next_reminder_at = now
     _event(session, item_id, "owner_added", now, actor, actor_name, note=name)
+    await resolve_not_mine(session, item_id, "reassigned")
     await session.flush()
     return owner.id
 
 
 async def remove_owner(session: AsyncSession, item_id: int, owner_id: int, *, actor: int, actor_name: str,
-                       now: datetime) -> bool:
+                       now: datetime) -> tuple[int | None, int | None] | None:
+    """The removed owner as (organisation id, person id); None when there was no such owner."""
     owner = await session.get(RoadmapOwner, owner_id)
     if owner is None or owner.item_id != item_id:
-        return False
+        return None
+    removed = (owner.organisation_id, owner.person_id)
     name = await session.scalar(select(Organisation.name).where(Organisation.id == owner.organisation_id)
                                 if owner.organisation_id else select(Person.name).where(Person.id == owner.person_id))
     await session.execute(delete(RoadmapOwner).where(RoadmapOwner.id == owner_id))
     _event(session, item_id, "owner_removed", now, actor, actor_name, note=name)
-    return True
+    await resolve_not_mine(session, item_id, "reassigned")
+    return removed
 
 
 async def close_item(session: AsyncSession, item_id: int, status: str, *, actor: int, actor_name: str,
-                     now: datetime, note: str | None = None, file_id: str | None = None) -> bool:
-    """Done or cancelled; False when it was already closed (a second tap closes nothing)."""
+                     now: datetime, note: str | None = None, file_id: str | None = None) -> int | None:
+    """Done or cancelled: the history event's id; None when it was already closed (a second tap
+    closes nothing)."""
     if status not in CLOSED:
         raise ValueError(status)
     closed = await session.execute(
         update(RoadmapItem).where(RoadmapItem.id == item_id, RoadmapItem.status == OPEN)
         .values(status=status, closed_at=now, next_reminder_at=None))
     if not closed.rowcount:  # type: ignore[attr-defined]
+        return None
+    event = _event(session, item_id, status, now, actor, actor_name, note=note, file_id=file_id)
+    await session.flush()
+    return event.id
+
+
+async def reopen_item(session: AsyncSession, item_id: int, *, actor: int, actor_name: str, now: datetime) -> bool:
+    """A closed or cancelled item open again; reminders resume from now (none of the past are owed)."""
+    item = await session.get(RoadmapItem, item_id)
+    if item is None or item.status == OPEN:
         return False
-    _event(session, item_id, status, now, actor, actor_name, note=note, file_id=file_id)
+    item.status, item.closed_at = OPEN, None
+    _reschedule(item, now)
+    _event(session, item_id, "reopened", now, actor, actor_name)
     return True
+
+
+async def owners_of(session: AsyncSession, item_id: int) -> list[tuple[int | None, int | None]]:
+    """(organisation id, person id) of each owner of the item."""
+    return [(row.organisation_id, row.person_id) for row in await session.execute(
+        select(RoadmapOwner.organisation_id, RoadmapOwner.person_id).where(RoadmapOwner.item_id == item_id)
+        .order_by(RoadmapOwner.id))]
+
+
+async def person_label(session: AsyncSession, person_id: int | None, fallback: str) -> str:
+    """The directory name of a linked person, with their organisation: «Иван Блинов (Технопарк)»."""
+    if person_id is None:
+        return fallback
+    row = (await session.execute(
+        select(Person.name, Organisation.name.label("org")).outerjoin(Organisation,
+                                                                      Organisation.id == Person.organisation_id)
+        .where(Person.id == person_id))).first()
+    if row is None:
+        return fallback
+    return f"{row.name} ({row.org})" if row.org else row.name
 
 
 async def is_open(session: AsyncSession, item_id: int) -> bool:
@@ -290,9 +327,28 @@ async def is_open(session: AsyncSession, item_id: int) -> bool:
 
 async def not_mine(session: AsyncSession, item_id: int, *, actor: int, actor_name: str, now: datetime,
                    note: str | None = None) -> int:
-    event = _event(session, item_id, "not_mine", now, actor, actor_name, note=note)
+    """The person says the item is not theirs: pending until the secretariat changes the owners
+    (reassigned) or keeps them (kept); meanwhile they are not reminded of it."""
+    event = _event(session, item_id, "not_mine", now, actor, actor_name, note=note, decision="pending")
     await session.flush()
     return event.id
+
+
+async def resolve_not_mine(session: AsyncSession, item_id: int, decision: str, *, event_id: int | None = None
+                           ) -> list[int]:
+    """Pending "not mine" answers of the item (or just `event_id`) decided; the Telegram ids of
+    those who gave them."""
+    where = [RoadmapEvent.item_id == item_id, RoadmapEvent.kind == "not_mine", RoadmapEvent.decision == "pending"]
+    if event_id is not None:
+        where.append(RoadmapEvent.id == event_id)
+    actors = [a for a in await session.scalars(select(RoadmapEvent.actor_telegram_id).where(*where)) if a]
+    if actors:
+        await session.execute(update(RoadmapEvent).where(*where).values(decision=decision))
+    return actors
+
+
+async def current_deadline(session: AsyncSession, item_id: int) -> datetime | None:
+    return await session.scalar(select(RoadmapItem.deadline).where(RoadmapItem.id == item_id))
 
 
 async def request_extension(session: AsyncSession, item_id: int, deadline: datetime, reason: str, *,
@@ -313,6 +369,7 @@ class ExtensionDecision:
     item_id: int = 0
     requester: int | None = None
     deadline: datetime | None = None
+    who: str | None = None
 
 
 async def decide_extension(session: AsyncSession, event_id: int, approve: bool, *, actor: int, actor_name: str,
@@ -321,22 +378,25 @@ async def decide_extension(session: AsyncSession, event_id: int, approve: bool, 
     if event is None or event.kind != "extension":
         return ExtensionDecision("gone")
     if event.decision != "pending":
-        return ExtensionDecision("already", event.item_id, event.actor_telegram_id, event.proposed_deadline)
+        return ExtensionDecision("already", event.item_id, event.actor_telegram_id, event.proposed_deadline,
+                                 event.actor_name)
     if not await is_open(session, event.item_id):
-        return ExtensionDecision("closed", event.item_id, event.actor_telegram_id, event.proposed_deadline)
+        return ExtensionDecision("closed", event.item_id, event.actor_telegram_id, event.proposed_deadline,
+                                 event.actor_name)
     # Only one of two taps (or two secretaries) decides.
     decided = await session.execute(update(RoadmapEvent).where(RoadmapEvent.id == event_id,
                                                                RoadmapEvent.decision == "pending")
                                     .values(decision="approved" if approve else "declined"))
     if not decided.rowcount:  # type: ignore[attr-defined]
-        return ExtensionDecision("already", event.item_id, event.actor_telegram_id, event.proposed_deadline)
+        return ExtensionDecision("already", event.item_id, event.actor_telegram_id, event.proposed_deadline,
+                                 event.actor_name)
     if approve and event.proposed_deadline is not None:
         await set_deadline(session, event.item_id, event.proposed_deadline, actor=actor, actor_name=actor_name,
                            now=now, note=event.note)
     else:
         _event(session, event.item_id, "declined", now, actor, actor_name, proposed_deadline=event.proposed_deadline)
     return ExtensionDecision("approved" if approve else "declined", event.item_id, event.actor_telegram_id,
-                             event.proposed_deadline)
+                             event.proposed_deadline, event.actor_name)
 
 
 def days_left(deadline: datetime, now: datetime, tz: ZoneInfo) -> int:

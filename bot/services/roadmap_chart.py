@@ -21,7 +21,20 @@ MAX_BARS = 40
 COLOURS = {"open": "#81c784", "overdue": "#e53935", "done": "#bdbdbd", "cancelled": "#e0e0e0"}
 
 
-def timeline(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: str) -> bytes:
+LABEL_LIMIT = 60
+
+
+def label(number: int, title: str) -> str:
+    """«12. Title», cut at a word end (with …) when too long."""
+    text = f"{number}. {title}"
+    if len(text) <= LABEL_LIMIT:
+        return text
+    cut = text.rfind(" ", 0, LABEL_LIMIT - 1)
+    return text[: cut if cut > LABEL_LIMIT // 2 else LABEL_LIMIT - 1].rstrip(" ,.;:—-") + "…"
+
+
+def timeline(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: str, today_label: str = "today"
+             ) -> bytes:
     dated = [i for i in items if i.deadline is not None][:MAX_BARS]
     figure, axes = plt.subplots(figsize=(10, 1.2 + 0.45 * max(len(dated), 1)), dpi=100)
     try:
@@ -34,12 +47,15 @@ def timeline(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: s
             start, end = (deadline, today) if overdue else (min(today, deadline), deadline)
             axes.barh(row, mdates.date2num(end) - mdates.date2num(start) or 0.5, left=mdates.date2num(start),
                       color=colour, height=0.6)
-            axes.text(mdates.date2num(start), row, f" {item.number}. {item.title[:60]}", va="center", fontsize=8)
-        axes.axvline(mdates.date2num(today), color="#1565c0", linewidth=1)
+            axes.text(mdates.date2num(start), row, " " + label(item.number, item.title), va="center", fontsize=8)
+        axes.axvline(mdates.date2num(today), color="#1565c0", linewidth=1, linestyle="--")
+        axes.annotate(today_label, xy=(mdates.date2num(today), 1), xycoords=("data", "axes fraction"),
+                      xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8,
+                      color="#1565c0")
         axes.xaxis_date()
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%y"))
         axes.set_yticks([])
-        axes.set_title(title)
+        axes.set_title(title, pad=14)
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
