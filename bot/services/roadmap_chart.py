@@ -53,6 +53,8 @@ def timeline(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: s
                       xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8,
                       color="#1565c0")
         axes.xaxis_date()
+        # Ticks evenly spaced (not restarted at each month's 1st, where two labels would overlap).
+        axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=9, interval_multiples=False))
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%y"))
         axes.set_yticks([])
         axes.set_title(title, pad=14)
