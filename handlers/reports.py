@@ -197,6 +197,7 @@ async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], 
     if not await reports.may_report(session, draft.project_id, viewer.person_id, secretariat=viewer.is_secretariat):
         await query.answer(t.plain("reports.not_your_project"), show_alert=True)  # no longer a leader
         return
+    was = await reports.report(session, data["edit"]) if data.get("edit") else await reports.latest(session, draft.project_id)
     if data.get("edit"):
         view = await reports.amend(session, data["edit"], draft, by=viewer.telegram_id, now=clock(), window=_window(settings))
         if view is None:
@@ -206,6 +207,9 @@ async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], 
         view, _ = await reports.submit(session, data["token"], draft, person_id=viewer.person_id,
                                        submitted_by=viewer.telegram_id, on_behalf=bool(data.get("behalf")),
                                        now=clock(), tz=settings.tz)
+        if view.on_behalf:
+            await tell_leaders(session, view, settings, clock())
+            sender.wake()
     text = render.draft_text(t, view.project, data) + "\n\n" + render.sent_text(
         t, view, edited=bool(data.get("edit")), hours=settings.report_edit_hours)
     cadence = await checkins.cadence_of(session, view.project.id, _default(settings))
@@ -215,6 +219,35 @@ async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], 
     if view.status in reports.TROUBLE and not view.on_behalf:
         await alert_secretariat(session, view, settings, clock())
         sender.wake()
+    elif was is not None and was.status in reports.TROUBLE and not view.on_behalf:
+        await cleared_secretariat(session, view, settings, clock(), key=f"report-cleared:{view.id}")
+        sender.wake()
+
+
+async def tell_leaders(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime) -> None:
+    """A report the secretariat made on the leaders' behalf reaches the project's leaders; once."""
+    messages = []
+    for lc in await checkins.leader_chats(session, settings.default_language):
+        if lc.project_id == view.project.id and lc.telegram_id is not None:
+            text, markup = render.behalf_notice(Translator(lc.language), view)
+            messages.append(Outgoing(key=f"report-behalf:{view.id}:{lc.telegram_id}", chat_id=lc.telegram_id,
+                                     kind="notice", text=text, reply_markup=markup.model_dump(exclude_none=True)))
+    await enqueue(session, messages, now)
+
+
+async def cleared_secretariat(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime, *,
+                              key: str, withdrawn: bool = False) -> None:
+    """The trouble the secretariat was told about is over: a report on track after it, its report
+    edited to on track, or withdrawn; once per key."""
+    latest = await reports.latest(session, view.project.id) if withdrawn else view
+    if latest is not None and latest.status in reports.TROUBLE:
+        return
+    messages = []
+    for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
+        text, markup = render.cleared(Translator(language), view, latest, withdrawn=withdrawn)
+        messages.append(Outgoing(key=f"{key}:{chat}", chat_id=chat, kind="notice",
+                                 text=text, reply_markup=markup.model_dump(exclude_none=True)))
+    await enqueue(session, messages, now)
 
 
 async def alert_secretariat(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime) -> None:
@@ -283,7 +316,7 @@ async def use_buttons(message: Message, state: FSMContext, t: Translator) -> Non
 
 @router.callback_query(ReportAction.filter())
 async def report_action(query: CallbackQuery, callback_data: ReportAction, state: FSMContext, session: AsyncSession,
-                        viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
+                        viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
     action = callback_data.action
     if action == "files":
         await send_files(query, callback_data.report, session, viewer, t)
@@ -301,6 +334,9 @@ async def report_action(query: CallbackQuery, callback_data: ReportAction, state
                    render.withdraw_keyboard(t, view.id), edit=True)
     elif action == "withdraw_yes":
         await reports.withdraw(session, view.id, by=viewer.telegram_id, now=clock(), window=_window(settings))
+        if view.status in reports.TROUBLE and not view.on_behalf:
+            await cleared_secretariat(session, view, settings, clock(), key=f"report-cleared:{view.id}", withdrawn=True)
+            sender.wake()
         await show(query, t("reports.withdrawn", project=render.title(t, view.project)),
                    InlineKeyboardMarkup(inline_keyboard=[]), edit=True)
     else:

@@ -191,6 +191,30 @@ def alert(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]
     return "\n".join(lines), kb.as_markup()
 
 
+def behalf_notice(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]:
+    """To a project's leaders when the secretariat reported for them."""
+    lines = [t("reports.behalf_notice", project=title(t, report.project))]
+    lines += _body(t, report.status, report.percent, short(report.done, 600), short(report.next_steps or "", 600),
+                   short(report.help_needed or "", 600), len(report.attachments))
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
+    return "\n".join(lines), kb.as_markup()
+
+
+def cleared(t: Translator, report: ReportView, latest: ReportView | None, *,
+            withdrawn: bool) -> tuple[str, InlineKeyboardMarkup]:
+    """To the secretariat when trouble it was alerted to is over."""
+    now = status_label(t, latest.status) if latest else status_label(t, None)
+    if withdrawn:
+        text = t("reports.cleared_withdrawn", project=title(t, report.project), author=report.author or "—",
+                 was=Html(status_label(t, report.status)), now=Html(now))
+    else:
+        text = t("reports.cleared", project=title(t, report.project), author=report.author or "—", now=Html(now))
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
+    return text, kb.as_markup()
+
+
 # --- prompts ------------------------------------------------------------------------------------
 
 
@@ -222,8 +246,9 @@ def card_line(t: Translator, latest: ReportView | None) -> str:
     if latest is None:
         return t("reports.card_none")
     extra = f" · {latest.percent}%" if latest.percent is not None else ""
-    return t("reports.card_status", status=Html(status_label(t, latest.status) + extra),
+    line = t("reports.card_status", status=Html(status_label(t, latest.status) + extra),
              day=latest.local_day.strftime("%d.%m.%Y"))
+    return line + t("reports.by_secretariat") if latest.on_behalf else line
 
 
 def card_buttons(t: Translator, project_id: int, *, history: bool, report: bool,

@@ -140,3 +140,53 @@ async def db_leader_only(settings) -> None:  # type: ignore[no-untyped-def]
     from tests.test_reports_e2e import db_leader
 
     await db_leader(settings, "pitirimov-nikolay", "energoeffektivny-kvartal")
+
+
+async def test_the_secretariat_hears_when_trouble_clears_once(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ADMIN
+    from tests.test_checkins_e2e import texts
+    from tests.test_reports_e2e import fill_report
+
+    await leader(emulator, settings)
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0], status="заблокирован")
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    # edited to on track: the secretariat is told once, however often it is tapped
+    step = shown(await emulator.tap(LEADER, done, button(done, "Исправить")))
+    step = shown(await emulator.tap(LEADER, step, button(step, "по плану")))
+    step = shown(await emulator.tap(LEADER, step, button(step, "Оставить")))
+    for _ in range(3):
+        step = shown(await emulator.tap(LEADER, step, button(step, "Оставить" if "Сейчас" in step.text else "не нужна")))
+    await emulator.tap(LEADER, step, button(step, "Отправить"))
+    await emulator.tap(LEADER, step, button(step, "Отправить"))
+    await bot.app.sender.deliver_due()
+    assert len(texts(emulator, ADMIN.id, "отчёт руководителя")) == 1
+    [cleared] = texts(emulator, ADMIN.id, "тревога снята")
+    assert "Эффективный свет" in cleared and "по плану" in cleared
+    # a report at risk withdrawn: told too, with what stands now
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    calls = await emulator.tap(LEADER, done, button(done, "Отозвать"))
+    await emulator.tap(LEADER, shown(calls), button(shown(calls), "Да, отозвать"))
+    await bot.app.sender.deliver_due()
+    [withdrawn] = texts(emulator, ADMIN.id, "отозван")
+    assert "есть риски" in withdrawn and "по плану" in withdrawn
+
+
+async def test_a_report_on_the_leaders_behalf_reaches_them_and_is_marked_on_the_card(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ADMIN
+    from tests.test_checkins_e2e import texts
+    from tests.test_reports_e2e import fill_report
+
+    await leader(emulator, settings)
+    picker = sent(await emulator.ask(ADMIN, "/report"))[0]
+    while "Эффективный свет" not in str(picker.buttons):
+        picker = shown(await emulator.tap(ADMIN, picker, button(picker, "▶️")))
+    first = shown(await emulator.tap(ADMIN, picker, button(picker, "Эффективный свет")))
+    preview = await fill_report(emulator, ADMIN, first, status="по плану")
+    await emulator.tap(ADMIN, preview, button(preview, "Отправить"))
+    await emulator.tap(ADMIN, preview, button(preview, "Отправить"))
+    await bot.app.sender.deliver_due()
+    [told] = texts(emulator, LEADER.id, "Секретариат отправил отчёт")
+    assert "Эффективный свет" in told and "Провели энергоаудит" in told
+    card = sent(await emulator.ask(LEADER, "Эффективный свет"))[0]
+    assert "(от секретариата)" in card.text.split("\n")[[n for n, line in enumerate(card.text.split("\n")) if "Ход проекта" in line][0]]
