@@ -399,7 +399,7 @@ async def pause_command(message: Message, command: CommandObject, session: Async
         text, markup = await _pause_choices(session, viewer.person_id, t, today)
         await message.answer(text, reply_markup=markup)
         return
-    until = None if argument in OFF_WORDS else _typed_day(argument)
+    until = None if argument in OFF_WORDS else _typed_day(argument, today)
     if argument not in OFF_WORDS and (until is None or not today <= until <= today + timedelta(days=366)):
         await message.answer(t("reports.bad_pause_date"))
         return
@@ -413,9 +413,9 @@ async def _pause_choices(session: AsyncSession, person_id: int, t: Translator, t
     return text, render.pause_keyboard(t, paused=until is not None)
 
 
-def _typed_day(text: str) -> date | None:
+def _typed_day(text: str, today: date) -> date | None:
     try:
-        return dates.parse_day(text)
+        return dates.parse_day_ahead(text, today)
     except dates.DateProblem:
         return None
 

@@ -190,3 +190,29 @@ async def test_a_report_on_the_leaders_behalf_reaches_them_and_is_marked_on_the_
     assert "Эффективный свет" in told and "Провели энергоаудит" in told
     card = sent(await emulator.ask(LEADER, "Эффективный свет"))[0]
     assert "(от секретариата)" in card.text.split("\n")[[n for n, line in enumerate(card.text.split("\n")) if "Ход проекта" in line][0]]
+
+
+def test_a_day_without_a_year_is_the_next_such_day() -> None:
+    import pytest
+
+    from bot.services import dates
+
+    today = datetime(2026, 11, 23).date()
+    assert dates.parse_day_ahead("31.12", today) == datetime(2026, 12, 31).date()
+    assert dates.parse_day_ahead("10.01", today) == datetime(2027, 1, 10).date()
+    assert dates.parse_day_ahead("23.11", today) == today
+    assert dates.parse_day_ahead("22/11", today) == datetime(2027, 11, 22).date()
+    assert dates.parse_day_ahead("29.02", today) == datetime(2028, 2, 29).date()
+    assert dates.parse_day_ahead("15.01.2027", today) == datetime(2027, 1, 15).date()
+    for bad in ("31.02", "32.01", "1.13", "завтра", "31.12 10:00"):
+        with pytest.raises(dates.DateProblem):
+            dates.parse_day_ahead(bad, today)
+
+
+async def test_pause_to_a_day_without_a_year_covers_every_project(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await leader(emulator, settings)
+    reply = sent(await emulator.ask(LEADER, "/pause 31.12"))[0].text
+    assert "по 31.12.2026" in reply and "всем вашим проектам" in reply
+    assert "по 10.01.2027" in sent(await emulator.ask(LEADER, "/pause 10.01"))[0].text
+    assert "возобновлены" in sent(await emulator.ask(LEADER, "/pause off"))[0].text
+    assert "все ваши проекты" in sent(await emulator.ask(LEADER, "/pause"))[0].text

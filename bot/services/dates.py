@@ -48,3 +48,25 @@ def parse_moment(text: str, tz: ZoneInfo, *, default_time: time | None) -> datet
     if at is None:
         raise DateProblem("format")
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
+
+
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})\.?\s*$")
+
+
+def parse_day_ahead(text: str, today: date) -> date:
+    """A day typed in full, or as "31.12" with no year: the next such day from `today` on
+    (today itself included; 29.02 the next leap year's)."""
+    match = _DAY_MONTH.match(text or "")
+    if match is None:
+        return parse_day(text)
+    d, m = int(match.group(1)), int(match.group(2))
+    for year in range(today.year, today.year + 9):
+        try:
+            day = date(year, m, d)
+        except ValueError:
+            if not (1 <= m <= 12 and 1 <= d <= 31):
+                break
+            continue
+        if day >= today:
+            return day
+    raise DateProblem("invalid")
