@@ -291,6 +291,8 @@ async def text_answer(message: Message, state: FSMContext, t: Translator) -> Non
         await message.answer(t("reports.too_long", limit=reports.TEXT_LIMIT, n=len(text)))
         return
     current = await state.get_state()
+    if attached:  # a caption is an answer too: say so, not silently
+        await message.answer(t("reports.caption_taken", n=len(attachments)))
     await ask(message, state, t, _after(current), {(current or "").rpartition(":")[2]: text})
 
 

@@ -108,7 +108,9 @@ async def cadence(query: CallbackQuery, callback_data: ReportCadence, session: A
         audit.record(session, at=clock(), actor=viewer.telegram_id, action="report.cadence", target=f"project:{project.id}",
                      frequency=changed.frequency, day=changed.day, hour=changed.hour)
     custom = changed is not None or await checkins.has_cadence(session, project.id)
-    await show(query, *render.cadence_view(t, project, changed or current, custom=custom, tz=settings.timezone), edit=True)
+    upcoming = checkins.next_start(changed or current, clock(), settings.tz)
+    await show(query, *render.cadence_view(t, project, changed or current, custom=custom, tz=settings.timezone,
+                                           next_at=render.moment(upcoming, settings.tz) if upcoming else None), edit=True)
 
 
 def _changed(current: checkins.Cadence, field: str, value: int) -> checkins.Cadence | None:
@@ -151,7 +153,10 @@ async def export(query: CallbackQuery, callback_data: ReportExport, session: Asy
         return
     stamp = clock().astimezone(settings.tz).strftime("%Y-%m-%d")
     name = f"reports-{project.id if project else 'all'}-{stamp}.{callback_data.fmt}"
-    content = (report_export.to_csv(rows, settings.tz) if callback_data.fmt == "csv"
-               else report_export.to_xlsx(rows, settings.tz))
+    words = report_export.Words(t.plain("reports.export_columns").split("|"),
+                                {status: t.plain("reports.status." + status) for status in reports.STATUSES},
+                                t.plain("reports.export_yes"), t.language == "en")
+    content = (report_export.to_csv(rows, settings.tz, words) if callback_data.fmt == "csv"
+               else report_export.to_xlsx(rows, settings.tz, t.plain("reports.export_sheet"), words))
     caption = t("reports.export_caption", n=len(rows), what=render.title(t, project) if project else t("reports.all_projects"))
     await query.message.answer_document(BufferedInputFile(content, name), caption=caption)

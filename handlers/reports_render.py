@@ -402,8 +402,10 @@ def cadence_label(t: Translator, cadence: Cadence) -> str:
 
 
 def cadence_view(t: Translator, project: ProjectRef, cadence: Cadence, *, custom: bool,
-                 tz: str) -> tuple[str, InlineKeyboardMarkup]:
+                 tz: str, next_at: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
     text = t("reports.cadence_title", project=title(t, project), cadence=cadence_label(t, cadence), tz=tz)
+    if next_at:
+        text += "\n" + t("reports.cadence_next", at=next_at)
     if not custom:
         text += "\n" + t("reports.cadence_default")
     kb = InlineKeyboardBuilder()

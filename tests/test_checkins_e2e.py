@@ -177,14 +177,14 @@ async def test_exports_parse_back(bot, emulator, settings, clock) -> None:  # ty
     [document] = sent(calls, "sendDocument")
     assert document.files["document"].filename.endswith(".csv") and "строк: 6" in document.text
     rows = list(csv.DictReader(io.StringIO(document.files["document"].content.decode("utf-8-sig"))))
-    assert len(rows) == 6 and {r["status"] for r in rows} == {"on_track", "at_risk", "blocked"}
-    assert rows[0]["submitted"] == "2026-11-17 12:00" and rows[0]["project"] == "Эффективный свет"
+    assert len(rows) == 6 and {r["Статус"] for r in rows} == {"по плану", "есть риски", "заблокирован"}
+    assert rows[0]["Отправлен"] == "2026-11-17 12:00" and rows[0]["Проект"] == "Эффективный свет"
 
     calls = await emulator.tap(ADMIN, menu, button(menu, "XLSX"))
     [document] = sent(calls, "sendDocument")
     sheet = openpyxl.load_workbook(io.BytesIO(document.files["document"].content)).active
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["id", "project", "submitted", "status"] and sheet["A1"].font.bold
+    assert header[:4] == ["№", "Проект", "Отправлен", "Статус"] and sheet["A1"].font.bold
     assert sheet.max_row == 7
     assert sheet["C2"].value == datetime(2026, 11, 17, 12, 0) and sheet["C2"].number_format.startswith("yyyy")
     assert sheet.column_dimensions["B"].width == 40
@@ -196,7 +196,7 @@ async def test_exports_parse_back(bot, emulator, settings, clock) -> None:  # ty
     project_button = next(b for b in chooser.buttons if "Теплый город" in b["text"])
     calls = await emulator.tap(ADMIN, chooser, project_button["callback_data"])
     rows = list(csv.DictReader(io.StringIO(sent(calls, "sendDocument")[0].files["document"].content.decode("utf-8-sig"))))
-    assert [r["project"] for r in rows] == ["Теплый город", "Теплый город"]
+    assert [r["Проект"] for r in rows] == ["Теплый город", "Теплый город"]
 
 
 async def test_two_instances_ticking_at_once_prompt_once(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from bot.app import open_database
 from bot.services import reports
 from bot.services.reports import Draft
-from models import Report
 from tests.emulator import utf16_len
 from tests.test_e2e_join import button, sent
 from tests.test_reports_e2e import LEADER, MEMBER, join, leader, shown
@@ -216,3 +215,38 @@ async def test_pause_to_a_day_without_a_year_covers_every_project(bot, emulator,
     assert "по 10.01.2027" in sent(await emulator.ask(LEADER, "/pause 10.01"))[0].text
     assert "возобновлены" in sent(await emulator.ask(LEADER, "/pause off"))[0].text
     assert "все ваши проекты" in sent(await emulator.ask(LEADER, "/pause"))[0].text
+
+
+async def test_cadence_screen_says_when_the_next_prompt_comes(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ADMIN
+
+    await leader(emulator, settings)
+    card = sent(await emulator.ask(ADMIN, "Эффективный свет"))[0]
+    view = shown(await emulator.tap(ADMIN, card, button(card, "График")))
+    assert "Следующий запрос отчёта: 30.11.2026 10:00" in view.text  # Monday 23.11, 12:00 now
+    view = shown(await emulator.tap(ADMIN, view, button(view, "раз в месяц")))
+    view = shown(await emulator.tap(ADMIN, view, button(view, "5")))
+    assert "Следующий запрос отчёта: 05.12.2026 10:00" in view.text
+    view = shown(await emulator.tap(ADMIN, view, button(view, "выключено")))
+    assert "Следующий запрос" not in view.text
+
+
+async def test_a_caption_taken_as_the_answer_is_said_and_exports_speak_the_readers_language(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    from tests.conftest import ADMIN
+
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    step = shown(await emulator.tap(LEADER, first, button(first, "по плану")))
+    await emulator.tap(LEADER, step, button(step, "50%"))
+    calls = await emulator.wait_handled(emulator.send_photo(LEADER, caption="Смонтировали"))
+    assert "подпись к нему принята как ответ" in sent(calls)[0].text and "Что дальше" in sent(calls)[-1].text
+    await emulator.ask(LEADER, "Дальше")
+    preview = shown(await emulator.ask(LEADER, "Помогите"))
+    await emulator.tap(LEADER, preview, button(preview, "Отправить"))
+    menu = sent(await emulator.ask(ADMIN, "/export"))[0]
+    document = sent(await emulator.tap(ADMIN, menu, button(menu, "CSV")), "sendDocument")[0]
+    [row] = list(csv.DictReader(io.StringIO(document.files["document"].content.decode("utf-8-sig"))))
+    assert row["Статус"] == "по плану" and row["Сделано"] == "Смонтировали"

@@ -73,6 +73,18 @@ def opens_soon(cadence: Cadence, now: datetime, tz: ZoneInfo) -> datetime | None
     return ahead if ahead is not None and ahead != current else None
 
 
+def next_start(cadence: Cadence, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """When the next period opens (its prompt goes out then); None when check-ins are off."""
+    current = period_start(cadence, now, tz)
+    if current is None:
+        return None
+    for days in range(1, 63):
+        start = period_start(cadence, now + timedelta(days=days), tz)
+        if start is not None and start != current:
+            return start
+    return None
+
+
 def period_key(start: datetime) -> str:
     """A period is named by its first local day: stable across restarts and readable in keys."""
     return start.date().isoformat()

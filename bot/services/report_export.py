@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,39 +22,53 @@ COLUMNS = (("id", 6), ("project", 40), ("submitted", 17), ("status", 10), ("perc
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
+@dataclass(frozen=True)
+class Words:
+    """The reader's language in a file: column titles, status names, "yes", which project title."""
+
+    headers: Sequence[str] = tuple(title for title, _ in COLUMNS)
+    statuses: dict[str, str] = field(default_factory=dict)
+    yes: str = "yes"
+    english: bool = True
+
+
+PLAIN = Words()
+
+
 def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
     """Spreadsheets know no time zones: the cluster's wall time, naive."""
     return moment.astimezone(tz).replace(tzinfo=None) if moment else None
 
 
-def _row(report: ReportView, tz: ZoneInfo) -> list[object]:
-    return [report.id, report.project.title, _local(report.created_at, tz), report.status, report.percent,
-            report.done, report.next_steps or "", report.help_needed or "", report.author or "",
-            "yes" if report.on_behalf else "", _local(report.edited_at, tz), _local(report.withdrawn_at, tz),
+def _row(report: ReportView, tz: ZoneInfo, words: Words) -> list[object]:
+    project = (report.project.title_en or report.project.title) if words.english else report.project.title
+    return [report.id, project, _local(report.created_at, tz), words.statuses.get(report.status, report.status),
+            report.percent, report.done, report.next_steps or "", report.help_needed or "", report.author or "",
+            words.yes if report.on_behalf else "", _local(report.edited_at, tz), _local(report.withdrawn_at, tz),
             len(report.attachments)]
 
 
-def to_csv(reports: Sequence[ReportView], tz: ZoneInfo) -> bytes:
+def to_csv(reports: Sequence[ReportView], tz: ZoneInfo, words: Words = PLAIN) -> bytes:
     """UTF-8 with a byte order mark, so that Excel opens Cyrillic text right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([title for title, _ in COLUMNS])
+    writer.writerow(list(words.headers))
     for report in reports:
         writer.writerow(["" if v is None else v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v
-                         for v in _row(report, tz)])
+                         for v in _row(report, tz, words)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(reports: Sequence[ReportView], tz: ZoneInfo, sheet: str = "Reports") -> bytes:
+def to_xlsx(reports: Sequence[ReportView], tz: ZoneInfo, sheet: str = "Reports", words: Words = PLAIN) -> bytes:
     book = Workbook()
     ws = book.active
     assert ws is not None
     ws.title = sheet[:31]
-    ws.append([title for title, _ in COLUMNS])
+    ws.append(list(words.headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for report in reports:
-        ws.append(_row(report, tz))
+        ws.append(_row(report, tz, words))
     for n, (_, width) in enumerate(COLUMNS, start=1):
         letter = get_column_letter(n)
         ws.column_dimensions[letter].width = width
