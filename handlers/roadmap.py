@@ -401,11 +401,14 @@ async def keep_owner(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
 @router.message(StateFilter(Answer.done), (F.text & ~F.text.startswith("/")) | F.document | F.photo)
 async def done_evidence(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
                         clock: Clock, settings: Settings, sender: Sender) -> None:
+    note = (message.text or message.caption or "").strip() or None
+    if note is not None and len(note) > TEXT_LIMIT:  # said, not silently cut
+        await message.answer(t("roadmap.text_too_long", limit=TEXT_LIMIT, n=len(note)))
+        return
     item_id = (await state.get_data())["item"]
     await state.clear()
     evidence = {"document": message.document.file_id} if message.document else \
         {"photo": message.photo[-1].file_id} if message.photo else {}
-    note = (message.text or message.caption or "")[:TEXT_LIMIT] or None
     await _close_done(message, session, viewer, t, clock, settings, sender, item_id, note, evidence)
 
 

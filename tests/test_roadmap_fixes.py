@@ -174,6 +174,8 @@ async def test_a_double_tap_on_done_asks_once(bot, emulator, clock) -> None:  # 
     first = await emulator.tap(SOLO, reminder, button(reminder, "Done"))
     second = await emulator.tap(SOLO, reminder, button(reminder, "Done"))
     assert "Great!" in last_text(first) and not sent(second) and answers(second)
+    assert "at most 3000 characters, yours has 3500" in last_text(await emulator.ask(SOLO, "x" * 3500))
+    assert "closed" in last_text(await emulator.ask(SOLO, "Signed"))
 
 
 async def test_the_default_policy_reads_plainly(bot, emulator) -> None:  # type: ignore[no-untyped-def]
