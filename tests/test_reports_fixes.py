@@ -250,3 +250,11 @@ async def test_a_caption_taken_as_the_answer_is_said_and_exports_speak_the_reade
     document = sent(await emulator.tap(ADMIN, menu, button(menu, "CSV")), "sendDocument")[0]
     [row] = list(csv.DictReader(io.StringIO(document.files["document"].content.decode("utf-8-sig"))))
     assert row["Статус"] == "по плану" and row["Сделано"] == "Смонтировали"
+
+
+def test_export_words_match_the_columns_in_both_languages() -> None:
+    from bot.i18n import Translator
+    from bot.services.report_export import COLUMNS
+
+    for language in ("ru", "en"):
+        assert len(Translator(language).plain("reports.export_columns").split("|")) == len(COLUMNS)
