@@ -258,3 +258,15 @@ def test_export_words_match_the_columns_in_both_languages() -> None:
 
     for language in ("ru", "en"):
         assert len(Translator(language).plain("reports.export_columns").split("|")) == len(COLUMNS)
+
+
+async def test_the_digest_names_a_leader_asked_for_the_closed_period_who_did_not_report(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ADMIN
+    from tests.test_checkins_e2e import texts
+
+    await leader(emulator, settings)
+    await bot.tick()  # Monday 23.11, 12:00: asked for the week of 23.11
+    clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    await bot.tick()
+    [digest] = [d for d in texts(emulator, ADMIN.id, "Сводка по проектам") if "23.11–29.11" in d]
+    assert "Блинов" in digest.split("Не отчитались")[1]

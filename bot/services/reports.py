@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
-from bot.services.checkins import Cadence, answers_from, cadences, leader_chats, period_start
+from bot.services.checkins import Cadence, answers_from, cadences, leader_chats, outbox_times, period_key, period_start
 from bot.services.db_util import insert_for
 from bot.services.directory import Page
 from models import Account, Person, PersonRole, Project, ProjectPerson, Report
@@ -293,9 +293,23 @@ async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, defaul
     plans = await cadences(session, default)
     refs = {r.id: ProjectRef(r.id, r.title, r.title_en)
             for r in await session.execute(select(Project.id, Project.title, Project.title_en))}
+    chats = await leader_chats(session, default_language)
     leaders: dict[int, list[str]] = {}
-    for lc in await leader_chats(session, default_language):
+    for lc in chats:
         leaders.setdefault(lc.project_id, []).append(lc.name)
+    asked: set[tuple[int, str, str]] | None = None
+    if closed:
+        # A closed period is owed only by those who were asked for it (or cannot be asked: not
+        # in Telegram): a leader appointed since, or paused then, owes nothing for it.
+        keys = {}
+        for lc in chats:
+            cur = period_start(plans.get(lc.project_id, default), now, tz)
+            start = period_start(plans.get(lc.project_id, default), cur - INSTANT, tz) if cur else None
+            if start is not None:
+                keys[f"checkin:{lc.project_id}:{period_key(start)}:{lc.person_id}"] = lc
+        prompted = await outbox_times(session, list(keys))
+        asked = {(lc.project_id, lc.name, "") for key, lc in keys.items()
+                 if key in prompted or lc.telegram_id is None and not lc.paused_until}
     reports: dict[int, list[Report]] = {}
     for r in await session.scalars(select(Report).where(Report.withdrawn_at.is_(None), Report.created_at <= now)
                                    .order_by(Report.created_at, Report.id)):
@@ -321,7 +335,8 @@ async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, defaul
         rows.append(ProjectStatus(
             ref, last.status if last else None, before[-1].status if before else None,
             last.percent if last else None, last.created_at if last else None, reported_now, start is not None,
-            [] if reported_now or start is None else leaders.get(pid, []), bool(leaders.get(pid)),
+            [] if reported_now or start is None else
+            [name for name in leaders.get(pid, []) if asked is None or (pid, name, "") in asked], bool(leaders.get(pid)),
             last.help_needed if last and reported_now else None))
     rows.sort(key=lambda s: s.project.title.lower())
     trouble = sorted((s for s in rows if s.status in TROUBLE),
