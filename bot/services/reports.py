@@ -297,7 +297,7 @@ async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, defaul
     leaders: dict[int, list[str]] = {}
     for lc in chats:
         leaders.setdefault(lc.project_id, []).append(lc.name)
-    asked: set[tuple[int, str, str]] | None = None
+    asked: set[tuple[int, str]] | None = None
     if closed:
         # A closed period is owed only by those who were asked for it (or cannot be asked: not
         # in Telegram): a leader appointed since, or paused then, owes nothing for it.
@@ -308,7 +308,7 @@ async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, defaul
             if start is not None:
                 keys[f"checkin:{lc.project_id}:{period_key(start)}:{lc.person_id}"] = lc
         prompted = await outbox_times(session, list(keys))
-        asked = {(lc.project_id, lc.name, "") for key, lc in keys.items()
+        asked = {(lc.project_id, lc.name) for key, lc in keys.items()
                  if key in prompted or lc.telegram_id is None and not lc.paused_until}
     reports: dict[int, list[Report]] = {}
     for r in await session.scalars(select(Report).where(Report.withdrawn_at.is_(None), Report.created_at <= now)
@@ -336,7 +336,7 @@ async def overview(session: AsyncSession, now: datetime, tz: ZoneInfo, *, defaul
             ref, last.status if last else None, before[-1].status if before else None,
             last.percent if last else None, last.created_at if last else None, reported_now, start is not None,
             [] if reported_now or start is None else
-            [name for name in leaders.get(pid, []) if asked is None or (pid, name, "") in asked], bool(leaders.get(pid)),
+            [name for name in leaders.get(pid, []) if asked is None or (pid, name) in asked], bool(leaders.get(pid)),
             last.help_needed if last and reported_now else None))
     rows.sort(key=lambda s: s.project.title.lower())
     trouble = sorted((s for s in rows if s.status in TROUBLE),
