@@ -51,8 +51,24 @@ class Translator:
         """For plain-text places (button alerts, contact names): nothing is escaped."""
         return self._template(key).format(**kwargs)
 
+    def plural(self, key: str, count: int, /, **kwargs: Any) -> str:
+        """The message `key.one`, `key.few` or `key.many` that fits `count` (1 день, 2 дня, 5 дней)."""
+        return self(f"{key}.{plural_form(count, self.language)}", **kwargs)
+
     def has(self, key: str) -> bool:
         return key in self._messages
+
+
+def plural_form(count: int, language: str) -> str:
+    """one | few | many: the form a counted noun takes (Russian has three; English one and many)."""
+    n = abs(count)
+    if language != "ru":
+        return "one" if n == 1 else "many"
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
 
 
 def _safe(value: Any) -> Any:

@@ -23,19 +23,8 @@ def when(moment: datetime | None, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%d.%m.%Y %H:%M") if moment else "—"
 
 
-def plural(n: int, language: str) -> str:
-    """The plural form a count takes: one | few | many (Russian rules; English has one and many)."""
-    if language != "ru":
-        return "one" if n == 1 else "many"
-    if n % 10 == 1 and n % 100 != 11:
-        return "one"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "few"
-    return "many"
-
-
 def confirmed(t: Translator, count: int) -> str:
-    return t.plain("announcements.confirmed." + plural(count, t.language), count=count)
+    return t.plural("announcements.confirmed", count, count=count)
 
 
 LANGUAGE_NAMES = {"ru": "русский", "en": "English"}

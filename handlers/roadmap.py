@@ -393,7 +393,7 @@ async def keep_owner(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
     await session.commit()
     sender.wake()
     await query.answer(t("roadmap.kept_done"), show_alert=True)
-    if query.message is not None:
+    if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=InlineKeyboardBuilder().button(
             text=t("roadmap.open_card"), callback_data=RoadmapCard(item=found.id)).as_markup())
 

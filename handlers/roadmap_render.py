@@ -42,13 +42,7 @@ def when(deadline: datetime, tz: ZoneInfo) -> str:
 
 def plural_days(t: Translator, n: int) -> str:
     """«1 день, 2 дня, 5 дней»; «1 day, 2 days»."""
-    n = abs(n)
-    if t.language == "ru":
-        form = "one" if n % 10 == 1 and n % 100 != 11 else \
-            "few" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else "many"
-    else:
-        form = "one" if n == 1 else "many"
-    return t.plain(f"roadmap.days_{form}", n=n)
+    return t.plural("roadmap.days", n, n=abs(n))
 
 
 def overdue_every(t: Translator, every: int) -> str:

@@ -133,10 +133,10 @@ async def test_plurals_language_names_and_a_readable_list(bot, emulator, clock) 
     assert "По языку: English" in preview_note and "По языку: en" not in preview_note
     assert "Получателей: 1" in summary.text
 
-    from handlers.announcements_render import plural
-    assert [plural(n, "ru") for n in (1, 2, 4, 5, 11, 12, 21, 22, 25, 111)] == [
+    from bot.i18n import plural_form
+    assert [plural_form(n, "ru") for n in (1, 2, 4, 5, 11, 12, 21, 22, 25, 111)] == [
         "one", "few", "few", "many", "many", "many", "one", "few", "many", "many"]
-    assert [plural(n, "en") for n in (1, 2, 21)] == ["one", "many", "many"]
+    assert [plural_form(n, "en") for n in (1, 2, 21)] == ["one", "many", "many"]
 
     listing = sent(await emulator.ask(ADMIN, "/announcements"))[-1]
     labels = [b["text"] for b in listing.buttons]

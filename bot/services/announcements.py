@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
@@ -141,7 +141,8 @@ async def release_due(session: AsyncSession, now: datetime) -> list[int]:
 async def _drop_left_out(session: AsyncSession, row: Announcement) -> int:
     """Who muted the category (unless urgent) or blocked the bot since it was scheduled is left out
     now, when it starts; returns how many."""
-    left_out = OutboxMessage.chat_id.in_(select(Account.telegram_id).where(Account.blocked_bot.is_(True)))
+    left_out: ColumnElement[bool] = OutboxMessage.chat_id.in_(
+        select(Account.telegram_id).where(Account.blocked_bot.is_(True)))
     if row.category != URGENT:
         left_out = or_(left_out, OutboxMessage.chat_id.in_(
             select(CategoryMute.telegram_id).where(CategoryMute.category == row.category)))
