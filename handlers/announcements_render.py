@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from html import unescape
 
@@ -43,18 +44,18 @@ def skip_attachment(t: Translator, token: str) -> Markup:
 
 
 def categories(t: Translator, token: str) -> Markup:
-    kb = InlineKeyboardBuilder()
-    for category in CATEGORIES:
-        kb.button(text=t("announcements.category." + category), callback_data=_step(token, "cat", category))
-    kb.button(text=t("announcements.drop"), callback_data=_step(token, "drop"))
-    kb.adjust(2)
-    return kb.as_markup()
+    return _choose(t, token, "cat", "announcements.category.", CATEGORIES)
 
 
 def audiences(t: Translator, token: str) -> Markup:
+    return _choose(t, token, "aud", "announcements.audience.", KINDS)
+
+
+def _choose(t: Translator, token: str, step: str, labels: str, values: Sequence[str]) -> Markup:
+    """One button per value, two a row, and a way out."""
     kb = InlineKeyboardBuilder()
-    for kind in KINDS:
-        kb.button(text=t("announcements.audience." + kind), callback_data=_step(token, "aud", kind))
+    for value in values:
+        kb.button(text=t(labels + value), callback_data=_step(token, step, value))
     kb.button(text=t("announcements.drop"), callback_data=_step(token, "drop"))
     kb.adjust(2)
     return kb.as_markup()
