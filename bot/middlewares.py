@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.fsm_storage import update_session
 from bot.i18n import Translator
+from bot.services import outbox
 from bot.services.access import identify
 from bot.settings import Settings
 
@@ -21,7 +22,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """One session and transaction per update: committed when the handler returns."""
+    """One session and transaction per update: committed when the handler returns; then, if the
+    handler enqueued messages, the sender is woken to deliver them."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -33,6 +35,8 @@ class DbSessionMiddleware(BaseMiddleware):
             try:
                 result = await handler(event, data)
                 await session.commit()
+                if session.info.pop(outbox.ENQUEUED, False) and (sender := data.get("sender")) is not None:
+                    sender.wake()
             finally:
                 update_session.reset(token)
             return result

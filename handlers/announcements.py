@@ -27,7 +27,6 @@ from handlers.admin import SecretariatOnly
 from handlers.callbacks import AnnouncementAct, AnnounceStep, Menu
 from handlers.directory import show
 from handlers.routes import Routes, command
-from scheduler.sender import Sender
 
 router = Routes("announcements")
 router.filter("message", SecretariatOnly())
@@ -129,7 +128,7 @@ async def _to_category(message: Message, state: FSMContext, t: Translator, data:
 
 @router.callback_query(AnnounceStep.filter())
 async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMContext, session: AsyncSession,
-               viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+               viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
     data = await state.get_data()
     if data.get("token") != callback_data.token or not data.get("text"):
         await query.answer(await _stale(session, t, settings, callback_data.token, data), show_alert=True)
@@ -163,7 +162,7 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
         await query.answer(t("button.stale"), show_alert=True)
         return
     elif action == "send":
-        await _confirm(query, message, state, session, viewer, t, clock, settings, sender, data, None)
+        await _confirm(query, message, state, session, viewer, t, clock, settings, data, None)
         return
     elif action == "schedule":
         await state.set_state(Compose.when)
@@ -263,7 +262,7 @@ async def send_as_recipients_see(message: Message, text: str, photo: str | None,
 
 
 async def _confirm(query: CallbackQuery | None, message: Message, state: FSMContext, session: AsyncSession,
-                   viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender,
+                   viewer: Viewer, t: Translator, clock: Clock, settings: Settings,
                    data: dict[str, object], scheduled_at: datetime | None) -> None:
     """Write the announcement and a delivery row per recipient (one transaction: the update's)."""
     created = await announcements.create(
@@ -282,17 +281,16 @@ async def _confirm(query: CallbackQuery | None, message: Message, state: FSMCont
     else:
         sent = await message.answer(text, reply_markup=markup)
         await announcements.set_report_message(session, created.id, sent.chat.id, sent.message_id)
-    sender.wake()
 
 
 @router.message(Compose.when, F.text, ~F.text.startswith("/"))
 async def got_when(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
-                   clock: Clock, settings: Settings, sender: Sender) -> None:
+                   clock: Clock, settings: Settings) -> None:
     moment = parse_when(message.text or "", settings)
     if moment is None or moment <= clock():
         await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
         return
-    await _confirm(None, message, state, session, viewer, t, clock, settings, sender, await state.get_data(), moment)
+    await _confirm(None, message, state, session, viewer, t, clock, settings, await state.get_data(), moment)
 
 
 def parse_when(text: str, settings: Settings) -> datetime | None:

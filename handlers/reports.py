@@ -28,7 +28,6 @@ from handlers import reports_render as render
 from handlers.callbacks import Menu, ReportAction, ReportHistory, ReportPause, ReportStart, ReportStep
 from handlers.directory import show
 from handlers.routes import Routes, command
-from scheduler.sender import Sender
 
 router = Routes("reports")
 CHART_WEEKS = 8
@@ -148,7 +147,7 @@ def _default(settings: Settings) -> checkins.Cadence:
 
 @router.callback_query(ReportStep.filter())
 async def step_button(query: CallbackQuery, callback_data: ReportStep, state: FSMContext, session: AsyncSession,
-                      viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+                      viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
     data = await state.get_data()
     current = await state.get_state()
     if current is None or data.get("token") != callback_data.token:
@@ -184,13 +183,13 @@ async def step_button(query: CallbackQuery, callback_data: ReportStep, state: FS
         text, markup = question(t, ReportForm.status, data)
         await show(query, t("reports.restarted") + "\n\n" + text, markup, edit=True)
     elif action == "submit" and current == ReportForm.preview.state:
-        await submit(query, state, data, session, viewer, t, clock, settings, sender)
+        await submit(query, state, data, session, viewer, t, clock, settings)
     else:
         await query.answer(t.plain("reports.stale"), show_alert=True)
 
 
 async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], session: AsyncSession, viewer: Viewer,
-                 t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+                 t: Translator, clock: Clock, settings: Settings) -> None:
     draft = Draft(data["project"], data["status"], data.get("percent"), data["done"], data.get("next"),
                   data.get("help"), list(data.get("attachments") or ()))
     await state.clear()
@@ -209,7 +208,6 @@ async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], 
                                        now=clock(), tz=settings.tz)
         if view.on_behalf:
             await tell_leaders(session, view, settings, clock())
-            sender.wake()
     text = render.draft_text(t, view.project, data) + "\n\n" + render.sent_text(
         t, view, edited=bool(data.get("edit")), hours=settings.report_edit_hours)
     cadence = await checkins.cadence_of(session, view.project.id, _default(settings))
@@ -218,10 +216,8 @@ async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], 
     await show(query, text, render.sent_keyboard(t, view.id), edit=True)
     if view.status in reports.TROUBLE and not view.on_behalf:
         await alert_secretariat(session, view, settings, clock())
-        sender.wake()
     elif was is not None and was.status in reports.TROUBLE and not view.on_behalf:
         await cleared_secretariat(session, view, settings, clock(), key=f"report-cleared:{view.id}")
-        sender.wake()
 
 
 async def tell_leaders(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime) -> None:
@@ -318,7 +314,7 @@ async def use_buttons(message: Message, state: FSMContext, t: Translator) -> Non
 
 @router.callback_query(ReportAction.filter())
 async def report_action(query: CallbackQuery, callback_data: ReportAction, state: FSMContext, session: AsyncSession,
-                        viewer: Viewer, t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+                        viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
     action = callback_data.action
     if action == "files":
         await send_files(query, callback_data.report, session, viewer, t)
@@ -338,7 +334,6 @@ async def report_action(query: CallbackQuery, callback_data: ReportAction, state
         await reports.withdraw(session, view.id, by=viewer.telegram_id, now=clock(), window=_window(settings))
         if view.status in reports.TROUBLE and not view.on_behalf:
             await cleared_secretariat(session, view, settings, clock(), key=f"report-cleared:{view.id}", withdrawn=True)
-            sender.wake()
         await show(query, t("reports.withdrawn", project=render.title(t, view.project)),
                    InlineKeyboardMarkup(inline_keyboard=[]), edit=True)
     else:

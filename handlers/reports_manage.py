@@ -22,7 +22,6 @@ from handlers.directory import show
 from handlers.notify import set_commands_for
 from handlers.render import PAGE_SIZE, localized, pager, short
 from handlers.routes import Routes, command
-from scheduler.sender import Sender
 
 router = Routes("reports_manage")
 router.filter("message", SecretariatOnly())
@@ -51,7 +50,7 @@ async def projects(query: CallbackQuery, callback_data: ReportLeaders, session: 
 
 @router.callback_query(ReportLeaders.filter())
 async def leaders(query: CallbackQuery, callback_data: ReportLeaders, session: AsyncSession, viewer: Viewer,
-                  t: Translator, clock: Clock, bot: Bot, sender: Sender, settings: Settings) -> None:
+                  t: Translator, clock: Clock, bot: Bot, settings: Settings) -> None:
     project = await reports.project_ref(session, callback_data.project)
     if project is None:
         await query.answer(t.plain("button.gone"), show_alert=True)
@@ -68,12 +67,12 @@ async def leaders(query: CallbackQuery, callback_data: ReportLeaders, session: A
             await query.answer(t.plain("admin.not_member"), show_alert=True)
             return
         if person.telegram_id:
-            await tell_leader(session, person, project, adding, clock, bot, sender, settings)
+            await tell_leader(session, person, project, adding, clock, bot, settings)
     await show(query, *render.leaders_view(t, project, await reports.project_leaders(session, project.id)), edit=True)
 
 
 async def tell_leader(session: AsyncSession, person: reports.PersonRef, project: reports.ProjectRef, adding: bool,
-                      clock: Clock, bot: Bot, sender: Sender, settings: Settings) -> None:
+                      clock: Clock, bot: Bot, settings: Settings) -> None:
     """The person learns they lead the project (with a Report button) and gets the matching command menu."""
     assert person.telegram_id is not None
     told = Translator(await access.account_language(session, person.telegram_id, settings.default_language))
@@ -85,7 +84,6 @@ async def tell_leader(session: AsyncSession, person: reports.PersonRef, project:
     await enqueue(session, [Outgoing(key=f"leader:{project.id}:{person.id}:{int(now.timestamp())}:{int(adding)}",
                                      chat_id=person.telegram_id, kind="notice", text=text,
                                      reply_markup=kb.as_markup().model_dump(exclude_none=True))], now)
-    sender.wake()
     roles = frozenset(await access.roles_of(session, person.id))
     await set_commands_for(bot, person.telegram_id, language=told.language, roles=roles)
 

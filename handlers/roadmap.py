@@ -32,7 +32,6 @@ from handlers.callbacks import (
 )
 from handlers.directory import show
 from handlers.routes import Routes, command
-from scheduler.sender import Sender
 
 router = Routes("roadmap")
 TITLE_LIMIT = 300
@@ -137,7 +136,7 @@ async def _deny(event: Message | CallbackQuery, text: str) -> None:
 
 @router.callback_query(RoadmapEdit.filter())
 async def edit(query: CallbackQuery, callback_data: RoadmapEdit, session: AsyncSession, viewer: Viewer,
-               t: Translator, clock: Clock, settings: Settings, state: FSMContext, sender: Sender) -> None:
+               t: Translator, clock: Clock, settings: Settings, state: FSMContext) -> None:
     if not viewer.is_secretariat or query.message is None:
         await query.answer(t("access.secretariat_only"), show_alert=True)
         return
@@ -169,7 +168,7 @@ async def edit(query: CallbackQuery, callback_data: RoadmapEdit, session: AsyncS
         event_id = await roadmap.close_item(session, item_id, status, actor=viewer.telegram_id,
                                             actor_name=viewer.first_name, now=clock())
         if event_id is not None:
-            await _tell_owners(session, settings, clock(), sender, found, await roadmap.owners_of(session, item_id),
+            await _tell_owners(session, settings, clock(), found, await roadmap.owners_of(session, item_id),
                                f"roadmap.owner_{status}_notice", f"rm:{status}:{event_id}")
         await _show_card(query, session, viewer, t, clock, settings, item_id, edit=True)
         return
@@ -266,7 +265,7 @@ async def owner_search(message: Message, state: FSMContext, session: AsyncSessio
 
 @router.callback_query(RoadmapOwnerPick.filter(F.kind.in_({"o", "p", "x"})))
 async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, session: AsyncSession, viewer: Viewer,
-                     t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+                     t: Translator, clock: Clock, settings: Settings) -> None:
     if not viewer.is_secretariat:
         await query.answer(t("access.secretariat_only"), show_alert=True)
         return
@@ -287,10 +286,10 @@ async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
         await query.answer(t("roadmap.closed_already"), show_alert=True)
         return
     if owner_id is not None:
-        await _tell_assigned(session, settings, now, sender, found, owner_id, organisation_id, person_id)
+        await _tell_assigned(session, settings, now, found, owner_id, organisation_id, person_id)
     if removed is not None:
         # People still responsible through another owner row are not told they were removed.
-        await _tell_owners(session, settings, now, sender, found, [removed], "roadmap.owner_removed_notice",
+        await _tell_owners(session, settings, now, found, [removed], "roadmap.owner_removed_notice",
                            f"rm:removed:{ref}", keep=await roadmap.owners_of(session, item_id))
     if not changed:
         await query.answer(t("roadmap.owner_unchanged"))
@@ -302,7 +301,7 @@ async def owner_pick(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
 
 @router.callback_query(RoadmapAnswer.filter(F.action.in_({"done", "more", "notmine", "skip", "nmskip"})))
 async def answer(query: CallbackQuery, callback_data: RoadmapAnswer, session: AsyncSession, viewer: Viewer,
-                 t: Translator, clock: Clock, settings: Settings, state: FSMContext, sender: Sender) -> None:
+                 t: Translator, clock: Clock, settings: Settings, state: FSMContext) -> None:
     item_id, action = callback_data.item, callback_data.action
     if not await roadmap.is_open(session, item_id):
         await state.clear()
@@ -325,7 +324,7 @@ async def answer(query: CallbackQuery, callback_data: RoadmapAnswer, session: As
         await show(query, t("roadmap.ask_done_note"), kb.as_markup(), edit=False)
     elif action == "skip":
         await state.clear()
-        await _close_done(query, session, viewer, t, clock, settings, sender, item_id, None, {})
+        await _close_done(query, session, viewer, t, clock, settings, item_id, None, {})
     elif action == "more":
         await state.set_state(Answer.date)
         await state.update_data(item=item_id)
@@ -341,12 +340,12 @@ async def answer(query: CallbackQuery, callback_data: RoadmapAnswer, session: As
             await query.answer()
             return
         await state.clear()
-        await _not_mine(query, session, viewer, t, clock, settings, sender, item_id, None, who)
+        await _not_mine(query, session, viewer, t, clock, settings, item_id, None, who)
 
 
 @router.message(StateFilter(Answer.not_mine), F.text, ~F.text.startswith("/"))
 async def not_mine_reason(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer,
-                          t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+                          t: Translator, clock: Clock, settings: Settings) -> None:
     reason = (message.text or "").strip()
     if len(reason) > REASON_LIMIT:
         await message.answer(t("roadmap.text_too_long", limit=REASON_LIMIT, n=len(reason)))
@@ -357,23 +356,23 @@ async def not_mine_reason(message: Message, state: FSMContext, session: AsyncSes
         await message.answer(t("roadmap.closed_already"))
         return
     who = await roadmap.person_label(session, viewer.person_id, viewer.first_name)
-    await _not_mine(message, session, viewer, t, clock, settings, sender, item_id, reason or None, who)
+    await _not_mine(message, session, viewer, t, clock, settings, item_id, reason or None, who)
 
 
 async def _not_mine(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
-                    clock: Clock, settings: Settings, sender: Sender, item_id: int, reason: str | None,
+                    clock: Clock, settings: Settings, item_id: int, reason: str | None,
                     who: str) -> None:
     """The secretariat is asked to reassign or keep; the person gets no reminders of it meanwhile."""
     event_id = await roadmap.not_mine(session, item_id, actor=viewer.telegram_id, actor_name=who, now=clock(),
                                       note=reason)
-    await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_not_mine", who, reason,
+    await _tell_secretariat(session, settings, clock, item_id, "roadmap.told_not_mine", who, reason,
                             f"notmine:{event_id}", not_mine=event_id)
     await show(event, t("roadmap.not_mine_sent"), InlineKeyboardBuilder().as_markup(), edit=False)
 
 
 @router.callback_query(RoadmapOwnerPick.filter(F.kind == "k"))
 async def keep_owner(query: CallbackQuery, callback_data: RoadmapOwnerPick, session: AsyncSession, viewer: Viewer,
-                     t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+                     t: Translator, clock: Clock, settings: Settings) -> None:
     """The secretariat keeps the person who said "not mine": their reminders resume, they are told."""
     if not viewer.is_secretariat:
         await query.answer(t("access.secretariat_only"), show_alert=True)
@@ -390,8 +389,6 @@ async def keep_owner(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
                                  text=told("roadmap.kept_notice", head=view.head(told, found)),
                                  reply_markup=view.to_card(told, found.id)))
     await enqueue(session, messages, clock())
-    await session.commit()
-    sender.wake()
     await query.answer(t("roadmap.kept_done"), show_alert=True)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=InlineKeyboardBuilder().button(
@@ -400,7 +397,7 @@ async def keep_owner(query: CallbackQuery, callback_data: RoadmapOwnerPick, sess
 
 @router.message(StateFilter(Answer.done), (F.text & ~F.text.startswith("/")) | F.document | F.photo)
 async def done_evidence(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
-                        clock: Clock, settings: Settings, sender: Sender) -> None:
+                        clock: Clock, settings: Settings) -> None:
     note = (message.text or message.caption or "").strip() or None
     if note is not None and len(note) > TEXT_LIMIT:  # said, not silently cut
         await message.answer(t("roadmap.text_too_long", limit=TEXT_LIMIT, n=len(note)))
@@ -409,11 +406,11 @@ async def done_evidence(message: Message, state: FSMContext, session: AsyncSessi
     await state.clear()
     evidence = {"document": message.document.file_id} if message.document else \
         {"photo": message.photo[-1].file_id} if message.photo else {}
-    await _close_done(message, session, viewer, t, clock, settings, sender, item_id, note, evidence)
+    await _close_done(message, session, viewer, t, clock, settings, item_id, note, evidence)
 
 
 async def _close_done(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
-                      clock: Clock, settings: Settings, sender: Sender, item_id: int, note: str | None,
+                      clock: Clock, settings: Settings, item_id: int, note: str | None,
                       evidence: dict[str, str]) -> None:
     """`evidence`: {"photo": file_id} or {"document": file_id}, or nothing."""
     file_id = next(iter(evidence.values()), None)
@@ -422,7 +419,7 @@ async def _close_done(event: Message | CallbackQuery, session: AsyncSession, vie
                                     actor_name=who, now=clock(), note=note, file_id=file_id):
         await _deny(event, t("roadmap.closed_already"))
         return
-    await _tell_secretariat(session, settings, clock, sender, item_id, "roadmap.told_done", who,
+    await _tell_secretariat(session, settings, clock, item_id, "roadmap.told_done", who,
                             note, f"done:{item_id}", evidence)
     await show(event, t("roadmap.done_thanks"), InlineKeyboardBuilder().as_markup(), edit=False)
 
@@ -446,7 +443,7 @@ async def new_date_typed(message: Message, state: FSMContext, session: AsyncSess
 
 @router.message(StateFilter(Answer.reason), F.text, ~F.text.startswith("/"))
 async def reason_typed(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
-                       clock: Clock, settings: Settings, sender: Sender) -> None:
+                       clock: Clock, settings: Settings) -> None:
     reason = (message.text or "").strip()
     if len(reason) > REASON_LIMIT:
         await message.answer(t("roadmap.text_too_long", limit=REASON_LIMIT, n=len(reason)))
@@ -468,14 +465,12 @@ async def reason_typed(message: Message, state: FSMContext, session: AsyncSessio
         messages.append(Outgoing(key=f"rm:ext:{event_id}:c{chat}", chat_id=chat, kind="notice", text=text,
                                  reply_markup=markup.model_dump(exclude_none=True)))
     await enqueue(session, messages, clock())
-    await session.commit()
-    sender.wake()
     await message.answer(t("roadmap.extension_sent", date=view.when(deadline, settings.tz)))
 
 
 @router.callback_query(RoadmapExtension.filter())
 async def decide(query: CallbackQuery, callback_data: RoadmapExtension, session: AsyncSession, viewer: Viewer,
-                 t: Translator, clock: Clock, settings: Settings, sender: Sender) -> None:
+                 t: Translator, clock: Clock, settings: Settings) -> None:
     if not viewer.is_secretariat:
         await query.answer(t("access.secretariat_only"), show_alert=True)
         return
@@ -495,15 +490,13 @@ async def decide(query: CallbackQuery, callback_data: RoadmapExtension, session:
             key=f"rm:ext:{callback_data.event}:decided", chat_id=outcome.requester, kind="notice",
             text=told(f"roadmap.extension_{outcome.status}_notice", date=date, number=found.number,
                       title=found.title))], clock())
-        await session.commit()
-        sender.wake()
     kb = InlineKeyboardBuilder()
     kb.button(text=t("roadmap.open_card"), callback_data=RoadmapCard(item=found.id))
     await show(query, t(f"roadmap.extension_{outcome.status}_done", date=date, head=view.head(t, found),
                         who=outcome.who or "—"), kb.as_markup(), edit=True)
 
 
-async def _tell_assigned(session: AsyncSession, settings: Settings, now: datetime, sender: Sender,
+async def _tell_assigned(session: AsyncSession, settings: Settings, now: datetime,
                          card: roadmap.ItemCard, owner_id: int, organisation_id: int | None,
                          person_id: int | None) -> None:
     """The people a new owner means learn that the item is theirs (reminders will follow)."""
@@ -519,11 +512,9 @@ async def _tell_assigned(session: AsyncSession, settings: Settings, now: datetim
                                  reply_markup=view.to_card(told, card.id)))
     if messages:
         await enqueue(session, messages, now)
-        await session.commit()
-        sender.wake()
 
 
-async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Clock, sender: Sender, item_id: int,
+async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Clock, item_id: int,
                             key: str, who: str, note: str | None, name: str, evidence: dict[str, str] | None = None,
                             *, not_mine: int | None = None) -> None:
     found = await roadmap.item_card(session, item_id, history=False)
@@ -538,11 +529,9 @@ async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Cl
         for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
     ]
     await enqueue(session, messages, clock())
-    await session.commit()
-    sender.wake()
 
 
-async def _tell_owners(session: AsyncSession, settings: Settings, now: datetime, sender: Sender,
+async def _tell_owners(session: AsyncSession, settings: Settings, now: datetime,
                        card: roadmap.ItemCard, owners: list[tuple[int | None, int | None]], key: str, name: str,
                        *, keep: list[tuple[int | None, int | None]] | None = None) -> None:
     """The people the given owners mean learn what the secretariat did to the item (closed,
@@ -565,5 +554,3 @@ async def _tell_owners(session: AsyncSession, settings: Settings, now: datetime,
                                  text=told(key, head=view.head(told, card)), reply_markup=view.to_card(told, card.id)))
     if messages:
         await enqueue(session, messages, now)
-    await session.commit()
-    sender.wake()

@@ -10,7 +10,8 @@ from bot.services import lease, outbox
 from bot.services.outbox import Outgoing
 from models import Account, OutboxMessage
 from scheduler.sender import Sender
-from tests.conftest import GUEST
+from tests.conftest import ADMIN, GUEST
+from tests.test_e2e_join import button, sent
 
 
 def note(key: str, chat_id: int, text: str = "hello") -> Outgoing:
@@ -108,3 +109,16 @@ async def test_one_instance_sends_and_a_successor_resends_what_was_in_flight(bot
     assert await app.sender.take_turn("a") == 0, "b holds the lease now"
     clock.advance(minutes=1)  # b died without giving it up: its lease lapses
     assert await app.sender.take_turn("a") == 1
+
+
+async def test_a_handler_that_enqueues_wakes_the_sender_after_its_commit(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    sender = bot.app.sender
+    await emulator.ask(ADMIN, "Данфосс")
+    assert not sender._wake.is_set(), "a plain reply enqueues nothing and wakes nothing"
+    await emulator.ask(ADMIN, "/announce")
+    message = sent(await emulator.ask(ADMIN, "Собрание в пятницу"))[-1]
+    for label in ("Без вложения", "Общее", "Всем участникам", "Отправить сейчас"):
+        calls = await emulator.tap(ADMIN, message, button(message, label))
+        message = next((c for c in reversed(calls) if c.buttons), message)
+    assert sender._wake.is_set(), "woken by the update's middleware, after its commit"
+    assert await sender.deliver_due() >= 1, "and the rows it would look for are committed"

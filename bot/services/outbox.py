@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.db_util import insert_for
 from models import Account, BotChat, OutboxMessage
 
+# Set in a session's info when rows were added: the update's middleware wakes the sender once the
+# transaction is committed (earlier, the sender would not see them yet).
+ENQUEUED = "outbox_enqueued"
 # A transient failure is tried again this many times, waiting longer each time.
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=5)
@@ -68,6 +71,8 @@ async def enqueue(session: AsyncSession, messages: Iterable[Outgoing], now: date
     for start in range(0, len(rows), 500):  # bounded statements: SQLite caps bound parameters
         result = await session.execute(statement.returning(OutboxMessage.key), rows[start:start + 500])
         added.extend(result.scalars())
+    if added:
+        session.info[ENQUEUED] = True
     return added
 
 
