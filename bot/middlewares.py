@@ -1,14 +1,16 @@
-"""Outer middlewares: a database session per update, the current person and language, and
-leaving a dialog when another command comes."""
+"""Outer middlewares: one update of a chat at a time, a database session per update, the
+current person and language, and leaving a dialog when another command comes."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
-from aiogram.types import TelegramObject, Update, User
+from aiogram.types import Chat, TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -19,6 +21,42 @@ from bot.services.access import identify
 from bot.settings import Settings
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class OneUpdatePerChat(BaseMiddleware):
+    """Updates of one chat are handled one after another, in the order they came; other chats'
+    go on meanwhile. Production handles updates as concurrent tasks, and two updates of one chat
+    handled at once read the same dialog state: the answer typed right after a question would be
+    taken for a search because the question's state was not committed yet, and a /start sent
+    with /announce could clear the dialog /announce had just opened."""
+
+    def __init__(self) -> None:
+        self._turns: dict[int, _Turns] = {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        chat: Chat | None = data.get("event_chat")
+        user: User | None = data.get("event_from_user")
+        key = chat.id if chat is not None else user.id if user is not None else None
+        if key is None:
+            return await handler(event, data)
+        turns = self._turns.setdefault(key, _Turns())
+        turns.queued += 1
+        try:
+            async with turns.lock:  # asyncio.Lock wakes its waiters first come, first served
+                return await handler(event, data)
+        finally:
+            turns.queued -= 1
+            if not turns.queued:
+                del self._turns[key]
+
+
+@dataclass
+class _Turns:
+    """A chat's lock and how many of its updates hold it or wait for it (so an idle chat's
+    lock is dropped, not kept for ever)."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    queued: int = 0
 
 
 class DbSessionMiddleware(BaseMiddleware):

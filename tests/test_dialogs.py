@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from tests.conftest import ADMIN, GUEST
+from tests.harness import RunningBot
 from tests.test_e2e_join import last_text, sent
 
 
@@ -33,3 +34,23 @@ async def test_unexpected_content_in_a_dialog_says_where_we_are(bot, emulator) -
     assert "отменено" in last_text(calls)
     calls = await emulator.wait_handled(emulator.send_sticker(GUEST))
     assert "Я понимаю текст" in last_text(calls), "outside a dialog, the usual hint"
+
+
+async def test_quick_answers_are_taken_in_order_when_updates_run_as_tasks(settings, clock, emulator) -> None:  # type: ignore[no-untyped-def]
+    """As `clusterbot run` polls (each update a task): three answers sent at once still reach the
+    dialog one by one, each seeing the state the previous one left."""
+    running = RunningBot(settings, clock, handle_as_tasks=True)
+    await running.start()
+    try:
+        emulator.send_message(GUEST, "/join")
+        asked = await emulator.wait_for("sendMessage", chat_id=GUEST.id)
+        for text in ("✍️ Ввести имя и организацию", "Иванова Анна", "ООО «Ромашка»"):
+            emulator.send_message(GUEST, text)
+        done = await emulator.wait_for("sendMessage", chat_id=GUEST.id, predicate=lambda c: "Заявка отправлена" in (c.text or ""))
+        replies = [c.text or "" for c in emulator.calls_of("sendMessage", GUEST.id) if asked.seq < c.seq <= done.seq]
+        assert ["Как вас зовут" in r for r in replies] == [True, False, False], replies
+        assert "Какую организацию" in replies[1], replies
+        card = await emulator.wait_for("sendMessage", chat_id=ADMIN.id, predicate=lambda c: "Заявка" in (c.text or ""))
+        assert "Иванова Анна" in (card.text or "") and "Ромашка" in (card.text or "")
+    finally:
+        await running.stop()
