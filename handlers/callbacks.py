@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Every number a button carries goes to the database as a 64-bit integer: a forged button with
+# a larger one must fail to parse (and get the "out of date" answer), not overflow in the driver.
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 class Menu(CallbackData, prefix="m"):
@@ -12,7 +19,7 @@ class Menu(CallbackData, prefix="m"):
 
 
 class ProjectsPage(CallbackData, prefix="pp"):
-    offset: int
+    offset: Int64
 
 
 class Country(CallbackData, prefix="co"):
@@ -23,22 +30,22 @@ class Country(CallbackData, prefix="co"):
 
 class OrgsPage(CallbackData, prefix="op"):
     country: str  # "" for every country
-    offset: int
+    offset: Int64
 
 
 class Card(CallbackData, prefix="c"):
     """kind: p (project), o (organisation), h (person)."""
 
     kind: str
-    id: int
+    id: Int64
 
 
 class Section(CallbackData, prefix="s"):
     """A long part of a project card, shown in pages."""
 
-    project: int
+    project: Int64
     name: str
-    part: int
+    part: Int64
 
 
 class Language(CallbackData, prefix="lang"):
@@ -46,18 +53,18 @@ class Language(CallbackData, prefix="lang"):
 
 
 class Decide(CallbackData, prefix="jd"):
-    request: int
+    request: Int64
     approve: bool
 
 
 class MembersPage(CallbackData, prefix="mp"):
-    offset: int
+    offset: Int64
 
 
 class MemberAction(CallbackData, prefix="ma"):
     """action: show, grant, remove, revoke, confirm_revoke."""
 
-    person: int
+    person: Int64
     action: str
     role: str = ""
 
@@ -66,47 +73,47 @@ class NewInvite(CallbackData, prefix="ni"):
     """person 0: an invite for someone not yet in the directory."""
 
     role: str
-    person: int = 0
+    person: Int64 = 0
 
 
 class AuditPage(CallbackData, prefix="ap"):
-    offset: int
+    offset: Int64
 
 
 class RoadmapList(CallbackData, prefix="rml"):
     mine: bool
-    offset: int
+    offset: Int64
 
 
 class RoadmapCard(CallbackData, prefix="rmc"):
-    item: int
+    item: Int64
 
 
 class RoadmapEdit(CallbackData, prefix="rme"):
     """The secretariat's actions on an item (0: a new item): new, deadline, owners, policy, close,
     cancel, attention."""
 
-    item: int
+    item: Int64
     action: str
 
 
 class RoadmapOwnerPick(CallbackData, prefix="rmo"):
     """kind: o (add organisation), p (add person), x (remove the owner row `ref`)."""
 
-    item: int
+    item: Int64
     kind: str
-    ref: int
+    ref: Int64
 
 
 class RoadmapAnswer(CallbackData, prefix="rma"):
     """An answer from a reminder: done, more (time), notmine, skip (done without a note)."""
 
-    item: int
+    item: Int64
     action: str
 
 
 class RoadmapExtension(CallbackData, prefix="rmx"):
-    event: int
+    event: Int64
     approve: bool
 
 
@@ -121,7 +128,7 @@ class ReportStart(CallbackData, prefix="rp"):
     """Start a report for a project; `period` is set on a check-in prompt, so that last week's
     prompt cannot start this week's report unnoticed."""
 
-    project: int
+    project: Int64
     period: str = ""
 
 
@@ -137,44 +144,44 @@ class ReportStep(CallbackData, prefix="rps"):
 class ReportAction(CallbackData, prefix="rpr"):
     """action: edit, withdraw, withdraw_yes."""
 
-    report: int
+    report: Int64
     action: str
 
 
 class ReportHistory(CallbackData, prefix="rph"):
-    project: int
-    offset: int
+    project: Int64
+    offset: Int64
 
 
 class ReportCadence(CallbackData, prefix="rpc"):
     """field: show, frequency (value: index in FREQUENCIES), day, hour."""
 
-    project: int
+    project: Int64
     field: str
-    value: int = 0
+    value: Int64 = 0
 
 
 class ReportLeaders(CallbackData, prefix="rpl"):
     """action: show, candidates (paged by offset), add, remove."""
 
-    project: int
+    project: Int64
     action: str
-    person: int = 0
-    offset: int = 0
+    person: Int64 = 0
+    offset: Int64 = 0
 
 
 class ReportPause(CallbackData, prefix="rpp"):
     """weeks: pause prompts for that many weeks; 0 resumes; -1 shows the choices."""
 
-    weeks: int
+    weeks: Int64
 
 
 class ReportExport(CallbackData, prefix="rpx"):
     """project 0: every project; fmt: csv, xlsx, or "" to choose a project first (paged by offset)."""
 
-    project: int
+    project: Int64
     fmt: str
-    offset: int = 0
+    offset: Int64 = 0
 
 
 class AnnounceStep(CallbackData, prefix="an"):
@@ -189,7 +196,7 @@ class AnnounceStep(CallbackData, prefix="an"):
 class AnnouncementAct(CallbackData, prefix="anm"):
     """On a stored announcement: show, cancel, csv, edit (text), time."""
 
-    id: int
+    id: Int64
     action: str
 
 

@@ -106,10 +106,11 @@ async def test_bad_input_gets_polite_answers(bot, emulator) -> None:  # type: ig
     calls = await emulator.ask(GUEST, "<script>alert(1)</script> & <b>")
     assert sent(calls), "HTML in a query is escaped, so Telegram accepts the reply"
     card = sent(await emulator.ask(GUEST, "/projects"))[0]
-    for forged in ("c:p:999999", "garbage", "pp:-5", "c:x:1", "s:1:tasks:99"):
+    for forged in ("c:p:999999", "garbage", "pp:-5", "c:x:1", "s:1:tasks:99", "c:p:" + "9" * 58):
         calls = await emulator.wait_handled(emulator.press_forged(GUEST, card, forged))
         answer = next(c for c in calls if c.method == "answerCallbackQuery")
         assert answer.params.get("show_alert") and answer.params["text"], forged
+        assert "пошло не так" not in answer.params["text"], f"{forged}: a polite answer, not a failure"
 
 
 async def test_group_chats_get_pointed_to_private(bot, emulator) -> None:  # type: ignore[no-untyped-def]
