@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import ErrorEvent
 
 from bot.i18n import Translator
@@ -12,6 +13,11 @@ log = logging.getLogger(__name__)
 
 
 async def on_error(event: ErrorEvent, t: Translator | None = None) -> bool:
+    if isinstance(event.exception, TelegramForbiddenError):
+        # The user blocked the bot (or left the chat) while we answered: nothing failed on our
+        # side, and an apology could not reach them either.
+        log.info("update %s: the chat refuses our messages: %s", event.update.update_id, event.exception)
+        return True
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     t = t or Translator("ru")
     update = event.update
