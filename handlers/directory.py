@@ -66,7 +66,8 @@ async def organisations(query: CallbackQuery, callback_data: Country | OrgsPage,
         country, offset = callback_data.code, 0
     country = country.upper()[:2]
     page = await directory.organisations_page(session, country=country or None, offset=offset, limit=render.PAGE_SIZE)
-    await show(query, *render.organisations_list(t, page, country), edit=paging)
+    kinds = await directory.organisation_kinds(session, country=country or None)
+    await show(query, *render.organisations_list(t, page, country, kinds), edit=paging)
 
 
 async def card_reply(kind: str, id_: int, session: AsyncSession, viewer: Viewer, t: Translator

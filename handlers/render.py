@@ -146,15 +146,29 @@ def countries(t: Translator, facets: list[tuple[str, int]]) -> tuple[str, Inline
     return t("orgs.choose_country"), kb.as_markup()
 
 
-def organisations_list(t: Translator, page: Page[Ref], country: str) -> tuple[str, InlineKeyboardMarkup]:
+def organisations_list(t: Translator, page: Page[Ref], country: str,
+                       kinds: list[tuple[str, int]]) -> tuple[str, InlineKeyboardMarkup]:
+    """Buttons marked with their kind's icon; the text says which icon is which kind, and how many."""
     where = f"{flag(country)} {t('country.' + country)}" if country and t.has("country." + country) else country
-    lines = [t("orgs.title", where=where or t("orgs.everywhere"), total=page.total)]
+    lines = [t("orgs.title", where=where or t("orgs.everywhere"), total=page.total),
+             *(f"{_kind_icon(kind)} {t('orgkind.' + kind)}: {count}" for kind, count in kinds)]
     kb = InlineKeyboardBuilder()
     for ref in page.items:
-        kb.row(InlineKeyboardButton(text=short(label(t, ref)), callback_data=Card(kind="o", id=ref.id).pack()))
+        kb.row(InlineKeyboardButton(text=short(f"{_kind_icon(ref.note)} {label(t, ref)}"),
+                                    callback_data=Card(kind="o", id=ref.id).pack()))
     pager(kb, page, lambda offset: OrgsPage(country=country, offset=offset))
     kb.row(InlineKeyboardButton(text=t("orgs.countries"), callback_data=Menu(name="orgs").pack()))
     return "\n".join(lines), kb.as_markup()
+
+
+ORGANISATION_KIND_ICONS = {
+    "government": "🏛", "public_institution": "🏫", "association": "🤝", "company": "🏭", "research": "🔬",
+    "university": "🎓", "fund": "💰", "international": "🌐", "representative_office": "🏳", "other": "▫️",
+}
+
+
+def _kind_icon(kind: str | None) -> str:
+    return ORGANISATION_KIND_ICONS.get(kind or "", ORGANISATION_KIND_ICONS["other"])
 
 
 def _field(t: Translator, key: str, value: str | None, limit: int = 700) -> list[str]:

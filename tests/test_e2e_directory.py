@@ -72,6 +72,16 @@ async def test_organisations_by_country(bot, emulator) -> None:  # type: ignore[
     assert "🇳🇴" in sent(calls)[0].text
 
 
+async def test_organisations_are_grouped_by_kind(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    countries = sent(await emulator.ask(GUEST, "/orgs"))[0]
+    russia = next(b["callback_data"] for b in countries.buttons if "Россия" in b["text"])
+    listing = sent(await emulator.tap(GUEST, countries, russia))[0]
+    kinds = listing.text.splitlines()[1:]
+    assert kinds[0].startswith("🏛 орган власти: ") and any(k.startswith("🏭 компания: ") for k in kinds), kinds
+    cards = [b["text"] for b in listing.buttons if b["callback_data"].startswith("c:o:")]
+    assert cards and all(text.startswith("🏛 ") for text in cards), "the city's bodies come first"
+
+
 async def test_long_sections_are_paged(bot, emulator) -> None:  # type: ignore[no-untyped-def]
     calls = await emulator.ask(GUEST, "Эффективный свет")
     card = sent(calls)[0]

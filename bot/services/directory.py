@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.text_norm import digits
@@ -25,6 +25,12 @@ T = TypeVar("T")
 FAX = re.compile(r"факс|fax", re.IGNORECASE)
 CYRILLIC_FULL_NAME = re.compile(r"^[А-ЯЁ][а-яё-]+ [А-ЯЁ][а-яё-]+ [А-ЯЁ][а-яё-]+$")
 PROJECT_KINDS = ("flagship", "city_cluster", "international", "initiative")
+# The order of kinds in an organisation list: the city's bodies first, then the cluster's own
+# associations, then companies and the rest.
+ORGANISATION_KINDS = ("government", "public_institution", "association", "company", "research", "university",
+                      "fund", "international", "representative_office", "other")
+_KIND_PLACE = case({kind: place for place, kind in enumerate(ORGANISATION_KINDS)}, value=Organisation.kind,
+                   else_=len(ORGANISATION_KINDS))
 
 
 @dataclass(frozen=True)
@@ -151,12 +157,22 @@ async def organisation_facets(session: AsyncSession) -> list[tuple[str, int]]:
 async def organisations_page(
     session: AsyncSession, *, country: str | None, offset: int, limit: int
 ) -> Page[Ref]:
+    """A page of organisations grouped by kind (see ORGANISATION_KINDS), by name within a kind;
+    each Ref's note is its kind."""
     query = select(Organisation.id, Organisation.name, Organisation.kind, Organisation.name_en)
     if country:
         query = query.where(Organisation.country == country)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = await session.execute(query.order_by(Organisation.kind, Organisation.name).offset(offset).limit(limit))
+    rows = await session.execute(query.order_by(_KIND_PLACE, Organisation.name).offset(offset).limit(limit))
     return Page([Ref(r.id, r.name, r.kind, r.name_en) for r in rows], total, offset, limit)
+
+
+async def organisation_kinds(session: AsyncSession, *, country: str | None) -> list[tuple[str, int]]:
+    """How many organisations of each kind (in a country), in the order of the lists."""
+    query = select(Organisation.kind, func.count()).group_by(Organisation.kind).order_by(_KIND_PLACE)
+    if country:
+        query = query.where(Organisation.country == country)
+    return [(kind, count) for kind, count in await session.execute(query)]
 
 
 async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | None:
