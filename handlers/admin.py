@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Html, Translator, escape
-from bot.services import access, audit
+from bot.services import access, audit, invites, members
 from bot.services.access import Viewer
 from bot.services.directory import Page
 from bot.services.search import DirectorySearch
@@ -72,13 +72,14 @@ async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Transl
 
 @router.message(command("members"))
 @router.callback_query(MembersPage.filter(F.offset >= 0))
-async def members(event: Message | CallbackQuery, session: AsyncSession, t: Translator,
-                  callback_data: MembersPage | None = None) -> None:
+async def members_list(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings,
+                       callback_data: MembersPage | None = None) -> None:
     offset = callback_data.offset if isinstance(callback_data, MembersPage) else 0
     rows, total = await access.list_members(session, offset=offset, limit=render.PAGE_SIZE)
     kb = InlineKeyboardBuilder()
     for row in rows:
-        kb.row(InlineKeyboardButton(text=render.short(f"{row.name} · {_roles(t, row.roles)}"),
+        label = f"{row.name} · {_roles(t, members.roles(row, settings.admin_ids))}"
+        kb.row(InlineKeyboardButton(text=render.short(label),
                                     callback_data=MemberAction(person=row.person_id, action="show").pack()))
     render.pager(kb, Page(rows, total, offset, render.PAGE_SIZE), lambda o: MembersPage(offset=o))
     await show(event, t("admin.members_title", total=total), kb.as_markup(), edit=isinstance(callback_data, MembersPage))
@@ -88,51 +89,109 @@ def _roles(t: Translator, roles: frozenset[str]) -> str:
     return ", ".join(t("role." + r) for r in access.ROLES if r in roles) or t("role.none")
 
 
-@router.callback_query(MemberAction.filter())
-async def member_action(query: CallbackQuery, callback_data: MemberAction, session: AsyncSession, viewer: Viewer,
-                        t: Translator, clock: Clock, bot: Bot, settings: Settings) -> None:
-    person, action, role = callback_data.person, callback_data.action, callback_data.role
-    if action in ("grant", "remove") and role in access.ROLES:
-        row = await access.set_role(session, person, role, granted=action == "grant", actor=viewer.telegram_id, now=clock())
-    elif action == "revoke":
-        row = await access.member(session, person)
-        if row is not None and row.roles:
-            kb = InlineKeyboardBuilder()
-            kb.button(text=t("admin.revoke_yes"), callback_data=MemberAction(person=person, action="confirm_revoke"))
-            kb.button(text=t("admin.revoke_no"), callback_data=MemberAction(person=person, action="show"))
-            await show(query, t("admin.revoke_confirm", name=row.name), kb.as_markup(), edit=True)
-            return
-    elif action == "confirm_revoke":
-        row = await access.revoke_member(session, person, actor=viewer.telegram_id, now=clock())
-        if row is not None:
-            await show(query, t("admin.revoked", name=row.name), InlineKeyboardBuilder().as_markup(), edit=True)
-            if row.telegram_id:
-                told = Translator(await access.account_language(session, row.telegram_id, settings.default_language))
-                await send(bot, session, row.telegram_id, told("admin.revoked_notice"))
-                await set_commands_for(bot, row.telegram_id, language=told.language, roles=frozenset())
-            return
-    elif action == "show":
-        row = await access.member(session, person)
-    else:
-        row = None
-    if row is None:
-        await query.answer(t("admin.not_member"), show_alert=True)
+@router.callback_query(MemberAction.filter(F.action == "show"))
+async def member_show(query: CallbackQuery, callback_data: MemberAction, session: AsyncSession, t: Translator,
+                      settings: Settings) -> None:
+    card = await members.card(session, callback_data.person, settings.admin_ids)
+    if card is None:
+        await query.answer(t.plain("admin.not_member"), show_alert=True)
         return
-    if action in ("grant", "remove") and row.telegram_id:
-        await set_commands_for(bot, row.telegram_id, language=t.language, roles=row.roles)
-    await show(query, *_member_card(t, row), edit=True)
+    await show(query, *_member_card(t, card), edit=True)
 
 
-def _member_card(t: Translator, row: access.MemberRow) -> tuple[str, InlineKeyboardMarkup]:
-    text = t("admin.member_card", name=row.name, organisation=row.organisation or "—", roles=_roles(t, row.roles),
-             telegram=str(row.telegram_id) if row.telegram_id else t("admin.not_linked"))
+@router.callback_query(MemberAction.filter(F.action.in_({"grant", "remove", "confirm_remove"})),
+                       MemberAction.filter(F.role.in_(access.ROLES)))
+async def member_role(query: CallbackQuery, callback_data: MemberAction, session: AsyncSession, viewer: Viewer,
+                      t: Translator, clock: Clock, bot: Bot, settings: Settings) -> None:
+    person, role, grant = callback_data.person, callback_data.role, callback_data.action == "grant"
+    card = await members.card(session, person, settings.admin_ids)
+    own = card is not None and card.row.telegram_id == viewer.telegram_id
+    if refusal := await _refusal(session, card, viewer, settings, secretariat_lost=role == "secretariat" and not grant):
+        await query.answer(t.plain(refusal), show_alert=True)
+        return
+    if own and role == "secretariat" and callback_data.action == "remove":
+        await _confirm(query, t, t("admin.remove_own_confirm", role=t("role." + role)), t("admin.remove_own_yes"),
+                       MemberAction(person=person, action="confirm_remove", role=role))
+        return
+    row = await access.set_role(session, person, role, granted=grant, actor=viewer.telegram_id, now=clock())
+    card = await members.card(session, person, settings.admin_ids) if row else None
+    if card is None:
+        await query.answer(t.plain("admin.not_member"), show_alert=True)
+        return
+    notice = None if own else "admin.role_granted_notice" if grant else "admin.role_removed_notice"
+    await _tell_member(bot, session, settings, card.row.telegram_id, card.roles, notice, role=role)
+    await show(query, *_member_card(t, card), edit=True)
+
+
+@router.callback_query(MemberAction.filter(F.action.in_({"revoke", "confirm_revoke"})))
+async def member_revoke(query: CallbackQuery, callback_data: MemberAction, session: AsyncSession, viewer: Viewer,
+                        t: Translator, clock: Clock, bot: Bot, settings: Settings) -> None:
+    person = callback_data.person
+    card = await members.card(session, person, settings.admin_ids)
+    if refusal := await _refusal(session, card, viewer, settings, secretariat_lost=True):
+        await query.answer(t.plain(refusal), show_alert=True)
+        return
+    assert card is not None
+    if callback_data.action == "revoke":
+        await _confirm(query, t, t("admin.revoke_confirm", name=card.row.name), t("admin.revoke_yes"),
+                       MemberAction(person=person, action="confirm_revoke"))
+        return
+    row = await access.revoke_member(session, person, actor=viewer.telegram_id, now=clock())
+    if row is None:
+        await query.answer(t.plain("admin.not_member"), show_alert=True)
+        return
+    await show(query, t("admin.revoked", name=row.name), InlineKeyboardBuilder().as_markup(), edit=True)
+    await _tell_member(bot, session, settings, row.telegram_id, frozenset(), "admin.revoked_notice")
+
+
+async def _refusal(session: AsyncSession, card: members.MemberCard | None, viewer: Viewer, settings: Settings, *,
+                   secretariat_lost: bool) -> str | None:
+    """Why a change to this member cannot be made (a message key), or None when it can."""
+    if card is None or not card.row.roles:
+        return "admin.not_member"
+    if not secretariat_lost:
+        return None
+    if card.configured:
+        return "admin.configured_alert"
+    own = card.row.telegram_id == viewer.telegram_id
+    if own and "secretariat" in card.roles and await members.last_secretary(session, viewer.telegram_id, settings.admin_ids):
+        return "admin.last_secretary"
+    return None
+
+
+async def _confirm(query: CallbackQuery, t: Translator, text: str, yes_label: str, yes: MemberAction) -> None:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=yes_label, callback_data=yes)
+    kb.button(text=t("admin.revoke_no"), callback_data=MemberAction(person=yes.person, action="show"))
+    await show(query, text, kb.as_markup(), edit=True)
+
+
+async def _tell_member(bot: Bot, session: AsyncSession, settings: Settings, chat: int | None,
+                       roles: frozenset[str], notice: str | None, role: str = "") -> None:
+    """The member's command menu for their new roles and, when given, a word on what changed:
+    both in the member's language, not the secretary's."""
+    if chat is None:
+        return
+    told = Translator(await access.account_language(session, chat, settings.default_language))
+    if notice:
+        await send(bot, session, chat, told(notice, role=told("role." + role) if role else ""))
+    await set_commands_for(bot, chat, language=told.language, roles=roles)
+
+
+def _member_card(t: Translator, card: members.MemberCard) -> tuple[str, InlineKeyboardMarkup]:
+    row = card.row
+    text = t("admin.member_card", name=row.name, organisation=row.organisation or "—", roles=_roles(t, card.roles),
+             telegram=Html(_telegram(t, card)))
+    if card.configured:
+        text += "\n" + t("admin.configured_note")
     kb = InlineKeyboardBuilder()
     if row.roles:
-        for role in ("leader", "secretariat"):
+        for role in ("leader", *(() if card.configured else ("secretariat",))):
             has = role in row.roles
             kb.button(text=t("admin.remove_role" if has else "admin.grant_role", role=t("role." + role)),
                       callback_data=MemberAction(person=row.person_id, action="remove" if has else "grant", role=role))
-        kb.button(text=t("admin.revoke"), callback_data=MemberAction(person=row.person_id, action="revoke"))
+        if not card.configured:
+            kb.button(text=t("admin.revoke"), callback_data=MemberAction(person=row.person_id, action="revoke"))
     else:
         kb.button(text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=row.person_id))
     kb.button(text=t("admin.back"), callback_data=MembersPage(offset=0))
@@ -140,20 +199,40 @@ def _member_card(t: Translator, row: access.MemberRow) -> tuple[str, InlineKeybo
     return text, kb.as_markup()
 
 
+def _telegram(t: Translator, card: members.MemberCard) -> str:
+    """@username where known, else a link that opens the chat by id; HTML."""
+    if card.username:
+        return escape("@" + card.username)
+    if card.row.telegram_id:
+        return f'<a href="tg://user?id={card.row.telegram_id}">{escape(card.row.name)}</a>'
+    return escape(t("admin.not_linked"))
+
+
 @router.message(command("invite"))
 async def invite_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer, t: Translator,
                          clock: Clock, bot: Bot, settings: Settings, search: DirectorySearch) -> None:
     words = (command.args or "").split()
-    role = words.pop(0) if words and words[0] in access.ROLES else "member"
-    person_id = None
-    if words:
-        result = await search.search(session, " ".join(words), members=True)
-        people = [h for h in result.hits if h.doc.kind == "person"]
-        if len(people) != 1 and not (people and result.clear):
-            await message.answer(t("admin.invite_who"))
-            return
-        person_id = people[0].doc.id
-    await message.answer(await _invite_text(session, viewer, t, clock, bot, settings, role, person_id))
+    role = invites.role_of(words[0]) if words else None
+    name = " ".join(words[1:] if role else words)
+    invitee = await invites.find_invitee(session, search, name) if name else invites.Invitee(None, [])
+    if name and invitee.person_id is None:
+        text, markup = _invitee_choice(t, role, name, invitee)
+        await message.answer(text, reply_markup=markup)
+        return
+    await message.answer(await _invite_text(session, viewer, t, clock, bot, settings, role or "member", invitee.person_id))
+
+
+def _invitee_choice(t: Translator, role: str | None, name: str, invitee: invites.Invitee) -> tuple[str, InlineKeyboardMarkup]:
+    """No one clearly named: the people it may be, or that no one (and, without a role word, which roles there are)."""
+    text = t("admin.invite_choose" if invitee.candidates else "admin.invite_nobody", query=name)
+    if role is None:
+        text += "\n" + t("admin.invite_roles")
+    kb = InlineKeyboardBuilder()
+    for hit in invitee.candidates:
+        label = f"{hit.doc.title} · {hit.doc.subtitle}" if hit.doc.subtitle else hit.doc.title
+        kb.button(text=render.short(label), callback_data=NewInvite(role=role or "member", person=hit.doc.id))
+    kb.adjust(1)
+    return text, kb.as_markup()
 
 
 @router.callback_query(NewInvite.filter(F.role.in_(access.ROLES)))
@@ -181,11 +260,7 @@ async def audit_log(event: Message | CallbackQuery, session: AsyncSession, t: Tr
     offset = callback_data.offset if isinstance(callback_data, AuditPage) else 0
     rows = await audit.recent(session, offset=offset, limit=15)
     lines = [t("admin.audit_title")]
-    for row in rows:
-        when = row.at.astimezone(settings.tz).strftime("%d.%m %H:%M")
-        action = t("audit." + row.action) if t.has("audit." + row.action) else f"<code>{escape(row.action)}</code>"
-        lines.append(t("admin.audit_line", when=when, actor=row.actor_name or str(row.actor or "—"),
-                       action=Html(action), target=row.target_name or row.target or ""))
+    lines.extend(_audit_line(t, row, settings) for row in rows)
     if not rows:
         lines.append(t("admin.audit_empty"))
     kb = InlineKeyboardBuilder()
@@ -195,3 +270,16 @@ async def audit_log(event: Message | CallbackQuery, session: AsyncSession, t: Tr
         kb.button(text="▶️", callback_data=AuditPage(offset=offset + 15))
     kb.row(InlineKeyboardButton(text=t("admin.to_panel"), callback_data=Menu(name="admin").pack()))
     await show(event, "\n".join(lines), kb.as_markup(), edit=isinstance(callback_data, AuditPage))
+
+
+def _audit_line(t: Translator, row: audit.AuditRow, settings: Settings) -> str:
+    when = row.at.astimezone(settings.tz).strftime("%d.%m %H:%M")
+    actor = row.actor_name or str(row.actor or "—")
+    role = row.details.get("role")
+    key = "audit." + row.action
+    action = t(key, role=t("role." + role) if role in access.ROLES else "—") if t.has(key) \
+        else f"<code>{escape(row.action)}</code>"
+    target = row.target_name or (t("admin.invite_anyone") if row.action == "invite.create" else row.target or "")
+    if target == actor:  # someone who joined by themselves is named once
+        action, target = action.rstrip(" :"), ""
+    return t("admin.audit_line", when=when, actor=actor, action=Html(action), target=target)

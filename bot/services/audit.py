@@ -45,18 +45,26 @@ async def recent(session: AsyncSession, *, offset: int = 0, limit: int = 10) -> 
         .outerjoin(Person, Person.id == Account.person_id)
         .order_by(AuditEntry.id.desc()).offset(offset).limit(limit)
     )).all()
-    people = {r.AuditEntry.target for r in rows if (r.AuditEntry.target or "").startswith(PERSON_TARGET)}
-    ids = [int(target[len(PERSON_TARGET):]) for target in people if target[len(PERSON_TARGET):].isdigit()]
+    ids = {person for r in rows if (person := _person_of(r.AuditEntry)) is not None}
     found = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
     names: dict[int, str] = {row.id: row.name for row in found}
 
     def target_name(entry: AuditEntry) -> str | None:
-        target = entry.target or ""
-        if target.startswith(PERSON_TARGET) and target[len(PERSON_TARGET):].isdigit():
-            return names.get(int(target[len(PERSON_TARGET):]))
+        person = _person_of(entry)
+        if person is not None:
+            return names.get(person)
         name = entry.details.get("name")
         return name if isinstance(name, str) else None
 
     return [AuditRow(r.AuditEntry.at, r.AuditEntry.actor_telegram_id, r.name or r.first_name or None,
                      r.AuditEntry.action, r.AuditEntry.target, target_name(r.AuditEntry), r.AuditEntry.details)
             for r in rows]
+
+
+def _person_of(entry: AuditEntry) -> int | None:
+    """The directory person an entry concerns: its target, or the one an invite was made for."""
+    target = entry.target or ""
+    if target.startswith(PERSON_TARGET) and target[len(PERSON_TARGET):].isdigit():
+        return int(target[len(PERSON_TARGET):])
+    person = entry.details.get("person_id")
+    return person if isinstance(person, int) else None
