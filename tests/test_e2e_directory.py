@@ -198,3 +198,14 @@ async def test_the_welcome_speaks_one_language(bot, emulator) -> None:  # type: 
     assert "Cluster members: 60 companies and organisations" in english and "предприятий" not in english
     russian = sent(await emulator.ask(GUEST, "/start"))[0].text
     assert "60 предприятий и организаций" in russian
+
+
+async def test_nonsense_gets_nothing_found_not_a_card(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await join_member(emulator, settings)
+    for query in ("15.12.2026", "12:30", "1", "ыыы"):
+        calls = await emulator.ask(MEMBER, query)
+        assert "ничего не нашлось" in last_text(calls), query
+    several = sent(await emulator.ask(MEMBER, "Правительство"))[0]
+    assert "Правительство Санкт-Петербурга" in several.buttons[0]["text"], "the government before its committees"
+    calls = await emulator.ask(MEMBER, "Захорова")
+    assert "Захарова" in sent(calls)[0].buttons[0]["text"], "a typo guess is offered in a list"

@@ -64,11 +64,55 @@ def test_an_email_local_part_finds_its_owners(indexed: tuple[SearchIndex, dict[t
     assert sorted(found) == ["person:kuzmenko-svyatoslav", "person:pitirimov-nikolay"]
 
 
-@pytest.mark.parametrize("query", ["", "   ", "???", "и в на", "zzzzqqqq", "<b>x</b>" * 20])
-def test_nothing_to_find(query: str, indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+NONSENSE = [
+    "", "   ", "???", "…", "😀", "и в на", "zzzzqqqq", "<b>x</b>" * 20, "asdfgh", "ывапролдж",
+    "ыыы",  # folds to the key "i", the tail of "137-й серии"
+    "кот", "бла бла",  # prefixes of words in descriptions only (который, благодарность)
+    # dates, times and numbers that are no name's word, though descriptions are full of them
+    "15.12.2026", "2026", "10.02.2017", "2017", "12:30", "1", "0", "0,4", "1%", "№1",
+]
+
+
+@pytest.mark.parametrize("members", [True, False])
+@pytest.mark.parametrize("query", NONSENSE)
+def test_nonsense_finds_nothing(query: str, members: bool, indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    index, keys = indexed
+    result = find(index, query, members=members)
+    assert result.hits == [], [keys[(h.doc.kind, h.doc.id)] for h in result.hits]
+    assert not result.clear
+
+
+@pytest.mark.parametrize("query", ["+7 (921) 917-40-40", "521-77", "i.blinov", "p.rumiantseva@"])
+def test_guests_get_nothing_for_contacts(query: str, indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    """Contacts are not searched for guests, and their digits or e-mail words must not find
+    something else instead."""
     index, _ = indexed
-    result = find(index, query, members=True)
-    assert not result.clear or result.hits[0].score > 0
+    assert find(index, query, members=False).hits == []
+
+
+def test_a_shared_phone_fragment_lists_its_owners(indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    index, keys = indexed
+    result = find(index, "521-77", members=True)
+    assert sorted(keys[(h.doc.kind, h.doc.id)] for h in result.hits) == ["person:kuzmenko-svyatoslav", "person:pitirimov-nikolay"]
+    assert not result.clear
+
+
+def test_a_typo_guess_is_offered_not_opened(indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    index, keys = indexed
+    guess = find(index, "Захорова", members=True)
+    assert keys[(guess.hits[0].doc.kind, guess.hits[0].doc.id)] == "person:zakharova-galina"
+    assert guess.hits[0].guessed and not guess.clear
+    for query in ("Захарова", "Захаров", "Питиримв", "Эффективный свте"):  # as typed, a prefix, or one word right
+        result = find(index, query, members=True)
+        assert result.clear and not result.hits[0].guessed, query
+
+
+def test_a_number_in_a_name_opens_it(indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    index, keys = indexed
+    for query, expected in (("21", "project:area-21"), ("2030", "project:klaster-ustoychivogo-razvitiya-2030")):
+        result = find(index, query, members=False)
+        assert result.clear and keys[(result.hits[0].doc.kind, result.hits[0].doc.id)] == expected
+    assert find(index, "21.12.2030", members=True).hits == [], "a date is no name, though two names hold its numbers"
 
 
 async def test_index_follows_directory_changes(session) -> None:  # type: ignore[no-untyped-def]

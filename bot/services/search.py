@@ -72,10 +72,13 @@ def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> S
         text = CONTACT_WORDS.sub(" ", LEADER_WORDS.sub(" ", QUESTION_WORDS.sub(" ", query)))
         text = PROJECT_WORD.sub(" ", text)
     hits = index.search(text, limit=limit, public_only=not members) if text.strip() else []
-    if wants_leader and hits and hits[0].doc.kind == "project":
+    if not hits:
+        return SearchResult(hits=[], clear=False)
+    # A typo guess is offered in a list, never opened as if it were what the member asked for.
+    clear = not hits[0].guessed and (len(hits) == 1 or hits[0].score >= hits[1].score * CLEAR_MARGIN)
+    if wants_leader and hits[0].doc.kind == "project":
         hits = _leader_first(index, hits)
-    clear = len(hits) == 1 or (len(hits) > 1 and hits[0].score >= hits[1].score * CLEAR_MARGIN)
-    return SearchResult(hits=hits, clear=bool(hits) and clear)
+    return SearchResult(hits=hits, clear=clear)
 
 
 def _leader_first(index: SearchIndex, hits: list[Hit]) -> list[Hit]:

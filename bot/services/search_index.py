@@ -17,8 +17,17 @@ from bot.services.text_norm import digits, keys
 KIND_ORDER = {"project": 0, "organisation": 1, "person": 2}
 PHONE_QUERY = re.compile(r"^[\d\s()+\-.]+$")
 EMAIL_QUERY = re.compile(r"^[\w.%+\-]*@[\w.\-]*$|^[\w\-]+(\.[\w\-]+)+$", re.ASCII)
+LETTER = re.compile(r"[^\W\d_]")
 
 EXACT, PREFIX, FUZZY = 1.0, 0.8, 0.85
+NAME = 3.0  # the weight of a name field (name, English name, alias, person's name, project title)
+# Below this field weight lies free text (descriptions, goals, summaries): a prefix or typo match
+# there is nearly always chance (кот→который, бла→благодарность), so only exact words count.
+APPROXIMATE_FLOOR = 0.5
+# A word weighs a little more in a shorter name: "Правительство Санкт-Петербурга" is more about
+# «правительство» than "Жилищный комитет Правительства Санкт-Петербурга", which would tie otherwise.
+# Small enough to order ties and near-ties only.
+NAME_FOCUS = 0.1
 MAX_PREFIX_KEYS = 40
 MAX_FUZZY_KEYS = 6
 MAX_EXPANSIONS = 4096  # query keys whose expansion is remembered (the fuzzy scan of the vocabulary is costly)
@@ -39,6 +48,8 @@ class Doc:
 class Hit:
     doc: Doc
     score: float
+    # found only through typo guesses: no word of the query matches it as typed or as a prefix
+    guessed: bool = False
 
 
 @dataclass
@@ -59,7 +70,7 @@ class SearchIndex:
     # each document's place in the tie-break order of results: kind, then title, then insertion
     _rank: list[int] = field(default_factory=list)
     project_leaders: dict[int, int | None] = field(default_factory=dict)
-    _by_id: dict[tuple[str, int], Doc] = field(default_factory=dict)
+    _number: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def add(
         self,
@@ -71,13 +82,14 @@ class SearchIndex:
         """Index a document; `fields` are (text, weight), the first ones being its names."""
         n = len(self.docs)
         self.docs.append(doc)
-        self._by_id[(doc.kind, doc.id)] = doc
+        self._number[(doc.kind, doc.id)] = n
         for text, weight in fields:
             if not text:
                 continue
             text_keys = keys(text)
-            if weight >= 3 and text_keys:
+            if weight >= NAME and text_keys:
                 self.titles.setdefault(" ".join(text_keys), []).append(n)
+                weight *= 1 + NAME_FOCUS / len(text_keys)
             for key in text_keys:
                 slot = self.postings.setdefault(key, {})
                 if slot.get(n, 0.0) < weight:
@@ -103,10 +115,11 @@ class SearchIndex:
         return self
 
     def doc_of(self, kind: str, id_: int) -> Doc | None:
-        return self._by_id.get((kind, id_))
+        n = self._number.get((kind, id_))
+        return None if n is None else self.docs[n]
 
     def search(self, query: str, *, limit: int = 10, public_only: bool = False) -> list[Hit]:
-        scores = self._contact_scores(query, public_only) or self._word_scores(query)
+        scores, query_keys = self._scores(query, public_only)
         docs = self.docs
         if public_only:
             scores = {n: s for n, s in scores.items() if docs[n].public}
@@ -117,7 +130,17 @@ class SearchIndex:
             scores = {n: s for n, s in scores.items() if s >= floor}
         ranked = sorted(scores, key=self._rank.__getitem__)  # kind, title, insertion order
         ranked.sort(key=scores.__getitem__, reverse=True)  # stable: ties keep that order
-        return [Hit(docs[n], scores[n]) for n in ranked[:limit]]
+        return [Hit(docs[n], scores[n], bool(query_keys) and self._guessed(n, query_keys)) for n in ranked[:limit]]
+
+    def _scores(self, query: str, public_only: bool) -> tuple[dict[int, float], list[str]]:
+        """Documents scored by contacts, by numbers or by words; and the word keys if by words."""
+        if contacts := self._contact_scores(query, public_only):
+            return contacts, []
+        if not LETTER.search(query):
+            return self._number_scores(query), []
+        all_keys = list(dict.fromkeys(keys(query)))
+        query_keys = _words_only(all_keys)
+        return self._word_scores(query_keys, " ".join(all_keys)), query_keys
 
     def _contact_scores(self, query: str, public_only: bool) -> dict[int, float]:
         text = query.strip().lower()
@@ -138,9 +161,31 @@ class SearchIndex:
             at = blob.find(needle, at + 1)
         return found
 
-    def _word_scores(self, query: str) -> dict[int, float]:
-        query_keys = list(dict.fromkeys(keys(query)))
-        if not query_keys:
+    def _number_scores(self, query: str) -> dict[int, float]:
+        """A query without letters that no contact matched: its numbers mean something only as
+        words of names ("AREA 21", "137-й серии"); in descriptions they are dates, counts and
+        percentages, and a date or a time ("15.12.2026", "12:30") is no name at all. So every
+        number must be a word of one document's names, exactly."""
+        numbers = list(dict.fromkeys(keys(query)))
+        if not numbers:
+            return {}
+        scores = self._named(numbers[0])
+        for key in numbers[1:]:
+            named = self._named(key)
+            scores = {n: value + named[n] for n, value in scores.items() if n in named}
+        return scores
+
+    def _named(self, key: str) -> dict[int, float]:
+        """Documents that have the key as a word of a name, valued as _best values the word itself."""
+        if key not in self.postings:
+            return {}
+        idf = math.log(1 + len(self.docs) / len(self.postings[key]))
+        return {n: weight * idf for weight, group in self._grouped[key] if weight >= NAME for n in group}
+
+    def _word_scores(self, query_keys: list[str], whole_name: str) -> dict[int, float]:
+        """Scores of documents by the query's words, and a bonus for a name that is the whole
+        query (initials included: "Бондаренко Н.Л." among many Бондаренко)."""
+        if not whole_name:
             return {}
         total = len(self.docs) or 1
         wanted = len(query_keys)
@@ -157,7 +202,7 @@ class SearchIndex:
             for n, value in sums.items():
                 coverage = matched[n] / wanted
                 scores[n] = value / wanted * coverage * coverage
-        for n in self.titles.get(" ".join(query_keys), ()):
+        for n in self.titles.get(whole_name, ()):
             scores[n] = scores.get(n, 0.0) + EXACT_TITLE_BONUS * math.log(1 + total)
         return scores
 
@@ -166,15 +211,24 @@ class SearchIndex:
         values: list[tuple[float, tuple[int, ...]]] = []
         for candidate, factor in self._expand(key).items():
             idf = math.log(1 + total / len(self.postings[candidate]))
+            floor = _weight_floor(key, candidate)
             for weight, numbers in self._grouped[candidate]:
                 value = factor * weight * idf
-                if value > 0.0:
+                if value > 0.0 and weight >= floor:
                     values.append((value, numbers))
         values.sort(key=itemgetter(0))  # ascending: a larger value overwrites a smaller one
         best: dict[int, float] = {}
         for value, numbers in values:
             best.update(dict.fromkeys(numbers, value))
         return best
+
+    def _guessed(self, n: int, query_keys: list[str]) -> bool:
+        """Whether no query key reaches the document as typed or as a prefix, counted as _best counts them."""
+        return not any(
+            (candidate.startswith(key) or key.startswith(candidate))
+            and self.postings[candidate].get(n, 0.0) >= _weight_floor(key, candidate)
+            for key in query_keys for candidate in self._expand(key)
+        )
 
     def _expand(self, key: str) -> dict[str, float]:
         """Index keys that may stand for a query key, with how much to trust each (shared: do not modify)."""
@@ -206,6 +260,19 @@ class SearchIndex:
             ):
                 found.setdefault(candidate, FUZZY * score / 100)
         return found
+
+
+def _words_only(query_keys: list[str]) -> list[str]:
+    """A one-letter key is no word: the tail of "137-й", an initial, or a word folded down to
+    nothing ("ыыы" → "i"); alone it finds such tails by chance. Initials still tell people apart
+    as part of a whole name (see _word_scores)."""
+    return [key for key in query_keys if len(key) > 1 or key.isdigit()]
+
+
+def _weight_floor(key: str, candidate: str) -> float:
+    """The least field weight at which an index key counts for a query key: any for the word
+    itself, no free text for a prefix or a typo guess."""
+    return 0.0 if candidate == key else APPROXIMATE_FLOOR
 
 
 def _by_weight(posting: dict[int, float]) -> tuple[tuple[float, tuple[int, ...]], ...]:
