@@ -282,4 +282,4 @@ def _audit_line(t: Translator, row: audit.AuditRow, settings: Settings) -> str:
     target = row.target_name or (t("admin.invite_anyone") if row.action == "invite.create" else row.target or "")
     if target == actor:  # someone who joined by themselves is named once
         action, target = action.rstrip(" :"), ""
-    return t("admin.audit_line", when=when, actor=actor, action=Html(action), target=target)
+    return t("admin.audit_line", when=when, actor=actor, action=Html(action), target=target).rstrip()
