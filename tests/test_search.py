@@ -90,6 +90,23 @@ def test_guests_get_nothing_for_contacts(query: str, indexed: tuple[SearchIndex,
     assert find(index, query, members=False).hits == []
 
 
+@pytest.mark.parametrize("query", ["someone@gmail.com", "ivanov@mail.ru", "nobody@"])
+@pytest.mark.parametrize("members", [True, False])
+def test_an_address_nobody_has_finds_nothing(query: str, members: bool,
+                                             indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    """Not the organisations whose texts happen to say "mail" or "ru"."""
+    index, _ = indexed
+    assert find(index, query, members=members).hits == []
+
+
+def test_a_guest_does_not_find_an_organisation_by_a_persons_address(
+        indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    index, keys = indexed
+    assert [keys[(h.doc.kind, h.doc.id)] for h in find(index, "npgorod@mail.ru", members=True).hits] == [
+        "person:kuzmenko-svyatoslav", "person:pitirimov-nikolay"]
+    assert find(index, "npgorod@mail.ru", members=False).hits == []
+
+
 def test_a_shared_phone_fragment_lists_its_owners(indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
     index, keys = indexed
     result = find(index, "521-77", members=True)

@@ -136,6 +136,8 @@ class SearchIndex:
         """Documents scored by contacts, by numbers or by words; and the word keys if by words."""
         if contacts := self._contact_scores(query, public_only):
             return contacts, []
+        if "@" in query and EMAIL_QUERY.match(query.strip().lower()):
+            return {}, []  # an address nobody has; its words ("mail", "ru") would find chance cards
         if not LETTER.search(query):
             return self._number_scores(query), []
         all_keys = list(dict.fromkeys(keys(query)))
