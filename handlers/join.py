@@ -29,6 +29,8 @@ from handlers.routes import Routes, command
 
 router = Routes("join")
 NAME_LIMIT = 200
+# What a guest is told when their request is filed, or found already filed, or they are in already.
+REQUEST_REPLY = {"requested": "join.requested", "pending": "join.pending", "member": "join.already_member"}
 BY_NAME = {Translator(language)("join.by_name") for language in LANGUAGES}
 CANCEL = {Translator(language)("join.cancel") for language in LANGUAGES}
 
@@ -37,6 +39,12 @@ class JoinForm(StatesGroup):
     choosing = State()
     name = State()
     organisation = State()
+
+
+def is_guest(_: Message, viewer: Viewer) -> bool:
+    """The joining dialog is for guests: once someone is in (an approval, an invite), a dialog
+    left open lets their texts through to the search instead of filing another request."""
+    return not viewer.is_member
 
 
 def _join_keyboard(t: Translator) -> ReplyKeyboardMarkup:
@@ -78,34 +86,65 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
 
 @router.message(F.contact)
 async def contact_shared(
-    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock, bot: Bot
+    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock,
+    bot: Bot, settings: Settings,
 ) -> None:
     contact = message.contact
     assert contact is not None
-    if contact.user_id != viewer.telegram_id:
-        await message.answer(t("join.not_own_contact"), reply_markup=_join_keyboard(t))
-        return
+    own = contact.user_id == viewer.telegram_id
     if viewer.is_member:
-        await message.answer(t("join.already_member"), reply_markup=ReplyKeyboardRemove())
+        await message.answer(t("join.already_member" if own else "join.contact_not_needed"),
+                             reply_markup=ReplyKeyboardRemove())
+        return
+    if not own:
+        await message.answer(t("join.not_own_contact"), reply_markup=_join_keyboard(t))
         return
     outcome = await access.link_by_phone(session, viewer.telegram_id, contact.phone_number, clock())
     if outcome.status == "linked":
         await state.clear()
         await after_join(message, session, viewer, t, bot, outcome)
         return
-    await state.set_state(JoinForm.name)
+    if outcome.status == "revoked":
+        await state.clear()
+        await ask_readmission(message, session, viewer, t, clock, bot, settings, outcome)
+        return
     await message.answer(t("join.phone_unknown" if outcome.status == "unknown" else "join.outcome." + outcome.status),
                          reply_markup=ReplyKeyboardRemove())
+    if await access.pending_request_of(session, viewer.telegram_id):
+        await state.clear()
+        await message.answer(t("join.pending"))
+        return
+    await state.set_state(JoinForm.name)
     await message.answer(t("join.ask_name"))
 
 
-@router.message(JoinForm.choosing, F.text.in_(BY_NAME))
+async def ask_readmission(
+    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock, bot: Bot,
+    settings: Settings, outcome: access.JoinOutcome,
+) -> None:
+    """A revoked person is not let back by their phone or a generic invite: the secretariat decides."""
+    assert outcome.person_id is not None
+    filed = await access.request_readmission(session, viewer.telegram_id, outcome.person_id, clock())
+    await message.answer(t("join.revoked" if filed.status == "requested" else "join.pending"),
+                         reply_markup=ReplyKeyboardRemove())
+    if filed.status == "requested":
+        await _tell_secretariat(session, bot, settings, filed.request_id)
+
+
+async def _tell_secretariat(session: AsyncSession, bot: Bot, settings: Settings, request_id: int | None) -> None:
+    requests = await access.pending_requests(session, request_id=request_id)
+    for chat_id, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
+        for request in requests:
+            await send(bot, session, chat_id, *render.request_card(Translator(language), request))
+
+
+@router.message(JoinForm.choosing, F.text.in_(BY_NAME), is_guest)
 async def by_name(message: Message, state: FSMContext, t: Translator) -> None:
     await state.set_state(JoinForm.name)
     await message.answer(t("join.ask_name"), reply_markup=ReplyKeyboardRemove())
 
 
-@router.message(JoinForm.name, F.text, ~F.text.startswith("/"))
+@router.message(JoinForm.name, F.text, ~F.text.startswith("/"), is_guest)
 async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
     name = " ".join((message.text or "").split())
     if not 2 <= len(name) <= NAME_LIMIT:
@@ -116,7 +155,7 @@ async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
     await message.answer(t("join.ask_org"))
 
 
-@router.message(JoinForm.organisation, F.text, ~F.text.startswith("/"))
+@router.message(JoinForm.organisation, F.text, ~F.text.startswith("/"), is_guest)
 async def got_organisation(
     message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
     clock: Clock, bot: Bot, settings: Settings,
@@ -128,14 +167,12 @@ async def got_organisation(
     name = (await state.get_data()).get("name", viewer.first_name)
     outcome = await access.request_to_join(session, viewer.telegram_id, name, organisation, clock())
     await state.clear()
-    await message.answer(t("join.requested"))
-    requests = await access.pending_requests(session, request_id=outcome.request_id)
-    for chat_id, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
-        for request in requests:
-            await send(bot, session, chat_id, *render.request_card(Translator(language), request))
+    await message.answer(t(REQUEST_REPLY[outcome.status]))
+    if outcome.status == "requested":
+        await _tell_secretariat(session, bot, settings, outcome.request_id)
 
 
-@router.message(StateFilter(JoinForm.name, JoinForm.organisation), ~F.text)
+@router.message(StateFilter(JoinForm.name, JoinForm.organisation), ~F.text, is_guest)
 async def not_text(message: Message, t: Translator) -> None:
     await message.answer(t("join.text_please"))
 
@@ -163,13 +200,19 @@ async def decide(
     if request is None:
         await query.answer(t("button.stale"), show_alert=True)
         return
-    await query.answer(t.plain("join.verdict." + request.status, name=request.full_name,
-                               organisation=request.organisation) if first else t("join.already_decided"))
+    verdict = {"name": request.full_name, "organisation": request.organisation,
+               "who": request.decided_by_name or str(request.decided_by)}
+    if first:
+        await query.answer(t.plain("join.verdict." + request.status, **verdict))
+    else:
+        # Another secretary (or a double tap) decided first: say who and how, and retire these buttons.
+        await query.answer(t.plain("join.already_decided", status=t.plain("join.status." + request.status),
+                                   **verdict), show_alert=True)
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        await query.message.edit_text(
+            t("join.verdict." + request.status, **verdict) + "\n" + t("join.decided_by", who=verdict["who"]))
     if not first:
         return
-    if query.message is not None and hasattr(query.message, "edit_text"):
-        await query.message.edit_text(  # type: ignore[union-attr]
-            t("join.verdict." + request.status, name=request.full_name, organisation=request.organisation))
     guest_t = Translator(await access.account_language(session, request.telegram_id, settings.default_language))
     await send(bot, session, request.telegram_id, guest_t("join.told." + request.status))
     if request.status == "approved":

@@ -13,9 +13,10 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services import access, directory
 from bot.services.access import Viewer
+from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Language, Menu
-from handlers.join import after_join
+from handlers.join import after_join, ask_readmission
 from handlers.notify import set_viewer_commands
 from handlers.routes import Routes, command
 
@@ -25,7 +26,7 @@ router = Routes("start")
 @router.message(CommandStart(deep_link=True, magic=F.args.startswith("inv_")))
 async def start_with_invite(
     message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
-    t: Translator, clock: Clock, bot: Bot,
+    t: Translator, clock: Clock, bot: Bot, settings: Settings,
 ) -> None:
     outcome = await access.redeem_invite(
         session, (command.args or "").removeprefix("inv_"), telegram_id=viewer.telegram_id,
@@ -33,6 +34,8 @@ async def start_with_invite(
     )
     if outcome.status == "linked":
         await after_join(message, session, viewer, t, bot, outcome)
+    elif outcome.status == "revoked":
+        await ask_readmission(message, session, viewer, t, clock, bot, settings, outcome)
     else:
         await message.answer(t("join.outcome." + outcome.status))
 

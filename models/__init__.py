@@ -1,6 +1,6 @@
 """SQLAlchemy models, the engine/session factory and migrations."""
 
-from models.access import Account, AuditEntry, Invite, JoinRequest, PersonRole
+from models.access import Account, AuditEntry, Invite, JoinRequest, PersonRole, Revocation
 from models.announcements import Announcement, BotChat, CategoryMute
 from models.base import Base
 from models.directory import (
@@ -41,6 +41,7 @@ __all__ = [
     "ProjectPartner",
     "ProjectPerson",
     "Report",
+    "Revocation",
     "RoadmapEvent",
     "RoadmapItem",
     "RoadmapOwner",

@@ -68,6 +68,21 @@ class JoinRequest(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
+class Revocation(Base):
+    """The secretariat closed a person's access. Until it lets them back (approving their request
+    or an invite bound to them), their phone number or a generic invite does not re-admit them."""
+
+    __tablename__ = "revocations"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The account linked then: it cannot come back under another directory entry either.
+    telegram_id: Mapped[int | None] = mapped_column(index=True)
+    revoked_by: Mapped[int]
+    revoked_at: Mapped[datetime]
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
 

@@ -109,3 +109,85 @@ async def test_concurrent_first_contact_is_one_account(database) -> None:  # typ
 
     viewers = await asyncio.gather(*(touch() for _ in range(5)))
     assert {v.telegram_id for v in viewers} == {99}
+
+
+async def _revoked_blinov(session, telegram_id: int) -> Person:  # type: ignore[no-untyped-def]
+    await _viewer(session, telegram_id)
+    blinov = await _person(session, "blinov-ivan")
+    await access.link_by_phone(session, telegram_id, blinov.phones[-1], NOW)
+    await access.revoke_member(session, blinov.id, actor=1, now=NOW)
+    return blinov
+
+
+async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> None:  # type: ignore[no-untyped-def]
+    blinov = await _revoked_blinov(session, 110)
+    assert (await access.link_by_phone(session, 110, blinov.phones[-1], NOW)).status == "revoked"
+    await _viewer(session, 111)  # another account with his phone: still him, still out
+    assert (await access.link_by_phone(session, 111, blinov.phones[-1], NOW)).status == "revoked"
+    generic = await access.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(days=1), now=NOW)
+    outcome = await access.redeem_invite(session, generic.code, telegram_id=110, first_name="I", now=NOW)
+    assert outcome.status == "revoked" and outcome.person_id == blinov.id
+    assert not (await _viewer(session, 110)).is_member
+    # the refusal becomes a request under his directory name; approving it restores his own entry
+    filed = await access.request_readmission(session, 110, blinov.id, NOW)
+    assert filed.status == "requested"
+    assert (await access.request_readmission(session, 110, blinov.id, NOW)).status == "pending"
+    await access.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
+    viewer = await _viewer(session, 110)
+    assert viewer.is_member and viewer.person_id == blinov.id
+    # the generic invite was not spent on the refusal
+    assert (await access.redeem_invite(session, generic.code, telegram_id=111, first_name="J", now=NOW)).status == "linked"
+
+
+async def test_an_invite_bound_to_a_revoked_person_lets_them_back(session) -> None:  # type: ignore[no-untyped-def]
+    blinov = await _revoked_blinov(session, 120)
+    bound = await access.create_invite(session, actor=1, role="member", person_id=blinov.id, ttl=timedelta(days=1), now=NOW)
+    assert (await access.redeem_invite(session, bound.code, telegram_id=120, first_name="I", now=NOW)).status == "linked"
+    assert (await _viewer(session, 120)).is_member
+    await access.revoke_member(session, blinov.id, actor=1, now=NOW)
+    assert (await access.link_by_phone(session, 120, blinov.phones[-1], NOW)).status == "revoked"
+
+
+async def test_an_invite_for_someone_else_stays_theirs(session) -> None:  # type: ignore[no-untyped-def]
+    await _viewer(session, 130)
+    blinov = await _person(session, "blinov-ivan")
+    zakharova = await _person(session, "zakharova-galina")
+    await access.link_by_phone(session, 130, blinov.phones[-1], NOW)
+    invite = await access.create_invite(session, actor=1, role="member", person_id=zakharova.id,
+                                        ttl=timedelta(days=1), now=NOW)
+    assert (await access.redeem_invite(session, invite.code, telegram_id=130, first_name="I", now=NOW)).status == "not_yours"
+    await _viewer(session, 131)
+    outcome = await access.redeem_invite(session, invite.code, telegram_id=131, first_name="G", now=NOW)
+    assert outcome.status == "linked" and outcome.person_id == zakharova.id
+
+
+async def test_shared_lines_and_faxes_link_no_one(session) -> None:  # type: ignore[no-untyped-def]
+    await _viewer(session, 140)
+    assert (await access.link_by_phone(session, 140, "+78125217765", NOW)).status == "shared"  # Питиримов, Кузьменко
+    assert (await access.link_by_phone(session, 140, "+78125766980", NOW)).status == "shared"  # Захарова's fax
+    assert (await access.link_by_phone(session, 140, "+79219407578", NOW)).status == "linked"  # her mobile
+
+
+async def test_one_request_at_a_time_and_none_for_members(session) -> None:  # type: ignore[no-untyped-def]
+    await _viewer(session, 150)
+    assert (await access.request_to_join(session, 150, "Ann", "Данфосс", NOW)).status == "requested"
+    assert (await access.request_to_join(session, 150, "Ann", "Данфосс", NOW)).status == "pending"
+    await _viewer(session, 151)
+    await access.link_by_phone(session, 151, "+79219407578", NOW)
+    assert (await access.request_to_join(session, 151, "Галина", "КВС", NOW)).status == "member"
+
+
+async def test_two_accounts_racing_for_one_phone(database) -> None:  # type: ignore[no-untyped-def]
+    async with database.sessions() as s:
+        for telegram_id in (160, 161):
+            await _viewer(s, telegram_id)
+        phone = (await _person(s, "blinov-ivan")).phones[-1]
+        await s.commit()
+
+    async def share(telegram_id: int) -> str:
+        async with database.sessions() as s:
+            outcome = await access.link_by_phone(s, telegram_id, phone, NOW)
+            await s.commit()
+            return outcome.status
+
+    assert sorted(await asyncio.gather(share(160), share(161))) == ["linked", "taken"]

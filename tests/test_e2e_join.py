@@ -231,3 +231,119 @@ async def test_commands_and_other_text_leave_the_joining_dialog(bot, emulator) -
     assert "Проекты кластера" in last_text(calls)
     calls = await emulator.ask(GUEST, "Эффективный свет")
     assert "Эффективный свет" in last_text(calls), "the dialog is over: text is a search again"
+
+
+async def _revoke(emulator, name: str) -> None:  # type: ignore[no-untyped-def]
+    listing = sent(await emulator.ask(ADMIN, "/members"))[0]
+    card = next(c for c in await emulator.tap(ADMIN, listing, button(listing, name)) if c.method == "editMessageText")
+    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть доступ"))
+                   if c.method == "editMessageText")
+    await emulator.tap(ADMIN, confirm, button(confirm, "Да"))
+
+
+def _invite_link(calls) -> str:  # type: ignore[no-untyped-def]
+    return re.search(r"start=(inv_[\w-]+)", last_text(calls)).group(1)
+
+
+async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    phone = await directory_phone(settings, "blinov-ivan")
+    await emulator.ask(GUEST, "/join")
+    await emulator.wait_handled(emulator.send_contact(GUEST, phone))
+    await _revoke(emulator, "Блинов")
+    # his own phone again: refused, and turned into a request under his directory name
+    await emulator.ask(GUEST, "/join")
+    calls = await emulator.wait_handled(emulator.send_contact(GUEST, phone))
+    told = [c.text for c in sent(calls) if c.chat_id == GUEST.id]
+    assert len(told) == 1 and "закрыл ваш доступ" in told[0] and "Добро пожаловать" not in told[0]
+    request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
+    assert "Блинов" in request_card.text
+    assert "521-77-65" not in "".join(c.text or "" for c in sent(await emulator.ask(GUEST, "Питиримов")))
+    # a generic invite does not let him in either, and stays unused
+    link = _invite_link(await emulator.ask(ADMIN, "/invite"))
+    calls = await emulator.ask(GUEST, f"/start {link}")
+    assert "уже у секретариата" in last_text(calls)
+    # the secretariat's approval restores his own directory entry
+    calls = await emulator.tap(ADMIN, request_card, button(request_card, "Принять"))
+    assert any(c.chat_id == GUEST.id and "принял" in c.text for c in sent(calls))
+    calls = await emulator.ask(GUEST, "Питиримов")
+    assert "521-77-65" in sent(calls)[0].text
+    listing = sent(await emulator.ask(ADMIN, "/members"))[0]
+    assert [b["text"] for b in listing.buttons if "Блинов" in b["text"]], "his own entry, not a copy"
+    newcomer = User(id=3005, first_name="New", language_code="ru")
+    assert "Добро пожаловать" in sent(await emulator.ask(newcomer, f"/start {link}"))[0].text
+
+
+async def test_an_invite_bound_to_a_revoked_member_lets_them_back(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
+    await _revoke(emulator, "Блинов")
+    link = _invite_link(await emulator.ask(ADMIN, "/invite member Блинов"))
+    calls = await emulator.ask(GUEST, f"/start {link}")
+    assert "Добро пожаловать, Блинов" in sent(calls)[0].text
+
+
+async def test_an_invite_for_someone_else_is_not_spent_by_a_member(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
+    link = _invite_link(await emulator.ask(ADMIN, "/invite member Захарова"))
+    calls = await emulator.ask(GUEST, f"/start {link}")
+    assert "на другого человека" in last_text(calls)
+    zakharova = User(id=4006, first_name="Галина", language_code="ru")
+    calls = await emulator.ask(zakharova, f"/start {link}")
+    assert "Добро пожаловать, Захарова" in sent(calls)[0].text
+
+
+async def test_a_pending_request_is_not_filed_twice(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    member = User(id=5005, first_name="Иван", language_code="ru")
+    phone = await directory_phone(settings, "zakharova-galina")
+    await emulator.ask(member, "/join")
+    await emulator.wait_handled(emulator.send_contact(member, phone))
+    await emulator.ask(GUEST, "/join")
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    await emulator.ask(GUEST, "Галина Захарова")
+    calls = await emulator.ask(GUEST, "КВС")
+    request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
+    calls = await emulator.wait_handled(emulator.send_contact(GUEST, phone))
+    texts = [c.text for c in sent(calls)]
+    assert "другому аккаунту" in texts[0] and "уже у секретариата" in texts[-1]
+    assert not any("Как вас зовут" in text for text in texts)
+    await emulator.tap(ADMIN, request_card, button(request_card, "Принять"))
+    calls = await emulator.ask(GUEST, "Данфосс")
+    assert "Данфосс" in last_text(calls) and not [c for c in sent(calls) if c.chat_id == ADMIN.id]
+
+
+async def test_a_shared_office_line_or_a_fax_does_not_link(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    for number in ("+78125217765", "+78125766980"):  # Питиримов's and Кузьменко's office; Захарова's fax
+        await emulator.ask(GUEST, "/join")
+        calls = await emulator.wait_handled(emulator.send_contact(GUEST, number))
+        assert "общий" in sent(calls)[0].text and "Как вас зовут" in last_text(calls)
+        await emulator.ask(GUEST, "/cancel")
+    calls = await emulator.ask(GUEST, "Питиримов")
+    assert "521-77-65" not in "".join(c.text or "" for c in sent(calls))
+
+
+async def test_a_late_tap_on_a_decided_request_says_who_decided(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    second = User(id=1002, first_name="Вторая", language_code="ru")
+    await emulator.ask(second, f"/start {_invite_link(await emulator.ask(ADMIN, '/invite secretariat'))}")
+    await emulator.ask(GUEST, "/join")
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    await emulator.ask(GUEST, "Пётр Петров")
+    calls = await emulator.ask(GUEST, "Завод")
+    mine, theirs = (next(c for c in sent(calls) if c.chat_id == chat) for chat in (ADMIN.id, second.id))
+    calls = await emulator.tap(ADMIN, mine, button(mine, "Принять"))
+    assert any(c.method == "editMessageText" and "Sekretar" in c.params["text"] for c in calls)
+    calls = await emulator.tap(second, theirs, button(theirs, "Отклонить"))
+    answer = next(c for c in calls if c.method == "answerCallbackQuery")
+    assert answer.params.get("show_alert") and "принята" in answer.params["text"] and "Sekretar" in answer.params["text"]
+    edit = next(c for c in calls if c.method == "editMessageText")
+    assert edit.chat_id == second.id and "принята" in edit.params["text"] and not edit.buttons
+    assert not [c for c in sent(calls) if c.chat_id == GUEST.id], "the guest hears one decision"
+
+
+async def test_a_member_sending_a_contact_is_not_asked_to_join(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
+    calls = await emulator.wait_handled(emulator.send_contact(GUEST, "+79219174040", user_id=None, first_name="Святослав"))
+    text = last_text(calls)
+    assert "уже участник" in text and "своим номером" not in text
+    assert "keyboard" not in (sent(calls)[-1].params.get("reply_markup") or {})

@@ -6,11 +6,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.services import audit
 from bot.services.db_util import insert_for
+from bot.services.directory import is_fax
 from bot.services.revision import bump_directory_revision
 from bot.services.text_norm import digits, keys
 from models import (
@@ -21,6 +24,7 @@ from models import (
     Person,
     PersonRole,
     ProjectPerson,
+    Revocation,
 )
 
 ROLES = ("member", "leader", "secretariat")
@@ -143,7 +147,8 @@ async def secretariat_chats(
 
 @dataclass(frozen=True)
 class JoinOutcome:
-    """status: linked | already | taken | unknown | pending | invalid | expired | used"""
+    """status: linked | already | taken | unknown | shared | revoked | member | requested | pending |
+    invalid | expired | used | not_yours"""
 
     status: str
     person_id: int | None = None
@@ -157,14 +162,22 @@ def _phone_key(phone: str) -> str:
 
 
 async def link_by_phone(session: AsyncSession, telegram_id: int, phone: str, now: datetime) -> JoinOutcome:
+    """Admit the one directory person with this number. A number of several people (an office
+    line) or a fax says nothing about who shares it, so it links no one: "shared"."""
     wanted = _phone_key(phone)
     if len(wanted) < 7:
         return JoinOutcome("unknown")
     rows = await session.execute(select(Person.id, Person.name, Person.phones).where(Person.status == "active"))
-    match = next((r for r in rows if any(_phone_key(p) == wanted for p in r.phones or ())), None)
-    if match is None:
+    matches = [(r, [p for p in r.phones or () if _phone_key(p) == wanted]) for r in rows]
+    matches = [(r, phones) for r, phones in matches if phones]
+    if not matches:
         return JoinOutcome("unknown")
-    return await _link(session, telegram_id, match.id, "member", now, via="phone")
+    if len(matches) > 1 or any(is_fax(p) for _, phones in matches for p in phones):
+        return JoinOutcome("shared")
+    person = matches[0][0]
+    if await _revocation(session, telegram_id=telegram_id, person_id=person.id) is not None:
+        return JoinOutcome("revoked", person.id, person.name)
+    return await _link(session, telegram_id, person.id, "member", now, via="phone")
 
 
 async def _link(
@@ -172,18 +185,55 @@ async def _link(
 ) -> JoinOutcome:
     person = await session.get(Person, person_id)
     assert person is not None
-    holder = await session.scalar(select(Account).where(Account.person_id == person_id))
-    if holder is not None and holder.telegram_id != telegram_id:
-        return JoinOutcome("taken", person_id, person.name)
     account = await session.get(Account, telegram_id)
     assert account is not None
     if account.person_id not in (None, person_id):
         return JoinOutcome("already", account.person_id)
-    account.person_id = person_id
+    if not await _claim(session, telegram_id, person_id):
+        return JoinOutcome("taken", person_id, person.name)
     person.status = "active"
     await _grant(session, person_id, {"member", role})
+    await _lift_revocations(session, telegram_id=telegram_id, person_id=person_id)
     audit.record(session, at=now, actor=telegram_id, action=f"join.{via}", target=f"person:{person_id}")
     return JoinOutcome("linked", person_id, person.name)
+
+
+async def _claim(session: AsyncSession, telegram_id: int, person_id: int) -> bool:
+    """Link the account to the person unless another account holds them.
+
+    The check is inside the UPDATE: SQLite runs writers one at a time, so a rival's link committed
+    meanwhile is seen. PostgreSQL runs both; the unique accounts.person_id then fails the later one,
+    which a savepoint turns into a plain "no" instead of a failed update."""
+    rival = aliased(Account)
+    claim = (
+        update(Account)
+        .where(Account.telegram_id == telegram_id,
+               ~exists().where(rival.person_id == person_id, rival.telegram_id != telegram_id))
+        .values(person_id=person_id)
+        .execution_options(synchronize_session="fetch")
+    )
+    if session.get_bind().dialect.name != "postgresql":
+        return bool((await session.execute(claim)).rowcount)  # type: ignore[attr-defined]
+    try:
+        async with session.begin_nested():
+            return bool((await session.execute(claim)).rowcount)  # type: ignore[attr-defined]
+    except IntegrityError:
+        return False
+
+
+async def _revocation(
+    session: AsyncSession, *, telegram_id: int, person_id: int | None = None
+) -> Revocation | None:
+    """The closed access that keeps this account (or this directory person) out, if any."""
+    return await session.scalar(
+        select(Revocation).where(or_(Revocation.telegram_id == telegram_id, Revocation.person_id == person_id)).limit(1)
+    )
+
+
+async def _lift_revocations(session: AsyncSession, *, telegram_id: int, person_id: int) -> None:
+    await session.execute(
+        delete(Revocation).where(or_(Revocation.telegram_id == telegram_id, Revocation.person_id == person_id))
+    )
 
 
 async def _grant(session: AsyncSession, person_id: int, roles: set[str]) -> None:
@@ -196,17 +246,30 @@ async def _grant(session: AsyncSession, person_id: int, roles: set[str]) -> None
 
 
 async def request_to_join(
-    session: AsyncSession, telegram_id: int, full_name: str, organisation: str, now: datetime
+    session: AsyncSession, telegram_id: int, full_name: str, organisation: str, now: datetime,
+    *, person_id: int | None = None,
 ) -> JoinOutcome:
-    """File a request for the secretariat; a second request while one is pending is the same one."""
-    pending = await session.scalar(
-        select(JoinRequest).where(JoinRequest.telegram_id == telegram_id, JoinRequest.status == "pending")
-    )
-    if pending is None:
-        pending = JoinRequest(telegram_id=telegram_id, full_name=full_name, organisation=organisation, created_at=now)
-        session.add(pending)
-        await session.flush()
-    return JoinOutcome("pending", request_id=pending.id)
+    """File a request for the secretariat: "requested" when filed now, "pending" when one is
+    already waiting (that one stands), "member" when the account is in already.
+    person_id: the directory entry the request is about, when known (someone asking back)."""
+    account = await session.get(Account, telegram_id)
+    if account is not None and account.person_id is not None:
+        return JoinOutcome("member", account.person_id)
+    pending = await pending_request_of(session, telegram_id)
+    if pending is not None:
+        return JoinOutcome("pending", request_id=pending)
+    request = JoinRequest(telegram_id=telegram_id, full_name=full_name, organisation=organisation,
+                          person_id=person_id, created_at=now)
+    session.add(request)
+    await session.flush()
+    return JoinOutcome("requested", request_id=request.id)
+
+
+async def request_readmission(session: AsyncSession, telegram_id: int, person_id: int, now: datetime) -> JoinOutcome:
+    """A request to let a revoked person back in, under their directory name and organisation."""
+    row = await member(session, person_id)
+    assert row is not None
+    return await request_to_join(session, telegram_id, row.name, row.organisation or "—", now, person_id=person_id)
 
 
 @dataclass(frozen=True)
@@ -218,6 +281,7 @@ class JoinRequestView:
     status: str
     decided_by: int | None
     username: str | None = None
+    decided_by_name: str | None = None
 
 
 async def decide_join_request(
@@ -238,16 +302,49 @@ async def decide_join_request(
         audit.record(session, at=now, actor=actor, action="join.approve" if approve else "join.reject",
                      target=f"request:{request_id}", name=request.full_name)
     if first and approve:
-        person = await _person_for_request(session, request)
-        request.person_id = person.id
-        await session.execute(
-            update(Account).where(Account.telegram_id == request.telegram_id).values(person_id=person.id)
-        )
-        await _grant(session, person.id, {"member"})
-        await bump_directory_revision(session)
+        await _admit_applicant(session, request)
     view = JoinRequestView(request.id, request.telegram_id, request.full_name, request.organisation,
-                           request.status, request.decided_by)
+                           request.status, request.decided_by,
+                           decided_by_name=await _name_of(session, request.decided_by))
     return view, first
+
+
+async def _admit_applicant(session: AsyncSession, request: JoinRequest) -> None:
+    account = await session.get(Account, request.telegram_id)
+    if account is not None and account.person_id is not None:
+        # They got in meanwhile (their phone, an invite): the approval keeps that link.
+        request.person_id = account.person_id
+        return
+    person = await _returning_person(session, request) or await _person_for_request(session, request)
+    request.person_id = person.id
+    await _claim(session, request.telegram_id, person.id)
+    await _grant(session, person.id, {"member"})
+    await _lift_revocations(session, telegram_id=request.telegram_id, person_id=person.id)
+    await bump_directory_revision(session)
+
+
+async def _returning_person(session: AsyncSession, request: JoinRequest) -> Person | None:
+    """The directory entry a revoked person asked back into, unless another account holds it now."""
+    if request.person_id is None:
+        return None
+    person = await session.get(Person, request.person_id)
+    holder = await session.scalar(select(Account.telegram_id).where(Account.person_id == request.person_id))
+    if person is None or holder not in (None, request.telegram_id):
+        return None
+    person.status = "active"
+    return person
+
+
+async def _name_of(session: AsyncSession, telegram_id: int | None) -> str | None:
+    """Someone acting in the bot, by their directory name, else their Telegram name."""
+    if telegram_id is None:
+        return None
+    row = (await session.execute(
+        select(Account.first_name, Person.name)
+        .outerjoin(Person, Person.id == Account.person_id)
+        .where(Account.telegram_id == telegram_id)
+    )).first()
+    return (row.name or row.first_name or None) if row else None
 
 
 async def _person_for_request(session: AsyncSession, request: JoinRequest) -> Person:
@@ -332,7 +429,16 @@ async def redeem_invite(
     if invite.expires_at <= now:
         return JoinOutcome("expired")
     account = await session.get(Account, telegram_id)
-    person_id = invite.person_id or (account.person_id if account else None)
+    linked_to = account.person_id if account else None
+    if invite.person_id is not None and linked_to not in (None, invite.person_id):
+        # Someone else's invite: it stays valid for them.
+        return JoinOutcome("not_yours")
+    if invite.person_id is None and linked_to is None:
+        # Only the secretariat lets a revoked person back: by approval or an invite bound to them.
+        revoked = await _revocation(session, telegram_id=telegram_id)
+        if revoked is not None:
+            return JoinOutcome("revoked", revoked.person_id)
+    person_id = invite.person_id or linked_to
     if person_id is not None:
         holder = await session.scalar(select(Account.telegram_id).where(Account.person_id == person_id))
         if holder not in (None, telegram_id):
@@ -429,6 +535,11 @@ async def revoke_member(session: AsyncSession, person_id: int, *, actor: int, no
         return None
     await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id))
     await session.execute(update(Account).where(Account.person_id == person_id).values(person_id=None))
+    await session.execute(
+        insert_for(session, Revocation)
+        .values(person_id=person_id, telegram_id=row.telegram_id, revoked_by=actor, revoked_at=now)
+        .on_conflict_do_nothing(index_elements=["person_id"])
+    )
     person = await session.get(Person, person_id)
     if person is not None and person.key.startswith(JOINED_KEY_PREFIX):
         # Someone the bot added on joining leaves the directory with their access; people of
