@@ -16,6 +16,7 @@ from bot.services.access import Viewer
 from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Language, Menu
+from handlers.directory import show
 from handlers.join import after_join, ask_readmission
 from handlers.notify import set_viewer_commands
 from handlers.routes import Routes, command
@@ -86,10 +87,8 @@ async def set_language(
 ) -> None:
     await access.set_language(session, viewer.telegram_id, callback_data.code)
     t = Translator(callback_data.code)
-    await query.answer(t("language.set"))
-    if query.message is not None:
-        await query.message.answer(
-            t("language.set"), reply_markup=render.main_menu(t, member=viewer.is_member, secretariat=viewer.is_secretariat)
-        )
+    # The chooser turns into the menu in the new language: a second tap changes nothing on screen.
+    await show(query, t("language.set"), render.main_menu(t, member=viewer.is_member, secretariat=viewer.is_secretariat),
+               edit=True)
     await set_viewer_commands(bot, Viewer(viewer.telegram_id, viewer.first_name, callback_data.code,
                                           viewer.person_id, viewer.roles))
