@@ -311,4 +311,5 @@ def request_card(t: Translator, request: JoinRequestView) -> tuple[str, InlineKe
     kb = InlineKeyboardBuilder()
     kb.button(text=t("join.approve"), callback_data=Decide(request=request.id, approve=True))
     kb.button(text=t("join.reject"), callback_data=Decide(request=request.id, approve=False))
-    return t("join.request_card", name=request.full_name, organisation=request.organisation, who=who), kb.as_markup()
+    text = t("join.request_card", name=request.full_name, organisation=request.organisation, who=who)
+    return (text + "\n" + t("join.request_readmission") if request.readmission else text), kb.as_markup()

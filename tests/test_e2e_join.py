@@ -63,6 +63,7 @@ async def test_unknown_phone_then_request_approved(bot, emulator) -> None:  # ty
     assert "отправлена" in sent(calls, "sendMessage")[0].text
     request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
     assert "<b>Анна</b> & Ко" in request_card.text  # shown literally: the emulator rejects broken HTML
+    assert "закрыл" not in request_card.text, "a newcomer, not someone asking back"
     approve = button(request_card, "Принять")
     calls = await emulator.tap(ADMIN, request_card, approve)
     assert any(c.method == "editMessageText" and "принята" in c.params["text"] for c in calls)
@@ -256,7 +257,7 @@ async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(b
     told = [c.text for c in sent(calls) if c.chat_id == GUEST.id]
     assert len(told) == 1 and "закрыл ваш доступ" in told[0] and "Добро пожаловать" not in told[0]
     request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
-    assert "Блинов" in request_card.text
+    assert "Блинов" in request_card.text and "Раньше секретариат закрыл" in request_card.text
     assert "521-77-65" not in "".join(c.text or "" for c in sent(await emulator.ask(GUEST, "Питиримов")))
     # a generic invite does not let him in either, and stays unused
     link = _invite_link(await emulator.ask(ADMIN, "/invite"))

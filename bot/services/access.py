@@ -282,6 +282,8 @@ class JoinRequestView:
     decided_by: int | None
     username: str | None = None
     decided_by_name: str | None = None
+    # The secretariat closed this directory person's access before: approving lets them back.
+    readmission: bool = False
 
 
 async def decide_join_request(
@@ -374,16 +376,18 @@ async def _person_for_request(session: AsyncSession, request: JoinRequest) -> Pe
 async def pending_requests(session: AsyncSession, *, request_id: int | None = None) -> list[JoinRequestView]:
     """Requests waiting for the secretariat (or just the one asked for), with the applicant's @username."""
     query = (
-        select(JoinRequest, Account.username)
+        select(JoinRequest, Account.username, Revocation.person_id.is_not(None))
         .outerjoin(Account, Account.telegram_id == JoinRequest.telegram_id)
+        .outerjoin(Revocation, Revocation.person_id == JoinRequest.person_id)
         .where(JoinRequest.status == "pending")
         .order_by(JoinRequest.created_at)
     )
     if request_id is not None:
         query = query.where(JoinRequest.id == request_id)
     return [
-        JoinRequestView(r.id, r.telegram_id, r.full_name, r.organisation, r.status, r.decided_by, username)
-        for r, username in await session.execute(query)
+        JoinRequestView(r.id, r.telegram_id, r.full_name, r.organisation, r.status, r.decided_by, username,
+                        readmission=revoked)
+        for r, username, revoked in await session.execute(query)
     ]
 
 
