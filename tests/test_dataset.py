@@ -32,6 +32,13 @@ def test_bundled_dataset_is_faithful_to_the_seeds() -> None:
     assert any("521-77-65" in phone for p in data.people for phone in p.phones)
 
 
+def test_every_organisation_and_project_has_an_english_name() -> None:
+    """English readers see name_en / title_en; without one they would read the Russian name."""
+    data = load_dataset(BUNDLED_DATASET)
+    assert [o.key for o in data.organisations if not (o.name_en or "").strip()] == []
+    assert [p.key for p in data.projects if not (p.title_en or "").strip()] == []
+
+
 def _write(tmp_path: Path, data: object) -> Path:
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
