@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, system_clock
 from bot.fsm_storage import SqlStorage
 from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, OneUpdatePerChat, ViewerMiddleware
-from bot.response_types import KeepResponseTypes
+from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes
 from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
@@ -58,6 +58,7 @@ async def open_database(settings: Settings, *, load_bundled: bool = True) -> Dat
 def create_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
     session.middleware(KeepResponseTypes())
+    session.middleware(CommitBeforeCalling())
     return Bot(
         settings.bot_token,
         session=session,

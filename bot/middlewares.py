@@ -60,8 +60,9 @@ class _Turns:
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """One session and transaction per update: committed when the handler returns; then, if the
-    handler enqueued messages, the sender is woken to deliver them."""
+    """One session per update, committed when the handler returns (and before each Bot API call
+    on the way, see bot.telegram_calls.CommitBeforeCalling); then, if the handler enqueued
+    messages, the sender is woken to deliver them."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions

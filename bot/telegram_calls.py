@@ -1,4 +1,4 @@
-"""Keeps aiogram's response classes built for the life of the bot."""
+"""Middlewares of the Bot API client: around every call the bot makes to Telegram."""
 
 from __future__ import annotations
 
@@ -8,6 +8,24 @@ from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+
+from bot.fsm_storage import update_session
+
+
+class CommitBeforeCalling(BaseRequestMiddleware):
+    """Inside an update, what the handler wrote so far is committed before the bot calls
+    Telegram, and the call is made outside any transaction. A Bot API call can take seconds
+    (or the 30 s of a slow network); an open SQLite write transaction meanwhile holds the one
+    write lock, so every other user's update that writes (a first contact, a dialog step)
+    waited for it and, past the busy timeout, failed with "database is locked". It is also
+    the order DESIGN asks for: what must not be lost is stored before the bot acts on it."""
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+        session = update_session.get()
+        if session is not None and session.in_transaction():
+            await session.commit()
+        return await make_request(bot, method)
 
 
 class KeepResponseTypes(BaseRequestMiddleware):
