@@ -142,8 +142,9 @@ async def test_language_switch_and_help(bot, emulator) -> None:  # type: ignore[
     assert not sent(calls) and [c for c in calls if c.method == "answerCallbackQuery"], "a second tap adds nothing"
     help_text = last_text(await emulator.ask(GUEST, "/help"))
     assert "/projects" in help_text and "/join" in help_text and "/admin" not in help_text
+    assert "part of a phone" not in help_text, "guests are not promised a search of people"
     admin_help = last_text(await emulator.ask(ADMIN, "/help"))
-    assert "/admin" in admin_help and "/invite" in admin_help
+    assert "/admin" in admin_help and "/invite" in admin_help and "части телефона" in admin_help
 
 
 async def test_optional_calls_failing_do_not_stop_the_bot(emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
