@@ -41,7 +41,7 @@ async def start_with_invite(
         await message.answer(t("join.outcome." + outcome.status))
 
 
-@router.message(CommandStart())
+@router.message(CommandStart(ignore_case=True))
 async def start(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, bot: Bot, state: FSMContext) -> None:
     await state.clear()
     cluster = await directory.cluster_view(session)

@@ -49,6 +49,7 @@ async def test_member_search_opens_cards(bot, emulator, settings) -> None:  # ty
     assert "ИННОКОР" in sent(calls)[0].text
     calls = await emulator.ask(MEMBER, "/FIND danfoss")  # commands in any case
     assert "Данфосс" in sent(calls)[0].text
+    assert "Чем помочь" in sent(await emulator.ask(MEMBER, "/START"))[0].text
     calls = await emulator.ask(MEMBER, "917-40-40")
     assert "Кузьменко" in sent(calls)[0].text and sent(calls, "sendContact")
     calls = await emulator.ask(MEMBER, "кластер")
@@ -116,11 +117,13 @@ async def test_bad_input_gets_polite_answers(bot, emulator) -> None:  # type: ig
     calls = await emulator.ask(GUEST, "<script>alert(1)</script> & <b>")
     assert sent(calls), "HTML in a query is escaped, so Telegram accepts the reply"
     card = sent(await emulator.ask(GUEST, "/projects"))[0]
-    for forged in ("c:p:999999", "garbage", "pp:-5", "c:x:1", "s:1:tasks:99", "c:p:" + "9" * 58):
+    for forged in ("c:p:999999", "garbage", "pp:-5", "c:x:1", "s:1:tasks:99", "c:p:" + "9" * 58, "op:XX:0", "co:QQ"):
         calls = await emulator.wait_handled(emulator.press_forged(GUEST, card, forged))
         answer = next(c for c in calls if c.method == "answerCallbackQuery")
         assert answer.params.get("show_alert") and answer.params["text"], forged
         assert "пошло не так" not in answer.params["text"], f"{forged}: a polite answer, not a failure"
+    calls = await emulator.wait_handled(emulator.press_forged(GUEST, card, "op::999"))
+    assert "1/" in " ".join(b["text"] for b in sent(calls, "editMessageText")[0].buttons), "past the end: the first page"
 
 
 async def test_group_chats_get_pointed_to_private(bot, emulator) -> None:  # type: ignore[no-untyped-def]
