@@ -42,7 +42,12 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, template_db: Path) -> str:
-    if request.param == "sqlite":
+    return fresh_database_url(request.param, tmp_path, template_db)
+
+
+def fresh_database_url(kind: str, tmp_path: Path, template_db: Path) -> str:
+    """A copy of the SQLite template, or the PostgreSQL test database emptied (skips without one)."""
+    if kind == "sqlite":
         shutil.copy(template_db, tmp_path / "bot.db")
         return sqlite_url(tmp_path / "bot.db")
     url = os.environ.get("TEST_DATABASE_URL")
@@ -87,12 +92,24 @@ async def emulator() -> AsyncIterator[BotAPIEmulator]:
         yield emu
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """End-to-end tests run on SQLite; those marked `postgresql_too` on PostgreSQL as well (when
+    TEST_DATABASE_URL is given): the paths where the two differ (concurrent writers, constraint
+    errors inside a transaction) are the access and joining ones."""
+    if "bot_database_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("postgresql_too"):
+        metafunc.parametrize("bot_database_url", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, template_db: Path, emulator: BotAPIEmulator) -> Settings:
-    shutil.copy(template_db, tmp_path / "bot.db")
+def bot_database_url(request: pytest.FixtureRequest, tmp_path: Path, template_db: Path) -> str:
+    return fresh_database_url(getattr(request, "param", "sqlite"), tmp_path, template_db)
+
+
+@pytest.fixture
+def settings(bot_database_url: str, emulator: BotAPIEmulator) -> Settings:
     return Settings(
         bot_token=emulator.token,
-        database_url=sqlite_url(tmp_path / "bot.db"),
+        database_url=bot_database_url,
         telegram_api_url=emulator.url,
         admin_ids=frozenset({ADMIN.id}),
         _env_file=None,

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from tests.emulator import User
 from tests.harness import RunningBot
 
 SLOW = User(id=7040, first_name="Анна", language_code="ru")
 OTHER = User(id=7041, first_name="Bob", language_code="en")
+
+pytestmark = pytest.mark.postgresql_too
 
 
 async def test_a_user_waiting_for_telegram_does_not_hold_up_another(settings, clock, emulator) -> None:  # type: ignore[no-untyped-def]
