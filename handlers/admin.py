@@ -200,12 +200,13 @@ def _member_card(t: Translator, card: members.MemberCard) -> tuple[str, InlineKe
 
 
 def _telegram(t: Translator, card: members.MemberCard) -> str:
-    """@username where known, else a link that opens the chat by id; HTML."""
-    if card.username:
-        return escape("@" + card.username)
-    if card.row.telegram_id:
-        return f'<a href="tg://user?id={card.row.telegram_id}">{escape(card.row.name)}</a>'
-    return escape(t("admin.not_linked"))
+    """The account as Telegram names it (its own name, a link that opens the chat, and @username
+    where known), never the directory's name: who is behind it shows; HTML."""
+    if not card.row.telegram_id:
+        return escape(t("admin.not_linked"))
+    own = escape(card.telegram_name or str(card.row.telegram_id))
+    link = f'<a href="tg://user?id={card.row.telegram_id}">{own}</a>'
+    return link + (f" (@{escape(card.username)})" if card.username else "")
 
 
 @router.message(command("invite"))
@@ -219,7 +220,8 @@ async def invite_command(message: Message, command: CommandObject, session: Asyn
         text, markup = _invitee_choice(t, role, name, invitee)
         await message.answer(text, reply_markup=markup)
         return
-    await message.answer(await _invite_text(session, viewer, t, clock, bot, settings, role or "member", invitee.person_id))
+    text, markup = await _invite_reply(session, viewer, t, clock, bot, settings, role or "member", invitee.person_id)
+    await message.answer(text, reply_markup=markup)
 
 
 def _invitee_choice(t: Translator, role: str | None, name: str, invitee: invites.Invitee) -> tuple[str, InlineKeyboardMarkup]:
@@ -238,19 +240,27 @@ def _invitee_choice(t: Translator, role: str | None, name: str, invitee: invites
 @router.callback_query(NewInvite.filter(F.role.in_(access.ROLES)))
 async def invite_button(query: CallbackQuery, callback_data: NewInvite, session: AsyncSession, viewer: Viewer,
                         t: Translator, clock: Clock, bot: Bot, settings: Settings) -> None:
-    text = await _invite_text(session, viewer, t, clock, bot, settings, callback_data.role, callback_data.person or None)
-    await show(query, text, InlineKeyboardBuilder().as_markup(), edit=False)
+    await show(query, *await _invite_reply(session, viewer, t, clock, bot, settings, callback_data.role,
+                                           callback_data.person or None), edit=False)
 
 
-async def _invite_text(session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock, bot: Bot,
-                       settings: Settings, role: str, person_id: int | None) -> str:
+async def _invite_reply(session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock, bot: Bot,
+                        settings: Settings, role: str, person_id: int | None) -> tuple[str, InlineKeyboardMarkup]:
+    """The invite link; none for someone in with an account already (only that account could use
+    it): who they are in with, and their card, where roles change."""
+    holder = await access.holder_of(session, person_id) if person_id else None
+    kb = InlineKeyboardBuilder()
+    if holder is not None:
+        who = "@" + holder.username if holder.username else holder.telegram_name or str(holder.telegram_id)
+        kb.button(text=t("admin.manage"), callback_data=MemberAction(person=holder.person_id, action="show"))
+        return t("admin.invite_linked", name=holder.name, who=who), kb.as_markup()
     invite = await access.create_invite(session, actor=viewer.telegram_id, role=role, person_id=person_id,
                                         ttl=timedelta(hours=settings.invite_ttl_hours), now=clock())
     me = await bot.me()
     link = f"https://t.me/{me.username}?start=inv_{invite.code}"
     bound = await access.member(session, person_id) if person_id else None
     return t("admin.invite_link", link=link, role=t("role." + role), hours=settings.invite_ttl_hours,
-             person=bound.name if bound else t("admin.invite_anyone"))
+             person=bound.name if bound else t("admin.invite_anyone")), kb.as_markup()
 
 
 @router.message(command("audit"))

@@ -24,11 +24,13 @@ from bot.services.access import Viewer
 from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Decide, Menu
+from handlers.edits import edit_text
 from handlers.notify import send, set_commands_for, set_viewer_commands
 from handlers.routes import Routes, command
 
 router = Routes("join")
 NAME_LIMIT = 200
+ALERT_LIMIT = 200
 # What a guest is told when their request is filed, or found already filed, or they are in already.
 REQUEST_REPLY = {"requested": "join.requested", "pending": "join.pending", "member": "join.already_member"}
 BY_NAME = {Translator(language)("join.by_name") for language in LANGUAGES}
@@ -200,6 +202,12 @@ async def decide(
     if request is None:
         await query.answer(t("button.stale"), show_alert=True)
         return
+    if request.duplicate_of is not None:
+        # Approving would make a second copy of a member who is in with another account.
+        holder = request.duplicate_of
+        who = "@" + holder.username if holder.username else holder.telegram_name or str(holder.telegram_id)
+        await query.answer(t.plain("join.duplicate", member=holder.name, who=who)[:ALERT_LIMIT], show_alert=True)
+        return
     verdict = {"name": request.full_name, "organisation": request.organisation,
                "who": request.decided_by_name or str(request.decided_by)}
     if first:
@@ -209,8 +217,8 @@ async def decide(
         await query.answer(t.plain("join.already_decided", status=t.plain("join.status." + request.status),
                                    **verdict), show_alert=True)
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
-        await query.message.edit_text(
-            t("join.verdict." + request.status, **verdict) + "\n" + t("join.decided_by", who=verdict["who"]))
+        await edit_text(query.message,
+                        t("join.verdict." + request.status, **verdict) + "\n" + t("join.decided_by", who=verdict["who"]))
     if not first:
         return
     guest_t = Translator(await access.account_language(session, request.telegram_id, settings.default_language))

@@ -303,11 +303,12 @@ def split_text(text: str, limit: int) -> list[str]:
         rest = rest[cut:].lstrip()
     return [*pieces, rest] if rest or not pieces else pieces
 def request_card(t: Translator, request: JoinRequestView) -> tuple[str, InlineKeyboardMarkup]:
-    """A join request as the secretariat sees it: who, from where, and Approve / Reject."""
-    if request.username:
-        who = escape("@" + request.username)
-    else:
-        who = Html(f'<a href="tg://user?id={request.telegram_id}">{escape(request.full_name)}</a>')
+    """A join request as the secretariat sees it: who, from where, and Approve / Reject.
+    "Telegram:" names the account as Telegram does (its own name, @username), never the name
+    claimed in the request, so that someone posing as another shows."""
+    own = escape(request.telegram_name or str(request.telegram_id))
+    who = Html(f'<a href="tg://user?id={request.telegram_id}">{own}</a>'
+               + (f" (@{escape(request.username)})" if request.username else ""))
     kb = InlineKeyboardBuilder()
     kb.button(text=t("join.approve"), callback_data=Decide(request=request.id, approve=True))
     kb.button(text=t("join.reject"), callback_data=Decide(request=request.id, approve=False))

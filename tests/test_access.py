@@ -122,8 +122,11 @@ async def _revoked_blinov(session, telegram_id: int) -> Person:  # type: ignore[
 async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> None:  # type: ignore[no-untyped-def]
     blinov = await _revoked_blinov(session, 110)
     assert (await access.link_by_phone(session, 110, blinov.phones[-1], NOW)).status == "revoked"
-    await _viewer(session, 111)  # another account with his phone: still him, still out
-    assert (await access.link_by_phone(session, 111, blinov.phones[-1], NOW)).status == "revoked"
+    # another account with his phone (a number passed on, say) stays out too, but was never in:
+    # not asked back, nothing filed under his name
+    await _viewer(session, 111)
+    assert (await access.link_by_phone(session, 111, blinov.phones[-1], NOW)).status == "closed"
+    assert not (await _viewer(session, 111)).is_member
     generic = await access.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(days=1), now=NOW)
     outcome = await access.redeem_invite(session, generic.code, telegram_id=110, first_name="I", now=NOW)
     assert outcome.status == "revoked" and outcome.person_id == blinov.id
@@ -191,3 +194,30 @@ async def test_two_accounts_racing_for_one_phone(database) -> None:  # type: ign
             return outcome.status
 
     assert sorted(await asyncio.gather(share(160), share(161))) == ["linked", "taken"]
+
+
+async def test_approving_a_copy_of_a_member_in_with_another_account_is_refused(session) -> None:  # type: ignore[no-untyped-def]
+    await _viewer(session, 140)
+    zakharova = await _person(session, "zakharova-galina")
+    await access.link_by_phone(session, 140, zakharova.phones[-1], NOW)
+    await _viewer(session, 141)
+    filed = await access.request_to_join(session, 141, "Галина Захарова", "КВС", NOW)
+    request, decided = await access.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
+    assert not decided and request.status == "pending"
+    assert request.duplicate_of is not None and request.duplicate_of.person_id == zakharova.id
+    assert request.duplicate_of.telegram_id == 140
+    assert not (await _viewer(session, 141)).is_member
+    # a different name is a different person; rejecting is always possible
+    request, decided = await access.decide_join_request(session, filed.request_id, approve=False, actor=1, now=NOW)
+    assert decided and request.status == "rejected"
+    await _viewer(session, 142)
+    other = await access.request_to_join(session, 142, "Галина Петрова", "КВС", NOW)
+    request, decided = await access.decide_join_request(session, other.request_id, approve=True, actor=1, now=NOW)
+    assert decided and request.status == "approved"
+
+
+def test_same_name_ignores_order_and_a_missing_patronymic() -> None:
+    assert access.same_name("Галина Захарова", "Захарова Галина Анатольевна")
+    assert access.same_name("ЗАХАРОВА  Галина Анатольевна", "Захарова Галина Анатольевна")
+    assert not access.same_name("Галина", "Захарова Галина Анатольевна")
+    assert not access.same_name("Галина Петрова", "Захарова Галина Анатольевна")

@@ -34,7 +34,7 @@ async def test_invite_takes_role_words_in_both_languages(bot, emulator) -> None:
     assert "(лидер проекта, для: любого)" in last_text(await emulator.ask(ADMIN, "/invite лидер"))
     assert "(участник, для: любого)" in last_text(await emulator.ask(ADMIN, "/invite участник"))
     assert "(лидер проекта, для: любого)" in last_text(await emulator.ask(ADMIN, "/invite leader"))
-    reply = last_text(await emulator.ask(ADMIN, "/invite admin"))
+    reply = last_text(await emulator.ask(ADMIN, "/invite Qwxzqwxz"))
     assert not INVITE_LINK.search(reply)
     assert all(word in reply for word in ("участник", "лидер", "секретариат", "member", "leader", "secretariat"))
 
@@ -121,3 +121,38 @@ async def test_audit_says_role_and_person_and_names_once(bot, emulator, settings
     assert joined.count("Блинов") == 1 and joined.endswith("по телефону")
     invited = next(line for line in lines if "приглашение" in line)
     assert "лидер проекта" in invited and "Захарова Галина Анатольевна" in invited and "invite:" not in invited
+
+
+async def test_invite_takes_common_role_forms(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    for words in ("secretary", "admin", "секретариата", "секретаря", "админ"):
+        assert "(секретариат, для: любого)" in last_text(await emulator.ask(ADMIN, f"/invite {words}")), words
+    assert "(лидер проекта, для: любого)" in last_text(await emulator.ask(ADMIN, "/invite лидера"))
+    text = last_text(await emulator.ask(ADMIN, "/invite участника Захарова"))
+    assert "(участник, для: Захарова Галина Анатольевна)" in text and INVITE_LINK.search(text)
+
+
+async def test_invite_for_a_linked_person_says_so(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await join_by_phone(emulator, settings, GALINA, "zakharova-galina")
+    reply = sent(await emulator.ask(ADMIN, "/invite лидер Захарова"))[-1]
+    assert not INVITE_LINK.search(reply.text)
+    assert "Захарова Галина Анатольевна" in reply.text and "@galina_z" in reply.text
+    assert any(b.get("callback_data", "").startswith("ma:") for b in reply.buttons), "a way to her card"
+
+
+async def test_member_card_shows_the_accounts_own_telegram_name(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    ivan = User(id=5005, first_name="Иван", language_code="ru")
+    await join_by_phone(emulator, settings, ivan, "blinov-ivan")
+    card = await open_card(emulator, ADMIN, "Блинов")
+    telegram = card.text.split("Telegram:")[1]
+    assert "Иван" in telegram and "Блинов" not in telegram
+
+
+async def test_audit_lines_name_their_target_alike(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await join_by_phone(emulator, settings, GALINA, "zakharova-galina")
+    card = await open_card(emulator, ADMIN, "Захарова")
+    card = next(c for c in await emulator.tap(ADMIN, card, button(card, "Дать роль: лидер")) if c.method == "editMessageText")
+    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть доступ")) if c.method == "editMessageText")
+    await emulator.tap(ADMIN, confirm, button(confirm, "Да"))
+    lines = last_text(await emulator.ask(ADMIN, "/audit")).splitlines()
+    assert any(line.endswith("закрыл(а) доступ: Захарова Галина Анатольевна") for line in lines), lines
+    assert any(line.endswith("выдал(а) роль «лидер проекта»: Захарова Галина Анатольевна") for line in lines), lines

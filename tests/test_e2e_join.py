@@ -348,3 +348,85 @@ async def test_a_member_sending_a_contact_is_not_asked_to_join(bot, emulator, se
     text = last_text(calls)
     assert "уже участник" in text and "своим номером" not in text
     assert "keyboard" not in (sent(calls)[-1].params.get("reply_markup") or {})
+
+
+async def test_another_account_with_a_revoked_persons_phone_is_not_asked_back(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    phone = await directory_phone(settings, "blinov-ivan")
+    await emulator.ask(GUEST, "/join")
+    await emulator.wait_handled(emulator.send_contact(GUEST, phone))
+    await _revoke(emulator, "Блинов")
+    # a number passed to a new owner: they never had access, so nothing is "closed" for them
+    stranger = User(id=3010, first_name="Новый", language_code="ru")
+    await emulator.ask(stranger, "/join")
+    calls = await emulator.wait_handled(emulator.send_contact(stranger, phone))
+    told = [c.text for c in sent(calls) if c.chat_id == stranger.id]
+    assert not any("закрыл ваш доступ" in text for text in told)
+    assert "секретариат" in told[0] and "Как вас зовут" in told[-1]
+    assert not [c for c in sent(calls) if c.chat_id == ADMIN.id], "no readmission request for him"
+    await emulator.ask(stranger, "Новый Владелец")
+    calls = await emulator.ask(stranger, "Технопарк")
+    card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
+    assert "Новый Владелец" in card.text and "Раньше секретариат закрыл" not in card.text
+    # the one who was revoked is still asked back
+    await emulator.ask(GUEST, "/join")
+    calls = await emulator.wait_handled(emulator.send_contact(GUEST, phone))
+    assert "закрыл ваш доступ" in [c.text for c in sent(calls) if c.chat_id == GUEST.id][0]
+
+
+async def test_approving_a_copy_of_a_linked_member_is_refused(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    galina = User(id=7007, first_name="Galina", username="galina_z", language_code="en")
+    await emulator.ask(galina, "/join")
+    await emulator.wait_handled(emulator.send_contact(galina, await directory_phone(settings, "zakharova-galina")))
+    await emulator.ask(GUEST, "/join")
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    await emulator.ask(GUEST, "Захарова Галина Анатольевна")
+    request_card = next(c for c in sent(await emulator.ask(GUEST, "КВС")) if c.chat_id == ADMIN.id)
+    calls = await emulator.tap(ADMIN, request_card, button(request_card, "Принять"))
+    alert = next(c for c in calls if c.method == "answerCallbackQuery").params
+    assert alert.get("show_alert") and "Захарова" in alert["text"] and "@galina_z" in alert["text"]
+    assert not [c for c in calls if c.method == "editMessageText"], "the request stays open"
+    assert not [c for c in sent(calls) if c.chat_id == GUEST.id]
+    listing = sent(await emulator.ask(ADMIN, "/members"))[0]
+    assert len([b for b in listing.buttons if "Захарова" in b["text"]]) == 1
+    calls = await emulator.tap(ADMIN, request_card, button(request_card, "Отклонить"))
+    assert [c for c in sent(calls) if c.chat_id == GUEST.id and "отклонил" in c.text]
+
+
+async def test_the_request_card_shows_the_accounts_own_telegram_name(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    poser = User(id=3011, first_name="Вася", language_code="ru")
+    await emulator.ask(poser, "/join")
+    await emulator.ask(poser, "✍️ Ввести имя и организацию")
+    await emulator.ask(poser, "Галина Захарова")
+    card = next(c for c in sent(await emulator.ask(poser, "КВС")) if c.chat_id == ADMIN.id)
+    telegram = card.text.split("Telegram:")[1]
+    assert "Вася" in telegram and "Захарова" not in telegram
+    await emulator.ask(GUEST, "/join")
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    await emulator.ask(GUEST, "Пётр Петров")
+    card = next(c for c in sent(await emulator.ask(GUEST, "Завод")) if c.chat_id == ADMIN.id)
+    telegram = card.text.split("Telegram:")[1]
+    assert "Гость" in telegram and "@guest" in telegram and "Петров" not in telegram
+
+
+async def test_a_double_tap_on_a_decision_is_quiet(settings, clock, emulator, caplog) -> None:  # type: ignore[no-untyped-def]
+    """Updates run as tasks (as in production): two taps under the same card both reach the
+    handler; the second finds the card already edited to its own text, and that is no failure."""
+    from tests.harness import RunningBot
+
+    running = RunningBot(settings, clock, handle_as_tasks=True)
+    await running.start()
+    try:
+        for text in ("/join", "✍️ Ввести имя и организацию", "Пётр Петров", "Завод"):
+            emulator.send_message(GUEST, text)
+        card = await emulator.wait_for("sendMessage", chat_id=ADMIN.id, predicate=lambda c: "Пётр" in c.text)
+        approve = button(card, "Принять")
+        emulator.press(ADMIN, card, approve)
+        emulator.press(ADMIN, card, approve)
+        emulator.send_message(ADMIN, "/audit")  # the chat's updates run in turn: this one comes after both
+        await emulator.wait_for("sendMessage", chat_id=ADMIN.id, predicate=lambda c: "Журнал" in c.text, after=card)
+        answers = [c.params.get("text") or "" for c in emulator.calls_of("answerCallbackQuery")]
+        assert len(answers) == 2 and "принята" in answers[0] and "уже рассмотрена" in answers[1], answers
+        assert not [r for r in caplog.records if r.levelname == "ERROR"]
+        assert len([c for c in emulator.calls_of("sendMessage", GUEST.id) if "принял" in c.text]) == 1
+    finally:
+        await running.stop()

@@ -15,7 +15,7 @@ from bot.services import audit
 from bot.services.db_util import insert_for
 from bot.services.directory import is_fax
 from bot.services.revision import bump_directory_revision
-from bot.services.text_norm import digits, keys
+from bot.services.text_norm import digits, keys, words
 from models import (
     Account,
     Invite,
@@ -147,8 +147,8 @@ async def secretariat_chats(
 
 @dataclass(frozen=True)
 class JoinOutcome:
-    """status: linked | already | taken | unknown | shared | revoked | member | requested | pending |
-    invalid | expired | used | not_yours"""
+    """status: linked | already | taken | unknown | shared | revoked | closed | member | requested |
+    pending | invalid | expired | used | not_yours | duplicate"""
 
     status: str
     person_id: int | None = None
@@ -175,7 +175,12 @@ async def link_by_phone(session: AsyncSession, telegram_id: int, phone: str, now
     if len(matches) > 1 or any(is_fax(p) for _, phones in matches for p in phones):
         return JoinOutcome("shared")
     person = matches[0][0]
-    if await _revocation(session, telegram_id=telegram_id, person_id=person.id) is not None:
+    revocation = await _revocation(session, telegram_id=telegram_id, person_id=person.id)
+    if revocation is not None:
+        if revocation.person_id == person.id and revocation.telegram_id not in (None, telegram_id):
+            # The number of someone whose access was closed, from another account (a number passed
+            # to a new owner, say): not theirs to ask back; a plain request decides who they are.
+            return JoinOutcome("closed", person.id)
         return JoinOutcome("revoked", person.id, person.name)
     return await _link(session, telegram_id, person.id, "member", now, via="phone")
 
@@ -284,13 +289,34 @@ class JoinRequestView:
     decided_by_name: str | None = None
     # The secretariat closed this directory person's access before: approving lets them back.
     readmission: bool = False
+    # The account's own Telegram name (not the one claimed in the request).
+    telegram_name: str | None = None
+    # Approving was refused: this member, linked to another account, is the person asking.
+    duplicate_of: Holder | None = None
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A member and the Telegram account they are in the cluster with."""
+
+    person_id: int
+    name: str
+    telegram_id: int
+    telegram_name: str | None
+    username: str | None
 
 
 async def decide_join_request(
     session: AsyncSession, request_id: int, *, approve: bool, actor: int, now: datetime
 ) -> tuple[JoinRequestView | None, bool]:
     """Approve or reject; returns the request and whether this call decided it (a second tap
-    or another secretary's earlier decision returns False)."""
+    or another secretary's earlier decision returns False). An approval that would copy a member
+    who is in with another account decides nothing: the request stays pending, with duplicate_of."""
+    if approve and (holder := await _duplicate_of(session, request_id)) is not None:
+        request = await session.get(JoinRequest, request_id)
+        assert request is not None
+        return JoinRequestView(request.id, request.telegram_id, request.full_name, request.organisation,
+                               request.status, request.decided_by, duplicate_of=holder), False
     decided = await session.execute(
         update(JoinRequest)
         .where(JoinRequest.id == request_id, JoinRequest.status == "pending")
@@ -309,6 +335,35 @@ async def decide_join_request(
                            request.status, request.decided_by,
                            decided_by_name=await _name_of(session, request.decided_by))
     return view, first
+
+
+async def _duplicate_of(session: AsyncSession, request_id: int) -> Holder | None:
+    """The member, in with another account, whom approving this pending request would copy: the
+    directory entry it asks back into, or a member of the same name."""
+    request = await session.get(JoinRequest, request_id)
+    if request is None or request.status != "pending":
+        return None
+    account = await session.get(Account, request.telegram_id)
+    if account is not None and account.person_id is not None:
+        return None  # in already: approving keeps that link
+    query = (
+        select(Person.id, Person.name, Account.telegram_id, Account.first_name, Account.username)
+        .join(Account, Account.person_id == Person.id)
+        .where(Person.status == "active", Account.telegram_id != request.telegram_id)
+    )
+    if request.person_id is not None:
+        query = query.where(Person.id == request.person_id)
+    for row in await session.execute(query):
+        if request.person_id is not None or same_name(row.name, request.full_name):
+            return Holder(row.id, row.name, row.telegram_id, row.first_name or None, row.username)
+    return None
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names can be one person's: all the words of the shorter (two at least) are in
+    the longer, in any order («Галина Захарова», «Захарова Галина Анатольевна»)."""
+    short, long = sorted((set(words(a)), set(words(b))), key=len)
+    return len(short) >= 2 and short <= long
 
 
 async def _admit_applicant(session: AsyncSession, request: JoinRequest) -> None:
@@ -376,7 +431,7 @@ async def _person_for_request(session: AsyncSession, request: JoinRequest) -> Pe
 async def pending_requests(session: AsyncSession, *, request_id: int | None = None) -> list[JoinRequestView]:
     """Requests waiting for the secretariat (or just the one asked for), with the applicant's @username."""
     query = (
-        select(JoinRequest, Account.username, Revocation.person_id.is_not(None))
+        select(JoinRequest, Account.username, Account.first_name, Revocation.person_id.is_not(None))
         .outerjoin(Account, Account.telegram_id == JoinRequest.telegram_id)
         .outerjoin(Revocation, Revocation.person_id == JoinRequest.person_id)
         .where(JoinRequest.status == "pending")
@@ -386,8 +441,8 @@ async def pending_requests(session: AsyncSession, *, request_id: int | None = No
         query = query.where(JoinRequest.id == request_id)
     return [
         JoinRequestView(r.id, r.telegram_id, r.full_name, r.organisation, r.status, r.decided_by, username,
-                        readmission=revoked)
-        for r, username, revoked in await session.execute(query)
+                        readmission=revoked, telegram_name=first_name or None)
+        for r, username, first_name, revoked in await session.execute(query)
     ]
 
 
@@ -398,6 +453,16 @@ async def pending_request_of(session: AsyncSession, telegram_id: int) -> int | N
 
 
 # --- invites ---------------------------------------------------------------------------------
+
+
+async def holder_of(session: AsyncSession, person_id: int) -> Holder | None:
+    """The account a directory person is in the cluster with, if any."""
+    row = (await session.execute(
+        select(Person.id, Person.name, Account.telegram_id, Account.first_name, Account.username)
+        .join(Account, Account.person_id == Person.id)
+        .where(Person.id == person_id)
+    )).first()
+    return Holder(row.id, row.name, row.telegram_id, row.first_name or None, row.username) if row else None
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.search import DirectorySearch
 from bot.services.search_index import Hit
-from bot.services.text_norm import words
+from bot.services.text_norm import fold_case, words
 
-ROLE_WORDS = {
-    "member": "member", "участник": "member",
-    "leader": "leader", "лидер": "leader",
-    "secretariat": "secretariat", "секретариат": "secretariat",
-}
+# The beginnings of role words in any form: «участника», «лидера», «секретарь», «secretary», «admin».
+ROLE_STEMS = (
+    ("участник", "member"), ("member", "member"),
+    ("лидер", "leader"), ("leader", "leader"),
+    ("секретар", "secretariat"), ("secretar", "secretariat"), ("админ", "secretariat"), ("admin", "secretariat"),
+)
+# The longest ending a form may add to a stem («секретар|иата», «администратор» is «админ|истратор»).
+ENDING = 8
 CANDIDATES = 8
 
 
 def role_of(word: str) -> str | None:
-    return ROLE_WORDS.get(word.lower())
+    word = fold_case(word)
+    return next((role for stem, role in ROLE_STEMS
+                 if word.startswith(stem) and len(word) - len(stem) <= ENDING), None)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ class MemberCard:
     row: access.MemberRow
     roles: frozenset[str]
     username: str | None
+    # The linked account's own Telegram name (not the directory's).
+    telegram_name: str | None
     # Listed in ADMIN_IDS: secretariat by the bot's settings, which the bot cannot change.
     configured: bool
 
@@ -33,9 +35,11 @@ async def card(session: AsyncSession, person_id: int, admin_ids: frozenset[int])
     row = await access.member(session, person_id)
     if row is None:
         return None
-    username = await session.scalar(select(Account.username).where(Account.telegram_id == row.telegram_id)) \
-        if row.telegram_id else None
-    return MemberCard(row, roles(row, admin_ids), username, row.telegram_id in admin_ids)
+    account = (await session.execute(
+        select(Account.username, Account.first_name).where(Account.telegram_id == row.telegram_id)
+    )).first() if row.telegram_id else None
+    return MemberCard(row, roles(row, admin_ids), account.username if account else None,
+                      (account.first_name or None) if account else None, row.telegram_id in admin_ids)
 
 
 async def last_secretary(session: AsyncSession, telegram_id: int, admin_ids: frozenset[int]) -> bool:
