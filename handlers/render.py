@@ -282,14 +282,21 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
     return "\n".join(lines), kb.as_markup()
 
 
-def search_results(t: Translator, query: str, hits: Sequence[Hit]) -> tuple[str, InlineKeyboardMarkup]:
+def search_results(t: Translator, query: str, hits: Sequence[Hit], total: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The best `hits` of `total` found, as buttons; typo guesses are offered as guesses, and a
+    list that leaves some out says so."""
     kb = InlineKeyboardBuilder()
     icons = {"project": "📁", "organisation": "🏢", "person": "👤"}
     for hit in hits:
         label = hit.doc.title + (f" — {hit.doc.subtitle}" if hit.doc.subtitle and hit.doc.kind == "person" else "")
         kb.row(InlineKeyboardButton(text=short(f"{icons[hit.doc.kind]} {label}"),
                                     callback_data=Card(kind=CARD_KIND[hit.doc.kind], id=hit.doc.id).pack()))
-    return t("search.several", query=short(query, 100), count=len(hits)), kb.as_markup()
+    if all(hit.guessed for hit in hits):
+        return t("search.guess"), kb.as_markup()
+    text = t("search.several", query=short(query, 100), count=total)
+    if total > len(hits):
+        text += "\n" + t("search.more", shown=len(hits))
+    return text, kb.as_markup()
 
 
 def split_text(text: str, limit: int) -> list[str]:

@@ -65,7 +65,7 @@ async def answer_search(message: Message, text: str, session: AsyncSession, view
     if result.clear:
         await open_hit(message, result.hits[0], session, viewer, t)
         return
-    text, markup = render.search_results(t, query, result.hits)
+    text, markup = render.search_results(t, query, result.hits, result.total)
     await message.answer(text, reply_markup=markup)
 
 

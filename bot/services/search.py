@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import LANGUAGES, catalog
 from bot.services.revision import directory_revision
 from bot.services.search_index import Doc, Hit, SearchIndex
 from models import Organisation, Person, Project
@@ -31,13 +32,13 @@ CONTACT_WORDS = re.compile(
     r"\b(телефон\w*|контакт\w*|почт\w*|e-?mail\w*|емейл\w*|phone\w*|contacts?)\b", re.IGNORECASE
 )
 PROJECT_WORD = re.compile(r"\b(проект\w*|project\w*)\b", re.IGNORECASE)
-CLEAR_MARGIN = 1.35
 
 
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
-    clear: bool
+    clear: bool  # the query names hits[0] alone: open it without asking
+    total: int = 0  # documents found, of which hits are the best
 
 
 class DirectorySearch:
@@ -71,14 +72,13 @@ def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> S
     if wants_leader or CONTACT_WORDS.search(query) or QUESTION_WORDS.search(query):
         text = CONTACT_WORDS.sub(" ", LEADER_WORDS.sub(" ", QUESTION_WORDS.sub(" ", query)))
         text = PROJECT_WORD.sub(" ", text)
-    hits = index.search(text, limit=limit, public_only=not members) if text.strip() else []
-    if not hits:
+    if not text.strip():
         return SearchResult(hits=[], clear=False)
-    # A typo guess is offered in a list, never opened as if it were what the member asked for.
-    clear = not hits[0].guessed and (len(hits) == 1 or hits[0].score >= hits[1].score * CLEAR_MARGIN)
-    if wants_leader and hits[0].doc.kind == "project":
+    found = index.search(text, limit=limit, public_only=not members)
+    hits = found.hits
+    if hits and wants_leader and hits[0].doc.kind == "project":
         hits = _leader_first(index, hits)
-    return SearchResult(hits=hits, clear=clear)
+    return SearchResult(hits=hits, clear=found.clear, total=found.total)
 
 
 def _leader_first(index: SearchIndex, hits: list[Hit]) -> list[Hit]:
@@ -88,18 +88,18 @@ def _leader_first(index: SearchIndex, hits: list[Hit]) -> list[Hit]:
     if leader is None:
         return hits
     rest = [h for h in hits if h.doc != leader]
-    return [Hit(leader, project.score * CLEAR_MARGIN * 2), *rest]
+    return [Hit(leader, project.score), *rest]
 
 
 async def build_index(session: AsyncSession) -> SearchIndex:
     with _collector_paused():
         orgs = (await session.execute(select(
             Organisation.id, Organisation.name, Organisation.name_en, Organisation.aliases,
-            Organisation.legal_form, Organisation.description,
+            Organisation.legal_form, Organisation.description, Organisation.kind, Organisation.country,
         ))).all()
         projects = (await session.execute(select(
             Project.id, Project.title, Project.title_en, Project.programme, Project.leader_id,
-            Project.goal, Project.summary,
+            Project.goal, Project.summary, Project.kind,
         ))).all()
         people = await session.execute(select(
             Person.id, Person.name, Person.name_en, Person.position, Person.organisation_id,
@@ -114,13 +114,15 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
         org_names[org.id] = org.name
         names = [(org.name, 3.0), (org.name_en, 3.0), *((alias, 3.0) for alias in org.aliases or ())]
         index.add(Doc("organisation", org.id, _with_form(org.legal_form, org.name), (org.name_en or org.description or "")[:100]),
-                  [*names, (org.description, 0.3)])
+                  [*names, (org.description, 0.3)],
+                  categories=[*_labels(f"orgkind.{org.kind}"), *_labels(f"search.country.{org.country}")])
     for project in projects:
         leader = org_names.get(project.leader_id) if project.leader_id else None
         index.project_leaders[project.id] = project.leader_id
         index.add(Doc("project", project.id, project.title, project.title_en or ""),
                   [(project.title, 3.0), (project.title_en, 3.0), (project.programme, 0.5),
-                   (leader, 0.5), (project.goal, 0.3), (project.summary, 0.3)])
+                   (leader, 0.5), (project.goal, 0.3), (project.summary, 0.3)],
+                  categories=_labels(f"kind.{project.kind}"))
     for person in people:
         employer = org_names.get(person.organisation_id) if person.organisation_id else None
         index.add(Doc("person", person.id, person.name, employer or "", public=False),
@@ -143,6 +145,11 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _labels(key: str) -> list[str]:
+    """A category's name in every language the bot speaks: English speakers search too."""
+    return [label for language in LANGUAGES if (label := catalog(language).get(key))]
 
 
 def _with_form(legal_form: str | None, name: str) -> str:

@@ -9,10 +9,11 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.services.text_norm import digits, keys
+from bot.services.text_norm import digits, keys, query_words
 
 KIND_ORDER = {"project": 0, "organisation": 1, "person": 2}
 PHONE_QUERY = re.compile(r"^[\d\s()+\-.]+$")
@@ -24,6 +25,13 @@ NAME = 3.0  # the weight of a name field (name, English name, alias, person's na
 # Below this field weight lies free text (descriptions, goals, summaries): a prefix or typo match
 # there is nearly always chance (кот→который, бла→благодарность), so only exact words count.
 APPROXIMATE_FLOOR = 0.5
+# The weight of a category a document belongs to (its kind, its country): below the floor, so only
+# the word itself counts ("Norway", "норвежские", "компании"), and a query made of such words asks
+# for the category, never for one card.
+CATEGORY = 0.4
+# A query that finds more documents than one answer lists (with all its words) is a general word:
+# "транспорт", "проект" show a list even when one title happens to hold the word.
+GENERAL = 10
 # A word weighs a little more in a shorter name: "Правительство Санкт-Петербурга" is more about
 # «правительство» than "Жилищный комитет Правительства Санкт-Петербурга", which would tie otherwise.
 # Small enough to order ties and near-ties only.
@@ -52,6 +60,21 @@ class Hit:
     guessed: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    hits: list[Hit]
+    total: int  # documents found, of which hits are the best
+    # the query names hits[0] and nothing else, so it may be opened without asking
+    clear: bool
+
+
+class _Matches(NamedTuple):
+    scores: dict[int, float]
+    words: list[tuple[str, ...]]  # the query's words, when it was read as words
+    whole: str = ""  # the keys of the whole query, as a name is looked up in titles
+    general: bool = False  # see GENERAL and CATEGORY
+
+
 @dataclass
 class SearchIndex:
     docs: list[Doc] = field(default_factory=list)
@@ -71,6 +94,7 @@ class SearchIndex:
     _rank: list[int] = field(default_factory=list)
     project_leaders: dict[int, int | None] = field(default_factory=dict)
     _number: dict[tuple[str, int], int] = field(default_factory=dict)
+    _category_keys: set[str] = field(default_factory=set)
 
     def add(
         self,
@@ -78,8 +102,13 @@ class SearchIndex:
         fields: list[tuple[str | None, float]],
         phones: list[str] = (),  # type: ignore[assignment]
         emails: list[str] = (),  # type: ignore[assignment]
+        categories: list[str] = (),  # type: ignore[assignment]
     ) -> None:
-        """Index a document; `fields` are (text, weight), the first ones being its names."""
+        """Index a document; `fields` are (text, weight), the first ones being its names;
+        `categories` name the kinds of things it is one of (its country, its kind)."""
+        for category in categories:
+            self._category_keys.update(keys(category))
+        fields = [*fields, *((category, CATEGORY) for category in categories)]
         n = len(self.docs)
         self.docs.append(doc)
         self._number[(doc.kind, doc.id)] = n
@@ -118,11 +147,13 @@ class SearchIndex:
         n = self._number.get((kind, id_))
         return None if n is None else self.docs[n]
 
-    def search(self, query: str, *, limit: int = 10, public_only: bool = False) -> list[Hit]:
-        scores, query_keys = self._scores(query, public_only)
+    def search(self, query: str, *, limit: int = 10, public_only: bool = False) -> Found:
+        matches = self._scores(query, public_only)
+        scores, query_keys = matches.scores, matches.words
         docs = self.docs
         if public_only:
             scores = {n: s for n, s in scores.items() if docs[n].public}
+        total = len(scores)
         if 0 < limit < len(scores):
             # Only documents scoring at least the limit-th best score can make the cut; ranking
             # those alone gives the same top `limit` as ranking all (thousands for common words).
@@ -130,19 +161,35 @@ class SearchIndex:
             scores = {n: s for n, s in scores.items() if s >= floor}
         ranked = sorted(scores, key=self._rank.__getitem__)  # kind, title, insertion order
         ranked.sort(key=scores.__getitem__, reverse=True)  # stable: ties keep that order
-        return [Hit(docs[n], scores[n], bool(query_keys) and self._guessed(n, query_keys)) for n in ranked[:limit]]
+        top = ranked[:limit]
+        hits = [Hit(docs[n], scores[n], bool(query_keys) and self._guessed(n, query_keys)) for n in top]
+        return Found(hits, total, bool(hits) and not hits[0].guessed and self._names_one(top, matches))
 
-    def _scores(self, query: str, public_only: bool) -> tuple[dict[int, float], list[str]]:
-        """Documents scored by contacts, by numbers or by words; and the word keys if by words."""
+    def _scores(self, query: str, public_only: bool) -> _Matches:
+        """Documents scored by contacts, by numbers or by words."""
         if contacts := self._contact_scores(query, public_only):
-            return contacts, []
+            return _Matches(contacts, [])
         if "@" in query and EMAIL_QUERY.match(query.strip().lower()):
-            return {}, []  # an address nobody has; its words ("mail", "ru") would find chance cards
+            return _Matches({}, [])  # an address nobody has; its words ("mail", "ru") would find chance cards
         if not LETTER.search(query):
-            return self._number_scores(query), []
-        all_keys = list(dict.fromkeys(keys(query)))
-        query_keys = _words_only(all_keys)
-        return self._word_scores(query_keys, " ".join(all_keys)), query_keys
+            return _Matches(self._number_scores(query), [])
+        all_words = list(dict.fromkeys(query_words(query)))
+        query_keys = _words_only(all_words)
+        whole = " ".join(word[0] for word in all_words)
+        scores, placed, everywhere = self._word_scores(query_keys, whole)
+        categorical = all(self._category_keys.intersection(word) for word in placed)
+        return _Matches(scores, placed, whole, categorical or everywhere > GENERAL)
+
+    def _names_one(self, top: list[int], matches: _Matches) -> bool:
+        """Whether the query names the first of the top documents and none of the others: it is
+        that document's whole name, and no other's; or its words are not general and all of them
+        are in the names of that document only. A contact or a number matches contacts or names
+        only, so there it must be the only document found."""
+        if not matches.words:
+            return len(top) == 1
+        if set(self.titles.get(matches.whole, ())) == {top[0]}:
+            return True
+        return not matches.general and [n for n in top if self._named(n, matches.words)] == [top[0]]
 
     def _contact_scores(self, query: str, public_only: bool) -> dict[int, float]:
         text = query.strip().lower()
@@ -171,91 +218,109 @@ class SearchIndex:
         numbers = list(dict.fromkeys(keys(query)))
         if not numbers:
             return {}
-        scores = self._named(numbers[0])
+        scores = self._in_names(numbers[0])
         for key in numbers[1:]:
-            named = self._named(key)
+            named = self._in_names(key)
             scores = {n: value + named[n] for n, value in scores.items() if n in named}
         return scores
 
-    def _named(self, key: str) -> dict[int, float]:
+    def _in_names(self, key: str) -> dict[int, float]:
         """Documents that have the key as a word of a name, valued as _best values the word itself."""
         if key not in self.postings:
             return {}
         idf = math.log(1 + len(self.docs) / len(self.postings[key]))
         return {n: weight * idf for weight, group in self._grouped[key] if weight >= NAME for n in group}
 
-    def _word_scores(self, query_keys: list[str], whole_name: str) -> dict[int, float]:
+    def _word_scores(self, query_keys: list[tuple[str, ...]], whole_name: str) -> tuple[dict[int, float], list[tuple[str, ...]], int]:
         """Scores of documents by the query's words, and a bonus for a name that is the whole
-        query (initials included: "Бондаренко Н.Л." among many Бондаренко)."""
+        query (initials included: "Бондаренко Н.Л." among many Бондаренко); the words that found
+        anything (a typo nobody can place, "Эффективный свте", does not make the rest unclear);
+        and how many documents have all of those."""
         if not whole_name:
-            return {}
+            return {}, [], 0
         total = len(self.docs) or 1
+        found = [(word, best) for word in query_keys if (best := self._best(word, total))]
         wanted = len(query_keys)
         if wanted == 1:  # sum / 1 * 1.0 * 1.0 is the sum itself
-            scores = self._best(query_keys[0], total)
+            scores = found[0][1] if found else {}
+            everywhere = len(scores)
         else:
             sums: dict[int, float] = {}
             matched: dict[int, int] = {}
-            for key in query_keys:
-                for n, value in self._best(key, total).items():
+            for _, best in found:
+                for n, value in best.items():
                     sums[n] = sums.get(n, 0.0) + value
                     matched[n] = matched.get(n, 0) + 1
             scores = {}
             for n, value in sums.items():
                 coverage = matched[n] / wanted
                 scores[n] = value / wanted * coverage * coverage
+            everywhere = sum(1 for count in matched.values() if count == len(found))
         for n in self.titles.get(whole_name, ()):
             scores[n] = scores.get(n, 0.0) + EXACT_TITLE_BONUS * math.log(1 + total)
-        return scores
+        return scores, [word for word, _ in found], everywhere
 
-    def _best(self, key: str, total: int) -> dict[int, float]:
-        """For each document, the best value of any index key the query key may stand for."""
+    def _best(self, word: tuple[str, ...], total: int) -> dict[int, float]:
+        """For each document, the best value of any index key the query word may stand for.
+        The idf is the word's own, from all the documents it reaches: a rare longer word that
+        it is a prefix of (кластер → кластерного) must not outrank the word itself."""
         values: list[tuple[float, tuple[int, ...]]] = []
-        for candidate, factor in self._expand(key).items():
-            idf = math.log(1 + total / len(self.postings[candidate]))
-            floor = _weight_floor(key, candidate)
-            for weight, numbers in self._grouped[candidate]:
-                value = factor * weight * idf
-                if value > 0.0 and weight >= floor:
-                    values.append((value, numbers))
+        for candidate, factor in self._expand(word).items():
+            floor = _weight_floor(word, candidate)
+            values.extend((factor * weight, numbers) for weight, numbers in self._grouped[candidate] if weight >= floor)
         values.sort(key=itemgetter(0))  # ascending: a larger value overwrites a smaller one
         best: dict[int, float] = {}
         for value, numbers in values:
             best.update(dict.fromkeys(numbers, value))
-        return best
+        if not best:
+            return best
+        idf = math.log(1 + total / len(best))
+        return {n: value * idf for n, value in best.items()}
 
-    def _guessed(self, n: int, query_keys: list[str]) -> bool:
-        """Whether no query key reaches the document as typed or as a prefix, counted as _best counts them."""
+    def _guessed(self, n: int, query_keys: list[tuple[str, ...]]) -> bool:
+        """Whether no query word reaches the document as typed or as a prefix, counted as _best counts them."""
         return not any(
-            (candidate.startswith(key) or key.startswith(candidate))
-            and self.postings[candidate].get(n, 0.0) >= _weight_floor(key, candidate)
-            for key in query_keys for candidate in self._expand(key)
+            any(candidate.startswith(key) or key.startswith(candidate) for key in word)
+            and self.postings[candidate].get(n, 0.0) >= _weight_floor(word, candidate)
+            for word in query_keys for candidate in self._expand(word)
         )
 
-    def _expand(self, key: str) -> dict[str, float]:
-        """Index keys that may stand for a query key, with how much to trust each (shared: do not modify)."""
-        found = self._expansions.get(key)
+    def _named(self, n: int, query_keys: list[tuple[str, ...]]) -> bool:
+        """Whether every query word is in the document's names (as typed, a prefix or a guess)."""
+        return all(any(self.postings[candidate].get(n, 0.0) >= NAME for candidate in self._expand(word))
+                   for word in query_keys)
+
+    def _expand(self, word: tuple[str, ...]) -> dict[str, float]:
+        """Index keys that may stand for a query word, with how much to trust each (shared: do not modify)."""
+        found = self._expansions.get(word)
         if found is None:
             if len(self._expansions) >= MAX_EXPANSIONS:
                 del self._expansions[next(iter(self._expansions))]  # the oldest
-            found = self._expansions[key] = self._expand_uncached(key)
+            found = self._expansions[word] = self._expand_uncached(word)
         return found
 
-    def _expand_uncached(self, key: str) -> dict[str, float]:
+    def _expand_uncached(self, word: tuple[str, ...]) -> dict[str, float]:
+        found = dict.fromkeys((key for key in word if key in self.postings), EXACT)
+        # A word the index knows is taken as typed: a rarer near neighbour would otherwise
+        # outrank it through idf (Захарова finding Захаnова in a big directory).
+        known = bool(found)
+        for key in word:
+            for candidate, factor in self._approximations(key, guess=not known).items():
+                found.setdefault(candidate, factor)
+        return found
+
+    def _approximations(self, key: str, *, guess: bool) -> dict[str, float]:
+        """Index keys that a query key is a prefix of or that are its prefixes; and, when asked
+        to guess, typo neighbours."""
         found: dict[str, float] = {}
-        if key in self.postings:
-            found[key] = EXACT
         if len(key) >= 3:
             lo = bisect_left(self.vocab, key)
             hi = bisect_left(self.vocab, key + "\x7f", lo)
-            for candidate in self.vocab[lo : min(hi, lo + MAX_PREFIX_KEYS)]:
-                found.setdefault(candidate, PREFIX)
+            found.update(dict.fromkeys(self.vocab[lo : min(hi, lo + MAX_PREFIX_KEYS)], PREFIX))
         for size in range(4, len(key)):
             if key[:size] in self.postings:
                 found.setdefault(key[:size], PREFIX)
-        # A word the index knows is taken as typed: a rarer near neighbour would otherwise
-        # outrank it through idf (Захарова finding Захаnова in a big directory).
-        if len(key) >= 4 and key not in self.postings:
+        if guess and len(key) >= 4:
             cutoff = 80 if len(key) <= 6 else 75
             for candidate, score, _ in process.extract(
                 key, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=MAX_FUZZY_KEYS
@@ -264,17 +329,17 @@ class SearchIndex:
         return found
 
 
-def _words_only(query_keys: list[str]) -> list[str]:
+def _words_only(query_words: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """A one-letter key is no word: the tail of "137-й", an initial, or a word folded down to
     nothing ("ыыы" → "i"); alone it finds such tails by chance. Initials still tell people apart
     as part of a whole name (see _word_scores)."""
-    return [key for key in query_keys if len(key) > 1 or key.isdigit()]
+    return [word for word in query_words if len(word[0]) > 1 or word[0].isdigit()]
 
 
-def _weight_floor(key: str, candidate: str) -> float:
-    """The least field weight at which an index key counts for a query key: any for the word
-    itself, no free text for a prefix or a typo guess."""
-    return 0.0 if candidate == key else APPROXIMATE_FLOOR
+def _weight_floor(word: tuple[str, ...], candidate: str) -> float:
+    """The least field weight at which an index key counts for a query word: any for the word
+    itself (in any of its readings), no free text for a prefix or a typo guess."""
+    return 0.0 if candidate in word else APPROXIMATE_FLOOR
 
 
 def _by_weight(posting: dict[int, float]) -> tuple[tuple[float, tuple[int, ...]], ...]:

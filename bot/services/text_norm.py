@@ -11,6 +11,7 @@ from unidecode import unidecode
 
 WORD = re.compile(r"[0-9a-zа-я]+")
 CYRILLIC = re.compile(r"[а-я]")
+LATIN = re.compile(r"[a-z]")
 
 LEGAL_FORMS = frozenset(
     """ооо оао зао пао ао нп нко ано ип гбу гуп фгбу фгуп фгбоу фгаоу спб гку гау во нии ано оу
@@ -24,11 +25,12 @@ _RU = snowballstemmer.stemmer("russian")
 _EN = snowballstemmer.stemmer("english")
 
 # Applied in order to transliterated text so that Danfoss/Данфосс, Helsinki/Хельсинки,
-# Ecoland/Эколенд land on the same or nearby keys.
+# Ecoland/Эколенд land on the same or nearby keys. "ch" is ч in transliterated Russian but х in
+# English words of Greek origin (Technopark/Технопарк, technologies/технологии): both fold to "h".
 _SPELLING = (
     ("shch", "sh"),
     ("sch", "sh"),
-    ("ch", "\x01"),
+    ("ch", "h"),
     ("ph", "f"),
     ("th", "t"),
     ("kh", "h"),
@@ -39,9 +41,15 @@ _SPELLING = (
     ("y", "i"),
     ("j", "i"),
     ("c", "k"),
-    ("\x01", "ch"),
 )
-_DOUBLE = re.compile(r"(.)\1+")
+_DOUBLE = re.compile(r"([a-z])\1+")  # letters only: 44 is not 4
+# Latin spellings of Russian sounds, longest first, to read a Latin word as the Russian one it may
+# transliterate ("Helsinki" → хелсинки, whose Russian stem drops the ending as Хельсинки's does).
+_TO_CYRILLIC = (
+    ("shch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"),
+    ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ay", "ай"), ("ey", "ей"), ("iy", "ий"), ("oy", "ой"), ("uy", "уй"),
+    *zip("abcdefghijklmnopqrstuvwyz", "абкдефгхийклмнопкрстуввыз"), ("x", "кс"),
+)
 
 
 def fold_case(text: str) -> str:
@@ -66,6 +74,27 @@ def word_key(word: str) -> str:
 
 def keys(text: str) -> list[str]:
     return [word_key(w) for w in words(text)]
+
+
+def query_words(text: str) -> list[tuple[str, ...]]:
+    """Per word of a query, the keys it may stand for: its own key and, for a word in Latin
+    letters, also the key of the Russian word it may transliterate."""
+    return [_readings(w) for w in words(text)]
+
+
+@lru_cache(maxsize=20_000)
+def _readings(word: str) -> tuple[str, ...]:
+    key = word_key(word)
+    if CYRILLIC.search(word) or not LATIN.search(word):
+        return (key,)
+    russian = word_key(_to_cyrillic(word))
+    return (key,) if russian == key else (key, russian)
+
+
+def _to_cyrillic(word: str) -> str:
+    for latin, cyrillic in _TO_CYRILLIC:
+        word = word.replace(latin, cyrillic)
+    return word
 
 
 def digits(text: str) -> str:
