@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import F
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +11,7 @@ from bot.services import directory
 from bot.services.access import Viewer
 from handlers import render
 from handlers.callbacks import Card, Country, Menu, OrgsPage, ProjectsPage, Section
+from handlers.edits import edit_text
 from handlers.reports_card import extend_card
 from handlers.routes import Routes, command
 
@@ -25,16 +25,12 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
         return
     await event.answer()
     message = event.message
-    if message is None or not hasattr(message, "edit_text"):
+    if not isinstance(message, Message):  # too old for Telegram to show it to us
         return
     if not edit:
         await message.answer(text, reply_markup=markup)
         return
-    try:
-        await message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]
-    except TelegramBadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await edit_text(message, text, markup)
 
 
 @router.message(command("projects"))
