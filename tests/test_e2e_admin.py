@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.conftest import ADMIN, GUEST
 from tests.emulator import BotAPIEmulator, User
 from tests.test_e2e_join import button, directory_phone, last_text, sent
+
+pytestmark = pytest.mark.postgresql_too  # joining and access differ most between the two
 
 GALINA = User(id=7007, first_name="Galina", username="galina_z", language_code="en")
 INVITE_LINK = re.compile(r"start=(inv_[\w-]+)")

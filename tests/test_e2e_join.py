@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import open_database
 from models import AuditEntry, Person
 from tests.conftest import ADMIN, GUEST, GUEST_EN
 from tests.emulator import User
+
+pytestmark = pytest.mark.postgresql_too  # joining and access differ most between the two
 
 
 def sent(calls, method: str = "sendMessage"):  # type: ignore[no-untyped-def]
