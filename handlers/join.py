@@ -70,20 +70,27 @@ async def begin(event: Message | CallbackQuery, state: FSMContext, session: Asyn
         await event.answer()
     if message is None:
         return
-    if viewer.is_member:
-        await message.answer(t("join.already_member"))
-        return
-    if await access.pending_request_of(session, viewer.telegram_id):
-        await message.answer(t("join.pending"))
+    if refusal := await _no_joining(session, viewer):
+        await message.answer(t(refusal))
         return
     await state.set_state(JoinForm.choosing)
     await message.answer(t("join.intro"), reply_markup=_join_keyboard(t))
 
 
-@router.message(StateFilter(JoinForm), F.text.in_(CANCEL))
+async def _no_joining(session: AsyncSession, viewer: Viewer) -> str | None:
+    """Why this person has nothing to join (the text key), if so."""
+    if viewer.is_member:
+        return "join.already_member"
+    return "join.pending" if await access.pending_request_of(session, viewer.telegram_id) else None
+
+
+# The joining keyboard stays on the user's screen after the dialog is gone (forgotten after
+# DIALOG_TTL_HOURS, or closed by another command): its buttons still do what they say.
+@router.message(StateFilter(JoinForm, None), F.text.in_(CANCEL))
 async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
+    had_dialog = await state.get_state() is not None
     await state.clear()
-    await message.answer(t("cancel.done"), reply_markup=ReplyKeyboardRemove())
+    await message.answer(t("cancel.done" if had_dialog else "cancel.nothing"), reply_markup=ReplyKeyboardRemove())
 
 
 @router.message(F.contact)
@@ -140,8 +147,12 @@ async def _tell_secretariat(session: AsyncSession, bot: Bot, settings: Settings,
             await send(bot, session, chat_id, *render.request_card(Translator(language), request))
 
 
-@router.message(JoinForm.choosing, F.text.in_(BY_NAME), is_guest)
-async def by_name(message: Message, state: FSMContext, t: Translator) -> None:
+@router.message(StateFilter(JoinForm.choosing, None), F.text.in_(BY_NAME))
+async def by_name(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+    if refusal := await _no_joining(session, viewer):
+        await state.clear()
+        await message.answer(t(refusal), reply_markup=ReplyKeyboardRemove())
+        return
     await state.set_state(JoinForm.name)
     await message.answer(t("join.ask_name"), reply_markup=ReplyKeyboardRemove())
 

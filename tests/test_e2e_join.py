@@ -123,6 +123,15 @@ async def test_a_joining_dialog_left_for_days_is_forgotten(bot, emulator, clock)
     assert not [c for c in sent(calls) if c.chat_id == ADMIN.id]
 
 
+async def test_the_joining_keyboard_still_works_after_its_dialog_is_gone(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    clock.advance(days=3)  # the dialog is forgotten; its reply keyboard is still on the screen
+    assert "Как вас зовут" in last_text(await emulator.ask(GUEST, "✍️ Ввести имя и организацию"))
+    await emulator.ask(GUEST, "/cancel")
+    reply = sent(await emulator.ask(GUEST, "Отмена"))[-1]
+    assert "нечего отменять" in reply.text and reply.params["reply_markup"].get("remove_keyboard")
+
+
 async def test_invite_links(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
     calls = await emulator.ask(ADMIN, "/invite")
     link = re.search(r"start=(inv_[\w-]+)", last_text(calls)).group(1)
