@@ -215,3 +215,17 @@ async def test_nonsense_gets_nothing_found_not_a_card(bot, emulator, settings) -
     assert "Правительство Санкт-Петербурга" in several.buttons[0]["text"], "the government before its committees"
     calls = await emulator.ask(MEMBER, "Захорова")
     assert "Захарова" in sent(calls)[0].buttons[0]["text"], "a typo guess is offered in a list"
+
+
+async def test_a_list_says_how_many_were_found(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await join_member(emulator, settings)
+    several = sent(await emulator.ask(MEMBER, "кластер"))[0]
+    count = int(several.text.split("»: ")[1].split(".")[0])
+    assert count > len(several.buttons) == 10, several.text
+    assert "Уточните запрос" in several.text and "/projects" in several.text and "/orgs" in several.text
+    calls = await emulator.ask(MEMBER, "организации")
+    assert not sent(calls, "sendContact") and "Выберите" in sent(calls)[0].text, "a general word is no person's card"
+    guess = sent(await emulator.ask(MEMBER, "Захорова"))[0]
+    assert guess.text == "Возможно, вы имели в виду:" and "Захарова" in guess.buttons[0]["text"]
+    english = sent(await emulator.ask(GUEST_EN, "Norway"))[0]
+    assert english.text.startswith("Found for “Norway”: ") and len(english.buttons) > 1

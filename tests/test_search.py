@@ -70,6 +70,7 @@ NONSENSE = [
     "кот", "бла бла",  # prefixes of words in descriptions only (который, благодарность)
     # dates, times and numbers that are no name's word, though descriptions are full of them
     "15.12.2026", "2026", "10.02.2017", "2017", "12:30", "1", "0", "0,4", "1%", "№1",
+    "44",  # a number matches whole numbers only: not Жилищный кооператив №4
 ]
 
 
@@ -130,6 +131,61 @@ def test_a_number_in_a_name_opens_it(indexed: tuple[SearchIndex, dict[tuple[str,
         result = find(index, query, members=False)
         assert result.clear and keys[(result.hits[0].doc.kind, result.hits[0].doc.id)] == expected
     assert find(index, "21.12.2030", members=True).hits == [], "a date is no name, though two names hold its numbers"
+
+
+Indexed = tuple[SearchIndex, dict[tuple[str, int], str]]
+
+
+def _keys_of(indexed: Indexed, query: str, *, members: bool = True) -> list[str]:
+    index, keys = indexed
+    return [keys[(h.doc.kind, h.doc.id)] for h in find(index, query, members=members, limit=100).hits]
+
+
+# Words that occur in many documents, or name a kind or a country of them: they ask for a list.
+GENERAL = ["организации", "организация", "проект", "проекты", "project", "кластер", "компании", "company",
+           "government", "Правительство", "Norway", "Норвегия", "норвежские", "Finland", "Финляндия", "Japan", "Япония"]
+
+
+@pytest.mark.parametrize("members", [True, False])
+@pytest.mark.parametrize("query", GENERAL)
+def test_a_general_word_gives_a_list(query: str, members: bool, indexed: Indexed) -> None:
+    index, keys = indexed
+    result = find(index, query, members=members)
+    assert result.hits and not result.clear, [keys[(h.doc.kind, h.doc.id)] for h in result.hits]
+
+
+def test_only_a_name_opens_a_card(indexed: Indexed) -> None:
+    """A word found in someone's position or in descriptions only is listed, not opened; a name
+    with the word as typed opens before names with longer words that begin with it."""
+    index, _ = indexed
+    assert not find(index, "куратор", members=True).clear
+    for query in ("энергосервис", "akeo", "Технопарк", "Technopark", "комитета по энергетике"):
+        assert find(index, query, members=True).clear, query
+
+
+@pytest.mark.parametrize(("latin", "cyrillic"), [("Helsinki", "Хельсинки"), ("Technopark", "Технопарк"),
+                                                 ("Kuzmenko", "Кузьменко"), ("Chistye tekhnologii", "Чистые технологии")])
+def test_latin_spelling_finds_what_cyrillic_does(latin: str, cyrillic: str, indexed: Indexed) -> None:
+    index, _ = indexed
+    assert sorted(_keys_of(indexed, latin)) == sorted(_keys_of(indexed, cyrillic))
+    assert find(index, latin, members=True).clear == find(index, cyrillic, members=True).clear
+
+
+@pytest.mark.parametrize("query", ["Norway", "Норвегия", "норвежские", "Norwegian"])
+def test_a_country_finds_its_organisations(query: str, indexed: Indexed) -> None:
+    cases = yaml.safe_load((Path(__file__).parents[1] / "data" / "cluster.yaml").read_text(encoding="utf-8"))
+    norwegian = {f"organisation:{org['key']}" for org in cases["organisations"] if org.get("country") == "NO"}
+    assert norwegian and norwegian <= set(_keys_of(indexed, query, members=False))
+
+
+def test_a_list_counts_all_it_found_and_shows_names_first(indexed: Indexed) -> None:
+    """More than ten names hold «кластер»: those are the ten shown, not the Технопарк, whose
+    alias only begins with it (кластерного), nor descriptions."""
+    index, keys = indexed
+    result = find(index, "кластер", members=True)
+    assert len(result.hits) == 10 and result.total > 20
+    assert "organisation:tekhnopark-spb" not in [keys[(h.doc.kind, h.doc.id)] for h in result.hits]
+    assert result.hits[-1].score > result.hits[0].score * 0.9, "all ten match a name as typed"
 
 
 async def test_index_follows_directory_changes(session) -> None:  # type: ignore[no-untyped-def]

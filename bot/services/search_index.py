@@ -70,7 +70,7 @@ class Found:
 
 class _Matches(NamedTuple):
     scores: dict[int, float]
-    words: list[tuple[str, ...]]  # the query's words, when it was read as words
+    words: list[tuple[str, ...]]  # the words of the query that found anything, when it was read as words
     whole: str = ""  # the keys of the whole query, as a name is looked up in titles
     general: bool = False  # see GENERAL and CATEGORY
 
@@ -89,7 +89,7 @@ class SearchIndex:
     # postings regrouped by weight, (weight, doc numbers) per key, so that scoring a key costs a
     # few C-level dict updates instead of a Python loop over every posting (see _best).
     _grouped: dict[str, tuple[tuple[float, tuple[int, ...]], ...]] = field(default_factory=dict)
-    _expansions: dict[str, dict[str, float]] = field(default_factory=dict)
+    _expansions: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
     # each document's place in the tie-break order of results: kind, then title, then insertion
     _rank: list[int] = field(default_factory=list)
     project_leaders: dict[int, int | None] = field(default_factory=dict)
@@ -163,7 +163,7 @@ class SearchIndex:
         ranked.sort(key=scores.__getitem__, reverse=True)  # stable: ties keep that order
         top = ranked[:limit]
         hits = [Hit(docs[n], scores[n], bool(query_keys) and self._guessed(n, query_keys)) for n in top]
-        return Found(hits, total, bool(hits) and not hits[0].guessed and self._names_one(top, matches))
+        return Found(hits, total, bool(hits) and not hits[0].guessed and self._names_one(top, hits, matches))
 
     def _scores(self, query: str, public_only: bool) -> _Matches:
         """Documents scored by contacts, by numbers or by words."""
@@ -180,16 +180,21 @@ class SearchIndex:
         categorical = all(self._category_keys.intersection(word) for word in placed)
         return _Matches(scores, placed, whole, categorical or everywhere > GENERAL)
 
-    def _names_one(self, top: list[int], matches: _Matches) -> bool:
-        """Whether the query names the first of the top documents and none of the others: it is
-        that document's whole name, and no other's; or its words are not general and all of them
-        are in the names of that document only. A contact or a number matches contacts or names
-        only, so there it must be the only document found."""
+    def _names_one(self, top: list[int], hits: list[Hit], matches: _Matches) -> bool:
+        """Whether the query names the first of the top documents better than any other: it is
+        that document's whole name, and no other's; or its words are not general, all of them
+        are in that document's names, and no other's names hold them as well (the word as typed
+        beats a longer word it begins: Энергосервис, not энергосервисная; a typo guess competes
+        with nothing). A contact or a number matches contacts or names only, so there it must
+        be the only document found."""
         if not matches.words:
             return len(top) == 1
         if set(self.titles.get(matches.whole, ())) == {top[0]}:
             return True
-        return not matches.general and [n for n in top if self._named(n, matches.words)] == [top[0]]
+        if matches.general:
+            return False
+        first, *others = (0.0 if hit.guessed else self._name_strength(n, matches.words) for n, hit in zip(top, hits))
+        return first > 0.0 and all(other < first for other in others)
 
     def _contact_scores(self, query: str, public_only: bool) -> dict[int, float]:
         text = query.strip().lower()
@@ -255,27 +260,28 @@ class SearchIndex:
             for n, value in sums.items():
                 coverage = matched[n] / wanted
                 scores[n] = value / wanted * coverage * coverage
-            everywhere = sum(1 for count in matched.values() if count == len(found))
+            everywhere = list(matched.values()).count(len(found))
         for n in self.titles.get(whole_name, ()):
             scores[n] = scores.get(n, 0.0) + EXACT_TITLE_BONUS * math.log(1 + total)
         return scores, [word for word, _ in found], everywhere
 
     def _best(self, word: tuple[str, ...], total: int) -> dict[int, float]:
         """For each document, the best value of any index key the query word may stand for.
-        The idf is the word's own, from all the documents it reaches: a rare longer word that
-        it is a prefix of (кластер → кластерного) must not outrank the word itself."""
+        The idf is the word's own, as common as the commonest key it may stand for: a rare longer
+        word that it begins (кластер → кластерного) must not outrank the word itself."""
+        expansion = self._expand(word)
+        if not expansion:
+            return {}
+        idf = math.log(1 + total / max(len(self.postings[candidate]) for candidate in expansion))
         values: list[tuple[float, tuple[int, ...]]] = []
-        for candidate, factor in self._expand(word).items():
+        for candidate, factor in expansion.items():
             floor = _weight_floor(word, candidate)
-            values.extend((factor * weight, numbers) for weight, numbers in self._grouped[candidate] if weight >= floor)
+            values.extend((factor * weight * idf, numbers) for weight, numbers in self._grouped[candidate] if weight >= floor)
         values.sort(key=itemgetter(0))  # ascending: a larger value overwrites a smaller one
         best: dict[int, float] = {}
         for value, numbers in values:
             best.update(dict.fromkeys(numbers, value))
-        if not best:
-            return best
-        idf = math.log(1 + total / len(best))
-        return {n: value * idf for n, value in best.items()}
+        return best
 
     def _guessed(self, n: int, query_keys: list[tuple[str, ...]]) -> bool:
         """Whether no query word reaches the document as typed or as a prefix, counted as _best counts them."""
@@ -285,10 +291,17 @@ class SearchIndex:
             for word in query_keys for candidate in self._expand(word)
         )
 
-    def _named(self, n: int, query_keys: list[tuple[str, ...]]) -> bool:
-        """Whether every query word is in the document's names (as typed, a prefix or a guess)."""
-        return all(any(self.postings[candidate].get(n, 0.0) >= NAME for candidate in self._expand(word))
-                   for word in query_keys)
+    def _name_strength(self, n: int, query_keys: list[tuple[str, ...]]) -> float:
+        """How well the document's names hold the query words: the sum of each word's best trust
+        (see _expand) among the keys of its names; nothing unless the names hold every word."""
+        strength = 0.0
+        for word in query_keys:
+            best = max((factor for candidate, factor in self._expand(word).items()
+                        if self.postings[candidate].get(n, 0.0) >= NAME), default=0.0)
+            if not best:
+                return 0.0
+            strength += best
+        return strength
 
     def _expand(self, word: tuple[str, ...]) -> dict[str, float]:
         """Index keys that may stand for a query word, with how much to trust each (shared: do not modify)."""
@@ -300,27 +313,22 @@ class SearchIndex:
         return found
 
     def _expand_uncached(self, word: tuple[str, ...]) -> dict[str, float]:
-        found = dict.fromkeys((key for key in word if key in self.postings), EXACT)
-        # A word the index knows is taken as typed: a rarer near neighbour would otherwise
-        # outrank it through idf (Захарова finding Захаnова in a big directory).
-        known = bool(found)
-        for key in word:
-            for candidate, factor in self._approximations(key, guess=not known).items():
-                found.setdefault(candidate, factor)
-        return found
-
-    def _approximations(self, key: str, *, guess: bool) -> dict[str, float]:
-        """Index keys that a query key is a prefix of or that are its prefixes; and, when asked
-        to guess, typo neighbours."""
-        found: dict[str, float] = {}
+        # Every reading of the word counts as typed; only the first, the word's own key, is
+        # widened to prefixes and guesses: the Russian reading of a Latin word is a bare stem
+        # whose prefixes reach every word that begins like it ("energy" → энерг → энергосбережение).
+        found = dict.fromkeys((reading for reading in word if reading in self.postings), EXACT)
+        key = word[0]
         if len(key) >= 3:
             lo = bisect_left(self.vocab, key)
             hi = bisect_left(self.vocab, key + "\x7f", lo)
-            found.update(dict.fromkeys(self.vocab[lo : min(hi, lo + MAX_PREFIX_KEYS)], PREFIX))
+            for candidate in self.vocab[lo : min(hi, lo + MAX_PREFIX_KEYS)]:
+                found.setdefault(candidate, PREFIX)
         for size in range(4, len(key)):
             if key[:size] in self.postings:
                 found.setdefault(key[:size], PREFIX)
-        if guess and len(key) >= 4:
+        # A word the index knows is taken as typed: a rarer near neighbour would otherwise
+        # outrank it (Захарова finding Захаnова in a big directory).
+        if len(key) >= 4 and not any(reading in self.postings for reading in word):
             cutoff = 80 if len(key) <= 6 else 75
             for candidate, score, _ in process.extract(
                 key, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=MAX_FUZZY_KEYS
