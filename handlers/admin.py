@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Html, Translator, escape
-from bot.services import access, audit, invites, members
+from bot.services import access, audit, invites, joining, members
 from bot.services.access import Viewer
 from bot.services.directory import Page
 from bot.services.search import DirectorySearch
@@ -52,7 +52,7 @@ router.filter("callback_query", SecretariatOnly())
 @router.message(command("admin"))
 @router.callback_query(Menu.filter(F.name == "admin"))
 async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings) -> None:
-    pending = await access.pending_requests(session)
+    pending = await joining.pending_requests(session)
     kb = InlineKeyboardBuilder()
     kb.button(text=t("admin.members"), callback_data=MembersPage(offset=0))
     kb.button(text=t("admin.invite_member"), callback_data=NewInvite(role="member"))
@@ -75,7 +75,7 @@ async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Transl
 async def members_list(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings,
                        callback_data: MembersPage | None = None) -> None:
     offset = callback_data.offset if isinstance(callback_data, MembersPage) else 0
-    rows, total = await access.list_members(session, offset=offset, limit=render.PAGE_SIZE)
+    rows, total = await members.list_members(session, offset=offset, limit=render.PAGE_SIZE)
     kb = InlineKeyboardBuilder()
     for row in rows:
         label = f"{row.name} · {_roles(t, members.roles(row, settings.admin_ids))}"
@@ -113,7 +113,7 @@ async def member_role(query: CallbackQuery, callback_data: MemberAction, session
         await _confirm(query, t, t("admin.remove_own_confirm", role=t("role." + role)), t("admin.remove_own_yes"),
                        MemberAction(person=person, action="confirm_remove", role=role))
         return
-    row = await access.set_role(session, person, role, granted=grant, actor=viewer.telegram_id, now=clock())
+    row = await members.set_role(session, person, role, granted=grant, actor=viewer.telegram_id, now=clock())
     card = await members.card(session, person, settings.admin_ids) if row else None
     if card is None:
         await query.answer(t.plain("admin.not_member"), show_alert=True)
@@ -136,7 +136,7 @@ async def member_revoke(query: CallbackQuery, callback_data: MemberAction, sessi
         await _confirm(query, t, t("admin.revoke_confirm", name=card.row.name), t("admin.revoke_yes"),
                        MemberAction(person=person, action="confirm_revoke"))
         return
-    row = await access.revoke_member(session, person, actor=viewer.telegram_id, now=clock())
+    row = await members.revoke_member(session, person, actor=viewer.telegram_id, now=clock())
     if row is None:
         await query.answer(t.plain("admin.not_member"), show_alert=True)
         return
@@ -254,11 +254,11 @@ async def _invite_reply(session: AsyncSession, viewer: Viewer, t: Translator, cl
         who = "@" + holder.username if holder.username else holder.telegram_name or str(holder.telegram_id)
         kb.button(text=t("admin.manage"), callback_data=MemberAction(person=holder.person_id, action="show"))
         return t("admin.invite_linked", name=holder.name, who=who), kb.as_markup()
-    invite = await access.create_invite(session, actor=viewer.telegram_id, role=role, person_id=person_id,
+    invite = await invites.create_invite(session, actor=viewer.telegram_id, role=role, person_id=person_id,
                                         ttl=timedelta(hours=settings.invite_ttl_hours), now=clock())
     me = await bot.me()
     link = f"https://t.me/{me.username}?start=inv_{invite.code}"
-    bound = await access.member(session, person_id) if person_id else None
+    bound = await members.member(session, person_id) if person_id else None
     return t("admin.invite_link", link=link, role=t("role." + role), hours=settings.invite_ttl_hours,
              person=bound.name if bound else t("admin.invite_anyone")), kb.as_markup()
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import LANGUAGES, Translator
-from bot.services import access
+from bot.services import access, joining
 from bot.services.access import Viewer
 from bot.settings import Settings
 from handlers import render
@@ -81,7 +81,7 @@ async def _no_joining(session: AsyncSession, viewer: Viewer) -> str | None:
     """Why this person has nothing to join (the text key), if so."""
     if viewer.is_member:
         return "join.already_member"
-    return "join.pending" if await access.pending_request_of(session, viewer.telegram_id) else None
+    return "join.pending" if await joining.pending_request_of(session, viewer.telegram_id) else None
 
 
 # The joining keyboard stays on the user's screen after the dialog is gone (forgotten after
@@ -108,7 +108,7 @@ async def contact_shared(
     if not own:
         await message.answer(t("join.not_own_contact"), reply_markup=_join_keyboard(t))
         return
-    outcome = await access.link_by_phone(session, viewer.telegram_id, contact.phone_number, clock())
+    outcome = await joining.link_by_phone(session, viewer.telegram_id, contact.phone_number, clock())
     if outcome.status == "linked":
         await state.clear()
         await after_join(message, session, viewer, t, bot, outcome)
@@ -119,7 +119,7 @@ async def contact_shared(
         return
     await message.answer(t("join.phone_unknown" if outcome.status == "unknown" else "join.outcome." + outcome.status),
                          reply_markup=ReplyKeyboardRemove())
-    if await access.pending_request_of(session, viewer.telegram_id):
+    if await joining.pending_request_of(session, viewer.telegram_id):
         await state.clear()
         await message.answer(t("join.pending"))
         return
@@ -133,7 +133,7 @@ async def ask_readmission(
 ) -> None:
     """A revoked person is not let back by their phone or a generic invite: the secretariat decides."""
     assert outcome.person_id is not None
-    filed = await access.request_readmission(session, viewer.telegram_id, outcome.person_id, clock())
+    filed = await joining.request_readmission(session, viewer.telegram_id, outcome.person_id, clock())
     await message.answer(t("join.revoked" if filed.status == "requested" else "join.pending"),
                          reply_markup=ReplyKeyboardRemove())
     if filed.status == "requested":
@@ -141,7 +141,7 @@ async def ask_readmission(
 
 
 async def _tell_secretariat(session: AsyncSession, bot: Bot, settings: Settings, request_id: int | None) -> None:
-    requests = await access.pending_requests(session, request_id=request_id)
+    requests = await joining.pending_requests(session, request_id=request_id)
     for chat_id, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
         for request in requests:
             await send(bot, session, chat_id, *render.request_card(Translator(language), request))
@@ -178,7 +178,7 @@ async def got_organisation(
         await message.answer(t("join.bad_org", limit=NAME_LIMIT))
         return
     name = (await state.get_data()).get("name", viewer.first_name)
-    outcome = await access.request_to_join(session, viewer.telegram_id, name, organisation, clock())
+    outcome = await joining.request_to_join(session, viewer.telegram_id, name, organisation, clock())
     await state.clear()
     await message.answer(t(REQUEST_REPLY[outcome.status]))
     if outcome.status == "requested":
@@ -207,7 +207,7 @@ async def decide(
     if not viewer.is_secretariat:
         await query.answer(t("access.secretariat_only"), show_alert=True)
         return
-    request, first = await access.decide_join_request(
+    request, first = await joining.decide_join_request(
         session, callback_data.request, approve=callback_data.approve, actor=viewer.telegram_id, now=clock()
     )
     if request is None:

@@ -10,7 +10,6 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Html, Translator, escape
-from bot.services.access import JoinRequestView
 from bot.services.directory import (
     ClusterView,
     OrganisationCard,
@@ -21,6 +20,7 @@ from bot.services.directory import (
     Ref,
     is_fax,
 )
+from bot.services.joining import JoinRequestView
 from bot.services.search_index import Hit
 from handlers.callbacks import (
     Card,

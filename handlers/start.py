@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.services import access, directory
+from bot.services import access, directory, invites
 from bot.services.access import Viewer
 from bot.settings import Settings
 from handlers import render
@@ -29,7 +29,7 @@ async def start_with_invite(
     message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
     t: Translator, clock: Clock, bot: Bot, settings: Settings,
 ) -> None:
-    outcome = await access.redeem_invite(
+    outcome = await invites.redeem_invite(
         session, (command.args or "").removeprefix("inv_"), telegram_id=viewer.telegram_id,
         first_name=viewer.first_name, now=clock(),
     )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.services import access
+from bot.services import access, invites, joining, members
 from models import AuditEntry, Person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -34,25 +34,25 @@ async def test_phone_links_in_any_format(session) -> None:  # type: ignore[no-un
     await _viewer(session, 60)
     blinov = await _person(session, "blinov-ivan")
     digits = "".join(ch for ch in blinov.phones[-1] if ch.isdigit())
-    outcome = await access.link_by_phone(session, 60, "8" + digits[-10:], NOW)
+    outcome = await joining.link_by_phone(session, 60, "8" + digits[-10:], NOW)
     assert outcome.status == "linked" and outcome.person_id == blinov.id
     assert (await _viewer(session, 60)).is_member
     # the same directory person cannot be taken over by another account
     await _viewer(session, 61)
-    assert (await access.link_by_phone(session, 61, blinov.phones[-1], NOW)).status == "taken"
-    assert (await access.link_by_phone(session, 61, "+7 000 000-00-00", NOW)).status == "unknown"
+    assert (await joining.link_by_phone(session, 61, blinov.phones[-1], NOW)).status == "taken"
+    assert (await joining.link_by_phone(session, 61, "+7 000 000-00-00", NOW)).status == "unknown"
     actions = list(await session.scalars(select(AuditEntry.action)))
     assert "join.phone" in actions
 
 
 async def test_join_request_decided_once(session) -> None:  # type: ignore[no-untyped-def]
     await _viewer(session, 70)
-    first = await access.request_to_join(session, 70, "Ann <b>Lee</b>", "Данфосс", NOW)
-    again = await access.request_to_join(session, 70, "Ann Lee", "Danfoss", NOW)
+    first = await joining.request_to_join(session, 70, "Ann <b>Lee</b>", "Данфосс", NOW)
+    again = await joining.request_to_join(session, 70, "Ann Lee", "Danfoss", NOW)
     assert first.request_id == again.request_id
-    request, decided = await access.decide_join_request(session, first.request_id, approve=True, actor=1, now=NOW)
+    request, decided = await joining.decide_join_request(session, first.request_id, approve=True, actor=1, now=NOW)
     assert decided and request.status == "approved"
-    request, decided = await access.decide_join_request(session, first.request_id, approve=False, actor=1, now=NOW)
+    request, decided = await joining.decide_join_request(session, first.request_id, approve=False, actor=1, now=NOW)
     assert not decided and request.status == "approved"
     viewer = await _viewer(session, 70)
     assert viewer.is_member
@@ -61,24 +61,24 @@ async def test_join_request_decided_once(session) -> None:  # type: ignore[no-un
 
 
 async def test_invite_is_single_use_and_expires(session) -> None:  # type: ignore[no-untyped-def]
-    invite = await access.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW)
+    invite = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW)
     for tid in (80, 81, 82):
         await _viewer(session, tid)
-    assert (await access.redeem_invite(session, invite.code, telegram_id=80, first_name="A", now=NOW)).status == "linked"
-    assert (await access.redeem_invite(session, invite.code, telegram_id=80, first_name="A", now=NOW)).status == "already"
-    assert (await access.redeem_invite(session, invite.code, telegram_id=81, first_name="B", now=NOW)).status == "used"
-    late = await access.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW)
-    assert (await access.redeem_invite(session, late.code, telegram_id=82, first_name="C",
+    assert (await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", now=NOW)).status == "linked"
+    assert (await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", now=NOW)).status == "already"
+    assert (await invites.redeem_invite(session, invite.code, telegram_id=81, first_name="B", now=NOW)).status == "used"
+    late = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW)
+    assert (await invites.redeem_invite(session, late.code, telegram_id=82, first_name="C",
                                        now=NOW + timedelta(hours=2))).status == "expired"
-    assert (await access.redeem_invite(session, "nonsense", telegram_id=82, first_name="C", now=NOW)).status == "invalid"
+    assert (await invites.redeem_invite(session, "nonsense", telegram_id=82, first_name="C", now=NOW)).status == "invalid"
 
 
 async def test_bound_invite_grants_its_role(session) -> None:  # type: ignore[no-untyped-def]
     zakharova = await _person(session, "zakharova-galina")
-    invite = await access.create_invite(session, actor=1, role="secretariat", person_id=zakharova.id,
+    invite = await invites.create_invite(session, actor=1, role="secretariat", person_id=zakharova.id,
                                         ttl=timedelta(days=1), now=NOW)
     await _viewer(session, 90)
-    outcome = await access.redeem_invite(session, invite.code, telegram_id=90, first_name="G", now=NOW)
+    outcome = await invites.redeem_invite(session, invite.code, telegram_id=90, first_name="G", now=NOW)
     assert outcome.status == "linked" and outcome.person_id == zakharova.id
     viewer = await _viewer(session, 90)
     assert viewer.is_secretariat
@@ -89,12 +89,12 @@ async def test_bound_invite_grants_its_role(session) -> None:  # type: ignore[no
 async def test_members_roles_and_revoke(session) -> None:  # type: ignore[no-untyped-def]
     await _viewer(session, 95)
     blinov = await _person(session, "blinov-ivan")
-    await access.link_by_phone(session, 95, blinov.phones[0], NOW)
-    rows, total = await access.list_members(session, offset=0, limit=10)
+    await joining.link_by_phone(session, 95, blinov.phones[0], NOW)
+    rows, total = await members.list_members(session, offset=0, limit=10)
     assert total == 1 and rows[0].telegram_id == 95
-    row = await access.set_role(session, blinov.id, "leader", granted=True, actor=1, now=NOW)
+    row = await members.set_role(session, blinov.id, "leader", granted=True, actor=1, now=NOW)
     assert {"member", "leader"} <= row.roles
-    await access.revoke_member(session, blinov.id, actor=1, now=NOW)
+    await members.revoke_member(session, blinov.id, actor=1, now=NOW)
     assert not (await _viewer(session, 95)).is_member
     actions = set(await session.scalars(select(AuditEntry.action)))
     assert {"role.grant", "member.revoke"} <= actions
@@ -114,70 +114,70 @@ async def test_concurrent_first_contact_is_one_account(database) -> None:  # typ
 async def _revoked_blinov(session, telegram_id: int) -> Person:  # type: ignore[no-untyped-def]
     await _viewer(session, telegram_id)
     blinov = await _person(session, "blinov-ivan")
-    await access.link_by_phone(session, telegram_id, blinov.phones[-1], NOW)
-    await access.revoke_member(session, blinov.id, actor=1, now=NOW)
+    await joining.link_by_phone(session, telegram_id, blinov.phones[-1], NOW)
+    await members.revoke_member(session, blinov.id, actor=1, now=NOW)
     return blinov
 
 
 async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> None:  # type: ignore[no-untyped-def]
     blinov = await _revoked_blinov(session, 110)
-    assert (await access.link_by_phone(session, 110, blinov.phones[-1], NOW)).status == "revoked"
+    assert (await joining.link_by_phone(session, 110, blinov.phones[-1], NOW)).status == "revoked"
     # another account with his phone (a number passed on, say) stays out too, but was never in:
     # not asked back, nothing filed under his name
     await _viewer(session, 111)
-    assert (await access.link_by_phone(session, 111, blinov.phones[-1], NOW)).status == "closed"
+    assert (await joining.link_by_phone(session, 111, blinov.phones[-1], NOW)).status == "closed"
     assert not (await _viewer(session, 111)).is_member
-    generic = await access.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(days=1), now=NOW)
-    outcome = await access.redeem_invite(session, generic.code, telegram_id=110, first_name="I", now=NOW)
+    generic = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(days=1), now=NOW)
+    outcome = await invites.redeem_invite(session, generic.code, telegram_id=110, first_name="I", now=NOW)
     assert outcome.status == "revoked" and outcome.person_id == blinov.id
     assert not (await _viewer(session, 110)).is_member
     # the refusal becomes a request under his directory name; approving it restores his own entry
-    filed = await access.request_readmission(session, 110, blinov.id, NOW)
+    filed = await joining.request_readmission(session, 110, blinov.id, NOW)
     assert filed.status == "requested"
-    assert (await access.request_readmission(session, 110, blinov.id, NOW)).status == "pending"
-    await access.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
+    assert (await joining.request_readmission(session, 110, blinov.id, NOW)).status == "pending"
+    await joining.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
     viewer = await _viewer(session, 110)
     assert viewer.is_member and viewer.person_id == blinov.id
     # the generic invite was not spent on the refusal
-    assert (await access.redeem_invite(session, generic.code, telegram_id=111, first_name="J", now=NOW)).status == "linked"
+    assert (await invites.redeem_invite(session, generic.code, telegram_id=111, first_name="J", now=NOW)).status == "linked"
 
 
 async def test_an_invite_bound_to_a_revoked_person_lets_them_back(session) -> None:  # type: ignore[no-untyped-def]
     blinov = await _revoked_blinov(session, 120)
-    bound = await access.create_invite(session, actor=1, role="member", person_id=blinov.id, ttl=timedelta(days=1), now=NOW)
-    assert (await access.redeem_invite(session, bound.code, telegram_id=120, first_name="I", now=NOW)).status == "linked"
+    bound = await invites.create_invite(session, actor=1, role="member", person_id=blinov.id, ttl=timedelta(days=1), now=NOW)
+    assert (await invites.redeem_invite(session, bound.code, telegram_id=120, first_name="I", now=NOW)).status == "linked"
     assert (await _viewer(session, 120)).is_member
-    await access.revoke_member(session, blinov.id, actor=1, now=NOW)
-    assert (await access.link_by_phone(session, 120, blinov.phones[-1], NOW)).status == "revoked"
+    await members.revoke_member(session, blinov.id, actor=1, now=NOW)
+    assert (await joining.link_by_phone(session, 120, blinov.phones[-1], NOW)).status == "revoked"
 
 
 async def test_an_invite_for_someone_else_stays_theirs(session) -> None:  # type: ignore[no-untyped-def]
     await _viewer(session, 130)
     blinov = await _person(session, "blinov-ivan")
     zakharova = await _person(session, "zakharova-galina")
-    await access.link_by_phone(session, 130, blinov.phones[-1], NOW)
-    invite = await access.create_invite(session, actor=1, role="member", person_id=zakharova.id,
+    await joining.link_by_phone(session, 130, blinov.phones[-1], NOW)
+    invite = await invites.create_invite(session, actor=1, role="member", person_id=zakharova.id,
                                         ttl=timedelta(days=1), now=NOW)
-    assert (await access.redeem_invite(session, invite.code, telegram_id=130, first_name="I", now=NOW)).status == "not_yours"
+    assert (await invites.redeem_invite(session, invite.code, telegram_id=130, first_name="I", now=NOW)).status == "not_yours"
     await _viewer(session, 131)
-    outcome = await access.redeem_invite(session, invite.code, telegram_id=131, first_name="G", now=NOW)
+    outcome = await invites.redeem_invite(session, invite.code, telegram_id=131, first_name="G", now=NOW)
     assert outcome.status == "linked" and outcome.person_id == zakharova.id
 
 
 async def test_shared_lines_and_faxes_link_no_one(session) -> None:  # type: ignore[no-untyped-def]
     await _viewer(session, 140)
-    assert (await access.link_by_phone(session, 140, "+78125217765", NOW)).status == "shared"  # Питиримов, Кузьменко
-    assert (await access.link_by_phone(session, 140, "+78125766980", NOW)).status == "shared"  # Захарова's fax
-    assert (await access.link_by_phone(session, 140, "+79219407578", NOW)).status == "linked"  # her mobile
+    assert (await joining.link_by_phone(session, 140, "+78125217765", NOW)).status == "shared"  # Питиримов, Кузьменко
+    assert (await joining.link_by_phone(session, 140, "+78125766980", NOW)).status == "shared"  # Захарова's fax
+    assert (await joining.link_by_phone(session, 140, "+79219407578", NOW)).status == "linked"  # her mobile
 
 
 async def test_one_request_at_a_time_and_none_for_members(session) -> None:  # type: ignore[no-untyped-def]
     await _viewer(session, 150)
-    assert (await access.request_to_join(session, 150, "Ann", "Данфосс", NOW)).status == "requested"
-    assert (await access.request_to_join(session, 150, "Ann", "Данфосс", NOW)).status == "pending"
+    assert (await joining.request_to_join(session, 150, "Ann", "Данфосс", NOW)).status == "requested"
+    assert (await joining.request_to_join(session, 150, "Ann", "Данфосс", NOW)).status == "pending"
     await _viewer(session, 151)
-    await access.link_by_phone(session, 151, "+79219407578", NOW)
-    assert (await access.request_to_join(session, 151, "Галина", "КВС", NOW)).status == "member"
+    await joining.link_by_phone(session, 151, "+79219407578", NOW)
+    assert (await joining.request_to_join(session, 151, "Галина", "КВС", NOW)).status == "member"
 
 
 async def test_two_accounts_racing_for_one_phone(database) -> None:  # type: ignore[no-untyped-def]
@@ -189,7 +189,7 @@ async def test_two_accounts_racing_for_one_phone(database) -> None:  # type: ign
 
     async def share(telegram_id: int) -> str:
         async with database.sessions() as s:
-            outcome = await access.link_by_phone(s, telegram_id, phone, NOW)
+            outcome = await joining.link_by_phone(s, telegram_id, phone, NOW)
             await s.commit()
             return outcome.status
 
@@ -199,25 +199,25 @@ async def test_two_accounts_racing_for_one_phone(database) -> None:  # type: ign
 async def test_approving_a_copy_of_a_member_in_with_another_account_is_refused(session) -> None:  # type: ignore[no-untyped-def]
     await _viewer(session, 140)
     zakharova = await _person(session, "zakharova-galina")
-    await access.link_by_phone(session, 140, zakharova.phones[-1], NOW)
+    await joining.link_by_phone(session, 140, zakharova.phones[-1], NOW)
     await _viewer(session, 141)
-    filed = await access.request_to_join(session, 141, "Галина Захарова", "КВС", NOW)
-    request, decided = await access.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
+    filed = await joining.request_to_join(session, 141, "Галина Захарова", "КВС", NOW)
+    request, decided = await joining.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
     assert not decided and request.status == "pending"
     assert request.duplicate_of is not None and request.duplicate_of.person_id == zakharova.id
     assert request.duplicate_of.telegram_id == 140
     assert not (await _viewer(session, 141)).is_member
     # a different name is a different person; rejecting is always possible
-    request, decided = await access.decide_join_request(session, filed.request_id, approve=False, actor=1, now=NOW)
+    request, decided = await joining.decide_join_request(session, filed.request_id, approve=False, actor=1, now=NOW)
     assert decided and request.status == "rejected"
     await _viewer(session, 142)
-    other = await access.request_to_join(session, 142, "Галина Петрова", "КВС", NOW)
-    request, decided = await access.decide_join_request(session, other.request_id, approve=True, actor=1, now=NOW)
+    other = await joining.request_to_join(session, 142, "Галина Петрова", "КВС", NOW)
+    request, decided = await joining.decide_join_request(session, other.request_id, approve=True, actor=1, now=NOW)
     assert decided and request.status == "approved"
 
 
 def test_same_name_ignores_order_and_a_missing_patronymic() -> None:
-    assert access.same_name("Галина Захарова", "Захарова Галина Анатольевна")
-    assert access.same_name("ЗАХАРОВА  Галина Анатольевна", "Захарова Галина Анатольевна")
-    assert not access.same_name("Галина", "Захарова Галина Анатольевна")
-    assert not access.same_name("Галина Петрова", "Захарова Галина Анатольевна")
+    assert joining.same_name("Галина Захарова", "Захарова Галина Анатольевна")
+    assert joining.same_name("ЗАХАРОВА  Галина Анатольевна", "Захарова Галина Анатольевна")
+    assert not joining.same_name("Галина", "Захарова Галина Анатольевна")
+    assert not joining.same_name("Галина Петрова", "Захарова Галина Анатольевна")

@@ -1,15 +1,108 @@
-"""Members as the secretariat manages them: the roles ADMIN_IDS gives on top of granted ones,
-how to reach a member, and who is left to run the secretariat."""
+"""Members as the secretariat manages them: the list, roles granted and removed, access revoked;
+the roles ADMIN_IDS gives on top of granted ones, how to reach a member, and who is left to run
+the secretariat."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import access
-from models import Account
+from bot.services import access, audit
+from bot.services.access import JOINED_KEY_PREFIX, ROLES
+from bot.services.db_util import insert_for
+from bot.services.revision import bump_directory_revision
+from models import Account, Organisation, Person, PersonRole, Revocation
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    person_id: int
+    name: str
+    organisation: str | None
+    roles: frozenset[str]
+    telegram_id: int | None
+
+
+async def list_members(session: AsyncSession, *, offset: int, limit: int) -> tuple[list[MemberRow], int]:
+    is_member = Person.id.in_(select(PersonRole.person_id).distinct().scalar_subquery())
+    total = await session.scalar(
+        select(func.count()).select_from(Person).where(is_member, Person.status == "active")
+    ) or 0
+    rows = await _member_rows(session, is_member & (Person.status == "active"), offset=offset, limit=limit)
+    return rows, total
+
+
+async def member(session: AsyncSession, person_id: int) -> MemberRow | None:
+    rows = await _member_rows(session, Person.id == person_id)
+    return rows[0] if rows else None
+
+
+async def _member_rows(
+    session: AsyncSession, where: ColumnElement[bool], *, offset: int = 0, limit: int | None = None
+) -> list[MemberRow]:
+    """People with their organisation, linked account and roles: two queries for a whole page."""
+    people = (await session.execute(
+        select(Person.id, Person.name, Person.affiliation, Organisation.name.label("org"), Account.telegram_id)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .outerjoin(Account, Account.person_id == Person.id)
+        .where(where)
+        .order_by(Person.name)
+        .offset(offset)
+        .limit(limit)
+    )).all()
+    roles: dict[int, set[str]] = {}
+    for person_id, role in await session.execute(
+        select(PersonRole.person_id, PersonRole.role).where(PersonRole.person_id.in_([p.id for p in people]))
+    ):
+        roles.setdefault(person_id, set()).add(role)
+    return [MemberRow(p.id, p.name, p.org or p.affiliation, frozenset(roles.get(p.id, ())), p.telegram_id)
+            for p in people]
+
+
+async def set_role(
+    session: AsyncSession, person_id: int, role: str, *, granted: bool, actor: int, now: datetime
+) -> MemberRow | None:
+    """Change a member's role; None when the person is not (or no longer) a member, so that a
+    stale button can never re-admit someone: admission goes through joining or an invite."""
+    if role not in ROLES:
+        raise ValueError(role)
+    current = await member(session, person_id)
+    if current is None or not current.roles:
+        return None
+    if granted:
+        await access.grant_roles(session, person_id, {role, "member"})
+    else:
+        await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id, PersonRole.role == role))
+    audit.record(session, at=now, actor=actor, action="role.grant" if granted else "role.remove",
+                 target=f"person:{person_id}", role=role)
+    return await member(session, person_id)
+
+
+async def revoke_member(session: AsyncSession, person_id: int, *, actor: int, now: datetime) -> MemberRow | None:
+    row = await member(session, person_id)
+    if row is None:
+        return None
+    if not row.roles:
+        return None
+    await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id))
+    await session.execute(update(Account).where(Account.person_id == person_id).values(person_id=None))
+    await session.execute(
+        insert_for(session, Revocation)
+        .values(person_id=person_id, telegram_id=row.telegram_id, revoked_by=actor, revoked_at=now)
+        .on_conflict_do_nothing(index_elements=["person_id"])
+    )
+    person = await session.get(Person, person_id)
+    if person is not None and person.key.startswith(JOINED_KEY_PREFIX):
+        # Someone the bot added on joining leaves the directory with their access; people of
+        # the cluster's dataset stay listed, only their access goes.
+        person.status = "revoked"
+        await bump_directory_revision(session)
+    audit.record(session, at=now, actor=actor, action="member.revoke", target=f"person:{person_id}", name=row.name)
+    return row
+
 
 # What ADMIN_IDS makes of someone, as access.identify does on every update.
 CONFIGURED_ROLES = frozenset({"member", "secretariat"})
@@ -17,7 +110,7 @@ CONFIGURED_ROLES = frozenset({"member", "secretariat"})
 
 @dataclass(frozen=True)
 class MemberCard:
-    row: access.MemberRow
+    row: MemberRow
     roles: frozenset[str]
     username: str | None
     # The linked account's own Telegram name (not the directory's).
@@ -26,13 +119,13 @@ class MemberCard:
     configured: bool
 
 
-def roles(row: access.MemberRow, admin_ids: frozenset[int]) -> frozenset[str]:
+def roles(row: MemberRow, admin_ids: frozenset[int]) -> frozenset[str]:
     """A member's roles as they act in the bot: granted ones and those of ADMIN_IDS."""
     return row.roles | CONFIGURED_ROLES if row.telegram_id in admin_ids else row.roles
 
 
 async def card(session: AsyncSession, person_id: int, admin_ids: frozenset[int]) -> MemberCard | None:
-    row = await access.member(session, person_id)
+    row = await member(session, person_id)
     if row is None:
         return None
     account = (await session.execute(
