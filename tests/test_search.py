@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import open_database
 from bot.services.search import DirectorySearch, build_index, find
-from bot.services.search_index import SearchIndex
+from bot.services.search_index import Doc, SearchIndex
 from bot.settings import Settings
 from models import Organisation, Person, Project
 from tests.conftest import sqlite_url
@@ -186,6 +186,18 @@ def test_a_list_counts_all_it_found_and_shows_names_first(indexed: Indexed) -> N
     assert len(result.hits) == 10 and result.total > 20
     assert "organisation:tekhnopark-spb" not in [keys[(h.doc.kind, h.doc.id)] for h in result.hits]
     assert result.hits[-1].score > result.hits[0].score * 0.9, "all ten match a name as typed"
+
+
+def test_initials_that_are_stop_words_still_make_a_whole_name() -> None:
+    """"Кузьменко А.И." is not the whole name "Кузьменко": А and И are initials there, not
+    conjunctions, so a surname shared by several people lists them all."""
+    index = SearchIndex()
+    for n, name in enumerate(("Кузьменко А.И.", "Кузьменко Елена", "Роман Кузьменко")):
+        index.add(Doc("person", n, name, public=False), [(name, 3.0)])
+    index.finish()
+    assert not find(index, "Кузьменко", members=True).clear
+    assert find(index, "Кузьменко А.И.", members=True).hits[0].doc.id == 0
+    assert find(index, "Кузьменко А.И.", members=True).clear
 
 
 async def test_index_follows_directory_changes(session) -> None:  # type: ignore[no-untyped-def]

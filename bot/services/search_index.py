@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.services.text_norm import digits, keys, query_words
+from bot.services.text_norm import digits, keys, name_key, query_words
 
 KIND_ORDER = {"project": 0, "organisation": 1, "person": 2}
 PHONE_QUERY = re.compile(r"^[\d\s()+\-.]+$")
@@ -117,7 +117,7 @@ class SearchIndex:
                 continue
             text_keys = keys(text)
             if weight >= NAME and text_keys:
-                self.titles.setdefault(" ".join(text_keys), []).append(n)
+                self.titles.setdefault(name_key(text), []).append(n)
                 weight *= 1 + NAME_FOCUS / len(text_keys)
             for key in text_keys:
                 slot = self.postings.setdefault(key, {})
@@ -175,7 +175,7 @@ class SearchIndex:
             return _Matches(self._number_scores(query), [])
         all_words = list(dict.fromkeys(query_words(query)))
         query_keys = _words_only(all_words)
-        whole = " ".join(word[0] for word in all_words)
+        whole = name_key(query)
         scores, placed, everywhere = self._word_scores(query_keys, whole)
         categorical = all(self._category_keys.intersection(word) for word in placed)
         return _Matches(scores, placed, whole, categorical or everywhere > GENERAL)

@@ -76,6 +76,12 @@ def keys(text: str) -> list[str]:
     return [word_key(w) for w in words(text)]
 
 
+def name_key(text: str) -> str:
+    """The keys of a whole name as one string, stop words kept: in a name a one-letter one is
+    an initial ("Кузьменко А.И." is not just "Кузьменко")."""
+    return " ".join(word_key(w) for w in WORD.findall(fold_case(text)) if w not in LEGAL_FORMS)
+
+
 def query_words(text: str) -> list[tuple[str, ...]]:
     """Per word of a query, the keys it may stand for: its own key and, for a word in Latin
     letters, also the key of the Russian word it may transliterate."""
