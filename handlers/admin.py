@@ -287,9 +287,12 @@ def _audit_line(t: Translator, row: audit.AuditRow, settings: Settings) -> str:
     actor = row.actor_name or str(row.actor or "—")
     role = row.details.get("role")
     key = "audit." + row.action
-    action = t(key, role=t("role." + role) if role in access.ROLES else "—") if t.has(key) \
+    project = render.localized(t, row.project, row.project_en) if row.project else "—"
+    action = t(key, role=t("role." + role) if role in access.ROLES else "—", project=project) if t.has(key) \
         else f"<code>{escape(row.action)}</code>"
-    target = row.target_name or (t("admin.invite_anyone") if row.action == "invite.create" else row.target or "")
+    # A project the entry concerns is named in its action; a raw target is shown only if unknown.
+    fallback = "" if row.project else row.target or ""
+    target = row.target_name or (t("admin.invite_anyone") if row.action == "invite.create" else fallback)
     if target == actor:  # someone who joined by themselves is named once
         action, target = action.rstrip(" :"), ""
     return t("admin.audit_line", when=when, actor=actor, action=Html(action), target=target).rstrip()

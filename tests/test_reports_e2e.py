@@ -86,6 +86,8 @@ async def test_the_whole_dialog_from_assigning_a_leader_to_the_card(bot, emulato
     calls = await emulator.tap(ADMIN, shown(calls), button(shown(calls), "Добавить"))
     calls = await emulator.tap(ADMIN, shown(calls), button(shown(calls), "Блинов"))
     assert "⭐ Блинов" in shown(calls).text
+    log = sent(await emulator.ask(ADMIN, "/audit"))[0].text
+    assert "назначил(а) руководителя проекта «Эффективный свет»: Блинов" in log and "project:" not in log, log
     await bot.app.sender.deliver_due()
     told = emulator.calls_of("sendMessage", LEADER.id)[-1]
     assert "руководителем проекта" in told.text and "Эффективный свет" in told.text

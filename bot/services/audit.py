@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Account, AuditEntry, Person
+from models import Account, AuditEntry, Person, Project
 
 PERSON_TARGET = "person:"
+PROJECT_TARGET = "project:"
 
 
 def record(
@@ -36,6 +37,9 @@ class AuditRow:
     target: str | None
     target_name: str | None
     details: dict[str, Any]
+    # The project an entry concerns (a leader assigned, a report), by title and English title.
+    project: str | None = None
+    project_en: str | None = None
 
 
 async def recent(session: AsyncSession, *, offset: int = 0, limit: int = 10) -> list[AuditRow]:
@@ -48,6 +52,9 @@ async def recent(session: AsyncSession, *, offset: int = 0, limit: int = 10) -> 
     ids = {person for r in rows if (person := _person_of(r.AuditEntry)) is not None}
     found = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
     names: dict[int, str] = {row.id: row.name for row in found}
+    project_ids = {project for r in rows if (project := _project_of(r.AuditEntry)) is not None}
+    titles = {row.id: (row.title, row.title_en) for row in await session.execute(
+        select(Project.id, Project.title, Project.title_en).where(Project.id.in_(project_ids)))}
 
     def target_name(entry: AuditEntry) -> str | None:
         person = _person_of(entry)
@@ -56,15 +63,26 @@ async def recent(session: AsyncSession, *, offset: int = 0, limit: int = 10) -> 
         name = entry.details.get("name")
         return name if isinstance(name, str) else None
 
-    return [AuditRow(r.AuditEntry.at, r.AuditEntry.actor_telegram_id, r.name or r.first_name or None,
-                     r.AuditEntry.action, r.AuditEntry.target, target_name(r.AuditEntry), r.AuditEntry.details)
-            for r in rows]
+    def row(entry: AuditEntry, actor_name: str | None) -> AuditRow:
+        title, title_en = titles.get(_project_of(entry) or 0, (None, None))
+        return AuditRow(entry.at, entry.actor_telegram_id, actor_name, entry.action, entry.target,
+                        target_name(entry), entry.details, title, title_en)
+
+    return [row(r.AuditEntry, r.name or r.first_name or None) for r in rows]
 
 
 def _person_of(entry: AuditEntry) -> int | None:
-    """The directory person an entry concerns: its target, or the one an invite was made for."""
+    """The directory person an entry concerns: its target, or the one an invite was made for (or
+    made a project's leader)."""
     target = entry.target or ""
     if target.startswith(PERSON_TARGET) and target[len(PERSON_TARGET):].isdigit():
         return int(target[len(PERSON_TARGET):])
-    person = entry.details.get("person_id")
+    person = entry.details.get("person_id", entry.details.get("person"))
     return person if isinstance(person, int) else None
+
+
+def _project_of(entry: AuditEntry) -> int | None:
+    target = entry.target or ""
+    if target.startswith(PROJECT_TARGET) and target[len(PROJECT_TARGET):].isdigit():
+        return int(target[len(PROJECT_TARGET):])
+    return None
