@@ -288,7 +288,9 @@ def search_results(t: Translator, query: str, hits: Sequence[Hit], total: int) -
     kb = InlineKeyboardBuilder()
     icons = {"project": "📁", "organisation": "🏢", "person": "👤"}
     for hit in hits:
-        label = hit.doc.title + (f" — {hit.doc.subtitle}" if hit.doc.subtitle and hit.doc.kind == "person" else "")
+        doc = hit.doc
+        subtitle = localized(t, doc.subtitle, doc.subtitle_en) if doc.kind == "person" else ""
+        label = localized(t, doc.title, doc.title_en) + (f" — {subtitle}" if subtitle else "")
         kb.row(InlineKeyboardButton(text=short(f"{icons[hit.doc.kind]} {label}"),
                                     callback_data=Card(kind=CARD_KIND[hit.doc.kind], id=hit.doc.id).pack()))
     if all(hit.guessed for hit in hits):

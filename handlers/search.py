@@ -92,7 +92,8 @@ async def inline(query: InlineQuery, session: AsyncSession, viewer: Viewer, t: T
         hits = (await search.search(session, text, members=True, limit=INLINE_RESULTS)).hits
     else:  # before anything is typed, offer the projects
         page = await directory.projects_page(session, offset=0, limit=INLINE_RESULTS)
-        hits = [Hit(Doc("project", row.id, row.title, row.title_en or ""), 0.0) for row in page.items]
+        hits = [Hit(Doc("project", row.id, row.title, row.title_en or "", title_en=row.title_en or "", subtitle_en=row.title), 0.0)
+                for row in page.items]
     results: list[InlineQueryResultUnion] = [r for hit in hits if (r := await inline_result(hit, session, t))]
     await query.answer(results, cache_time=5, is_personal=True)
 
@@ -108,7 +109,7 @@ async def inline_result(hit: Hit, session: AsyncSession, t: Translator) -> Inlin
             first, last = directory.contact_names(card.name)
             return InlineQueryResultContact(id=key, phone_number=phone, first_name=first, last_name=last,
                                             input_message_content=content)
-        return InlineQueryResultArticle(id=key, title=card.name, description=card.position or "",
+        return InlineQueryResultArticle(id=key, title=render.localized(t, card.name, card.name_en), description=card.position or "",
                                         input_message_content=content)
     body: str | None = None
     if hit.doc.kind == "project" and (project := await directory.project_card(session, hit.doc.id)):
@@ -117,5 +118,7 @@ async def inline_result(hit: Hit, session: AsyncSession, t: Translator) -> Inlin
         body = render.organisation_card(t, org, member=True)[0]
     if body is None:
         return None
-    return InlineQueryResultArticle(id=key, title=hit.doc.title, description=hit.doc.subtitle,
+    doc = hit.doc
+    return InlineQueryResultArticle(id=key, title=render.localized(t, doc.title, doc.title_en),
+                                    description=render.localized(t, doc.subtitle, doc.subtitle_en),
                                     input_message_content=InputTextMessageContent(message_text=body))

@@ -229,3 +229,14 @@ async def test_a_list_says_how_many_were_found(bot, emulator, settings) -> None:
     assert guess.text == "Возможно, вы имели в виду:" and "Захарова" in guess.buttons[0]["text"]
     english = sent(await emulator.ask(GUEST_EN, "Norway"))[0]
     assert english.text.startswith("Found for “Norway”: ") and len(english.buttons) > 1
+
+
+async def test_english_readers_see_english_names_in_lists(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    """A list's buttons name the cards as the cards themselves do for an English reader."""
+    circular = sent(await emulator.ask(GUEST_EN, "Circular"))[0]
+    labels = " ".join(b["text"] for b in circular.buttons)
+    assert "Cities in the Circular Economy" in labels and "Города" not in labels, labels
+    norway = " ".join(b["text"] for b in sent(await emulator.ask(GUEST_EN, "Norway"))[0].buttons)
+    assert "Norway" in norway and "Норвеги" not in norway, norway
+    russian = " ".join(b["text"] for b in sent(await emulator.ask(GUEST, "Норвегия"))[0].buttons)
+    assert "Представительство Кластера в Норвегии" in russian, russian

@@ -109,23 +109,27 @@ async def build_index(session: AsyncSession) -> SearchIndex:
 
 
 def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIndex:
-    org_names: dict[int, str] = {}
+    org_names: dict[int, tuple[str, str]] = {}
     for org in orgs:
-        org_names[org.id] = org.name
+        org_names[org.id] = (org.name, org.name_en or "")
+        title = _with_form(org.legal_form, org.name)
         names = [(org.name, 3.0), (org.name_en, 3.0), *((alias, 3.0) for alias in org.aliases or ())]
-        index.add(Doc("organisation", org.id, _with_form(org.legal_form, org.name), (org.name_en or org.description or "")[:100]),
+        index.add(Doc("organisation", org.id, title, (org.name_en or org.description or "")[:100],
+                      title_en=org.name_en or "", subtitle_en=title),
                   [*names, (org.description, 0.3)],
                   categories=[*_labels(f"orgkind.{org.kind}"), *_labels(f"search.country.{org.country}")])
     for project in projects:
-        leader = org_names.get(project.leader_id) if project.leader_id else None
+        leader = org_names[project.leader_id][0] if project.leader_id in org_names else None
         index.project_leaders[project.id] = project.leader_id
-        index.add(Doc("project", project.id, project.title, project.title_en or ""),
+        index.add(Doc("project", project.id, project.title, project.title_en or "",
+                      title_en=project.title_en or "", subtitle_en=project.title),
                   [(project.title, 3.0), (project.title_en, 3.0), (project.programme, 0.5),
                    (leader, 0.5), (project.goal, 0.3), (project.summary, 0.3)],
                   categories=_labels(f"kind.{project.kind}"))
     for person in people:
-        employer = org_names.get(person.organisation_id) if person.organisation_id else None
-        index.add(Doc("person", person.id, person.name, employer or "", public=False),
+        employer, employer_en = org_names.get(person.organisation_id, ("", ""))
+        index.add(Doc("person", person.id, person.name, employer, public=False,
+                      title_en=person.name_en or "", subtitle_en=employer_en),
                   [(person.name, 3.0), (person.name_en, 3.0), (person.position, 0.5), (employer, 0.5),
                    *((email.partition("@")[0], 1.0) for email in person.emails or ())],
                   phones=person.phones or [], emails=person.emails or [])

@@ -50,6 +50,9 @@ class Doc:
     title: str
     subtitle: str = ""
     public: bool = True
+    # what English readers see instead, when the data has it (empty: the same as for Russian)
+    title_en: str = ""
+    subtitle_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
