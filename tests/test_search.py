@@ -100,6 +100,22 @@ def test_an_address_nobody_has_finds_nothing(query: str, members: bool,
     assert find(index, query, members=members).hits == []
 
 
+@pytest.mark.parametrize("query", ["mail.ru", "gmail.com", "kvs.gov.spb.ru", "ingria-park.ru"])
+def test_a_domain_finds_no_chance_cards_for_guests(query: str, indexed: Indexed) -> None:
+    """Its parts are not matched by typo or prefix ("mail" is not «малого»)."""
+    assert _keys_of(indexed, query, members=False) == []
+
+
+def test_a_domain_matches_its_words_as_typed_and_all_of_them() -> None:
+    index = SearchIndex()
+    for n, (name, text) in enumerate((("Ассоциация малого предпринимательства", "поддержка"),
+                                      ("Почтовый сервис", "сайт mail.ru и почта"), ("Сервис", "mail"))):
+        index.add(Doc("organisation", n, name), [(name, 3.0), (text, 0.3)])
+    index.finish()
+    result = find(index, "mail.ru", members=False)
+    assert [hit.doc.id for hit in result.hits] == [1] and result.clear
+
+
 def test_a_guest_does_not_find_an_organisation_by_a_persons_address(
         indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
     index, keys = indexed

@@ -176,6 +176,11 @@ class SearchIndex:
             return _Matches({}, [])  # an address nobody has; its words ("mail", "ru") would find chance cards
         if not LETTER.search(query):
             return _Matches(self._number_scores(query), [])
+        if EMAIL_QUERY.match(query.strip()):
+            # A domain or an address's local part nobody has: its parts are no words of a name
+            # ("mail" is not «малого», "gov" not «Правительство»), so only documents that hold
+            # all of them as typed may be meant.
+            return _Matches(self._holding_all(_words_only(query_words(query)), 0.0), [])
         all_words = list(dict.fromkeys(query_words(query)))
         query_keys = _words_only(all_words)
         whole = name_key(query)
@@ -223,21 +228,30 @@ class SearchIndex:
         words of names ("AREA 21", "137-й серии"); in descriptions they are dates, counts and
         percentages, and a date or a time ("15.12.2026", "12:30") is no name at all. So every
         number must be a word of one document's names, exactly."""
-        numbers = list(dict.fromkeys(keys(query)))
-        if not numbers:
-            return {}
-        scores = self._in_names(numbers[0])
-        for key in numbers[1:]:
-            named = self._in_names(key)
-            scores = {n: value + named[n] for n, value in scores.items() if n in named}
+        return self._holding_all([(key,) for key in dict.fromkeys(keys(query))], NAME)
+
+    def _holding_all(self, words: list[tuple[str, ...]], floor: float) -> dict[int, float]:
+        """Documents that hold every word exactly (in one of its readings) in fields weighing at
+        least `floor`, valued as _best values the words themselves."""
+        scores: dict[int, float] = {}
+        for i, word in enumerate(words):
+            held = self._holding(word, floor)
+            scores = held if i == 0 else {n: value + held[n] for n, value in scores.items() if n in held}
+            if not scores:
+                break
         return scores
 
-    def _in_names(self, key: str) -> dict[int, float]:
-        """Documents that have the key as a word of a name, valued as _best values the word itself."""
-        if key not in self.postings:
-            return {}
-        idf = math.log(1 + len(self.docs) / len(self.postings[key]))
-        return {n: weight * idf for weight, group in self._grouped[key] if weight >= NAME for n in group}
+    def _holding(self, word: tuple[str, ...], floor: float) -> dict[int, float]:
+        held: dict[int, float] = {}
+        for reading in word:
+            if reading not in self.postings:
+                continue
+            idf = math.log(1 + len(self.docs) / len(self.postings[reading]))
+            for weight, group in self._grouped[reading]:
+                if weight >= floor:
+                    for n in group:
+                        held[n] = max(held.get(n, 0.0), weight * idf)
+        return held
 
     def _word_scores(self, query_keys: list[tuple[str, ...]], whole_name: str) -> tuple[dict[int, float], list[tuple[str, ...]], int]:
         """Scores of documents by the query's words, and a bonus for a name that is the whole
