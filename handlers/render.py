@@ -21,6 +21,7 @@ from bot.services.directory import (
     is_fax,
 )
 from bot.services.joining import JoinRequestView
+from bot.services.members import Secretary
 from bot.services.search_index import Hit
 from handlers.callbacks import (
     Card,
@@ -279,6 +280,23 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
     if secretariat:
         kb.row(InlineKeyboardButton(text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=card.id).pack()),
                InlineKeyboardButton(text=t("admin.manage"), callback_data=MemberAction(person=card.id, action="show").pack()))
+    return "\n".join(lines), kb.as_markup()
+
+
+def secretariat(t: Translator, people: Sequence[Secretary], *, member: bool) -> tuple[str, InlineKeyboardMarkup]:
+    """Who to write to in the secretariat: Telegram links for members; for guests, what it does."""
+    kb = InlineKeyboardBuilder()
+    if not member:
+        kb.button(text=t("menu.join"), callback_data=Menu(name="join"))
+        return t("secretariat.guest"), kb.as_markup()
+    lines = [t("secretariat.title")]
+    for person in people:
+        name = escape(person.name or t("secretariat.nameless"))
+        handle = escape(f" @{person.username}") if person.username else ""
+        lines.append(f'• <a href="tg://user?id={person.telegram_id}">{name}</a>{handle}')
+        if person.person_id is not None:
+            kb.row(InlineKeyboardButton(text=short(f"👤 {person.name}"), callback_data=Card(kind="h", id=person.person_id).pack()))
+    lines.append(t("secretariat.other"))
     return "\n".join(lines), kb.as_markup()
 
 

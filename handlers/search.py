@@ -17,10 +17,11 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import directory
+from bot.services import directory, members
 from bot.services.access import Viewer
 from bot.services.search import DirectorySearch
 from bot.services.search_index import Doc, Hit
+from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Menu
 from handlers.directory import card_reply, send_person, show
@@ -40,23 +41,29 @@ async def how_to_find(query: CallbackQuery, t: Translator) -> None:
 
 @router.message(command("find"))
 async def find_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
-                       t: Translator, search: DirectorySearch) -> None:
-    await answer_search(message, command.args or "", session, viewer, t, search)
+                       t: Translator, search: DirectorySearch, settings: Settings) -> None:
+    await answer_search(message, command.args or "", session, viewer, t, search, settings)
 
 
 @router.message(F.text, ~F.text.startswith("/"))
-async def find_text(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch) -> None:
-    await answer_search(message, message.text or "", session, viewer, t, search)
+async def find_text(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch,
+                    settings: Settings) -> None:
+    await answer_search(message, message.text or "", session, viewer, t, search, settings)
 
 
 async def answer_search(message: Message, text: str, session: AsyncSession, viewer: Viewer, t: Translator,
-                        search: DirectorySearch) -> None:
+                        search: DirectorySearch, settings: Settings) -> None:
     query = " ".join(text.split())
     if not query:
         await message.answer(t("search.empty"))
         return
     if len(query) > QUERY_LIMIT:
         await message.answer(t("search.too_long", limit=QUERY_LIMIT))
+        return
+    if members.asks_for_secretariat(query):  # the bot keeps telling people to ask the secretariat
+        people = await members.secretariat(session, settings.admin_ids)
+        text, markup = render.secretariat(t, people, member=viewer.is_member)
+        await message.answer(text, reply_markup=markup)
         return
     result = await search.search(session, query, members=viewer.is_member)
     if not result.hits:

@@ -1,9 +1,10 @@
 """Members as the secretariat manages them: the list, roles granted and removed, access revoked;
 the roles ADMIN_IDS gives on top of granted ones, how to reach a member, and who is left to run
-the secretariat."""
+the secretariat; and the secretariat as members look for it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -139,3 +140,42 @@ async def last_secretary(session: AsyncSession, telegram_id: int, admin_ids: fro
     """Whether no one but this person would be left to act for the secretariat."""
     chats = await access.secretariat_chats(session, admin_ids, access.LANGUAGES[0])
     return all(chat == telegram_id for chat, _ in chats)
+
+
+# --- the cluster's secretariat, as members look for it -----------------------------------------
+
+# A query that asks for the secretariat itself (not, say, the Norwegian Barents Secretariat).
+_SECRETARIAT_WORDS = ("секретариат", "secretariat")
+_ABOUT_WORDS = frozenset("""кластер кластера кластеру наш наша контакты контакт телефон почта связаться
+    связь написать кто где как с со у в the cluster our contacts contact phone email reach who where is of""".split())
+
+
+def asks_for_secretariat(query: str) -> bool:
+    """«секретариат», «контакты секретариата», «cluster secretariat», «кто в секретариате?»."""
+    found = re.findall(r"\w+", query.lower())
+    return (any(word.startswith(_SECRETARIAT_WORDS) for word in found)
+            and all(word.startswith(_SECRETARIAT_WORDS) or word in _ABOUT_WORDS for word in found))
+
+
+@dataclass(frozen=True)
+class Secretary:
+    telegram_id: int
+    # The directory name when linked, else the Telegram name; None for an ADMIN_IDS secretary
+    # who has not written to the bot yet.
+    name: str | None
+    username: str | None
+    person_id: int | None
+
+
+async def secretariat(session: AsyncSession, admin_ids: frozenset[int]) -> list[Secretary]:
+    """Who acts for the secretariat: members with its role, and ADMIN_IDS (in the bot or not yet)."""
+    granted = select(PersonRole.person_id).where(PersonRole.role == "secretariat")
+    rows = await session.execute(
+        select(Account.telegram_id, Account.first_name, Account.username, Person.id, Person.name)
+        .outerjoin(Person, (Person.id == Account.person_id) & (Person.status == "active"))
+        .where(Account.telegram_id.in_(admin_ids) | Person.id.in_(granted))
+    )
+    known = {row.telegram_id: Secretary(row.telegram_id, row.name or row.first_name or None, row.username, row.id)
+             for row in rows}
+    unseen = [Secretary(telegram_id, None, None, None) for telegram_id in sorted(admin_ids - known.keys())]
+    return sorted(known.values(), key=lambda s: s.name or "") + unseen
