@@ -170,6 +170,27 @@ def test_a_general_word_gives_a_list(query: str, members: bool, indexed: Indexed
     assert result.hits and not result.clear, [keys[(h.doc.kind, h.doc.id)] for h in result.hits]
 
 
+@pytest.mark.parametrize("query", ["проект «Эффективный свет»", "статус проекта Эффективный свет",
+                                   "кто партнеры проекта Эффективный свет", "партнеры ЭКОЛЕНД", "проекты Технопарка",
+                                   "как связаться с Питиримовым", "Effective Light project status"])
+def test_about_words_beside_a_name_leave_the_name_to_decide(query: str, indexed: Indexed) -> None:
+    """Not every project or company that mentions «проект» or «партнер»: the card named."""
+    index, _ = indexed
+    assert find(index, query, members=True).clear, _keys_of(indexed, query)
+
+
+@pytest.mark.parametrize("query", ["проекты", "партнеры", "контакты", "projects"])
+def test_about_words_alone_are_still_searched(query: str, indexed: Indexed) -> None:
+    assert _keys_of(indexed, query), query
+
+
+def test_an_address_keeps_its_about_words() -> None:
+    index = SearchIndex()
+    index.add(Doc("person", 1, "Иванов", public=False), [("Иванов", 3.0)], emails=["info@company.ru"])
+    index.finish()
+    assert [hit.doc.id for hit in find(index, "info@company.ru", members=True).hits] == [1]
+
+
 def test_only_a_name_opens_a_card(indexed: Indexed) -> None:
     """A word found in someone's position or in descriptions only is listed, not opened; a name
     with the word as typed opens before names with longer words that begin with it."""

@@ -16,22 +16,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import LANGUAGES, catalog
 from bot.services.revision import directory_revision
-from bot.services.search_index import Doc, Hit, SearchIndex
+from bot.services.search_index import EMAIL_QUERY, Doc, Hit, SearchIndex
+from bot.services.text_norm import keys, name_key
 from models import Organisation, Person, Project
 
 QUESTION_WORDS = re.compile(
-    r"\b(кто|что|где|какой|какая|какие|каков\w*|подскажите|скажите|покажи\w*|найди\w*|"
-    r"who|what|where|which|show|find|me|is|are|the|of|does)\b|\?",
+    r"\b(кто|что|где|как|какой|какая|какие|каков\w*|подскажите|скажите|покажи\w*|найди\w*|"
+    r"who|what|where|how|which|show|find|me|is|are|the|of|does)\b|\?",
     re.IGNORECASE,
 )
-LEADER_WORDS = re.compile(
-    r"\b(лидер\w*|руковод\w*|возглавля\w*|вед[её]т|координатор\w*|lead\w*|runs|head\w*|coordinat\w*)\b",
+_LEADER = r"лидер\w*|руковод\w*|возглавля\w*|вед[её]т|координатор\w*|lead\w*|runs|head\w*|coordinat\w*"
+LEADER_WORDS = re.compile(rf"\b({_LEADER})\b", re.IGNORECASE)
+# Words that say what the user wants to know about a thing (its leader, contacts, status,
+# partners), or what kind of thing it is, rather than which one: beside a name they would only
+# find every project or company that mentions them, so the other words decide.
+ABOUT_WORDS = re.compile(
+    rf"\b({_LEADER}|телефон\w*|контакт\w*|почт\w*|e-?mail\w*|емейл\w*|phone\w*|contacts?|"
+    r"связать\w*|свяж\w*|связь|написать|напиш\w*|позвон\w*|звонить|reach|"
+    r"проект\w*|project\w*|статус\w*|status|партн[её]р\w*|partner\w*|участник\w*|participant\w*|members?|"
+    r"организаци\w*|organi[sz]ation\w*|компани\w*|compan(?:y|ies))\b",
     re.IGNORECASE,
 )
-CONTACT_WORDS = re.compile(
-    r"\b(телефон\w*|контакт\w*|почт\w*|e-?mail\w*|емейл\w*|phone\w*|contacts?)\b", re.IGNORECASE
-)
-PROJECT_WORD = re.compile(r"\b(проект\w*|project\w*)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,25 @@ class DirectorySearch:
 
 def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> SearchResult:
     wants_leader = bool(LEADER_WORDS.search(query))
-    text = query
-    if wants_leader or CONTACT_WORDS.search(query) or QUESTION_WORDS.search(query):
-        text = CONTACT_WORDS.sub(" ", LEADER_WORDS.sub(" ", QUESTION_WORDS.sub(" ", query)))
-        text = PROJECT_WORD.sub(" ", text)
-    if not text.strip():
+    text = _subject(index, query)
+    if not keys(text):
         return SearchResult(hits=[], clear=False)
     found = index.search(text, limit=limit, public_only=not members)
     hits = found.hits
     if hits and wants_leader and hits[0].doc.kind == "project":
         hits = _leader_first(index, hits)
     return SearchResult(hits=hits, clear=found.clear, total=found.total)
+
+
+def _subject(index: SearchIndex, query: str) -> str:
+    """The words that say which thing the query is about: without the asking words, and without
+    the about-words unless they are all there is ("проекты" alone asks for the projects) or the
+    query is a whole name that holds them ("Clean Shipping Project Platform")."""
+    if name_key(query) in index.titles or EMAIL_QUERY.match(query.strip()):  # info@company.ru keeps its words
+        return query
+    asked = QUESTION_WORDS.sub(" ", query)
+    subject = ABOUT_WORDS.sub(" ", asked)
+    return subject if keys(subject) else asked
 
 
 def _leader_first(index: SearchIndex, hits: list[Hit]) -> list[Hit]:
