@@ -240,3 +240,11 @@ async def test_english_readers_see_english_names_in_lists(bot, emulator) -> None
     assert "Norway" in norway and "Норвеги" not in norway, norway
     russian = " ".join(b["text"] for b in sent(await emulator.ask(GUEST, "Норвегия"))[0].buttons)
     assert "Представительство Кластера в Норвегии" in russian, russian
+
+
+async def test_the_only_result_opens_and_a_guess_is_offered(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    japan = sent(await emulator.ask(GUEST_EN, "Japan"))[0]
+    assert "Japan" in japan.text and not japan.text.startswith("Found for"), japan.text
+    await join_member(emulator, settings)
+    guess = sent(await emulator.ask(MEMBER, "Захорова"))[0]
+    assert guess.text == "Возможно, вы имели в виду:"

@@ -166,7 +166,9 @@ class SearchIndex:
         ranked.sort(key=scores.__getitem__, reverse=True)  # stable: ties keep that order
         top = ranked[:limit]
         hits = [Hit(docs[n], scores[n], bool(query_keys) and self._guessed(n, query_keys)) for n in top]
-        return Found(hits, total, bool(hits) and not hits[0].guessed and self._names_one(top, hits, matches))
+        # The only document found is the answer, however it was found; a guess is still offered.
+        clear = bool(hits) and not hits[0].guessed and (total == 1 or self._names_one(top, hits, matches))
+        return Found(hits, total, clear)
 
     def _scores(self, query: str, public_only: bool) -> _Matches:
         """Documents scored by contacts, by numbers or by words."""
@@ -194,9 +196,9 @@ class SearchIndex:
         are in that document's names, and no other's names hold them as well (the word as typed
         beats a longer word it begins: Энергосервис, not энергосервисная; a typo guess competes
         with nothing). A contact or a number matches contacts or names only, so there it must
-        be the only document found."""
+        be the only document found (see search)."""
         if not matches.words:
-            return len(top) == 1
+            return False
         if set(self.titles.get(matches.whole, ())) == {top[0]}:
             return True
         if matches.general:
