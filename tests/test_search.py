@@ -231,6 +231,23 @@ def test_a_country_finds_its_organisations(query: str, indexed: Indexed) -> None
     assert norwegian and norwegian <= set(_keys_of(indexed, query, members=False))
 
 
+@pytest.mark.parametrize(("english", "russian"), [("Norway", "Норвегия"), ("Finland", "Финляндия"), ("Norwegian", "норвежские")])
+def test_a_country_finds_the_same_in_both_languages(english: str, russian: str, indexed: Indexed) -> None:
+    assert sorted(_keys_of(indexed, english)) == sorted(_keys_of(indexed, russian))
+
+
+def test_a_country_in_english_finds_what_its_russian_name_does_in_texts() -> None:
+    """A text that says «Дания» is found by "Denmark"; a two-word category name lends no synonyms."""
+    index = SearchIndex()
+    index.add(Doc("project", 1, "Тёплый город"), [("Тёплый город", 3.0), ("опыт Дании", 0.3)],
+              categories=["International projects, Международные проекты"])
+    index.add(Doc("organisation", 2, "Данфосс"), [("Данфосс", 3.0)], categories=["Denmark, Danish, Дания, датский"])
+    index.add(Doc("project", 3, "Свет"), [("Свет", 3.0), ("международный опыт", 0.3)])
+    index.finish()
+    assert sorted(hit.doc.id for hit in find(index, "Denmark", members=True).hits) == [1, 2]
+    assert [hit.doc.id for hit in find(index, "projects", members=True).hits] == [1]
+
+
 def test_a_list_counts_all_it_found_and_shows_names_first(indexed: Indexed) -> None:
     """More than ten names hold «кластер»: those are the ten shown, not the Технопарк, whose
     alias only begins with it (кластерного), nor descriptions."""

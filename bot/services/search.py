@@ -130,7 +130,7 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
         index.add(Doc("organisation", org.id, title, (org.name_en or org.description or "")[:100],
                       title_en=org.name_en or "", subtitle_en=title),
                   [*names, (org.description, 0.3)],
-                  categories=[*_labels(f"orgkind.{org.kind}"), *_labels(f"search.country.{org.country}")])
+                  categories=[_labels(f"orgkind.{org.kind}"), _labels(f"search.country.{org.country}")])
     for project in projects:
         leader = org_names[project.leader_id][0] if project.leader_id in org_names else None
         index.project_leaders[project.id] = project.leader_id
@@ -138,7 +138,7 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
                       title_en=project.title_en or "", subtitle_en=project.title),
                   [(project.title, 3.0), (project.title_en, 3.0), (project.programme, 0.5),
                    (leader, 0.5), (project.goal, 0.3), (project.summary, 0.3)],
-                  categories=_labels(f"kind.{project.kind}"))
+                  categories=[_labels(f"kind.{project.kind}")])
     for person in people:
         employer, employer_en = org_names.get(person.organisation_id, ("", ""))
         index.add(Doc("person", person.id, person.name, employer, public=False,
@@ -164,9 +164,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _labels(key: str) -> list[str]:
-    """A category's name in every language the bot speaks: English speakers search too."""
-    return [label for language in LANGUAGES if (label := catalog(language).get(key))]
+def _labels(key: str) -> str:
+    """A category's names in every language the bot speaks, comma-separated: English speakers
+    search too, and each name finds what the others do."""
+    return ", ".join(label for language in LANGUAGES if (label := catalog(language).get(key)))
 
 
 def _with_form(legal_form: str | None, name: str) -> str:

@@ -98,6 +98,8 @@ class SearchIndex:
     project_leaders: dict[int, int | None] = field(default_factory=dict)
     _number: dict[tuple[str, int], int] = field(default_factory=dict)
     _category_keys: set[str] = field(default_factory=set)
+    # one-word names of a category in every language, each to all of them (Denmark, Дания, датский)
+    _synonyms: dict[str, set[str]] = field(default_factory=dict)
 
     def add(
         self,
@@ -108,9 +110,11 @@ class SearchIndex:
         categories: list[str] = (),  # type: ignore[assignment]
     ) -> None:
         """Index a document; `fields` are (text, weight), the first ones being its names;
-        `categories` name the kinds of things it is one of (its country, its kind)."""
+        `categories` name the kinds of things it is one of (its country, its kind), each in
+        all its names, comma-separated ("Norway, Norwegian, Норвегия, норвежский")."""
         for category in categories:
             self._category_keys.update(keys(category))
+            self._add_synonyms(category)
         fields = [*fields, *((category, CATEGORY) for category in categories)]
         n = len(self.docs)
         self.docs.append(doc)
@@ -132,6 +136,13 @@ class SearchIndex:
         for email in emails:
             self._emails.append(email.lower())
             self._email_owner.append(n)
+
+    def _add_synonyms(self, category: str) -> None:
+        """A one-word name of a category finds what any other does: "Denmark" what "Дания" finds
+        in texts. Longer names ("Международные проекты") are no synonyms of their words."""
+        terms = {term[0] for name in category.split(",") if len(term := keys(name)) == 1}
+        for term in terms:
+            self._synonyms.setdefault(term, set()).update(terms)
 
     def finish(self) -> SearchIndex:
         self.vocab = sorted(self.postings)
@@ -183,12 +194,17 @@ class SearchIndex:
             # ("mail" is not «малого», "gov" not «Правительство»), so only documents that hold
             # all of them as typed may be meant.
             return _Matches(self._holding_all(_words_only(query_words(query)), 0.0), [])
-        all_words = list(dict.fromkeys(query_words(query)))
+        all_words = [self._with_synonyms(word) for word in dict.fromkeys(query_words(query))]
         query_keys = _words_only(all_words)
         whole = name_key(query)
         scores, placed, everywhere = self._word_scores(query_keys, whole)
         categorical = all(self._category_keys.intersection(word) for word in placed)
         return _Matches(scores, placed, whole, categorical or everywhere > GENERAL)
+
+    def _with_synonyms(self, word: tuple[str, ...]) -> tuple[str, ...]:
+        """The word's readings and, for a category's name, its other names, all counted as typed."""
+        extra = {synonym for reading in word for synonym in self._synonyms.get(reading, ())}.difference(word)
+        return (*word, *sorted(extra))
 
     def _names_one(self, top: list[int], hits: list[Hit], matches: _Matches) -> bool:
         """Whether the query names the first of the top documents better than any other: it is
