@@ -140,7 +140,7 @@ class SearchIndex:
     def _add_synonyms(self, category: str) -> None:
         """A one-word name of a category finds what any other does: "Denmark" what "Дания" finds
         in texts. Longer names ("Международные проекты") are no synonyms of their words."""
-        terms = {term[0] for name in category.split(",") if len(term := keys(name)) == 1}
+        terms = {found[0] for name in category.split(",") if len(found := keys(name)) == 1}
         for term in terms:
             self._synonyms.setdefault(term, set()).update(terms)
 
