@@ -28,6 +28,14 @@ from handlers.directory import card_reply, send_person, show
 from handlers.routes import Routes, command
 
 router = Routes("search")
+# What people type when they look for a section of the bot rather than someone in the directory.
+SECTION_WORDS = {
+    "помощь": "help", "справка": "help", "help": "help", "меню": "start", "menu": "start",
+    "проекты": "projects", "projects": "projects", "организации": "orgs", "organisations": "orgs",
+    "organizations": "orgs", "дорожная карта": "roadmap", "roadmap": "roadmap", "отчет": "report",
+    "report": "report", "статусы": "status", "status": "status", "вступить": "join", "join": "join",
+    "настройки": "settings", "settings": "settings", "язык": "language", "language": "language",
+}
 QUERY_LIMIT = 200
 INLINE_RESULTS = 20
 
@@ -59,6 +67,9 @@ async def answer_search(message: Message, text: str, session: AsyncSession, view
         return
     if len(query) > QUERY_LIMIT:
         await message.answer(t("search.too_long", limit=QUERY_LIMIT))
+        return
+    if section := SECTION_WORDS.get(query.lower().replace("ё", "е").strip(" ?!.")):
+        await message.answer(t("search.section", command="/" + section, about=t("command." + section)))
         return
     if members.asks_for_secretariat(query):  # the bot keeps telling people to ask the secretariat
         people = await members.secretariat(session, settings.admin_ids)

@@ -223,7 +223,7 @@ async def test_a_list_says_how_many_were_found(bot, emulator, settings) -> None:
     count = int(several.text.split("»: ")[1].split(".")[0])
     assert count > len(several.buttons) == 10, several.text
     assert "Уточните запрос" in several.text and "/projects" in several.text and "/orgs" in several.text
-    calls = await emulator.ask(MEMBER, "организации")
+    calls = await emulator.ask(MEMBER, "компании")
     assert not sent(calls, "sendContact") and "Выберите" in sent(calls)[0].text, "a general word is no person's card"
     guess = sent(await emulator.ask(MEMBER, "Захорова"))[0]
     assert guess.text == "Возможно, вы имели в виду:" and "Захарова" in guess.buttons[0]["text"]
@@ -248,3 +248,11 @@ async def test_the_only_result_opens_and_a_guess_is_offered(bot, emulator, setti
     await join_member(emulator, settings)
     guess = sent(await emulator.ask(MEMBER, "Захорова"))[0]
     assert guess.text == "Возможно, вы имели в виду:"
+
+
+async def test_a_sections_name_points_to_its_command(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    await join_member(emulator, settings)
+    for typed, command in (("Дорожная карта", "/roadmap"), ("помощь", "/help"), ("организации", "/orgs"), ("отчёт", "/report")):
+        assert command in last_text(await emulator.ask(MEMBER, typed)), typed
+    assert "/roadmap" in last_text(await emulator.ask(GUEST_EN, "roadmap?"))
+
