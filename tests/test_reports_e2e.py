@@ -220,6 +220,7 @@ async def test_bad_input_is_answered_politely(bot, emulator, settings) -> None: 
     assert "кнопкой" in sent(calls)[0].text and "Как идут дела" in sent(calls)[-1].text
     calls = await emulator.tap(LEADER, first, button(first, "по плану"))
     assert "от 0 до 100" in sent(await emulator.ask(LEADER, "150"))[0].text
+    assert "/cancel" in sent(await emulator.ask(LEADER, "Кузьменко"))[0].text, "a search typed mid-report: how to leave"
     assert "Что сделано" in sent(await emulator.ask(LEADER, "45 %"))[0].text
     assert "Пустой" in sent(await emulator.ask(LEADER, "   "))[0].text
     assert "Слишком длинно: 5000" in sent(await emulator.ask(LEADER, "я" * 5000))[0].text
