@@ -39,7 +39,7 @@ class OneUpdatePerChat(BaseMiddleware):
         key = chat.id if chat is not None else user.id if user is not None else None
         if key is None:
             return await handler(event, data)
-        turns = self._turns.setdefault(key, _Turns())
+        turns = self._turns.get(key) or self._turns.setdefault(key, _Turns())
         turns.queued += 1
         try:
             async with turns.lock:  # asyncio.Lock wakes its waiters first come, first served

@@ -204,9 +204,7 @@ def _telegram(t: Translator, card: members.MemberCard) -> str:
     where known), never the directory's name: who is behind it shows; HTML."""
     if not card.row.telegram_id:
         return escape(t("admin.not_linked"))
-    own = escape(card.telegram_name or str(card.row.telegram_id))
-    link = f'<a href="tg://user?id={card.row.telegram_id}">{own}</a>'
-    return link + (f" (@{escape(card.username)})" if card.username else "")
+    return render.telegram_account(card.row.telegram_id, card.telegram_name or str(card.row.telegram_id), card.username)
 
 
 @router.message(command("invite"))
@@ -251,9 +249,8 @@ async def _invite_reply(session: AsyncSession, viewer: Viewer, t: Translator, cl
     holder = await access.holder_of(session, person_id) if person_id else None
     kb = InlineKeyboardBuilder()
     if holder is not None:
-        who = "@" + holder.username if holder.username else holder.telegram_name or str(holder.telegram_id)
         kb.button(text=t("admin.manage"), callback_data=MemberAction(person=holder.person_id, action="show"))
-        return t("admin.invite_linked", name=holder.name, who=who), kb.as_markup()
+        return t("admin.invite_linked", name=holder.name, who=holder.handle), kb.as_markup()
     invite = await invites.create_invite(session, actor=viewer.telegram_id, role=role, person_id=person_id,
                                         ttl=timedelta(hours=settings.invite_ttl_hours), now=clock())
     me = await bot.me()

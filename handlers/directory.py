@@ -61,13 +61,11 @@ async def organisations(query: CallbackQuery, callback_data: Country | OrgsPage,
     else:
         country, offset = callback_data.code, 0
     country = country.upper()[:2]
-    page = await directory.organisations_page(session, country=country or None, offset=offset, limit=render.PAGE_SIZE)
+    page, kinds = await directory.organisations_page(session, country=country or None, offset=offset,
+                                                     limit=render.PAGE_SIZE)
     if not page.total:  # a country nobody is from: only a forged button names it
         await query.answer(t("button.stale"), show_alert=True)
         return
-    if not page.items:  # past the end (the list got shorter, or a forged offset): its first page
-        page = await directory.organisations_page(session, country=country or None, offset=0, limit=render.PAGE_SIZE)
-    kinds = await directory.organisation_kinds(session, country=country or None)
     await show(query, *render.organisations_list(t, page, country, kinds), edit=paging)
 
 

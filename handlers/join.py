@@ -216,8 +216,7 @@ async def decide(
     if request.duplicate_of is not None:
         # Approving would make a second copy of a member who is in with another account.
         holder = request.duplicate_of
-        who = "@" + holder.username if holder.username else holder.telegram_name or str(holder.telegram_id)
-        await query.answer(t.plain("join.duplicate", member=holder.name, who=who)[:ALERT_LIMIT], show_alert=True)
+        await query.answer(t.plain("join.duplicate", member=holder.name, who=holder.handle)[:ALERT_LIMIT], show_alert=True)
         return
     verdict = {"name": request.full_name, "organisation": request.organisation,
                "who": request.decided_by_name or str(request.decided_by)}

@@ -283,6 +283,13 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
     return "\n".join(lines), kb.as_markup()
 
 
+def telegram_account(telegram_id: int, name: str, username: str | None) -> str:
+    """An account as Telegram knows it, as HTML: its name as a link that opens the chat, and
+    @username where there is one."""
+    link = f'<a href="tg://user?id={telegram_id}">{escape(name)}</a>'
+    return link + (f" (@{escape(username)})" if username else "")
+
+
 def secretariat(t: Translator, people: Sequence[Secretary], *, member: bool) -> tuple[str, InlineKeyboardMarkup]:
     """Who to write to in the secretariat: Telegram links for members; for guests, what it does."""
     kb = InlineKeyboardBuilder()
@@ -291,9 +298,7 @@ def secretariat(t: Translator, people: Sequence[Secretary], *, member: bool) -> 
         return t("secretariat.guest"), kb.as_markup()
     lines = [t("secretariat.title")]
     for person in people:
-        name = escape(person.name or t("secretariat.nameless"))
-        handle = escape(f" @{person.username}") if person.username else ""
-        lines.append(f'• <a href="tg://user?id={person.telegram_id}">{name}</a>{handle}')
+        lines.append("• " + telegram_account(person.telegram_id, person.name or t("secretariat.nameless"), person.username))
         if person.person_id is not None:
             kb.row(InlineKeyboardButton(text=short(f"👤 {person.name}"), callback_data=Card(kind="h", id=person.person_id).pack()))
     lines.append(t("secretariat.other"))
@@ -333,9 +338,7 @@ def request_card(t: Translator, request: JoinRequestView) -> tuple[str, InlineKe
     """A join request as the secretariat sees it: who, from where, and Approve / Reject.
     "Telegram:" names the account as Telegram does (its own name, @username), never the name
     claimed in the request, so that someone posing as another shows."""
-    own = escape(request.telegram_name or str(request.telegram_id))
-    who = Html(f'<a href="tg://user?id={request.telegram_id}">{own}</a>'
-               + (f" (@{escape(request.username)})" if request.username else ""))
+    who = Html(telegram_account(request.telegram_id, request.telegram_name or str(request.telegram_id), request.username))
     kb = InlineKeyboardBuilder()
     kb.button(text=t("join.approve"), callback_data=Decide(request=request.id, approve=True))
     kb.button(text=t("join.reject"), callback_data=Decide(request=request.id, approve=False))

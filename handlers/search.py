@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services import directory, members
 from bot.services.access import Viewer
-from bot.services.search import DirectorySearch
+from bot.services.search import DirectorySearch, asks_for_secretariat
 from bot.services.search_index import Doc, Hit
 from bot.settings import Settings
 from handlers import render
@@ -71,7 +71,7 @@ async def answer_search(message: Message, text: str, session: AsyncSession, view
     if section := SECTION_WORDS.get(query.lower().replace("ё", "е").strip(" ?!.")):
         await message.answer(t("search.section", command="/" + section, about=t("command." + section)))
         return
-    if members.asks_for_secretariat(query):  # the bot keeps telling people to ask the secretariat
+    if asks_for_secretariat(query):  # the bot keeps telling people to ask the secretariat
         people = await members.secretariat(session, settings.admin_ids)
         text, markup = render.secretariat(t, people, member=viewer.is_member)
         await message.answer(text, reply_markup=markup)

@@ -116,18 +116,27 @@ async def account_language(session: AsyncSession, telegram_id: int, default: str
     return pick_language(account.language, account.telegram_language, default)
 
 
-async def secretariat_chats(
-    session: AsyncSession, admin_ids: frozenset[int], default_language: str
-) -> list[tuple[int, str]]:
-    """(chat id, language) of everyone who acts for the secretariat: ADMIN_IDS and granted roles."""
+async def secretariat_ids(session: AsyncSession, admin_ids: frozenset[int]) -> set[int]:
+    """The Telegram ids of everyone who acts for the secretariat: ADMIN_IDS, and members granted
+    the role who have not blocked the bot."""
     rows = await session.execute(
         select(Account.telegram_id)
         .join(PersonRole, PersonRole.person_id == Account.person_id)
         .join(Person, Person.id == Account.person_id)
         .where(PersonRole.role == "secretariat", Person.status == "active", Account.blocked_bot.is_(False))
     )
-    chats = {row.telegram_id for row in rows} | set(admin_ids)
-    return [(chat, await account_language(session, chat, default_language)) for chat in sorted(chats)]
+    return {row.telegram_id for row in rows} | set(admin_ids)
+
+
+async def secretariat_chats(
+    session: AsyncSession, admin_ids: frozenset[int], default_language: str
+) -> list[tuple[int, str]]:
+    """(chat id, language) of everyone who acts for the secretariat."""
+    chats = await secretariat_ids(session, admin_ids)
+    stored = {row.telegram_id: pick_language(row.language, row.telegram_language, default_language)
+              for row in await session.execute(select(Account.telegram_id, Account.language, Account.telegram_language)
+                                               .where(Account.telegram_id.in_(chats)))}
+    return [(chat, stored.get(chat, default_language)) for chat in sorted(chats)]
 
 
 # --- linking an account to a directory person ---------------------------------------------
@@ -153,6 +162,11 @@ class Holder:
     telegram_id: int
     telegram_name: str | None
     username: str | None
+
+    @property
+    def handle(self) -> str:
+        """How the account is known in Telegram: @username, else its own name, else its id."""
+        return "@" + self.username if self.username else self.telegram_name or str(self.telegram_id)
 
 
 async def holder_of(session: AsyncSession, person_id: int) -> Holder | None:

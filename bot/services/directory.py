@@ -156,23 +156,20 @@ async def organisation_facets(session: AsyncSession) -> list[tuple[str, int]]:
 
 async def organisations_page(
     session: AsyncSession, *, country: str | None, offset: int, limit: int
-) -> Page[Ref]:
-    """A page of organisations grouped by kind (see ORGANISATION_KINDS), by name within a kind;
-    each Ref's note is its kind."""
-    query = select(Organisation.id, Organisation.name, Organisation.kind, Organisation.name_en)
-    if country:
-        query = query.where(Organisation.country == country)
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = await session.execute(query.order_by(_KIND_PLACE, Organisation.name).offset(offset).limit(limit))
-    return Page([Ref(r.id, r.name, r.kind, r.name_en) for r in rows], total, offset, limit)
-
-
-async def organisation_kinds(session: AsyncSession, *, country: str | None) -> list[tuple[str, int]]:
-    """How many organisations of each kind (in a country), in the order of the lists."""
-    query = select(Organisation.kind, func.count()).group_by(Organisation.kind).order_by(_KIND_PLACE)
-    if country:
-        query = query.where(Organisation.country == country)
-    return [(kind, count) for kind, count in await session.execute(query)]
+) -> tuple[Page[Ref], list[tuple[str, int]]]:
+    """A page of organisations grouped by kind (see ORGANISATION_KINDS), by name within a kind,
+    each Ref's note its kind; and how many there are of each kind, in that order (their sum is
+    the page's total). An offset past the end (a list grown shorter, a forged button) gives the
+    first page."""
+    where = [Organisation.country == country] if country else []
+    kinds = [(kind, count) for kind, count in await session.execute(
+        select(Organisation.kind, func.count()).where(*where).group_by(Organisation.kind).order_by(_KIND_PLACE))]
+    total = sum(count for _, count in kinds)
+    offset = offset if offset < total else 0
+    rows = await session.execute(
+        select(Organisation.id, Organisation.name, Organisation.kind, Organisation.name_en).where(*where)
+        .order_by(_KIND_PLACE, Organisation.name).offset(offset).limit(limit))
+    return Page([Ref(r.id, r.name, r.kind, r.name_en) for r in rows], total, offset, limit), kinds
 
 
 async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | None:

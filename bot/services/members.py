@@ -4,7 +4,6 @@ the secretariat; and the secretariat as members look for it."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -138,24 +137,10 @@ async def card(session: AsyncSession, person_id: int, admin_ids: frozenset[int])
 
 async def last_secretary(session: AsyncSession, telegram_id: int, admin_ids: frozenset[int]) -> bool:
     """Whether no one but this person would be left to act for the secretariat."""
-    chats = await access.secretariat_chats(session, admin_ids, access.LANGUAGES[0])
-    return all(chat == telegram_id for chat, _ in chats)
+    return await access.secretariat_ids(session, admin_ids) <= {telegram_id}
 
 
-# --- the cluster's secretariat, as members look for it -----------------------------------------
-
-# A query that asks for the secretariat itself (not, say, the Norwegian Barents Secretariat).
-_SECRETARIAT_WORDS = ("секретариат", "secretariat")
-_ABOUT_WORDS = frozenset("""кластер кластера кластеру наш наша контакты контакт телефон почта связаться
-    связь написать кто где как с со у в the cluster our contacts contact phone email reach who where is of""".split())
-
-
-def asks_for_secretariat(query: str) -> bool:
-    """«секретариат», «контакты секретариата», «cluster secretariat», «кто в секретариате?»."""
-    found = re.findall(r"\w+", query.lower())
-    return (any(word.startswith(_SECRETARIAT_WORDS) for word in found)
-            and all(word.startswith(_SECRETARIAT_WORDS) or word in _ABOUT_WORDS for word in found))
-
+# --- the cluster's secretariat, as members look for it (see search.asks_for_secretariat) -----------------------------------------
 
 @dataclass(frozen=True)
 class Secretary:
@@ -169,13 +154,13 @@ class Secretary:
 
 async def secretariat(session: AsyncSession, admin_ids: frozenset[int]) -> list[Secretary]:
     """Who acts for the secretariat: members with its role, and ADMIN_IDS (in the bot or not yet)."""
-    granted = select(PersonRole.person_id).where(PersonRole.role == "secretariat")
+    ids = await access.secretariat_ids(session, admin_ids)
     rows = await session.execute(
         select(Account.telegram_id, Account.first_name, Account.username, Person.id, Person.name)
         .outerjoin(Person, (Person.id == Account.person_id) & (Person.status == "active"))
-        .where(Account.telegram_id.in_(admin_ids) | Person.id.in_(granted))
+        .where(Account.telegram_id.in_(ids))
     )
     known = {row.telegram_id: Secretary(row.telegram_id, row.name or row.first_name or None, row.username, row.id)
              for row in rows}
-    unseen = [Secretary(telegram_id, None, None, None) for telegram_id in sorted(admin_ids - known.keys())]
+    unseen = [Secretary(telegram_id, None, None, None) for telegram_id in sorted(ids - known.keys())]
     return sorted(known.values(), key=lambda s: s.name or "") + unseen

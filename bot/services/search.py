@@ -38,6 +38,10 @@ ABOUT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+SECRETARIAT = re.compile(r"\b(секретариат\w*|secretariat\w*)\b", re.IGNORECASE)
+# Words beside «секретариат» that still mean the cluster's own (a question's and about-words aside).
+_OURS = re.compile(r"\b(кластер\w*|cluster|наш\w*|our|во?|со?|у)\b", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -81,6 +85,14 @@ def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> S
     if hits and wants_leader and hits[0].doc.kind == "project":
         hits = _leader_first(index, hits)
     return SearchResult(hits=hits, clear=found.clear, total=found.total)
+
+
+def asks_for_secretariat(query: str) -> bool:
+    """«секретариат», «контакты секретариата», «cluster secretariat», «кто в секретариате?»: the
+    cluster's secretariat itself, not an organisation with the word in its name (the Norwegian
+    Barents Secretariat)."""
+    rest = ABOUT_WORDS.sub(" ", QUESTION_WORDS.sub(" ", query))
+    return bool(SECRETARIAT.search(rest)) and not re.findall(r"\w+", _OURS.sub(" ", SECRETARIAT.sub(" ", rest)))
 
 
 def _subject(index: SearchIndex, query: str) -> str:
