@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -198,6 +199,20 @@ class AnnouncementAct(CallbackData, prefix="anm"):
 
     id: Int64
     action: str
+
+
+class ChatAction(StrEnum):
+    APPROVE = "approve"
+    IGNORE = "ignore"
+
+
+class ChatApproval(CallbackData, prefix="cha"):
+    """The secretariat's answer to the bot being added to a chat; `round` names the request, so the
+    buttons of an earlier one are stale."""
+
+    chat: Int64
+    round: Int64
+    action: ChatAction
 
 
 class MuteToggle(CallbackData, prefix="st"):
