@@ -3,9 +3,12 @@ there only once the secretariat approved it, while the bot may post there; the p
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import command
 from sqlalchemy import select
 
-from models import AuditEntry
+from models import AuditEntry, BotChat
+from models.db import alembic_config
 from tests.announce_helpers import alerts, button, compose, received, seed, sent
 from tests.conftest import ADMIN
 from tests.emulator import BotAPIEmulator, Call, User
@@ -118,3 +121,37 @@ async def test_all_members_says_the_count_includes_the_secretary(bot, emulator, 
     assert "Получателей: 4 (включая вас)" in summary.text and len(cast.members) == 4
     summary = await compose(emulator, "Лидерам", audience=("Лидерам проектов",))
     assert "Получателей: 1" in summary.text and "включая вас" not in summary.text
+
+
+async def test_chats_recorded_before_approvals_wait_in_the_picker(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    emulator.add_chat(-100950, "supergroup", "Старый чат")
+    async with bot.app.database.sessions.begin() as session:  # as migration 0010 leaves such a chat
+        session.add(BotChat(chat_id=-100950, title="Старый чат", type="supergroup", status="administrator",
+                            can_post=True, approval="pending", round=1, updated_at=clock()))
+    summary = await compose(emulator, "Старым", audience=GROUPS)
+    assert "Получателей: 0" in summary.text
+    calls = await emulator.tap(ADMIN, summary, button(summary, "Другие получатели"))
+    picker = next(c for c in calls if c.method == "editMessageText")
+    assert "Ждут вашего решения" in picker.text and "«Старый чат»" in picker.text
+    calls = await emulator.tap(ADMIN, picker, button(picker, "Решить по чатам (1)"))
+    [card] = sent(calls)
+    assert "Старый чат" in card.text and "до того, как секретариат стал их одобрять" in card.text
+    await emulator.tap(ADMIN, card, button(card, "Одобрить"))
+    assert "Получателей: 1" in (await compose(emulator, "Старым", audience=GROUPS)).text
+
+
+def test_the_migration_makes_recorded_chats_pending(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(sa.text(
+            "INSERT INTO bot_chats (chat_id, title, type, status, updated_at) VALUES "
+            "(-1, 'Admin there', 'supergroup', 'administrator', '2026-12-01 10:00:00'), "
+            "(-2, 'Member there', 'group', 'member', '2026-12-01 10:00:00')"))
+        command.upgrade(config, "heads")
+        rows = connection.execute(sa.text("SELECT chat_id, approval, can_post FROM bot_chats ORDER BY chat_id")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [(-2, "new", 0), (-1, "pending", 1)]
