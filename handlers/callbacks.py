@@ -187,7 +187,7 @@ class ReportExport(CallbackData, prefix="rpx"):
 
 class AnnounceStep(CallbackData, prefix="an"):
     """A step of composing the draft `token`: skip (no attachment), cat, aud, audiences, proj,
-    done, country, lang, send, schedule, drop."""
+    done, country, lang, review (the chats waiting for approval), send, schedule, drop."""
 
     token: str
     action: str

@@ -155,3 +155,17 @@ def test_the_migration_makes_recorded_chats_pending(tmp_path) -> None:  # type: 
         rows = connection.execute(sa.text("SELECT chat_id, approval, can_post FROM bot_chats ORDER BY chat_id")).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [(-2, "new", 0), (-1, "pending", 1)]
+
+
+async def test_a_scheduled_announcement_skips_a_chat_that_dropped_out(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    for chat in (-100960, -100961):
+        await emulator.wait_handled(emulator.my_chat_member(chat, ADMIN))
+    summary = await compose(emulator, "Завтра в группы", audience=GROUPS)
+    assert "Получателей: 2" in summary.text
+    await emulator.tap(ADMIN, summary, button(summary, "Запланировать"))
+    await emulator.ask(ADMIN, "24.11.2026 12:00")
+    await emulator.wait_handled(emulator.my_chat_member(-100961, ADMIN, status="member", old_status="administrator"))
+    clock.advance(days=1)
+    await bot.tick()
+    assert received(emulator, "Завтра в группы") == [-100960]

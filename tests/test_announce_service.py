@@ -113,4 +113,9 @@ async def test_a_chat_is_an_audience_only_approved_and_while_the_bot_may_post(se
     assert await groups() == []
     secretary = await record_chat(session, chat_id=-1003, title="Ours", type_="group", status="administrator",
                                   can_post_messages=None, by=77, by_secretariat=True, now=clock())
-    assert secretary.approved and not secretary.ask and await groups() == [-1003]
+    assert not secretary.ask and await groups() == [-1003], "a secretary's own chat is approved at once"
+    await outbox.record(session, [outbox.Outcome(0, -1003, "unreachable", 1, clock(), error="kicked")])
+    assert await groups() == []
+    assert (await record_chat(session, chat_id=-1003, title="Ours", type_="group", status="administrator",
+                              can_post_messages=None, by=stranger, by_secretariat=False, now=clock())).ask, \
+        "found gone by a send, then added back: asked again"

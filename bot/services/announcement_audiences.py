@@ -127,12 +127,10 @@ class ChatView:
 
 @dataclass(frozen=True)
 class ChatChange:
-    """What a change of the bot's status in a chat calls for: `ask` the secretariat to approve it,
-    or it was `approved` at once, having been added by someone who acts for the secretariat."""
+    """The chat as recorded, and whether to `ask` the secretariat to approve it."""
 
     chat: ChatView
     ask: bool = False
-    approved: bool = False
 
 
 async def record_chat(session: AsyncSession, *, chat_id: int, title: str, type_: str, status: str,
@@ -147,19 +145,19 @@ async def record_chat(session: AsyncSession, *, chat_id: int, title: str, type_:
         updated_at=now).on_conflict_do_nothing(index_elements=["chat_id"]))
     row = await session.get(BotChat, chat_id, with_for_update=True, populate_existing=True)
     assert row is not None
+    # Leaving ends a stay, and so does coming back to a chat where a send found the bot removed.
+    if (row.status not in IN_CHAT or status not in IN_CHAT) and row.approval != NEW:
+        row.approval, row.round = NEW, row.round + 1
     postable = status == "creator" or (status == "administrator" and (type_ != "channel" or bool(can_post_messages)))
     row.title, row.type, row.status, row.can_post, row.updated_at = title[:200], type_, status, postable, now
-    ask = approved = False
-    if status not in IN_CHAT and row.approval != NEW:
-        row.approval, row.round = NEW, row.round + 1
-    elif postable and row.approval == NEW:
-        row.round, row.added_by, row.decided_by = row.round + 1, by, by if by_secretariat else None
-        row.approval = APPROVED if by_secretariat else PENDING
-        ask, approved = not by_secretariat, by_secretariat
-        if approved:
+    ask = postable and row.approval == NEW and not by_secretariat
+    if postable and row.approval == NEW:
+        row.round, row.added_by = row.round + 1, by
+        row.approval, row.decided_by = (APPROVED, by) if by_secretariat else (PENDING, None)
+        if by_secretariat:
             audit.record(session, at=now, actor=by, action="chat.approve", target=f"chat:{chat_id}", name=row.title)
     await session.flush()
-    return ChatChange(await _view(session, row), ask=ask, approved=approved)
+    return ChatChange(await _view(session, row), ask=ask)
 
 
 async def _view(session: AsyncSession, row: BotChat) -> ChatView:
