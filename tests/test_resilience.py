@@ -170,28 +170,30 @@ async def redirect_loop() -> AsyncIterator[str]:
 
 
 async def test_no_log_record_contains_the_token(settings, redirect_loop, logs, caplog) -> None:  # type: ignore[no-untyped-def]
-    looping = settings.model_copy(update={"telegram_api_url": redirect_loop})
-    sleeps = Sleeps()
-    bot = create_bot(looping, sleep=sleeps)
+    retries = Sleeps()
+    bot = create_bot(settings.model_copy(update={"telegram_api_url": redirect_loop}), sleep=retries)
     log = logging.getLogger("handlers.errors")
 
     class Enough(Exception):
         pass
 
-    async def give_up_after_two(_seconds: float) -> None:
-        if len(sleeps.asked) == 2:
+    waits: list[float] = []
+
+    async def give_up_after_two(seconds: float) -> None:
+        if len(waits) == 2:
             raise Enough
-        sleeps.asked.append(_seconds)
+        waits.append(seconds)
 
     try:
         with pytest.raises(Enough):
             await wait_for_api(bot, sleep=give_up_after_two)
         with update_context(10008), pytest.raises(TelegramNetworkError) as failure:
-            await bot.send_message(GUEST.id, "hello")  # a reply: retried, then given up
+            await bot.send_message(GUEST.id, "hello")  # a reply: tried again, then given up
         log.error("update 10008 failed", exc_info=failure.value)
         log.debug("as aiogram says it: %s", failure.value)
     finally:
         await bot.session.close()
+    assert retries.asked == [0.5, 1.0, 2.0], "a network error is retried like a 5xx"
     assert "TooManyRedirects" in caplog.text and REDACTED in caplog.text, caplog.text
     assert_no_token(settings.bot_token, logs, caplog)
 
