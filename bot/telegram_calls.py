@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import Bot
@@ -24,6 +26,9 @@ TRANSIENT = (TelegramServerError, TelegramNetworkError, ClientDecodeError)
 # Waits before the 2nd, 3rd and 4th attempt of a reply: 3.5 s in all, about as long as a user
 # waits for an answer before typing again.
 RETRY_DELAYS = (0.5, 1.0, 2.0)
+# A call failing after this long (a hung API answers by the client's timeout, 60 s) is not tried
+# again: the user has waited enough, and their chat's next updates wait behind it.
+RETRY_WITHIN = 10.0
 
 
 class CommitBeforeCalling(BaseRequestMiddleware):
@@ -71,17 +76,22 @@ class RetryTransient(BaseRequestMiddleware):
     an outage, for nothing. Polling has aiogram's own backoff, and the wait at start-up
     (bot.startup.wait_for_api) its own."""
 
-    def __init__(self, sleep: Sleep = asyncio.sleep, delays: tuple[float, ...] = RETRY_DELAYS) -> None:
+    def __init__(self, sleep: Sleep = asyncio.sleep, delays: tuple[float, ...] = RETRY_DELAYS,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._sleep = sleep
         self._delays = delays
+        self._monotonic = monotonic
 
     async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
                        method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
         if handling_update.get() is not None:
+            started = self._monotonic()
             for delay in self._delays:
                 try:
                     return await make_request(bot, method)
                 except TRANSIENT as exc:
+                    if self._monotonic() - started > RETRY_WITHIN:
+                        raise
                     log.warning("%s failed, trying again in %s s: %s", method.__api_method__, delay, exc)
                 await self._sleep(delay)
         return await make_request(bot, method)

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import SendMessage
 from aiohttp import web
 from sqlalchemy import text
 
@@ -20,6 +21,7 @@ from bot.cli import COMMANDS, main
 from bot.logs import REDACTED, prepare, update_context
 from bot.settings import Settings
 from bot.startup import wait_for_api
+from bot.telegram_calls import RetryTransient
 from tests.conftest import GUEST, GUEST_EN
 from tests.emulator import BotAPIEmulator, Call
 from tests.harness import FakeClock, RunningBot
@@ -84,6 +86,22 @@ async def test_a_reply_arrives_through_the_start_of_an_outage(running, emulator,
     assert len(retried) == 2 and all(e["level"] == "WARNING" for e in retried)
     assert {e.get("update_id") for e in retried} == {update["update_id"]} and retried[0]["instance"] == "test-instance"
     assert not [e for e in events if e["level"] == "ERROR"]
+
+
+async def test_a_reply_that_timed_out_is_not_tried_again() -> None:
+    now = 0.0
+    attempts: list[str] = []
+
+    async def hung_api(_bot, method):  # type: ignore[no-untyped-def]
+        nonlocal now
+        attempts.append(method.__api_method__)
+        now += 60  # the client's timeout
+        raise TelegramNetworkError(method, "Request timeout error")
+
+    retry = RetryTransient(Sleeps(), monotonic=lambda: now)
+    with update_context(10001), pytest.raises(TelegramNetworkError):
+        await retry(hung_api, None, SendMessage(chat_id=GUEST.id, text="hello"))  # type: ignore[arg-type]
+    assert attempts == ["sendMessage"], "a user who waited a minute is not made to wait four"
 
 
 async def test_a_bad_request_is_not_retried(running, emulator) -> None:  # type: ignore[no-untyped-def]
