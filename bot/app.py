@@ -16,10 +16,11 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import Clock, system_clock
+from bot.clock import Clock, Sleep, system_clock
 from bot.fsm_storage import SqlStorage
-from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, OneUpdatePerChat, ViewerMiddleware
-from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes
+from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, OneUpdatePerChat, UpdateContext, ViewerMiddleware
+from bot.startup import wait_for_api
+from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, RetryTransient
 from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
@@ -55,10 +56,11 @@ async def open_database(settings: Settings, *, load_bundled: bool = True) -> Dat
     return Database(engine, sessions)
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, *, sleep: Sleep = asyncio.sleep) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
     session.middleware(KeepResponseTypes())
     session.middleware(CommitBeforeCalling())
+    session.middleware(RetryTransient(sleep))
     return Bot(
         settings.bot_token,
         session=session,
@@ -86,6 +88,8 @@ class App:
     clock: Clock
     # Names this process in the ticker lease, so that of several instances only one ticks.
     instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    # How the Bot API client and the start-up wait between retries (tests pass one that returns at once).
+    sleep: Sleep = asyncio.sleep
 
 
 def create_dispatcher(
@@ -95,6 +99,7 @@ def create_dispatcher(
     # happens in the update's session instead of opening a second one on every update.
     dp = Dispatcher(storage=create_storage(settings, database, clock), disable_fsm=True,
                     settings=settings, clock=clock, search=search, sender=sender)
+    dp.update.outer_middleware(UpdateContext())
     dp.update.outer_middleware(OneUpdatePerChat())
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
     dp.update.outer_middleware(dp.fsm)
@@ -105,34 +110,35 @@ def create_dispatcher(
     return dp
 
 
-async def create_app(settings: Settings, *, clock: Clock = system_clock) -> App:
+async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: Sleep = asyncio.sleep) -> App:
     database = await open_database(settings)
     search = DirectorySearch()
     async with database.sessions() as session:
         await search.refresh(session)
-    bot = create_bot(settings)
+    bot = create_bot(settings, sleep=sleep)
     sender = Sender.from_settings(bot, database.sessions, clock, settings)
     sender.observe(ProgressReporter(bot, database.sessions, settings, clock))
     dispatcher = create_dispatcher(settings, database, search, clock, sender)
-    return App(settings, database, bot, dispatcher, search, sender, clock)
+    return App(settings, database, bot, dispatcher, search, sender, clock, sleep=sleep)
 
 
 async def run_polling(
     app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True,
     background: bool = True,
 ) -> None:
-    """Poll until stopped; with `background`, the scheduler ticks and the sender delivers alongside
-    (tests leave it off and drive `tick` and `Sender.deliver_due` with their own clock). Closes
-    everything on the way out."""
+    """Wait for the Bot API, then poll until stopped; with `background`, the scheduler ticks and the
+    sender delivers alongside (tests leave it off and drive `tick` and `Sender.deliver_due` with
+    their own clock). Closes everything on the way out."""
     from scheduler import create_scheduler
     from scheduler.jobs import step_down
 
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
-    if background:
-        scheduler.start()
-        sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
     try:
+        await wait_for_api(app.bot, sleep=app.sleep)
+        if background:
+            scheduler.start()
+            sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
         await app.bot.delete_webhook(drop_pending_updates=False)
         await set_default_commands(app.bot)
         await app.dispatcher.start_polling(
@@ -140,7 +146,7 @@ async def run_polling(
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
     finally:
-        if background:
+        if scheduler.running:
             scheduler.shutdown(wait=False)
         if sending is not None:
             sending.cancel()

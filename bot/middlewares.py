@@ -1,4 +1,4 @@
-"""Outer middlewares: one update of a chat at a time, a database session per update, the
+"""Outer middlewares: the update's id in the logging context, one update of a chat at a time, a database session per update, the
 current person and language, and leaving a dialog when another command comes."""
 
 from __future__ import annotations
@@ -16,11 +16,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.fsm_storage import update_session
 from bot.i18n import Translator
+from bot.logs import update_context
 from bot.services import outbox
 from bot.services.access import identify
 from bot.settings import Settings
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdateContext(BaseMiddleware):
+    """While an update is handled, its id is in the context: every log record names it, and the
+    Bot API client retries the replies made for it (bot.telegram_calls.RetryTransient)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        with update_context(event.update_id):
+            return await handler(event, data)
 
 
 class OneUpdatePerChat(BaseMiddleware):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.app import App, create_app, run_polling
+from bot.clock import Sleep
 from bot.settings import Settings
 from scheduler.jobs import tick
 
@@ -22,6 +23,11 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+async def no_wait(_seconds: float) -> None:
+    """Retries (of replies, of the start-up) follow at once: tests never sleep on wall time."""
+    await asyncio.sleep(0)
+
+
 @dataclass
 class RunningBot:
     """Starts, stops and restarts the whole application (a new process, as far as the bot knows)."""
@@ -31,11 +37,12 @@ class RunningBot:
     # Sequential handling (the default here): the emulator's "update confirmed" then means
     # "handler finished". Production polls with handle_as_tasks=True.
     handle_as_tasks: bool = False
+    sleep: Sleep = no_wait
     app: App | None = None
     _task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.app = await create_app(self.settings, clock=self.clock)
+        self.app = await create_app(self.settings, clock=self.clock, sleep=self.sleep)
         self._task = asyncio.create_task(run_polling(
             self.app, handle_as_tasks=self.handle_as_tasks, polling_timeout=1, handle_signals=False,
             background=False))
