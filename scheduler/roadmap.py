@@ -7,7 +7,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
-from bot.services import access, outbox, reminders, roadmap
+from bot.services import access, checkins, outbox, reminders, roadmap
 from bot.services.outbox import Outgoing
 from bot.settings import Settings
 from handlers import roadmap_render as view
@@ -57,10 +57,12 @@ async def roadmap_tick(app: App) -> None:
                                           chat_id=chat, kind="reminder", text=view.unreachable(t, item, name),
                                           reply_markup=card)
                                  for kind, ref, name in item.unreachable]
-        week = roadmap.week_key(now, tz, settings.roadmap_nudge_weekday, settings.reminder_hour)
+        nudge_at = checkins.weekly_time(now, tz, settings.roadmap_nudge_weekday, settings.reminder_hour)
+        week = roadmap.week_key(nudge_at, tz)
         nudge_keys = {chat: f"rm:nudge:{week}:c{chat}" for chat, _ in secretariat}
         sent = await outbox.sent_keys(session, list(nudge_keys.values()))
-        if len(sent) < len(nudge_keys) and (lacking := await roadmap.needing_attention(session)):
+        if (now - nudge_at <= checkins.WEEKLY_GRACE and len(sent) < len(nudge_keys)
+                and (lacking := await roadmap.needing_attention(session))):
             for chat, language in secretariat:
                 listing, buttons = view.nudge(_translator(language), lacking)
                 messages.append(Outgoing(key=nudge_keys[chat], chat_id=chat, kind="nudge", text=listing,

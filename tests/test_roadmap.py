@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.services import roadmap, roadmap_calendar, roadmap_chart
+from bot.services import checkins, roadmap, roadmap_calendar, roadmap_chart
 from bot.services.dates import DateProblem, parse_day, parse_moment
 from bot.services.roadmap import parse_deadline, parse_policy
 from tests.conftest import ADMIN
@@ -48,10 +48,13 @@ def test_policies() -> None:
 
 
 def test_the_nudge_week_starts_on_its_weekday_and_hour() -> None:
+    def week(now: datetime) -> str:
+        return roadmap.week_key(checkins.weekly_time(now, MSK, 0, 10), MSK)
+
     monday_morning = datetime(2026, 11, 23, 6, 59, tzinfo=UTC)  # 09:59 in Moscow
-    assert roadmap.week_key(monday_morning, MSK, 0, 10) == "2026-W47"
-    assert roadmap.week_key(NOW, MSK, 0, 10) == "2026-W48"
-    assert roadmap.week_key(datetime(2026, 11, 29, 20, tzinfo=UTC), MSK, 0, 10) == "2026-W48"
+    assert week(monday_morning) == "2026-W47"
+    assert week(NOW) == "2026-W48"
+    assert week(datetime(2026, 11, 29, 20, tzinfo=UTC)) == "2026-W48"
 
 
 async def test_the_calendar_round_trips_and_the_chart_draws(session) -> None:  # type: ignore[no-untyped-def]
