@@ -4,8 +4,15 @@ or not at all, and dates and counts as they are typed and read."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import select
+
+from bot.services import roadmap
+from models import RoadmapItem
 from tests.conftest import ADMIN
+from tests.roadmap_helpers import ORG_A, ORG_B, SOLO, link_people
+from tests.test_e2e_join import button, last_text, sent
 from tests.test_checkins_e2e import PROMPT, texts
 from tests.test_reports_e2e import LEADER, leader
 
@@ -28,3 +35,56 @@ async def test_a_fresh_start_does_not_send_last_weeks_roadmap_nudge(bot, emulato
     clock.now = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
     await bot.tick()
     assert len(texts(emulator, ADMIN.id, "без срока или ответственных")) == 1
+
+
+async def _deadline(bot, number: int, deadline: datetime) -> None:  # type: ignore[no-untyped-def]
+    async with bot.app.database.sessions.begin() as session:
+        item_id = await session.scalar(select(RoadmapItem.id).where(RoadmapItem.number == number))
+        assert item_id is not None
+        assert await roadmap.set_deadline(session, item_id, deadline, actor=ADMIN.id, actor_name="S", now=bot.app.clock())
+
+
+async def _assign(bot, emulator, number: int, *names: str) -> None:  # type: ignore[no-untyped-def]
+    """The secretariat makes owners of item `number` through the owners editor, one name after another."""
+    listing = sent(await emulator.ask(ADMIN, "/roadmap"))[-1]
+    card = sent(await emulator.tap(ADMIN, listing, button(listing, f"{number}. ")))[-1]
+    await emulator.tap(ADMIN, card, button(card, "Ответственные"))
+    for name in names:
+        choices = sent(await emulator.ask(ADMIN, name))[-1]
+        await emulator.tap(ADMIN, choices, button(choices, name))
+    await bot.app.sender.deliver_due()
+
+
+def _messages(emulator, user) -> list[Any]:  # type: ignore[no-untyped-def]
+    return sent(emulator.calls_of("sendMessage", user.id))
+
+
+async def test_an_owner_assigned_after_the_reminder_hour_can_answer_and_is_not_reminded_twice(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    # Monday 23.11, 12:00 in Moscow: today's reminders went out at 10:00
+    await link_people(bot.app)
+    await _deadline(bot, 1, datetime(2026, 11, 23, 20, 59, tzinfo=UTC))  # today, end of the day
+    await _deadline(bot, 2, datetime(2026, 11, 24, 20, 59, tzinfo=UTC))  # tomorrow: its d0 reminder is at 10:00
+    await _assign(bot, emulator, 1, "Блинов")
+    today = _messages(emulator, SOLO)[-1]
+    assert "made you responsible" in today.text and "The deadline is today" in today.text
+    assert {"Done", "Need more time", "Not mine"} <= {b["text"][2:] for b in today.buttons}
+    await _assign(bot, emulator, 2, "Блинов")
+    tomorrow = _messages(emulator, SOLO)[-1]
+    assert "1 day until the deadline" in tomorrow.text
+    # the day goes by to Tuesday 10:30 (item 2's reminder time): nothing repeats the assignment
+    for hour in (10, 14, 18, 20, 31):
+        clock.now = datetime(2026, 11, 23, hour, 30, tzinfo=UTC) if hour < 24 else datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+        await bot.tick()
+    assert len(_messages(emulator, SOLO)) == 2
+    # and the answer buttons work from the assignment
+    calls = await emulator.tap(SOLO, today, button(today, "Done"))
+    calls = await emulator.tap(SOLO, sent(calls)[-1], button(sent(calls)[-1], "without"))
+    assert "closed" in last_text(calls)
+
+
+async def test_a_person_and_then_their_organisation_made_owners_is_told_once(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    await link_people(bot.app)
+    await _assign(bot, emulator, 2, "Питиримов", "Городское объединение")
+    assert len([m for m in _messages(emulator, ORG_A) if "назначил вас ответственным" in m.text]) == 1
+    # their colleague is told through the organisation
+    assert len([m for m in _messages(emulator, ORG_B) if "назначил вас ответственным" in m.text]) == 1
