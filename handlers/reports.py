@@ -412,7 +412,7 @@ async def _pause_choices(session: AsyncSession, person_id: int, t: Translator, t
 
 def _typed_day(text: str, today: date) -> date | None:
     try:
-        return dates.parse_day_ahead(text, today)
+        return dates.parse_day(text, today)
     except dates.DateProblem:
         return None
 

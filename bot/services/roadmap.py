@@ -23,7 +23,7 @@ CLOSED = ("done", "cancelled")
 def parse_deadline(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     """A typed deadline (a day, optionally with a time: the end of that day without one) that lies
     in the future, as a UTC instant."""
-    moment = parse_moment(text, tz, default_time=END_OF_DAY)
+    moment = parse_moment(text, tz, now, default_time=END_OF_DAY)
     if moment <= now:
         raise DateProblem("past")
     return moment
