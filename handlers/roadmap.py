@@ -120,8 +120,9 @@ async def calendar_file(query: CallbackQuery, callback_data: RoadmapFile, sessio
         png = roadmap_chart.timeline(
             cards, now=clock(), tz=settings.tz, today_label=t.plain("roadmap.chart_today"),
             title=t.plain("roadmap.chart_title_mine" if callback_data.mine else "roadmap.chart_title"))
+        shown = min(len(cards), roadmap_chart.MAX_BARS)
         await query.message.answer_photo(BufferedInputFile(png, filename="roadmap.png"),
-                                         caption=t("roadmap.png_caption", n=min(len(cards), roadmap_chart.MAX_BARS)))
+                                         caption=t("roadmap.png_caption", items=t.plural("roadmap.items", shown, n=shown)))
 
 
 async def _deny(event: Message | CallbackQuery, text: str) -> None:
