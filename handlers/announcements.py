@@ -311,16 +311,16 @@ async def _confirm(query: CallbackQuery | None, message: Message, state: FSMCont
 @router.message(Compose.when, F.text, ~F.text.startswith("/"))
 async def got_when(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
                    clock: Clock, settings: Settings) -> None:
-    moment = parse_when(message.text or "", settings)
+    moment = parse_when(message.text or "", settings, clock())
     if moment is None or moment <= clock():
         await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
         return
     await _confirm(None, message, state, session, viewer, t, clock, settings, await state.get_data(), moment)
 
 
-def parse_when(text: str, settings: Settings) -> datetime | None:
+def parse_when(text: str, settings: Settings, now: datetime) -> datetime | None:
     try:
-        return dates.parse_moment(text, settings.tz, default_time=None)
+        return dates.parse_moment(text, settings.tz, now, default_time=None)
     except dates.DateProblem:
         return None
 
@@ -328,7 +328,7 @@ def parse_when(text: str, settings: Settings) -> datetime | None:
 @router.message(Compose.edit_time, F.text, ~F.text.startswith("/"))
 async def got_new_time(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
                        clock: Clock, settings: Settings) -> None:
-    moment = parse_when(message.text or "", settings)
+    moment = parse_when(message.text or "", settings, clock())
     if moment is None or moment <= clock():
         await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
         return
