@@ -18,8 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.fsm_storage import SqlStorage
-from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, OneUpdatePerChat, ViewerMiddleware
-from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes
+from bot.health import Liveness, add_routes
+from bot.http_server import HttpServer
+from bot.metrics import Metrics
+from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, OneUpdatePerChat, ViewerMiddleware
+from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat
 from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
@@ -84,17 +87,23 @@ class App:
     search: DirectorySearch
     sender: Sender
     clock: Clock
+    metrics: Metrics
+    liveness: Liveness
+    # Serves /healthz and /metrics (None with HTTP_PORT=0); started and stopped with the bot.
+    http: HttpServer | None
     # Names this process in the ticker lease, so that of several instances only one ticks.
     instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
 
 
 def create_dispatcher(
-    settings: Settings, database: Database, search: DirectorySearch, clock: Clock, sender: Sender
+    settings: Settings, database: Database, search: DirectorySearch, clock: Clock, sender: Sender,
+    metrics: Metrics, liveness: Liveness,
 ) -> Dispatcher:
     # aiogram's FSM middleware is re-registered after ours, so that reading a chat's dialog state
     # happens in the update's session instead of opening a second one on every update.
     dp = Dispatcher(storage=create_storage(settings, database, clock), disable_fsm=True,
                     settings=settings, clock=clock, search=search, sender=sender)
+    dp.update.outer_middleware(Measure(metrics, liveness, clock))
     dp.update.outer_middleware(OneUpdatePerChat())
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
     dp.update.outer_middleware(dp.fsm)
@@ -110,11 +119,17 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock) -> App:
     search = DirectorySearch()
     async with database.sessions() as session:
         await search.refresh(session)
+    metrics, liveness = Metrics(), Liveness()
     bot = create_bot(settings)
-    sender = Sender.from_settings(bot, database.sessions, clock, settings)
+    bot.session.middleware(PollingHeartbeat(liveness, clock))
+    sender = Sender.from_settings(bot, database.sessions, clock, settings, metrics)
     sender.observe(ProgressReporter(bot, database.sessions, settings, clock))
-    dispatcher = create_dispatcher(settings, database, search, clock, sender)
-    return App(settings, database, bot, dispatcher, search, sender, clock)
+    dispatcher = create_dispatcher(settings, database, search, clock, sender, metrics, liveness)
+    http = HttpServer(settings.http_host, settings.http_port) if settings.http_port else None
+    app = App(settings, database, bot, dispatcher, search, sender, clock, metrics, liveness, http)
+    if http is not None:
+        add_routes(http, app)
+    return app
 
 
 async def run_polling(
@@ -129,6 +144,8 @@ async def run_polling(
 
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
+    if app.http is not None:
+        await app.http.start()
     if background:
         scheduler.start()
         sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
@@ -146,6 +163,8 @@ async def run_polling(
             sending.cancel()
             await asyncio.gather(sending, return_exceptions=True)
             await step_down(app)
+        if app.http is not None:
+            await app.http.stop()
         await app.dispatcher.storage.close()
         await app.bot.session.close()
         await app.database.close()

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # rate is slower anyway), so that a tick stays short and within its lease.
     reminder_tick_items: int = Field(default=500, ge=1)
     dialog_ttl_hours: int = Field(default=48, ge=1)
+    # The instance's HTTP server (health, metrics, webhook); port 0 turns it off.
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8080, ge=0, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
