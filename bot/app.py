@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -14,6 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -23,9 +25,10 @@ from bot.http_server import HttpServer
 from bot.metrics import Metrics
 from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, OneUpdatePerChat, ViewerMiddleware
 from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat
-from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
+from bot.services.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
+from bot.services.dataset_schema import DatasetIn
 from bot.services.search import DirectorySearch
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 from handlers import routers
 from handlers.announcements_report import ProgressReporter
 from handlers.errors import on_error
@@ -46,16 +49,50 @@ class Database:
 
 
 async def open_database(settings: Settings, *, load_bundled: bool = True) -> Database:
-    """Connect, migrate to the newest schema and, into an empty directory, load the bundled data."""
-    engine = create_engine(settings.database_url)
-    await migrate(engine)
-    sessions = session_factory(engine)
-    if load_bundled:
-        async with sessions.begin() as session:
-            if await directory_is_empty(session):
-                report = await import_dataset(session, load_dataset(settings.dataset_path))
-                log.info("loaded the bundled dataset: %s", dict(report.created))
+    """Connect, migrate to the newest schema and, into an empty directory, load the bundled data.
+    Raises StartupError when the database or the dataset cannot be used."""
+    try:
+        engine = create_engine(settings.database_url)
+    except (SQLAlchemyError, ImportError) as exc:  # unparsable, unknown or synchronous driver
+        raise StartupError(f"DATABASE_URL cannot be used ({_first_line(exc)}): expected e.g. "
+                           "sqlite+aiosqlite:///clusterbot.db or postgresql+asyncpg://user@host/db") from exc
+    where = engine.url.render_as_string(hide_password=True)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        # Checked before connecting: aiosqlite leaves the thread of a connection that failed to
+        # open to die later with a traceback of its own.
+        folder = Path(engine.url.database).parent
+        if not folder.is_dir():
+            await engine.dispose()
+            raise StartupError(f"database {where}: the folder {folder} does not exist")
+    try:
+        await migrate(engine)
+        sessions = session_factory(engine)
+        if load_bundled:
+            async with sessions.begin() as session:
+                if await directory_is_empty(session):
+                    report = await import_dataset(session, _dataset(settings.dataset_path))
+                    log.info("loaded the bundled dataset: %s", dict(report.created))
+    except (SQLAlchemyError, OSError) as exc:  # OSError: a server that refuses or is out of reach
+        await engine.dispose()
+        raise StartupError(f"database {where}: {_first_line(exc)}") from exc
+    except StartupError:
+        await engine.dispose()
+        raise
     return Database(engine, sessions)
+
+
+def _dataset(path: Path) -> DatasetIn:
+    try:
+        return load_dataset(path)
+    except DatasetError as exc:
+        more = len(exc.problems) - 1
+        hint = f" (and {more} more: `clusterbot import {path} --check` lists them)" if more else ""
+        raise StartupError(f"dataset {exc.problems[0]}{hint}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -142,10 +179,10 @@ async def run_polling(
     from scheduler import create_scheduler
     from scheduler.jobs import step_down
 
+    if app.http is not None:
+        await _serve(app)
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
-    if app.http is not None:
-        await app.http.start()
     if background:
         scheduler.start()
         sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
@@ -165,6 +202,22 @@ async def run_polling(
             await step_down(app)
         if app.http is not None:
             await app.http.stop()
-        await app.dispatcher.storage.close()
-        await app.bot.session.close()
-        await app.database.close()
+        await _close(app)
+
+
+async def _close(app: App) -> None:
+    await app.dispatcher.storage.close()
+    await app.bot.session.close()
+    await app.database.close()
+
+
+async def _serve(app: App) -> None:
+    """Bound first, so that a taken port stops the start before anything else runs."""
+    http = app.http
+    assert http is not None
+    try:
+        await http.start()
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        await _close(app)
+        raise StartupError(f"HTTP server on {http.host}:{http.port}: {exc.strerror or exc} "
+                           "(set HTTP_HOST/HTTP_PORT, or HTTP_PORT=0 for none)") from exc

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(COMMANDS[args.command](settings, args))
     except KeyboardInterrupt:
         return 130
+    except StartupError as exc:
+        return _fail(str(exc))
 
 
 def _fail(message: str) -> int:
