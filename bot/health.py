@@ -1,8 +1,8 @@
 """`GET /healthz` and `GET /metrics` on the instance's HTTP server.
 
 Healthy means: the database answers, and the source of updates is alive — the polling loop got an
-answer to its last long poll recently (in webhook mode, the webhook beats `Liveness` instead). No
-update for hours is normal for a quiet bot, so the time of the last update is shown, not judged."""
+answer to a long poll recently. No update for hours is normal for a quiet bot, so the time of the
+last update is shown, not judged."""
 
 from __future__ import annotations
 

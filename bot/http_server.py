@@ -1,8 +1,4 @@
-"""The instance's HTTP server (aiohttp): health, metrics and, in webhook mode, the updates.
-
-Routes are added to `web` before `start()`. Port 0 binds a free port chosen by the system
-(tests use it): `port` then holds the one bound. The `HTTP_PORT=0` setting means no server at all,
-so it is the caller that decides whether to create one."""
+"""The instance's small HTTP server (aiohttp): the webhook, and whatever else is routed on it."""
 
 from __future__ import annotations
 
@@ -10,26 +6,23 @@ from aiohttp import web
 
 
 class HttpServer:
+    """Routes are added to `web` before `start`. Port 0 binds a free port (tests); `port` then
+    tells which one."""
+
     def __init__(self, host: str, port: int) -> None:
-        self.host = host
-        self.port = port
+        self.host, self.port = host, port
         self.web = web.Application()
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.web, access_log=None)
+        self._runner = web.AppRunner(self.web, handle_signals=False, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        if self.port == 0:
-            self.port = self._runner.addresses[0][1]
+        self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        """Stop listening; requests under way finish first."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    @property
-    def url(self) -> str:
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
-        return f"http://{host}:{self.port}"

@@ -33,7 +33,7 @@ class RunningBot:
     # Sequential handling (the default here): the emulator's "update confirmed" then means
     # "handler finished". Production polls with handle_as_tasks=True.
     handle_as_tasks: bool = False
-    # Serve /healthz and /metrics on a free port of 127.0.0.1 (`app.http.url` once started).
+    # Serve /healthz and /metrics on a free port of 127.0.0.1 (`app.http.port` once started).
     http: bool = False
     app: App | None = None
     _task: asyncio.Task[None] | None = None

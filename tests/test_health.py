@@ -30,7 +30,8 @@ async def served(settings: Settings, clock: FakeClock) -> AsyncIterator[RunningB
 
 async def get(running: RunningBot, path: str) -> tuple[int, Any]:
     assert running.app is not None and running.app.http is not None
-    async with aiohttp.ClientSession() as client, client.get(running.app.http.url + path) as response:
+    url = f"http://127.0.0.1:{running.app.http.port}{path}"
+    async with aiohttp.ClientSession() as client, client.get(url) as response:
         body = await response.json() if path == "/healthz" else await response.text()
         return response.status, body
 
