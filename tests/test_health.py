@@ -95,6 +95,7 @@ async def test_healthz_turns_503_when_polls_stop_answering(
     assert status == 503 and not body["updates"]["flowing"] and body["database"] == {"ok": True}
 
 
+@pytest.mark.postgresql_too
 async def test_metrics_count_updates_ticks_and_deliveries(
         served: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock) -> None:
     await emulator.ask(GUEST, "/start")
