@@ -18,13 +18,15 @@ from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import Clock, system_clock
+from bot.clock import Clock, Sleep, system_clock
 from bot.fsm_storage import SqlStorage
 from bot.health import Liveness, add_routes
 from bot.http_server import HttpServer
 from bot.metrics import Metrics
-from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, OneUpdatePerChat, ViewerMiddleware
-from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat
+from bot.middlewares import (DbSessionMiddleware, LeaveDialogOnCommand, Measure, OneUpdatePerChat, UpdateContext,
+                             ViewerMiddleware)
+from bot.startup import wait_for_api
+from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat, RetryTransient
 from bot.services.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
 from bot.services.dataset_schema import DatasetIn
 from bot.services.search import DirectorySearch
@@ -95,10 +97,11 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, *, sleep: Sleep = asyncio.sleep) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
     session.middleware(KeepResponseTypes())
     session.middleware(CommitBeforeCalling())
+    session.middleware(RetryTransient(sleep))
     return Bot(
         settings.bot_token,
         session=session,
@@ -130,6 +133,8 @@ class App:
     http: HttpServer | None
     # Names this process in the ticker lease, so that of several instances only one ticks.
     instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    # How the Bot API client and the start-up wait between retries (tests pass one that returns at once).
+    sleep: Sleep = asyncio.sleep
 
 
 def create_dispatcher(
@@ -140,6 +145,7 @@ def create_dispatcher(
     # happens in the update's session instead of opening a second one on every update.
     dp = Dispatcher(storage=create_storage(settings, database, clock), disable_fsm=True,
                     settings=settings, clock=clock, search=search, sender=sender)
+    dp.update.outer_middleware(UpdateContext())
     dp.update.outer_middleware(Measure(metrics, liveness, clock))
     dp.update.outer_middleware(OneUpdatePerChat())
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
@@ -151,19 +157,19 @@ def create_dispatcher(
     return dp
 
 
-async def create_app(settings: Settings, *, clock: Clock = system_clock) -> App:
+async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: Sleep = asyncio.sleep) -> App:
     database = await open_database(settings)
     search = DirectorySearch()
     async with database.sessions() as session:
         await search.refresh(session)
     metrics, liveness = Metrics(), Liveness()
-    bot = create_bot(settings)
+    bot = create_bot(settings, sleep=sleep)
     bot.session.middleware(PollingHeartbeat(liveness, clock))
     sender = Sender.from_settings(bot, database.sessions, clock, settings, metrics)
     sender.observe(ProgressReporter(bot, database.sessions, settings, clock))
     dispatcher = create_dispatcher(settings, database, search, clock, sender, metrics, liveness)
     http = HttpServer(settings.http_host, settings.http_port) if settings.http_port else None
-    app = App(settings, database, bot, dispatcher, search, sender, clock, metrics, liveness, http)
+    app = App(settings, database, bot, dispatcher, search, sender, clock, metrics, liveness, http, sleep=sleep)
     if http is not None:
         add_routes(http, app)
     return app
@@ -173,9 +179,9 @@ async def run_polling(
     app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True,
     background: bool = True,
 ) -> None:
-    """Poll until stopped; with `background`, the scheduler ticks and the sender delivers alongside
-    (tests leave it off and drive `tick` and `Sender.deliver_due` with their own clock). Closes
-    everything on the way out."""
+    """Wait for the Bot API, then poll until stopped; with `background`, the scheduler ticks and the
+    sender delivers alongside (tests leave it off and drive `tick` and `Sender.deliver_due` with
+    their own clock). Closes everything on the way out."""
     from scheduler import create_scheduler
     from scheduler.jobs import step_down
 
@@ -183,10 +189,11 @@ async def run_polling(
         await _serve(app)
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
-    if background:
-        scheduler.start()
-        sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
     try:
+        await wait_for_api(app.bot, sleep=app.sleep)
+        if background:
+            scheduler.start()
+            sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
         await app.bot.delete_webhook(drop_pending_updates=False)
         await set_default_commands(app.bot)
         await app.dispatcher.start_polling(
@@ -194,7 +201,7 @@ async def run_polling(
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
     finally:
-        if background:
+        if scheduler.running:
             scheduler.shutdown(wait=False)
         if sending is not None:
             sending.cancel()

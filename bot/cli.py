@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.logs import configure_logging
 from bot.settings import Settings, StartupError
 
 
@@ -37,13 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("file", type=Path, help="the copy to write (replaced if it exists)")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         return _fail(f"configuration: {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}")
+    configure_logging(settings)
     try:
         return asyncio.run(COMMANDS[args.command](settings, args))
     except KeyboardInterrupt:
@@ -58,12 +57,17 @@ def _fail(message: str) -> int:
 
 
 async def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    from aiogram.exceptions import TelegramUnauthorizedError
+
     from bot.app import create_app, run_polling
 
     if problem := settings.token_problem():
         return _fail(problem)
     app = await create_app(settings)
-    await run_polling(app)
+    try:
+        await run_polling(app)
+    except TelegramUnauthorizedError:
+        return _fail("the Bot API refuses BOT_TOKEN (401 Unauthorized): revoked or mistyped? Check it with @BotFather")
     return 0
 
 

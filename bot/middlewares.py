@@ -1,4 +1,4 @@
-"""Outer middlewares: one update of a chat at a time, a database session per update, the
+"""Outer middlewares: the update's id in the logging context, one update of a chat at a time, a database session per update, the
 current person and language, and leaving a dialog when another command comes."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.fsm_storage import update_session
 from bot.health import Liveness
 from bot.i18n import Translator
+from bot.logs import update_context
 from bot.metrics import Metrics
 from bot.services import outbox
 from bot.services.access import identify
@@ -49,6 +50,17 @@ class Measure(BaseMiddleware):
         finally:
             self._metrics.updates.labels(kind, outcome).inc()
             self._metrics.handler_seconds.labels(kind).observe(time.perf_counter() - started)
+
+
+class UpdateContext(BaseMiddleware):
+    """While an update is handled, its id is in the context: every log record names it, and the
+    Bot API client retries the replies made for it (bot.telegram_calls.RetryTransient)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        with update_context(event.update_id):
+            return await handler(event, data)
 
 
 class OneUpdatePerChat(BaseMiddleware):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -58,6 +59,11 @@ class Settings(BaseSettings):
     # rate is slower anyway), so that a tick stays short and within its lease.
     reminder_tick_items: int = Field(default=500, ge=1)
     dialog_ttl_hours: int = Field(default=48, ge=1)
+    # Logs: "text" for people, "json" (one object a line) for log shippers; the instance's name in
+    # every record (empty: host name and process id).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    instance_name: str = ""
     # The instance's HTTP server (health, metrics, webhook); port 0 turns it off.
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
@@ -82,6 +88,15 @@ class Settings(BaseSettings):
             if not parts or not all(p.isdigit() and int(p) <= 365 for p in parts):
                 raise ValueError("REMINDER_DAYS must be comma-separated days before a deadline, e.g. 14,7,3,1,0")
             return tuple(sorted({int(p) for p in parts}, reverse=True))
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        # Without a scheme aiohttp refuses every call with an error quoting the URL, token and all.
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("TELEGRAM_API_URL must be an http:// or https:// URL, e.g. https://api.telegram.org")
         return value
 
     @field_validator("timezone")

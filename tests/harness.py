@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.app import App, create_app, run_polling
+from bot.clock import Sleep
 from bot.health import add_routes
 from bot.http_server import HttpServer
 from bot.settings import Settings
@@ -24,6 +25,11 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+async def no_wait(_seconds: float) -> None:
+    """Retries (of replies, of the start-up) follow at once: tests never sleep on wall time."""
+    await asyncio.sleep(0)
+
+
 @dataclass
 class RunningBot:
     """Starts, stops and restarts the whole application (a new process, as far as the bot knows)."""
@@ -35,11 +41,12 @@ class RunningBot:
     handle_as_tasks: bool = False
     # Serve /healthz and /metrics on a free port of 127.0.0.1 (`app.http.port` once started).
     http: bool = False
+    sleep: Sleep = no_wait
     app: App | None = None
     _task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.app = await create_app(self.settings, clock=self.clock)
+        self.app = await create_app(self.settings, clock=self.clock, sleep=self.sleep)
         if self.http:
             self.app.http = HttpServer("127.0.0.1", 0)
             add_routes(self.app.http, self.app)
