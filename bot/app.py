@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -14,16 +15,22 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, Sleep, system_clock
 from bot.fsm_storage import SqlStorage
-from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, OneUpdatePerChat, UpdateContext, ViewerMiddleware
+from bot.health import Liveness, add_routes
+from bot.http_server import HttpServer
+from bot.metrics import Metrics
+from bot.middlewares import (DbSessionMiddleware, LeaveDialogOnCommand, Measure, OneUpdatePerChat, UpdateContext,
+                             ViewerMiddleware)
 from bot.startup import wait_for_api
-from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, RetryTransient
-from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
+from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat, RetryTransient
+from bot.services.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
+from bot.services.dataset_schema import DatasetIn
 from bot.services.search import DirectorySearch
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 from handlers import routers
 from handlers.announcements_report import ProgressReporter
 from handlers.errors import on_error
@@ -44,16 +51,50 @@ class Database:
 
 
 async def open_database(settings: Settings, *, load_bundled: bool = True) -> Database:
-    """Connect, migrate to the newest schema and, into an empty directory, load the bundled data."""
-    engine = create_engine(settings.database_url)
-    await migrate(engine)
-    sessions = session_factory(engine)
-    if load_bundled:
-        async with sessions.begin() as session:
-            if await directory_is_empty(session):
-                report = await import_dataset(session, load_dataset(settings.dataset_path))
-                log.info("loaded the bundled dataset: %s", dict(report.created))
+    """Connect, migrate to the newest schema and, into an empty directory, load the bundled data.
+    Raises StartupError when the database or the dataset cannot be used."""
+    try:
+        engine = create_engine(settings.database_url)
+    except (SQLAlchemyError, ImportError) as exc:  # unparsable, unknown or synchronous driver
+        raise StartupError(f"DATABASE_URL cannot be used ({_first_line(exc)}): expected e.g. "
+                           "sqlite+aiosqlite:///clusterbot.db or postgresql+asyncpg://user@host/db") from exc
+    where = engine.url.render_as_string(hide_password=True)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        # Checked before connecting: aiosqlite leaves the thread of a connection that failed to
+        # open to die later with a traceback of its own.
+        folder = Path(engine.url.database).parent
+        if not folder.is_dir():
+            await engine.dispose()
+            raise StartupError(f"database {where}: the folder {folder} does not exist")
+    try:
+        await migrate(engine)
+        sessions = session_factory(engine)
+        if load_bundled:
+            async with sessions.begin() as session:
+                if await directory_is_empty(session):
+                    report = await import_dataset(session, _dataset(settings.dataset_path))
+                    log.info("loaded the bundled dataset: %s", dict(report.created))
+    except (SQLAlchemyError, OSError) as exc:  # OSError: a server that refuses or is out of reach
+        await engine.dispose()
+        raise StartupError(f"database {where}: {_first_line(exc)}") from exc
+    except StartupError:
+        await engine.dispose()
+        raise
     return Database(engine, sessions)
+
+
+def _dataset(path: Path) -> DatasetIn:
+    try:
+        return load_dataset(path)
+    except DatasetError as exc:
+        more = len(exc.problems) - 1
+        hint = f" (and {more} more: `clusterbot import {path} --check` lists them)" if more else ""
+        raise StartupError(f"dataset {exc.problems[0]}{hint}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def create_bot(settings: Settings, *, sleep: Sleep = asyncio.sleep) -> Bot:
@@ -86,6 +127,10 @@ class App:
     search: DirectorySearch
     sender: Sender
     clock: Clock
+    metrics: Metrics
+    liveness: Liveness
+    # Serves /healthz and /metrics (None with HTTP_PORT=0); started and stopped with the bot.
+    http: HttpServer | None
     # Names this process in the ticker lease, so that of several instances only one ticks.
     instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
     # How the Bot API client and the start-up wait between retries (tests pass one that returns at once).
@@ -93,13 +138,15 @@ class App:
 
 
 def create_dispatcher(
-    settings: Settings, database: Database, search: DirectorySearch, clock: Clock, sender: Sender
+    settings: Settings, database: Database, search: DirectorySearch, clock: Clock, sender: Sender,
+    metrics: Metrics, liveness: Liveness,
 ) -> Dispatcher:
     # aiogram's FSM middleware is re-registered after ours, so that reading a chat's dialog state
     # happens in the update's session instead of opening a second one on every update.
     dp = Dispatcher(storage=create_storage(settings, database, clock), disable_fsm=True,
                     settings=settings, clock=clock, search=search, sender=sender)
     dp.update.outer_middleware(UpdateContext())
+    dp.update.outer_middleware(Measure(metrics, liveness, clock))
     dp.update.outer_middleware(OneUpdatePerChat())
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
     dp.update.outer_middleware(dp.fsm)
@@ -115,11 +162,17 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: 
     search = DirectorySearch()
     async with database.sessions() as session:
         await search.refresh(session)
+    metrics, liveness = Metrics(), Liveness()
     bot = create_bot(settings, sleep=sleep)
-    sender = Sender.from_settings(bot, database.sessions, clock, settings)
+    bot.session.middleware(PollingHeartbeat(liveness, clock))
+    sender = Sender.from_settings(bot, database.sessions, clock, settings, metrics)
     sender.observe(ProgressReporter(bot, database.sessions, settings, clock))
-    dispatcher = create_dispatcher(settings, database, search, clock, sender)
-    return App(settings, database, bot, dispatcher, search, sender, clock, sleep=sleep)
+    dispatcher = create_dispatcher(settings, database, search, clock, sender, metrics, liveness)
+    http = HttpServer(settings.http_host, settings.http_port) if settings.http_port else None
+    app = App(settings, database, bot, dispatcher, search, sender, clock, metrics, liveness, http, sleep=sleep)
+    if http is not None:
+        add_routes(http, app)
+    return app
 
 
 async def run_polling(
@@ -132,6 +185,8 @@ async def run_polling(
     from scheduler import create_scheduler
     from scheduler.jobs import step_down
 
+    if app.http is not None:
+        await _serve(app)
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
     try:
@@ -152,6 +207,24 @@ async def run_polling(
             sending.cancel()
             await asyncio.gather(sending, return_exceptions=True)
             await step_down(app)
-        await app.dispatcher.storage.close()
-        await app.bot.session.close()
-        await app.database.close()
+        if app.http is not None:
+            await app.http.stop()
+        await _close(app)
+
+
+async def _close(app: App) -> None:
+    await app.dispatcher.storage.close()
+    await app.bot.session.close()
+    await app.database.close()
+
+
+async def _serve(app: App) -> None:
+    """Bound first, so that a taken port stops the start before anything else runs."""
+    http = app.http
+    assert http is not None
+    try:
+        await http.start()
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        await _close(app)
+        raise StartupError(f"HTTP server on {http.host}:{http.port}: {exc.strerror or exc} "
+                           "(set HTTP_HOST/HTTP_PORT, or HTTP_PORT=0 for none)") from exc

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.logs import configure_logging
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     exporter.add_argument("file", help="output path, or - for standard output")
     commands.add_parser("migrate", help="create or upgrade the database schema",
                         description="Apply pending schema migrations and exit.")
+    backup = commands.add_parser("backup", help="copy the SQLite database, also while the bot runs",
+                                 description="Write a consistent copy of the SQLite database (SQLite's online "
+                                 "backup). For PostgreSQL use pg_dump.")
+    backup.add_argument("file", type=Path, help="the copy to write (replaced if it exists)")
     args = parser.parse_args(argv)
 
     try:
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(COMMANDS[args.command](settings, args))
     except KeyboardInterrupt:
         return 130
+    except StartupError as exc:
+        return _fail(str(exc))
 
 
 def _fail(message: str) -> int:
@@ -120,4 +126,29 @@ async def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "import": _import, "export": _export, "migrate": _migrate}
+async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from models.db import backup_sqlite
+
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError as exc:
+        return _fail(f"DATABASE_URL cannot be used: {exc}")
+    if url.get_backend_name() != "sqlite":
+        return _fail(f"backup copies a SQLite database, not {url.get_backend_name()}: "
+                     "for PostgreSQL use pg_dump (see README)")
+    if not url.database or url.database == ":memory:":
+        return _fail("DATABASE_URL names no SQLite file to copy")
+    try:
+        await asyncio.to_thread(backup_sqlite, Path(url.database), args.file)
+    except (sqlite3.Error, OSError) as exc:
+        return _fail(f"backup of {url.database} to {args.file} failed: {exc}")
+    print(f"backed up {url.database} to {args.file}")
+    return 0
+
+
+COMMANDS = {"run": _run, "import": _import, "export": _export, "migrate": _migrate, "backup": _backup}

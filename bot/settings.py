@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -11,8 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_DATASET = ROOT / "data" / "cluster.yaml"
+# Shipped in the package `data` (a checkout's data/ folder): found from any working directory.
+BUNDLED_DATASET = Path(str(files("data") / "cluster.yaml"))
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 
 
@@ -63,6 +64,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     instance_name: str = ""
+    # The instance's HTTP server (health, metrics, webhook); port 0 turns it off.
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8080, ge=0, le=65535)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -122,3 +126,8 @@ class Settings(BaseSettings):
         if not TOKEN_PATTERN.match(self.bot_token):
             return "BOT_TOKEN is malformed: expected <digits>:<35 characters> as given by @BotFather"
         return None
+
+
+class StartupError(Exception):
+    """What a setting points to cannot be used — a bad DATABASE_URL or a database that does not
+    answer, a missing or broken dataset: the command says so in one line and exits, no traceback."""

@@ -11,11 +11,12 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramServerError
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.clock import Sleep
+from bot.clock import Clock, Sleep
 from bot.fsm_storage import update_session
+from bot.health import Liveness
 from bot.logs import handling_update
 
 log = logging.getLogger(__name__)
@@ -95,3 +96,19 @@ class RetryTransient(BaseRequestMiddleware):
                     log.warning("%s failed, trying again in %s s: %s", method.__api_method__, delay, exc)
                 await self._sleep(delay)
         return await make_request(bot, method)
+
+
+class PollingHeartbeat(BaseRequestMiddleware):
+    """Every answer to a long poll shows that updates can flow (it comes within the poll's timeout
+    even when nobody writes): /healthz turns unhealthy when they stop coming."""
+
+    def __init__(self, liveness: Liveness, clock: Clock) -> None:
+        self._liveness = liveness
+        self._clock = clock
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+        response = await make_request(bot, method)
+        if isinstance(method, GetUpdates):
+            self._liveness.source_alive_at = self._clock()
+        return response

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 
 async def checkins_tick(app: App) -> None:
     now = app.clock()
-    async with app.database.sessions.begin() as session:
-        await outbox.enqueue(session, await prompts(session, app.settings, now), now)
-    async with app.database.sessions.begin() as session:
-        await outbox.enqueue(session, await digests(session, app.settings, now), now)
+    for derive in (prompts, digests):
+        async with app.database.sessions.begin() as session:
+            messages = await derive(session, app.settings, now)
+            added = await outbox.enqueue(session, messages, now)
+        app.metrics.count_enqueued(messages, added)
 
 
 async def prompts(session: AsyncSession, settings: Settings, now: datetime) -> list[Outgoing]:

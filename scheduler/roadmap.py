@@ -59,4 +59,5 @@ async def roadmap_tick(app: App) -> None:
                 listing, buttons = view.nudge(_translator(language), lacking)
                 messages.append(Outgoing(key=nudge_keys[chat], chat_id=chat, kind="nudge", text=listing,
                                          reply_markup=buttons.model_dump(exclude_none=True)))
-        await outbox.enqueue(session, messages, now)
+        added = await outbox.enqueue(session, messages, now)
+    app.metrics.count_enqueued(messages, added)
