@@ -31,12 +31,14 @@ async def start_with_invite(
 ) -> None:
     outcome = await invites.redeem_invite(
         session, (command.args or "").removeprefix("inv_"), telegram_id=viewer.telegram_id,
-        first_name=viewer.first_name, now=clock(),
+        first_name=viewer.first_name, member=viewer.is_member, now=clock(),
     )
     if outcome.status == "linked":
         await after_join(message, session, viewer, t, bot, outcome)
     elif outcome.status == "revoked":
         await ask_readmission(message, session, viewer, t, clock, bot, settings, outcome)
+    elif outcome.status == "not_needed" and viewer.is_secretariat:
+        await message.answer(t("join.outcome.not_needed_secretariat"))
     else:
         await message.answer(t("join.outcome." + outcome.status))
 
