@@ -43,7 +43,9 @@ async def start_with_invite(
         await message.answer(t("join.outcome." + outcome.status))
 
 
-@router.message(CommandStart(ignore_case=True))
+# "/start join" (the inline mode's button for guests) is the joining dialog's, in handlers/join.py:
+# this router comes first and would answer it with the welcome.
+@router.message(CommandStart(ignore_case=True, magic=F.args != "join"))
 async def start(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, bot: Bot, state: FSMContext) -> None:
     await state.clear()
     cluster = await directory.cluster_view(session)

@@ -1,8 +1,9 @@
-"""Invite links opened by people who are in the cluster already: the invite stays for its newcomer."""
+"""Links that open the bot with a start parameter: invites (which stay for their newcomer when
+someone in already opens them) and the inline mode's «join» button."""
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, GUEST_EN
 from tests.emulator import User
 from tests.test_e2e_join import _invite_link, directory_phone, last_text, sent
 
@@ -28,3 +29,12 @@ async def test_a_secretary_does_not_take_an_invite_made_out_for_someone(bot, emu
     assert "выписано на другого человека" in last_text(await emulator.ask(ADMIN, f"/start {link}"))
     calls = await emulator.ask(NEWCOMER, f"/start {link}")
     assert "Добро пожаловать, Захарова" in sent(calls)[0].text
+
+
+async def test_the_inline_join_button_opens_joining(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    calls = await emulator.ask(GUEST_EN, "/start join")
+    assert "share your phone number" in last_text(calls)
+    assert sent(calls)[-1].params["reply_markup"]["keyboard"][0][0].get("request_contact") is True
+    await emulator.ask(MEMBER_EN, "/join")
+    await emulator.wait_handled(emulator.send_contact(MEMBER_EN, await directory_phone(settings, "blinov-ivan")))
+    assert "already a cluster member" in last_text(await emulator.ask(MEMBER_EN, "/start join"))
