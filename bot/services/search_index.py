@@ -327,25 +327,27 @@ class SearchIndex:
     def _guessed(self, n: int, query_keys: list[QueryWord]) -> bool:
         """Whether no query word reaches the document as typed or as a prefix, counted as _best counts them."""
         return not any(
-            any(candidate.startswith(key) or key.startswith(candidate) for key in word.readings)
+            _begins(word, candidate)
             and self.postings[candidate].get(n, 0.0) >= _weight_floor(word, candidate)
             for word in query_keys for candidate in self._expand(word)
         )
 
     def names(self, doc: Doc, query: str) -> bool:
-        """Whether the document's names hold most words of a name-like query, each in a word of
-        its own: a name may be spelt in the other alphabet, a word of it beyond guessing («Грин Нет
-        Финланд»), but one word alike is not the name («Иван Иванов» is not Иван Блинов). A
-        person's name may be begun or mistyped; an organisation's or a project's is taken for the
-        person's name it looks like unless its words are there as typed ("Peter Petrov" is not
-        «Первая Санкт-Петербургская…» through "Petersburg" and a guess at «Первая»)."""
+        """Whether the document's names hold most words of a name-like query that the index knows,
+        each in a word of its own. A word it cannot place at all says nothing (a name spelt in the
+        other alphabet: «Грин Нет Финланд»), but one word alike is not the name («Иван Иванов» is
+        not Иван Блинов). A person's name may be mistyped; an organisation's or a project's is
+        taken for the person's name it looks like unless its words are there as typed, or begun
+        ("Peter Petrov" is not «Первая Санкт-Петербургская…» through a guess at «Первая»)."""
         n = self._number.get((doc.kind, doc.id))
         if n is None:
             return False
-        query_keys = _words_only([self._with_synonyms(word) for word in dict.fromkeys(query_words(query))])
-        least = 0.0 if doc.kind == "person" else EXACT
-        held = [{key: trust for key, trust in keys.items() if trust >= least} for keys in self._name_keys(n, query_keys)]
-        return 2 * _matched(held) > len(query_keys)
+        known = [word for word in _words_only([self._with_synonyms(word) for word in dict.fromkeys(query_words(query))])
+                 if self._expand(word)]
+        held = self._name_keys(n, known)
+        if doc.kind != "person":
+            held = [{key: trust for key, trust in keys.items() if _begins(word, key)} for word, keys in zip(known, held)]
+        return 2 * _matched(held) > len(known)
 
     def _name_strength(self, n: int, query_keys: list[QueryWord]) -> float:
         """How well the document's names hold the query words: the sum of each word's best trust
@@ -377,9 +379,11 @@ class SearchIndex:
         readings = word.readings
         found = dict.fromkeys((reading for reading in readings if reading in self.postings), EXACT)
         key = readings[0]
-        # A prefix is a word begun or a word form, so only in the alphabet it was typed in: the
-        # stem of «Петров» (and «Пётр») is «петр», which, spelt "petr", begins "Petroleum" of the
-        # English name of the Norwegian ministry, which the name would otherwise open.
+        # A longer key it begins is a word begun or another form of it, so only in the alphabet it
+        # was typed in: the stem of «Петров» (and «Пётр») is «петр», which, spelt "petr", begins
+        # "Petroleum" of the English name of the Norwegian ministry, which the name would open.
+        # A shorter key that begins it may be the other language's stem of the word it spells
+        # («Коммодитиз» begins with "commod", the stem of Commodities), so there any alphabet goes.
         if len(key) >= 3:
             lo = bisect_left(self.vocab, key)
             hi = bisect_left(self.vocab, key + "\x7f", lo)
@@ -387,7 +391,7 @@ class SearchIndex:
                 if self._scripts[candidate] & word.script:
                     found.setdefault(candidate, PREFIX)
         for size in range(4, len(key)):
-            if key[:size] in self.postings and self._scripts[key[:size]] & word.script:
+            if key[:size] in self.postings:
                 found.setdefault(key[:size], PREFIX)
         # A word the index knows is taken as typed: a rarer near neighbour would otherwise
         # outrank it (Захарова finding Захаnова in a big directory).
@@ -405,6 +409,11 @@ def _words_only(query_words: list[QueryWord]) -> list[QueryWord]:
     nothing ("ыыы" → "i"); alone it finds such tails by chance. Initials still tell people apart
     as part of a whole name (see _word_scores)."""
     return [word for word in query_words if len(word.readings[0]) > 1 or word.readings[0].isdigit()]
+
+
+def _begins(word: QueryWord, candidate: str) -> bool:
+    """Whether the key is the word as typed, or a word it begins or is begun by (no typo guess)."""
+    return any(candidate.startswith(key) or key.startswith(candidate) for key in word.readings)
 
 
 def _matched(options: list[dict[str, float]]) -> int:
