@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import GUEST, GUEST_EN
+from tests.conftest import ADMIN, GUEST, GUEST_EN
 from tests.test_e2e_directory import MEMBER, join_member
 from tests.test_e2e_join import last_text, sent
 
@@ -38,3 +38,13 @@ async def test_a_name_still_finds_its_owner(bot, emulator, settings) -> None:  #
     # a project's or an organisation's name typed like a person's still opens it
     assert "ИННОКОР" in sent(await emulator.ask(GUEST, "Эффективный Свет"))[0].text
     assert "Green Net Finland" in sent(await emulator.ask(GUEST, "Грин Нет Финланд"))[0].text
+
+
+async def test_a_name_typed_under_the_joining_buttons_is_the_guests_own(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(GUEST, "/join")
+    assert "Эффективный свет" in last_text(await emulator.ask(GUEST, "Эффективный свет")), "a search is still a search"
+    reply = sent(await emulator.ask(GUEST, "Пётр Петров"))[-1]
+    assert "организацию" in reply.text and reply.params["reply_markup"].get("remove_keyboard")
+    calls = await emulator.ask(GUEST, "ООО Ромашка")
+    assert any("Заявка отправлена" in c.text for c in sent(calls) if c.chat_id == GUEST.id)
+    assert "на рассмотрении: 1" in sent(await emulator.ask(ADMIN, "/admin"))[0].text

@@ -94,7 +94,7 @@ def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> S
         return SearchResult(hits=[], clear=False)
     found = index.search(text, limit=limit, public_only=not members)
     hits = found.hits
-    if PERSON_NAME.fullmatch(text.strip()) and not any(index.names(hit.doc, text) for hit in hits):
+    if looks_like_a_name(text) and not any(index.names(hit.doc, text) for hit in hits):
         # What the words of a name found elsewhere (a description, one word of another name) is
         # not who was asked for: offered at most, never opened. A name that is a project's or an
         # organisation's still finds it («Эффективный Свет», "Effective Light").
@@ -102,6 +102,10 @@ def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> S
     if hits and wants_leader and hits[0].doc.kind == "project":
         hits = _leader_first(index, hits)
     return SearchResult(hits=hits, clear=found.clear, total=found.total)
+
+
+def looks_like_a_name(text: str) -> bool:
+    return bool(PERSON_NAME.fullmatch(" ".join(text.split())))
 
 
 def asks_for_secretariat(query: str) -> bool:

@@ -86,6 +86,7 @@ def name_key(text: str) -> str:
     return " ".join(word_key(w) for w in WORD.findall(fold_case(text)) if w not in LEGAL_FORMS)
 
 
+@lru_cache(maxsize=200_000)
 def script(word: str) -> int:
     """The alphabets of a folded word (see CYRILLIC_SCRIPT): keys are Latin whatever the word was."""
     return (CYRILLIC_SCRIPT if CYRILLIC.search(word) else 0) | (LATIN_SCRIPT if LATIN.search(word) else 0) or ANY_SCRIPT
