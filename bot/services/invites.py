@@ -94,13 +94,15 @@ async def redeem_invite(
         return JoinOutcome("already")
     account = await session.get(Account, telegram_id)
     linked_to = account.person_id if account else None
-    # Whoever is in already takes no invite but one made out for them (which may bring a role):
-    # a generic one, opened by a member or a secretary checking the link they made, would be spent
-    # on them and lost for the newcomer it was meant for. Either stays valid for its newcomer.
-    if invite.person_id is not None and invite.person_id != linked_to and (member or linked_to is not None):
+    # Whoever is in already takes no invite but one made out for them (which may bring a role, or
+    # link a secretary by ADMIN_IDS to their directory entry): a generic one, or one they made
+    # themselves for someone (a secretary checking the link), would be spent on them and lost
+    # for the newcomer it was meant for. Either stays valid for its newcomer.
+    if invite.person_id is not None and invite.person_id != linked_to and (
+            linked_to is not None or invite.created_by == telegram_id):
         return JoinOutcome("not_yours")
     if invite.person_id is None and member:
-        return JoinOutcome("not_needed", linked_to)
+        return JoinOutcome("not_needed")
     if invite.used_at is not None:
         return JoinOutcome("used")
     if invite.expires_at <= now:
