@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
 from bot.fsm_storage import SqlStorage
-from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, OneUpdatePerChat, ViewerMiddleware
+from bot.http_server import HttpServer
+from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, ViewerMiddleware
 from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes
+from bot.updates import UpdatePipeline, poll, webhook_endpoint
 from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
@@ -84,8 +87,11 @@ class App:
     search: DirectorySearch
     sender: Sender
     clock: Clock
-    # Names this process in the ticker lease, so that of several instances only one ticks.
+    # Names this process in the ticker lease and its claims on updates, so that of several
+    # instances only one ticks, and each update is handled by one.
     instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    # Set to stop `run_polling` (on SIGTERM/SIGINT, or by tests).
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def create_dispatcher(
@@ -95,8 +101,7 @@ def create_dispatcher(
     # happens in the update's session instead of opening a second one on every update.
     dp = Dispatcher(storage=create_storage(settings, database, clock), disable_fsm=True,
                     settings=settings, clock=clock, search=search, sender=sender)
-    dp.update.outer_middleware(OneUpdatePerChat())
-    dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
+    dp.update.outer_middleware(DbSessionMiddleware(database.sessions, clock))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ViewerMiddleware(settings, clock))
     dp.update.outer_middleware(LeaveDialogOnCommand())
@@ -121,25 +126,52 @@ async def run_polling(
     app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True,
     background: bool = True,
 ) -> None:
-    """Poll until stopped; with `background`, the scheduler ticks and the sender delivers alongside
-    (tests leave it off and drive `tick` and `Sender.deliver_due` with their own clock). Closes
-    everything on the way out."""
+    """Take updates until stopped: by long polling, or on the webhook when WEBHOOK_URL is set.
+    Either way an update is stored before it is confirmed and handled from the inbox (see
+    bot.updates); `handle_as_tasks=False` handles one at a time and confirms a batch only once it
+    is handled (tests: "confirmed" then means "handled"). With `background`, the scheduler ticks
+    and the sender delivers alongside (tests leave it off and drive `tick` and
+    `Sender.deliver_due` with their own clock). On the way out the updates taken are finished
+    (within STOP_TIMEOUT_SECONDS), then everything is closed; the webhook stays, for the others."""
     from scheduler import create_scheduler
     from scheduler.jobs import step_down
 
+    settings = app.settings
+    pipeline = UpdatePipeline(
+        app.bot, app.dispatcher, app.database.sessions, app.clock, app.instance_id,
+        workers=settings.update_workers if handle_as_tasks else 1,
+        lease=timedelta(seconds=settings.update_lease_seconds))
+    if handle_signals:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, app.stopping.set)
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
     if background:
         scheduler.start()
         sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
+    handling = asyncio.create_task(pipeline.run(), name="update-workers")
+    http: HttpServer | None = None
     try:
-        await app.bot.delete_webhook(drop_pending_updates=False)
         await set_default_commands(app.bot)
-        await app.dispatcher.start_polling(
-            app.bot, handle_as_tasks=handle_as_tasks, polling_timeout=polling_timeout, handle_signals=handle_signals,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-        )
+        allowed_updates = app.dispatcher.resolve_used_update_types()
+        if settings.webhook_url:
+            http = HttpServer(settings.http_host, settings.http_port)
+            http.web.router.add_post(settings.webhook_path, webhook_endpoint(pipeline, settings.webhook_secret))
+            await http.start()
+            await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                                      allowed_updates=allowed_updates, drop_pending_updates=False)
+            log.info("taking updates on the webhook %s (port %s)", settings.webhook_url, http.port)
+            await app.stopping.wait()
+        else:
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            await poll(app.bot, pipeline, app.stopping, timeout=polling_timeout, allowed_updates=allowed_updates,
+                       confirm_after_handling=not handle_as_tasks)
     finally:
+        if http is not None:
+            await http.stop()
+        await pipeline.stop(settings.stop_timeout_seconds)
+        await asyncio.gather(handling, return_exceptions=True)
         if background:
             scheduler.shutdown(wait=False)
         if sending is not None:

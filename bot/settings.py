@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,17 @@ class Settings(BaseSettings):
     # rate is slower anyway), so that a tick stays short and within its lease.
     reminder_tick_items: int = Field(default=500, ge=1)
     dialog_ttl_hours: int = Field(default=48, ge=1)
+    # Webhook mode when WEBHOOK_URL is set (else long polling); the HTTP server it is served on.
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    # Updates one instance handles at once; how long an instance's claim on an update lasts
+    # unrenewed (after a crash, another instance takes the update over then); how long a
+    # stopping instance lets the updates it took finish.
+    update_workers: int = Field(default=8, ge=1)
+    update_lease_seconds: int = Field(default=30, ge=2)
+    stop_timeout_seconds: float = Field(default=10.0, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -95,6 +107,33 @@ class Settings(BaseSettings):
         if value not in ("ru", "en"):
             raise ValueError("DEFAULT_LANGUAGE must be ru or en")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", value):
+            raise ValueError("WEBHOOK_URL must be the public URL Telegram calls, e.g. https://bot.example.org/telegram")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET must be set with WEBHOOK_URL (Telegram sends it back with each update)")
+        if self.webhook_url and not self.http_port:
+            raise ValueError("HTTP_PORT must not be 0 with WEBHOOK_URL (the webhook is served on it)")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook is served at: the public URL's (a reverse proxy passes it on)."""
+        return urlsplit(self.webhook_url).path or "/"
 
     @property
     def tz(self) -> ZoneInfo:
