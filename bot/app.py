@@ -30,7 +30,7 @@ from handlers import routers
 from handlers.announcements_report import ProgressReporter
 from handlers.errors import on_error
 from handlers.notify import set_default_commands
-from models.db import create_engine, migrate, session_factory
+from models.db import create_engine, migrate, session_factory, setting_up
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -48,13 +48,14 @@ class Database:
 async def open_database(settings: Settings, *, load_bundled: bool = True) -> Database:
     """Connect, migrate to the newest schema and, into an empty directory, load the bundled data."""
     engine = create_engine(settings.database_url)
-    await migrate(engine)
     sessions = session_factory(engine)
-    if load_bundled:
-        async with sessions.begin() as session:
-            if await directory_is_empty(session):
-                report = await import_dataset(session, load_dataset(settings.dataset_path))
-                log.info("loaded the bundled dataset: %s", dict(report.created))
+    async with setting_up(engine):
+        await migrate(engine)
+        if load_bundled:
+            async with sessions.begin() as session:
+                if await directory_is_empty(session):
+                    report = await import_dataset(session, load_dataset(settings.dataset_path))
+                    log.info("loaded the bundled dataset: %s", dict(report.created))
     return Database(engine, sessions)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any number, the same in every instance: the PostgreSQL advisory lock of setting the schema up.
+SETUP_LOCK = 7_305_112_001
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -55,3 +59,21 @@ async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision; a no-op when it already is."""
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+
+
+@asynccontextmanager
+async def setting_up(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Instances starting at once on one PostgreSQL database migrate (and load the first data)
+    one after another: two concurrent CREATE TABLEs of a migration fail. SQLite's single writer
+    lock does this by itself."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK})
+        await connection.commit()
+        try:
+            yield
+        finally:
+            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK})
+            await connection.commit()

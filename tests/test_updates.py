@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.app import Database, open_database
 from bot.services import inbox
-from models import InboxUpdate
+from models import InboxUpdate, Organisation
 from tests.conftest import GUEST, GUEST_EN
 from tests.emulator import BotAPIEmulator, User
 from tests.harness import FakeClock, RoundRobin, RunningBot, webhook_settings
@@ -244,3 +244,14 @@ async def test_two_instances_serve_users_and_keep_each_chat_s_order(settings, cl
         finally:
             for instance in instances:
                 await instance.stop()
+
+
+@pytest.mark.parametrize("bot_database_url", ["postgresql"], indirect=True)
+async def test_instances_starting_at_once_on_an_empty_database_set_it_up_once(settings) -> None:  # type: ignore[no-untyped-def]
+    databases = await asyncio.wait_for(asyncio.gather(*(open_database(settings) for _ in range(3))), 60)
+    try:
+        async with databases[0].sessions() as session:
+            assert await session.scalar(select(func.count()).select_from(Organisation)) > 0
+    finally:
+        for database in databases:
+            await database.close()
