@@ -19,7 +19,10 @@ class InboxUpdate(Base):
 
     __tablename__ = "inbox"
     __table_args__ = (
-        # The pending rows of a chat, oldest first: what a claim looks at.
+        # Pending rows, oldest first (a claim's candidates), and by chat (the earlier ones of a
+        # chat): partial, so that a day of done rows kept for redeliveries is never scanned.
+        Index("ix_inbox_queue", "update_id",
+              postgresql_where=text("done_at IS NULL"), sqlite_where=text("done_at IS NULL")),
         Index("ix_inbox_pending", "chat_key", "update_id",
               postgresql_where=text("done_at IS NULL"), sqlite_where=text("done_at IS NULL")),
         Index("ix_inbox_done_at", "done_at"),

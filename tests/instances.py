@@ -170,8 +170,7 @@ def replies(emulator: BotAPIEmulator, people: list[User], per_guest: int = 4) ->
     return missing, repeated
 
 
-async def until_drained(database_url: str, updates: list[dict[str, Any]], emulator: BotAPIEmulator,
-                        timeout: float) -> None:
+async def until_drained(database_url: str, updates: list[dict[str, Any]], timeout: float) -> None:
     """Until every update was handed over and is done (or `timeout` seconds passed)."""
     engine = create_async_engine(database_url)
     wanted = {u["update_id"] for u in updates}

@@ -42,7 +42,7 @@ async def test_a_kill_mid_burst_loses_no_update_and_applies_none_twice(
             victim.kill()
             await victim.reap()
             await victim.start()
-            await until_drained(url, updates, emulator, 60)
+            await until_drained(url, updates, 60)
             result = await outcome(url, people, updates)
             missing, repeated = replies(emulator, people)
             for instance in instances:

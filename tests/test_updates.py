@@ -211,6 +211,13 @@ async def test_telegram_retries_the_webhook_until_an_instance_takes_the_update(s
     try:
         reply = await emulator.wait_for("sendMessage", chat_id=GUEST.id)
         assert reply.ok and (update["update_id"], 200) in emulator.deliveries
+        # Someone else's requests (a wrong secret) are refused, again and again, and never handled.
+        secret, emulator.webhook_secret = emulator.webhook_secret, "forged"
+        forged = emulator.send_message(GUEST_EN, "/start")
+        await emulator._wait_until(lambda: emulator.deliveries.count((forged["update_id"], 403)) >= 2, 5)
+        assert not emulator.calls_of("sendMessage", GUEST_EN.id)
+        emulator.webhook_secret = secret
+        assert (await emulator.wait_for("sendMessage", chat_id=GUEST_EN.id)).ok
     finally:
         await running.stop()
 

@@ -88,7 +88,7 @@ async def throughput(emulator: BotAPIEmulator, url: str, folder: Path, count: in
         began = time.perf_counter()
         updates = [emulator.send_message(user, names[(n * 7 + k) % len(names)])
                    for k in range(searches) for n, user in enumerate(users)]
-        await until_drained(url, updates, emulator, 600)
+        await until_drained(url, updates, 600)
         seconds = time.perf_counter() - began
         spent = sum(cpu_seconds(i) - c for i, c in zip(instances, cpu, strict=True))
         sent = len(emulator.calls_of("sendMessage")) - replies_before
@@ -122,7 +122,7 @@ async def kill(emulator: BotAPIEmulator, url: str, folder: Path, writers: int) -
         instances[0].kill()
         await instances[0].reap()
         await instances[0].start()
-        await until_drained(url, updates, emulator, 600)
+        await until_drained(url, updates, 600)
         result = await outcome(url, people, updates)
         missing, repeated = replies(emulator, people)
     finally:

@@ -30,6 +30,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('update_id', name=op.f('pk_inbox'))
     )
     with op.batch_alter_table('inbox', schema=None) as batch_op:
+        batch_op.create_index('ix_inbox_queue', ['update_id'], unique=False,
+                              postgresql_where=sa.text('done_at IS NULL'), sqlite_where=sa.text('done_at IS NULL'))
         batch_op.create_index('ix_inbox_pending', ['chat_key', 'update_id'], unique=False,
                               postgresql_where=sa.text('done_at IS NULL'), sqlite_where=sa.text('done_at IS NULL'))
         batch_op.create_index('ix_inbox_done_at', ['done_at'], unique=False)
@@ -39,4 +41,5 @@ def downgrade() -> None:
     with op.batch_alter_table('inbox', schema=None) as batch_op:
         batch_op.drop_index('ix_inbox_done_at')
         batch_op.drop_index('ix_inbox_pending')
+        batch_op.drop_index('ix_inbox_queue')
     op.drop_table('inbox')
