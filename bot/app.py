@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -23,10 +24,10 @@ from bot.fsm_storage import SqlStorage
 from bot.health import Liveness, add_routes
 from bot.http_server import HttpServer
 from bot.metrics import Metrics
-from bot.middlewares import (DbSessionMiddleware, LeaveDialogOnCommand, Measure, OneUpdatePerChat, UpdateContext,
-                             ViewerMiddleware)
+from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, UpdateContext, ViewerMiddleware
 from bot.startup import wait_for_api
 from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat, RetryTransient
+from bot.updates import UpdatePipeline, poll, webhook_endpoint
 from bot.services.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
 from bot.services.dataset_schema import DatasetIn
 from bot.services.search import DirectorySearch
@@ -35,10 +36,12 @@ from handlers import routers
 from handlers.announcements_report import ProgressReporter
 from handlers.errors import on_error
 from handlers.notify import set_default_commands
-from models.db import create_engine, migrate, session_factory
+from models.db import create_engine, migrate, session_factory, setting_up
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
+# How often a webhook instance asks Telegram about its webhook (within /healthz's two minutes).
+WEBHOOK_LOOK_SECONDS = 30
 
 
 @dataclass
@@ -67,13 +70,14 @@ async def open_database(settings: Settings, *, load_bundled: bool = True) -> Dat
             await engine.dispose()
             raise StartupError(f"database {where}: the folder {folder} does not exist")
     try:
-        await migrate(engine)
         sessions = session_factory(engine)
-        if load_bundled:
-            async with sessions.begin() as session:
-                if await directory_is_empty(session):
-                    report = await import_dataset(session, _dataset(settings.dataset_path))
-                    log.info("loaded the bundled dataset: %s", dict(report.created))
+        async with setting_up(engine):
+            await migrate(engine)
+            if load_bundled:
+                async with sessions.begin() as session:
+                    if await directory_is_empty(session):
+                        report = await import_dataset(session, _dataset(settings.dataset_path))
+                        log.info("loaded the bundled dataset: %s", dict(report.created))
     except (SQLAlchemyError, OSError) as exc:  # OSError: a server that refuses or is out of reach
         await engine.dispose()
         raise StartupError(f"database {where}: {_first_line(exc)}") from exc
@@ -131,10 +135,13 @@ class App:
     liveness: Liveness
     # Serves /healthz and /metrics (None with HTTP_PORT=0); started and stopped with the bot.
     http: HttpServer | None
-    # Names this process in the ticker lease, so that of several instances only one ticks.
+    # Names this process in the ticker lease and its claims on updates, so that of several
+    # instances only one ticks, and each update is handled by one.
     instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
     # How the Bot API client and the start-up wait between retries (tests pass one that returns at once).
     sleep: Sleep = asyncio.sleep
+    # Set to stop `run_polling` (on SIGTERM/SIGINT, or by tests).
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def create_dispatcher(
@@ -147,8 +154,7 @@ def create_dispatcher(
                     settings=settings, clock=clock, search=search, sender=sender)
     dp.update.outer_middleware(UpdateContext())
     dp.update.outer_middleware(Measure(metrics, liveness, clock))
-    dp.update.outer_middleware(OneUpdatePerChat())
-    dp.update.outer_middleware(DbSessionMiddleware(database.sessions))
+    dp.update.outer_middleware(DbSessionMiddleware(database.sessions, clock))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ViewerMiddleware(settings, clock))
     dp.update.outer_middleware(LeaveDialogOnCommand())
@@ -179,37 +185,84 @@ async def run_polling(
     app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True,
     background: bool = True,
 ) -> None:
-    """Wait for the Bot API, then poll until stopped; with `background`, the scheduler ticks and the
-    sender delivers alongside (tests leave it off and drive `tick` and `Sender.deliver_due` with
-    their own clock). Closes everything on the way out."""
+    """Wait for the Bot API, then take updates until stopped: by long polling, or on the webhook
+    when WEBHOOK_URL is set. Either way an update is stored before it is confirmed and handled
+    from the inbox (see bot.updates); `handle_as_tasks=False` handles one at a time and confirms a
+    batch only once it is handled (tests: "confirmed" then means "handled"). With `background`,
+    the scheduler ticks and the sender delivers alongside (tests leave it off and drive `tick` and
+    `Sender.deliver_due` with their own clock). On the way out the updates taken are finished
+    (within STOP_TIMEOUT_SECONDS), then everything is closed; the webhook stays, for the others."""
     from scheduler import create_scheduler
     from scheduler.jobs import step_down
 
+    settings = app.settings
+    pipeline = UpdatePipeline(
+        app.bot, app.dispatcher, app.database.sessions, app.clock, app.instance_id,
+        workers=settings.update_workers if handle_as_tasks else 1,
+        lease=timedelta(seconds=settings.update_lease_seconds))
     if app.http is not None:
+        if settings.webhook_url:  # routes are added before the server starts
+            app.http.web.router.add_post(settings.webhook_path, webhook_endpoint(pipeline, settings.webhook_secret))
         await _serve(app)
+    if handle_signals:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, app.stopping.set)
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
+    handling: asyncio.Task[None] | None = None
     try:
         await wait_for_api(app.bot, sleep=app.sleep)
         if background:
             scheduler.start()
             sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
-        await app.bot.delete_webhook(drop_pending_updates=False)
+        handling = asyncio.create_task(pipeline.run(), name="update-workers")
         await set_default_commands(app.bot)
-        await app.dispatcher.start_polling(
-            app.bot, handle_as_tasks=handle_as_tasks, polling_timeout=polling_timeout, handle_signals=handle_signals,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-        )
+        allowed_updates = app.dispatcher.resolve_used_update_types()
+        if settings.webhook_url:
+            await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
+                                      allowed_updates=allowed_updates, drop_pending_updates=False)
+            log.info("taking updates on the webhook %s (port %s)", settings.webhook_url,
+                     app.http.port if app.http is not None else None)
+            await _watch_webhook(app)
+        else:
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            await poll(app.bot, pipeline, app.stopping, timeout=polling_timeout, allowed_updates=allowed_updates,
+                       confirm_after_handling=not handle_as_tasks)
     finally:
+        if app.http is not None:
+            await app.http.stop()
+        await pipeline.stop(settings.stop_timeout_seconds)
+        if handling is not None:
+            await asyncio.gather(handling, return_exceptions=True)
         if scheduler.running:
             scheduler.shutdown(wait=False)
         if sending is not None:
             sending.cancel()
             await asyncio.gather(sending, return_exceptions=True)
             await step_down(app)
-        if app.http is not None:
-            await app.http.stop()
         await _close(app)
+
+
+async def _watch_webhook(app: App) -> None:
+    """Until stopped, asks Telegram about the webhook now and then: an answer shows /healthz that
+    updates can flow (a quiet bot gets no requests for hours), and Telegram's last delivery error,
+    when there is a new one, is logged."""
+    reported: datetime | None = None
+    while not app.stopping.is_set():
+        try:
+            info = await app.bot.get_webhook_info()
+        except Exception as exc:  # noqa: BLE001 - /healthz shows it; the next look may succeed
+            log.warning("getWebhookInfo failed: %s", exc)
+        else:
+            app.liveness.source_alive_at = app.clock()
+            if info.last_error_date is not None and info.last_error_date != reported:
+                reported = info.last_error_date
+                log.warning("Telegram could not deliver to the webhook: %s", info.last_error_message)
+        try:
+            await asyncio.wait_for(app.stopping.wait(), WEBHOOK_LOOK_SECONDS)
+        except TimeoutError:
+            pass
 
 
 async def _close(app: App) -> None:

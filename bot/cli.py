@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
         "Configuration comes from the environment or a .env file (see README).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (long polling)", description="Run the bot with long polling. "
+    commands.add_parser("run", help="run the bot", description="Run the bot: long polling, or a webhook when "
+                        "WEBHOOK_URL is set. "
                         "Creates or upgrades the database and loads the bundled dataset into an empty one.")
     importer = commands.add_parser("import", help="validate and import a dataset file",
                                    description="Validate a dataset YAML file and import it (idempotent).")
@@ -41,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        return _fail(f"configuration: {'.'.join(map(str, first['loc'])).upper()}: {first['msg']}")
+        where = ".".join(map(str, first["loc"])).upper()
+        return _fail(f"configuration: {where + ': ' if where else ''}{first['msg']}")
     configure_logging(settings)
     try:
         return asyncio.run(COMMANDS[args.command](settings, args))

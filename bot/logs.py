@@ -41,8 +41,8 @@ def update_context(update_id: int) -> Iterator[None]:
 
 def secrets_of(settings: Settings) -> list[str]:
     """What must never reach a log: the token (also its secret half alone, the bot id being
-    public) and the passwords of the database and Redis URLs."""
-    found = [settings.bot_token, settings.bot_token.partition(":")[2]]
+    public), the webhook's secret and the passwords of the database and Redis URLs."""
+    found = [settings.bot_token, settings.bot_token.partition(":")[2], settings.webhook_secret]
     found += [urlsplit(url).password or "" for url in (settings.database_url, settings.redis_url)]
     return found
 

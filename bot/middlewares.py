@@ -1,18 +1,17 @@
-"""Outer middlewares: the update's id in the logging context, one update of a chat at a time, a database session per update, the
-current person and language, and leaving a dialog when another command comes."""
+"""Outer middlewares: counting and timing updates, the update's id in the logging context, a
+database session per update, the current person and language, and leaving a dialog when another
+command comes."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Chat, TelegramObject, Update, User
+from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -21,7 +20,7 @@ from bot.health import Liveness
 from bot.i18n import Translator
 from bot.logs import update_context
 from bot.metrics import Metrics
-from bot.services import outbox
+from bot.services import inbox, outbox
 from bot.services.access import identify
 from bot.settings import Settings
 
@@ -30,8 +29,7 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 class Measure(BaseMiddleware):
     """Counts each update by type and outcome, times its handling and notes when the last one came
-    (for /metrics and /healthz). Outermost of ours, so the time includes waiting for the chat's
-    earlier updates: what the user waits."""
+    (for /metrics and /healthz)."""
 
     def __init__(self, metrics: Metrics, liveness: Liveness, clock: Clock) -> None:
         self._metrics = metrics
@@ -63,59 +61,32 @@ class UpdateContext(BaseMiddleware):
             return await handler(event, data)
 
 
-class OneUpdatePerChat(BaseMiddleware):
-    """Updates of one chat are handled one after another, in the order they came; other chats'
-    go on meanwhile. Production handles updates as concurrent tasks, and two updates of one chat
-    handled at once read the same dialog state: the answer typed right after a question would be
-    taken for a search because the question's state was not committed yet, and a /start sent
-    with /announce could clear the dialog /announce had just opened."""
-
-    def __init__(self) -> None:
-        self._turns: dict[int, _Turns] = {}
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        chat: Chat | None = data.get("event_chat")
-        user: User | None = data.get("event_from_user")
-        key = chat.id if chat is not None else user.id if user is not None else None
-        if key is None:
-            return await handler(event, data)
-        turns = self._turns.get(key) or self._turns.setdefault(key, _Turns())
-        turns.queued += 1
-        try:
-            async with turns.lock:  # asyncio.Lock wakes its waiters first come, first served
-                return await handler(event, data)
-        finally:
-            turns.queued -= 1
-            if not turns.queued:
-                del self._turns[key]
-
-
-@dataclass
-class _Turns:
-    """A chat's lock and how many of its updates hold it or wait for it (so an idle chat's
-    lock is dropped, not kept for ever)."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    queued: int = 0
-
-
 class DbSessionMiddleware(BaseMiddleware):
     """One session per update, committed when the handler returns (and before each Bot API call
     on the way, see bot.telegram_calls.CommitBeforeCalling); then, if the handler enqueued
-    messages, the sender is woken to deliver them."""
+    messages, the sender is woken to deliver them. An update from the inbox is marked done first
+    in this session, so that the mark commits with the handler's first writes: applied once."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
+        self._clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        claimed: inbox.Claim | None = data.get("inbox_claim")
         async with self._sessions() as session:
             data["session"] = session
             token = update_session.set(session)
             try:
+                if claimed is not None and not await inbox.begin(session, claimed, self._clock()):
+                    return UNHANDLED
                 result = await handler(event, data)
                 await session.commit()
                 if session.info.pop(outbox.ENQUEUED, False) and (sender := data.get("sender")) is not None:
                     sender.wake()
+            except Exception:
+                if claimed is not None:
+                    claimed.failed = True
+                raise
             finally:
                 update_session.reset(token)
             return result

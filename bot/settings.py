@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Shipped in the package `data` (a checkout's data/ folder): found from any working directory.
@@ -64,9 +64,18 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     instance_name: str = ""
-    # The instance's HTTP server (health, metrics, webhook); port 0 turns it off.
+    # Webhook mode when WEBHOOK_URL is set (else long polling). The instance's HTTP server serves
+    # it, /healthz and /metrics; port 0 turns the server off (polling only).
+    webhook_url: str = ""
+    webhook_secret: str = ""
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # Updates one instance handles at once; how long an instance's claim on an update lasts
+    # unrenewed (after a crash, another instance takes the update over then); how long a
+    # stopping instance lets the updates it took finish.
+    update_workers: int = Field(default=8, ge=1)
+    update_lease_seconds: int = Field(default=30, ge=2)
+    stop_timeout_seconds: float = Field(default=10.0, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -114,6 +123,33 @@ class Settings(BaseSettings):
         if value not in ("ru", "en"):
             raise ValueError("DEFAULT_LANGUAGE must be ru or en")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", value):
+            raise ValueError("WEBHOOK_URL must be the public URL Telegram calls, e.g. https://bot.example.org/telegram")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET must be set with WEBHOOK_URL (Telegram sends it back with each update)")
+        if self.webhook_url and not self.http_port:
+            raise ValueError("HTTP_PORT must not be 0 with WEBHOOK_URL (the webhook is served on it)")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook is served at: the public URL's (a reverse proxy passes it on)."""
+        return urlsplit(self.webhook_url).path or "/"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -12,6 +12,7 @@ from models.directory import (
     ProjectPartner,
     ProjectPerson,
 )
+from models.inbox import InboxUpdate
 from models.outbox import Lease, OutboxMessage
 from models.reports import CheckinPause, ProjectCadence, Report
 from models.roadmap import RoadmapEvent, RoadmapItem, RoadmapOwner
@@ -29,6 +30,7 @@ __all__ = [
     "ClusterInfo",
     "Counter",
     "FsmRecord",
+    "InboxUpdate",
     "Invite",
     "JoinRequest",
     "Lease",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any number, the same in every instance: the PostgreSQL advisory lock of setting the schema up.
+SETUP_LOCK = 7_305_112_001
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -75,3 +79,19 @@ def backup_sqlite(database: Path, target: Path) -> None:
     finally:
         source.close()
         partial.unlink(missing_ok=True)
+@asynccontextmanager
+async def setting_up(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Instances starting at once on one PostgreSQL database migrate (and load the first data)
+    one after another: two concurrent CREATE TABLEs of a migration fail. SQLite's single writer
+    lock does this by itself."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK})
+        await connection.commit()
+        try:
+            yield
+        finally:
+            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK})
+            await connection.commit()

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.services import lease
+from bot.services import inbox, lease
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICKER_LEASE = "ticker"
+# Telegram keeps an unconfirmed update about 24 h: a done one is remembered a little longer, so
+# that a late redelivery is still recognised.
+INBOX_KEEP = timedelta(hours=25)
 
 Tick = Callable[["App"], Awaitable[None]]
 
@@ -26,13 +29,18 @@ async def refresh_search_index(app: App) -> None:
             log.info("search index rebuilt")
 
 
+async def prune_inbox(app: App) -> None:
+    async with app.database.sessions.begin() as session:
+        await inbox.prune(session, app.clock() - INBOX_KEEP)
+
+
 def ticks() -> list[Tick]:
     """Each feature's scheduled decisions (what is due now → outbox rows), in this order."""
     from handlers.announcements_report import announcements_tick
     from scheduler.checkins import checkins_tick
     from scheduler.roadmap import roadmap_tick
 
-    return [roadmap_tick, checkins_tick, announcements_tick]
+    return [roadmap_tick, checkins_tick, announcements_tick, prune_inbox]
 
 
 async def tick(app: App) -> None:

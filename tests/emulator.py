@@ -11,6 +11,11 @@ Tests act as users (send_message, press, inline_query, ...); every request of th
 as a :class:`Call`.  An update counts as handled once the bot calls getUpdates with an offset past
 it; with ``handle_as_tasks=False`` the handler has finished by then.  getUpdates calls are kept in
 ``calls`` but left out of ``wait_for(method=None)``, ``wait_handled``, ``ask`` and ``tap``.
+
+Once the bot calls setWebhook, updates are POSTed to its URL instead, as Telegram does: with the
+``X-Telegram-Bot-Api-Secret-Token`` header, one update of a chat at a time, and again (after
+``webhook_retry_seconds``) until the answer is 2xx; getUpdates then answers 409.  An update
+counts as confirmed (``wait_handled``) at the 2xx; :attr:`deliveries` lists every attempt.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+import aiohttp
 from aiohttp import web
 
 Json = dict[str, Any]
@@ -216,6 +222,16 @@ class User:
             k: v for k, v in optional.items() if v is not None}
 
 
+def _chat_of(update: Json) -> int | None:
+    """The chat (else the user) an update belongs to: Telegram delivers these one at a time."""
+    event = next(v for k, v in update.items() if k != "update_id")
+    for holder in (event, event.get("message") or {}):
+        if isinstance(holder.get("chat"), dict):
+            return int(holder["chat"]["id"])
+    sender = event.get("from") or event.get("user")
+    return int(sender["id"]) if isinstance(sender, dict) else None
+
+
 @dataclass
 class _Fault:
     method: str  # lower case, "*" = any
@@ -287,6 +303,11 @@ class BotAPIEmulator:
         self._dropped: set[int] = set()  # updates discarded unseen (allowed_updates, drop_pending)
         self._allowed: set[str] | None = None
         self._limits: _TelegramLimits | None = None  # see enforce_limits
+        self.webhook_secret: str | None = None
+        self.webhook_retry_seconds = 0.05
+        self.deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status, 0: no answer) per attempt
+        self._delivered: set[int] = set()  # confirmed by a webhook's 2xx
+        self._delivering: asyncio.Task[None] | None = None
 
     # ---------------------------------------------------------------- server lifecycle
     async def start(self) -> None:
@@ -304,6 +325,7 @@ class BotAPIEmulator:
     async def stop(self) -> None:
         self._closing = True  # releases pending long polls
         self._notify()
+        await self._stop_delivering()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -468,7 +490,8 @@ class BotAPIEmulator:
         """
         update_id = update["update_id"] if isinstance(update, dict) else update
         try:
-            await self._wait_until(lambda: self._offset > update_id or update_id in self._dropped, timeout)
+            await self._wait_until(lambda: self._offset > update_id or update_id in self._dropped
+                                   or update_id in self._delivered, timeout)
         except TimeoutError:
             raise AssertionError(f"update {update_id} not handled within {timeout}s "
                                  f"(polling not running? handler stuck?)\n{self.dump()}") from None
@@ -512,6 +535,13 @@ class BotAPIEmulator:
     @property
     def throttled(self) -> int:
         return self._limits.throttled if self._limits else 0
+
+    def redeliver(self, update: Json) -> None:
+        """Hand a confirmed update over again, as Telegram does when the bot crashed before
+        confirming it (it comes first, with its own update_id)."""
+        self._updates.insert(0, copy.deepcopy(update))
+        self._dropped.discard(update["update_id"])
+        self._notify()
 
     def block(self, chat_id: int) -> None:
         """Sends and edits to ``chat_id`` answer 403 (blocked by the user / kicked)."""
@@ -832,11 +862,13 @@ class BotAPIEmulator:
         if offset < 0:  # keep the last -offset updates
             self._dropped.update(u["update_id"] for u in self._updates[:offset])
             self._updates = self._updates[offset:]
-        elif offset > self._offset:  # confirms every update before offset
+        elif offset > 0 and (offset > self._offset or any(u["update_id"] < offset for u in self._updates)):
+            # confirms every update before offset (a redelivered one too)
             self._dropped.update(u["update_id"] for u in self._updates if u["update_id"] < offset)
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            self._offset = offset
-            self._offset_log.append((offset, self._seq))
+            if offset > self._offset:
+                self._offset = offset
+                self._offset_log.append((offset, self._seq))
             self._notify()
         self._drop_disallowed()
         try:  # long poll: return as soon as there is something
@@ -847,14 +879,70 @@ class BotAPIEmulator:
 
     def _api_setwebhook(self, p: Json, f: Files) -> bool:
         self.webhook_url = str(p["url"])
+        self.webhook_secret = p.get("secret_token")
+        if "allowed_updates" in p:
+            self._allowed = set(p["allowed_updates"] or []) or None
+        if p.get("drop_pending_updates"):
+            self._dropped.update(u["update_id"] for u in self._updates)
+            self._updates.clear()
+        if self._delivering is None:
+            self._delivering = asyncio.create_task(self._deliver(int(p.get("max_connections") or 40)))
         return True
 
-    def _api_deletewebhook(self, p: Json, f: Files) -> bool:
+    async def _api_deletewebhook(self, p: Json, f: Files) -> bool:
         self.webhook_url = ""
+        await self._stop_delivering()
         if p.get("drop_pending_updates"):
             self._dropped.update(u["update_id"] for u in self._updates)
             self._updates.clear()
         return True
+
+    async def _stop_delivering(self) -> None:
+        if self._delivering is not None:
+            self._delivering.cancel()
+            await asyncio.gather(self._delivering, return_exceptions=True)
+            self._delivering = None
+
+    async def _deliver(self, max_connections: int) -> None:
+        """POST pending updates to the webhook: a chat's next update only once its previous one
+        was taken (2xx), other chats' meanwhile, up to `max_connections` at once."""
+        busy: dict[int, asyncio.Task[None]] = {}  # update_id -> its delivery
+        async with aiohttp.ClientSession() as http:
+            while True:
+                changed = self._changed
+                self._drop_disallowed()
+                chats_busy = {_chat_of(u) for u in self._updates if u["update_id"] in busy}
+                for update in list(self._updates):
+                    if len(busy) >= max_connections:
+                        break
+                    chat = _chat_of(update)
+                    if update["update_id"] in busy or chat in chats_busy:
+                        continue
+                    chats_busy.add(chat)
+                    busy[update["update_id"]] = asyncio.create_task(self._post(http, update))
+                waiting = [asyncio.ensure_future(changed.wait()), *busy.values()]
+                await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                waiting[0].cancel()
+                for update_id, task in list(busy.items()):
+                    if task.done():
+                        del busy[update_id]
+
+    async def _post(self, http: aiohttp.ClientSession, update: Json) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret} if self.webhook_secret else {}
+        try:
+            async with http.post(self.webhook_url, json=update, headers=headers,
+                                 timeout=aiohttp.ClientTimeout(total=10)) as response:
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError):
+            status = 0
+        self.deliveries.append((update["update_id"], status))
+        if 200 <= status < 300:
+            if update in self._updates:
+                self._updates.remove(update)
+            self._delivered.add(update["update_id"])
+            self._notify()
+        else:
+            await asyncio.sleep(self.webhook_retry_seconds)
 
     def _api_getwebhookinfo(self, p: Json, f: Files) -> Json:
         return {"url": self.webhook_url, "has_custom_certificate": False,
