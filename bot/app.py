@@ -17,7 +17,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
-from bot.fsm_storage import SqlStorage
+from bot.fsm_storage import DialogMarks, SqlStorage
 from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, OneUpdatePerChat, ViewerMiddleware
 from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes
 from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
@@ -68,11 +68,14 @@ def create_bot(settings: Settings) -> Bot:
 
 def create_storage(settings: Settings, database: Database, clock: Clock) -> BaseStorage:
     ttl = timedelta(hours=settings.dialog_ttl_hours)
+    storage: BaseStorage
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
-    return SqlStorage(database.sessions, clock, ttl)
+        storage = RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
+    else:
+        storage = SqlStorage(database.sessions, clock, ttl)
+    return DialogMarks(storage, database.sessions, clock)
 
 
 @dataclass

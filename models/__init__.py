@@ -15,7 +15,7 @@ from models.directory import (
 from models.outbox import Lease, OutboxMessage
 from models.reports import CheckinPause, ProjectCadence, Report
 from models.roadmap import RoadmapEvent, RoadmapItem, RoadmapOwner
-from models.state import Counter, FsmRecord
+from models.state import Counter, DialogMark, FsmRecord
 
 __all__ = [
     "Account",
@@ -28,6 +28,7 @@ __all__ = [
     "ClusterFigure",
     "ClusterInfo",
     "Counter",
+    "DialogMark",
     "FsmRecord",
     "Invite",
     "JoinRequest",
