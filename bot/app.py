@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, Sleep, system_clock
-from bot.fsm_storage import SqlStorage
+from bot.fsm_storage import DialogMarks, SqlStorage
 from bot.health import Liveness, add_routes
 from bot.http_server import HttpServer
 from bot.metrics import Metrics
@@ -115,11 +115,14 @@ def create_bot(settings: Settings, *, sleep: Sleep = asyncio.sleep) -> Bot:
 
 def create_storage(settings: Settings, database: Database, clock: Clock) -> BaseStorage:
     ttl = timedelta(hours=settings.dialog_ttl_hours)
+    storage: BaseStorage
     if settings.redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
-    return SqlStorage(database.sessions, clock, ttl)
+        storage = RedisStorage.from_url(settings.redis_url, state_ttl=ttl, data_ttl=ttl)
+    else:
+        storage = SqlStorage(database.sessions, clock, ttl)
+    return DialogMarks(storage, database.sessions, clock)
 
 
 @dataclass

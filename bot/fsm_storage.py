@@ -19,6 +19,7 @@ from typing import Any
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import (
+    DEFAULT_DESTINY,
     BaseStorage,
     DefaultKeyBuilder,
     KeyBuilder,
@@ -29,10 +30,21 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.services import outbox
 from bot.services.db_util import insert_for
 from models import FsmRecord
 
 update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
+
+@asynccontextmanager
+async def _session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """The update's session when inside a handler (its middleware commits), else our own."""
+    if (shared := update_session.get()) is not None:
+        yield shared
+        return
+    async with sessions.begin() as session:
+        yield session
 
 
 class SqlStorage(BaseStorage):
@@ -48,7 +60,7 @@ class SqlStorage(BaseStorage):
         await self._upsert(key, {"state": value}, {"state": value, "data": {}})
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
+        async with _session(self._sessions) as session:
             row = (await session.execute(select(FsmRecord.state, FsmRecord.updated_at)
                                          .where(FsmRecord.key == self._keys.build(key)))).first()
         return row.state if row is not None and self._fresh(row.updated_at) else None
@@ -59,7 +71,7 @@ class SqlStorage(BaseStorage):
         await self._upsert(key, {"data": dict(data)}, {"state": None, "data": dict(data)})
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
+        async with _session(self._sessions) as session:
             row = (await session.execute(select(FsmRecord.data, FsmRecord.updated_at)
                                          .where(FsmRecord.key == self._keys.build(key)))).first()
         return dict(row.data or {}) if row is not None and self._fresh(row.updated_at) else {}
@@ -70,20 +82,40 @@ class SqlStorage(BaseStorage):
     async def close(self) -> None:
         """Sessions come from the application's factory; the engine is disposed by its owner."""
 
-    @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
-        """The update's session when inside a handler (its middleware commits), else our own."""
-        if (shared := update_session.get()) is not None:
-            yield shared
-            return
-        async with self._sessions.begin() as session:
-            yield session
-
     async def _upsert(self, key: StorageKey, changes: dict[str, Any], fresh: dict[str, Any]) -> None:
         """`changes` to a live record; an expired one is dropped first, so the write starts afresh."""
         now, built = self._clock(), self._keys.build(key)
-        async with self._session() as session:
+        async with _session(self._sessions) as session:
             await session.execute(delete(FsmRecord).where(FsmRecord.key == built, FsmRecord.updated_at < now - self._ttl))
             statement = insert_for(session, FsmRecord).values(key=built, updated_at=now, **fresh)
             await session.execute(statement.on_conflict_do_update(
                 index_elements=["key"], set_={**changes, "updated_at": now}))
+
+
+class DialogMarks(BaseStorage):
+    """Any dialog storage (ours or Redis) that also tells the database which private chats are in
+    the middle of a dialog, in the update's own transaction: the outbox sender holds back what
+    would land between two questions (bot.services.outbox.DIALOG_WAIT)."""
+
+    def __init__(self, storage: BaseStorage, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self.storage = storage
+        self._sessions = sessions
+        self._clock = clock
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await self.storage.set_state(key, state)
+        if key.chat_id == key.user_id and key.thread_id is None and key.destiny == DEFAULT_DESTINY:  # a private chat
+            async with _session(self._sessions) as session:
+                await outbox.dialog_moved(session, key.chat_id, None if state is None else self._clock())
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        return await self.storage.get_state(key)
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self.storage.set_data(key, data)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        return await self.storage.get_data(key)
+
+    async def close(self) -> None:
+        await self.storage.close()

@@ -21,6 +21,7 @@ from bot.i18n import Html, Translator, escape
 from bot.services import access, audit, invites, joining, members
 from bot.services.access import Viewer
 from bot.services.directory import Page
+from bot.services.outbox import Outgoing, enqueue
 from bot.services.search import DirectorySearch
 from bot.settings import Settings
 from handlers import render
@@ -32,7 +33,7 @@ from handlers.callbacks import (
     NewInvite,
 )
 from handlers.directory import show
-from handlers.notify import send, set_commands_for
+from handlers.notify import set_commands_for
 from handlers.routes import Routes, command
 
 router = Routes("admin")
@@ -119,7 +120,8 @@ async def member_role(query: CallbackQuery, callback_data: MemberAction, session
         await query.answer(t.plain("admin.not_member"), show_alert=True)
         return
     notice = None if own else "admin.role_granted_notice" if grant else "admin.role_removed_notice"
-    await _tell_member(bot, session, settings, card.row.telegram_id, card.roles, notice, role=role)
+    await _tell_member(bot, session, settings, card.row.telegram_id, card.roles, notice, role=role,
+                       key=f"member:{query.id}", clock=clock)
     await show(query, *_member_card(t, card), edit=True)
 
 
@@ -141,7 +143,8 @@ async def member_revoke(query: CallbackQuery, callback_data: MemberAction, sessi
         await query.answer(t.plain("admin.not_member"), show_alert=True)
         return
     await show(query, t("admin.revoked", name=row.name), InlineKeyboardBuilder().as_markup(), edit=True)
-    await _tell_member(bot, session, settings, row.telegram_id, frozenset(), "admin.revoked_notice")
+    await _tell_member(bot, session, settings, row.telegram_id, frozenset(), "admin.revoked_notice",
+                       key=f"member:{query.id}", clock=clock)
 
 
 async def _refusal(session: AsyncSession, card: members.MemberCard | None, viewer: Viewer, settings: Settings, *,
@@ -167,14 +170,16 @@ async def _confirm(query: CallbackQuery, t: Translator, text: str, yes_label: st
 
 
 async def _tell_member(bot: Bot, session: AsyncSession, settings: Settings, chat: int | None,
-                       roles: frozenset[str], notice: str | None, role: str = "") -> None:
-    """The member's command menu for their new roles and, when given, a word on what changed:
-    both in the member's language, not the secretary's."""
+                       roles: frozenset[str], notice: str | None, role: str = "", *, key: str, clock: Clock) -> None:
+    """The member's command menu for their new roles and, when given, a word on what changed
+    (through the outbox, committed with the change; `key` names the button press): both in the
+    member's language, not the secretary's."""
     if chat is None:
         return
     told = Translator(await access.account_language(session, chat, settings.default_language))
     if notice:
-        await send(bot, session, chat, told(notice, role=told("role." + role) if role else ""))
+        await enqueue(session, [Outgoing(key=key, chat_id=chat, kind="notice",
+                                         text=told(notice, role=told("role." + role) if role else ""))], clock())
     await set_commands_for(bot, chat, language=told.language, roles=roles)
 
 

@@ -22,11 +22,12 @@ from bot.i18n import LANGUAGES, Translator
 from bot.services import access, joining
 from bot.services.access import Viewer
 from bot.services.search import looks_like_a_name
+from bot.services.outbox import Outgoing, enqueue
 from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Decide, Menu
 from handlers.edits import edit_text
-from handlers.notify import send, set_commands_for, set_viewer_commands
+from handlers.notify import set_commands_for, set_viewer_commands
 from handlers.routes import Routes, command
 
 router = Routes("join")
@@ -116,7 +117,7 @@ async def contact_shared(
         return
     if outcome.status == "revoked":
         await state.clear()
-        await ask_readmission(message, session, viewer, t, clock, bot, settings, outcome)
+        await ask_readmission(message, session, viewer, t, clock, settings, outcome)
         return
     await message.answer(t("join.phone_unknown" if outcome.status == "unknown" else "join.outcome." + outcome.status),
                          reply_markup=ReplyKeyboardRemove())
@@ -129,23 +130,30 @@ async def contact_shared(
 
 
 async def ask_readmission(
-    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock, bot: Bot,
-    settings: Settings, outcome: access.JoinOutcome,
+    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock, settings: Settings,
+    outcome: access.JoinOutcome,
 ) -> None:
     """A revoked person is not let back by their phone or a generic invite: the secretariat decides."""
     assert outcome.person_id is not None
     filed = await joining.request_readmission(session, viewer.telegram_id, outcome.person_id, clock())
+    if filed.status == "requested":
+        await _tell_secretariat(session, settings, filed.request_id, clock)
     await message.answer(t("join.revoked" if filed.status == "requested" else "join.pending"),
                          reply_markup=ReplyKeyboardRemove())
-    if filed.status == "requested":
-        await _tell_secretariat(session, bot, settings, filed.request_id)
 
 
-async def _tell_secretariat(session: AsyncSession, bot: Bot, settings: Settings, request_id: int | None) -> None:
+async def _tell_secretariat(session: AsyncSession, settings: Settings, request_id: int | None, clock: Clock) -> None:
+    """The request's card for every secretary goes into the outbox before the guest is answered:
+    the reply commits the request and its cards together (bot.telegram_calls.CommitBeforeCalling),
+    so a crash can no longer leave a request the secretariat never hears of."""
     requests = await joining.pending_requests(session, request_id=request_id)
+    messages = []
     for chat_id, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
         for request in requests:
-            await send(bot, session, chat_id, *render.request_card(Translator(language), request))
+            text, markup = render.request_card(Translator(language), request)
+            messages.append(Outgoing(key=f"join:{request.id}:c{chat_id}", chat_id=chat_id, kind="notice", text=text,
+                                     reply_markup=markup.model_dump(exclude_none=True)))
+    await enqueue(session, messages, clock())
 
 
 @router.message(StateFilter(JoinForm.choosing, None), F.text.in_(BY_NAME))
@@ -175,7 +183,7 @@ async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
 @router.message(JoinForm.organisation, F.text, ~F.text.startswith("/"), is_guest)
 async def got_organisation(
     message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
-    clock: Clock, bot: Bot, settings: Settings,
+    clock: Clock, settings: Settings,
 ) -> None:
     organisation = " ".join((message.text or "").split())
     if not 2 <= len(organisation) <= NAME_LIMIT:
@@ -184,9 +192,9 @@ async def got_organisation(
     name = (await state.get_data()).get("name", viewer.first_name)
     outcome = await joining.request_to_join(session, viewer.telegram_id, name, organisation, clock())
     await state.clear()
-    await message.answer(t(REQUEST_REPLY[outcome.status]))
     if outcome.status == "requested":
-        await _tell_secretariat(session, bot, settings, outcome.request_id)
+        await _tell_secretariat(session, settings, outcome.request_id, clock)
+    await message.answer(t(REQUEST_REPLY[outcome.status]))
 
 
 @router.message(StateFilter(JoinForm.name, JoinForm.organisation), ~F.text, is_guest)
@@ -225,6 +233,10 @@ async def decide(
     verdict = {"name": request.full_name, "organisation": request.organisation,
                "who": request.decided_by_name or str(request.decided_by)}
     if first:
+        # Enqueued before anything is said to the secretary, so it commits with the decision.
+        guest_t = Translator(await access.account_language(session, request.telegram_id, settings.default_language))
+        await enqueue(session, [Outgoing(key=f"join:{request.id}:told", chat_id=request.telegram_id, kind="notice",
+                                         text=guest_t("join.told." + request.status))], clock())
         await query.answer(t.plain("join.verdict." + request.status, **verdict))
     else:
         # Another secretary (or a double tap) decided first: say who and how, and retire these buttons.
@@ -233,9 +245,5 @@ async def decide(
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
         await edit_text(query.message,
                         t("join.verdict." + request.status, **verdict) + "\n" + t("join.decided_by", who=verdict["who"]))
-    if not first:
-        return
-    guest_t = Translator(await access.account_language(session, request.telegram_id, settings.default_language))
-    await send(bot, session, request.telegram_id, guest_t("join.told." + request.status))
-    if request.status == "approved":
+    if first and request.status == "approved":
         await set_commands_for(bot, request.telegram_id, language=guest_t.language, roles=frozenset({"member"}))

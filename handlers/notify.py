@@ -1,21 +1,15 @@
-"""Messages to people other than the one who wrote: tolerant of blocked bots and gone chats."""
+"""Command menus by role, for the one who wrote and for people whose roles changed (messages to
+other people go through the outbox: bot/services/outbox.py)."""
 
 from __future__ import annotations
 
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import (
-    BotCommand,
-    BotCommandScopeChat,
-    BotCommandScopeDefault,
-    InlineKeyboardMarkup,
-)
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
 from bot.i18n import LANGUAGES, Translator
-from bot.services.access import Viewer, mark_blocked
+from bot.services.access import Viewer
 
 log = logging.getLogger(__name__)
 
@@ -23,21 +17,6 @@ GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help
 MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "settings", "language", "help")
 LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "pause", "language", "help")
 SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "admin", "invite", "members", "audit", "export", "announce", "announcements", "language", "help")
-
-
-async def send(
-    bot: Bot, session: AsyncSession, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> bool:
-    """Send, or record why not: a user who blocked the bot is marked so, never retried here."""
-    try:
-        await bot.send_message(chat_id, text, reply_markup=markup)
-    except TelegramForbiddenError:
-        await mark_blocked(session, chat_id)
-        return False
-    except TelegramBadRequest as exc:
-        log.warning("cannot message %s: %s", chat_id, exc.message)
-        return False
-    return True
 
 
 def _commands(t: Translator, names: tuple[str, ...]) -> list[BotCommand]:

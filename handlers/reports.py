@@ -213,11 +213,12 @@ async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], 
     cadence = await checkins.cadence_of(session, view.project.id, _default(settings))
     if not data.get("edit") and (soon := checkins.opens_soon(cadence, clock(), settings.tz)):
         text += "\n" + t("reports.counts_for_next", start=render.moment(soon, settings.tz))
-    await show(query, text, render.sent_keyboard(t, view.id), edit=True)
+    # Enqueued before the leader's screen changes: that call commits the report, and the notice with it.
     if view.status in reports.TROUBLE and not view.on_behalf:
         await alert_secretariat(session, view, settings, clock())
     elif was is not None and was.status in reports.TROUBLE and not view.on_behalf:
         await cleared_secretariat(session, view, settings, clock(), key=f"report-cleared:{view.id}")
+    await show(query, text, render.sent_keyboard(t, view.id), edit=True)
 
 
 async def tell_leaders(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime) -> None:

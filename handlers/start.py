@@ -36,7 +36,7 @@ async def start_with_invite(
     if outcome.status == "linked":
         await after_join(message, session, viewer, t, bot, outcome)
     elif outcome.status == "revoked":
-        await ask_readmission(message, session, viewer, t, clock, bot, settings, outcome)
+        await ask_readmission(message, session, viewer, t, clock, settings, outcome)
     elif outcome.status == "not_needed" and viewer.is_secretariat:
         await message.answer(t("join.outcome.not_needed_secretariat"))
     else:

@@ -16,7 +16,7 @@ from models.inbox import InboxUpdate
 from models.outbox import Lease, OutboxMessage
 from models.reports import CheckinPause, ProjectCadence, Report
 from models.roadmap import RoadmapEvent, RoadmapItem, RoadmapOwner
-from models.state import Counter, FsmRecord
+from models.state import Counter, DialogMark, FsmRecord
 
 __all__ = [
     "Account",
@@ -29,6 +29,7 @@ __all__ = [
     "ClusterFigure",
     "ClusterInfo",
     "Counter",
+    "DialogMark",
     "FsmRecord",
     "InboxUpdate",
     "Invite",

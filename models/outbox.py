@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, LargeBinary, String, Text
+from sqlalchemy import Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -32,6 +32,8 @@ class OutboxMessage(Base):
     # pending -> sending -> sent | failed | unreachable; held (a scheduled batch) -> pending;
     # held | pending -> cancelled
     status: Mapped[str] = mapped_column(String(20), default="pending")
+    # Urgent rows go out at once; others wait while their chat is in the middle of a dialog.
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=false())
     not_before: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]

@@ -21,6 +21,17 @@ class FsmRecord(Base):
     updated_at: Mapped[datetime | None]
 
 
+class DialogMark(Base):
+    """A private chat in the middle of a dialog, kept here whichever storage holds the dialog
+    itself (the database or Redis): the sender holds back non-urgent messages to it for a while."""
+
+    __tablename__ = "dialog_marks"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # When the dialog last moved to a step.
+    updated_at: Mapped[datetime]
+
+
 class Counter(Base):
     """Named monotonic counters; `directory` tells instances when to rebuild the search index."""
 

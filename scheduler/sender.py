@@ -1,10 +1,12 @@
 """The sender: delivers due outbox rows through the Bot API at Telegram's limits and records what
 became of each.
 
-Rows are claimed a batch at a time (status "sending"), sent concurrently within the limits, and
-their outcomes recorded together in one transaction. Of several instances only the holder of the
-sender lease delivers, so Telegram's limits hold overall; a crash can therefore re-send at most one
-claimed batch (`batch` rows): rows still "sending" are released when the lease is next taken."""
+Rows are claimed a batch at a time (status "sending") and sent concurrently within the limits;
+each outcome is committed as soon as it is known, with whatever others came meanwhile in the same
+commit. A request holds its concurrency slot until its outcome is committed, so at any moment at
+most `concurrency` rows are with Telegram but not yet recorded "sent": a crash can re-send only
+those (rows still "sending" are released when the lease is next taken). Of several instances only
+the holder of the sender lease delivers, so Telegram's limits hold overall."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from types import TracebackType
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -41,6 +44,9 @@ BatchObserver = Callable[[set[int]], Awaitable[None]]
 SENDER_LEASE = "sender"
 # Renewed before every batch; a crashed holder's lease lapses after this and another takes over.
 LEASE_TTL = timedelta(seconds=30)
+# A commit of outcomes that failed (the database away) is tried again after this many seconds;
+# sending waits meanwhile, as every slot stays held by a delivery not yet recorded.
+RECORD_RETRY_SECONDS = 1.0
 
 
 class Sender:
@@ -106,20 +112,18 @@ class Sender:
         """Send everything due now (while `holder`, if given, keeps the lease); returns how many
         rows were handled."""
         handled = 0
-        while True:
-            if holder is not None and handled and not await self._hold(holder):
-                return handled
-            async with self._sessions.begin() as session:
-                rows = await outbox.claim_due(session, self._clock(), self.batch)
-            if not rows:
-                return handled
-            starts = [self.pacer.book(row.chat_id) for row in rows]
-            outcomes = await asyncio.gather(*(self._deliver(row, start) for row, start in zip(rows, starts)))
-            async with self._sessions.begin() as session:
-                await outbox.record(session, outcomes)
-            self.metrics.delivered(outcomes)
-            handled += len(rows)
-            await self._notify({row.batch_id for row in rows if row.batch_id is not None})
+        async with _Recorder(self._sessions, self._timer) as recorder:
+            while True:
+                if holder is not None and handled and not await self._hold(holder):
+                    return handled
+                async with self._sessions.begin() as session:
+                    rows = await outbox.claim_due(session, self._clock(), self.batch)
+                if not rows:
+                    return handled
+                starts = [self.pacer.book(row.chat_id) for row in rows]
+                await asyncio.gather(*(self._deliver(row, start, recorder) for row, start in zip(rows, starts)))
+                handled += len(rows)
+                await self._notify({row.batch_id for row in rows if row.batch_id is not None})
 
     async def run(self, holder: str) -> None:
         """Deliver until cancelled, waking when told to or after an idle pause."""
@@ -143,11 +147,16 @@ class Sender:
             except Exception:  # noqa: BLE001 - a progress report must never stop delivery
                 log.exception("batch observer failed")
 
-    async def _deliver(self, row: outbox.Claimed, start: float) -> outbox.Outcome:
+    async def _deliver(self, row: outbox.Claimed, start: float, recorder: _Recorder) -> None:
         await self.pacer.wait_until(start)
+        async with self._concurrency:  # held until recorded: see the module's docstring
+            outcome = await self._attempt(row)
+            self.metrics.delivered((outcome,))
+            await recorder.record(outcome)
+
+    async def _attempt(self, row: outbox.Claimed) -> outbox.Outcome:
         try:
-            async with self._concurrency:
-                message = await self._send(row)
+            message = await self._send(row)
         except TelegramRetryAfter as exc:
             self.metrics.outbox_retry_after.inc()
             self.pacer.pause(exc.retry_after)
@@ -183,3 +192,60 @@ class Sender:
             return await self._bot.send_document(row.chat_id, payload["document"], caption=payload["text"] or None,
                                                  reply_markup=markup)
         return await self._bot.send_message(row.chat_id, payload["text"], reply_markup=markup)
+
+
+class _Recorder:
+    """Commits outcomes as they come: those that arrive while a commit is under way go together
+    in the next one, so a commit costs no more than the rate of deliveries allows, and a delivery
+    is recorded about one commit after Telegram took it rather than when its whole batch is done."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], timer: Timer) -> None:
+        self._sessions = sessions
+        self._timer = timer
+        self._waiting: list[tuple[outbox.Outcome, asyncio.Future[None]]] = []
+        self._arrived = asyncio.Event()
+        self._closing = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> _Recorder:
+        self._task = asyncio.create_task(self._run(), name="outbox-recorder")
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        """What was delivered is recorded before leaving, also when the sender is stopped."""
+        assert self._task is not None
+        self._closing = True
+        self._arrived.set()
+        await self._task
+
+    async def record(self, outcome: outbox.Outcome) -> None:
+        """Returns once the outcome is committed."""
+        committed = asyncio.get_running_loop().create_future()
+        self._waiting.append((outcome, committed))
+        self._arrived.set()
+        await committed
+
+    async def _run(self) -> None:
+        while True:
+            await self._arrived.wait()
+            self._arrived.clear()
+            taken, self._waiting = self._waiting, []
+            if taken and await self._commit([outcome for outcome, _ in taken]):
+                for _, committed in taken:
+                    if not committed.done():  # its delivery may have been cancelled meanwhile
+                        committed.set_result(None)
+            if self._closing and not self._waiting:
+                return
+
+    async def _commit(self, outcomes: list[outbox.Outcome]) -> bool:
+        while True:
+            try:
+                async with self._sessions.begin() as session:
+                    await outbox.record(session, outcomes)
+                return True
+            except Exception:  # noqa: BLE001 - a database hiccup: the deliveries wait, nothing is lost
+                log.exception("recording %d outbox outcomes failed", len(outcomes))
+                if self._closing:  # stopping: these rows stay "sending" and go out again on start
+                    return False
+                await self._timer.sleep(RECORD_RETRY_SECONDS)

@@ -132,7 +132,7 @@ async def test_restart_mid_broadcast_resumes_with_nobody_missed(bot, emulator, c
     assert {chat for chat, n in deliveries.items() if n} == cast.members, "nobody missed"
     doubled = {chat for chat, n in deliveries.items() if n > 1}
     assert doubled == {row.chat_id for row in claimed[:4]}, "only messages in flight at the crash are doubled"
-    assert len(doubled) <= bot.app.sender.batch
+    assert len(doubled) <= bot.app.settings.send_concurrency
 
 
 async def test_members_mute_categories_but_not_urgent(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]

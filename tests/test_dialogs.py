@@ -50,6 +50,7 @@ async def test_quick_answers_are_taken_in_order_when_updates_run_as_tasks(settin
         replies = [c.text or "" for c in emulator.calls_of("sendMessage", GUEST.id) if asked.seq < c.seq <= done.seq]
         assert ["Как вас зовут" in r for r in replies] == [True, False, False], replies
         assert "Какую организацию" in replies[1], replies
+        await running.app.sender.deliver_due()
         card = await emulator.wait_for("sendMessage", chat_id=ADMIN.id, predicate=lambda c: "Заявка" in (c.text or ""))
         assert "Иванова Анна" in (card.text or "") and "Ромашка" in (card.text or "")
     finally:

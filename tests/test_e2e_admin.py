@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ADMIN, GUEST
 from tests.emulator import BotAPIEmulator, User
-from tests.test_e2e_join import button, directory_phone, last_text, sent
+from tests.test_e2e_join import button, directory_phone, last_text, sent, with_outbox
 
 pytestmark = pytest.mark.postgresql_too  # joining and access differ most between the two
 
@@ -58,7 +58,8 @@ async def test_invite_offers_a_choice_between_namesakes(bot, emulator) -> None: 
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Галина Захарова")
-    request = next(c for c in sent(await emulator.ask(GUEST, "КВС")) if c.chat_id == ADMIN.id)
+    request = next(c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "КВС")))
+                   if c.chat_id == ADMIN.id)
     await emulator.tap(ADMIN, request, button(request, "Принять"))
     choice = sent(await emulator.ask(ADMIN, "/invite leader Захарова"))[-1]
     assert not INVITE_LINK.search(choice.text)
@@ -74,13 +75,13 @@ async def test_role_change_speaks_the_members_language(bot, emulator, settings) 
     await join_by_phone(emulator, settings, GALINA, "zakharova-galina")
     card = await open_card(emulator, ADMIN, "Захарова")
     assert "@galina_z" in card.text
-    calls = await emulator.tap(ADMIN, card, button(card, "Дать роль: секретариат"))
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, card, button(card, "Дать роль: секретариат")))
     told = [c for c in sent(calls) if c.chat_id == GALINA.id]
     assert told and "secretariat" in told[0].text
     menu = {c["command"]: c["description"] for c in chat_commands(emulator, GALINA.id)}
     assert "admin" in menu and menu["help"] == "What the bot can do"
     card = next(c for c in calls if c.method == "editMessageText")
-    calls = await emulator.tap(ADMIN, card, button(card, "Снять роль: секретариат"))
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, card, button(card, "Снять роль: секретариат")))
     told = [c for c in sent(calls) if c.chat_id == GALINA.id]
     assert told and "secretariat" in told[0].text and "no longer" in told[0].text
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from bot.app import open_database
-from models import AuditEntry, Person
+from models import AuditEntry, OutboxMessage, Person
 from tests.conftest import ADMIN, GUEST, GUEST_EN
 from tests.emulator import User
 
@@ -17,6 +19,13 @@ pytestmark = pytest.mark.postgresql_too  # joining and access differ most betwee
 
 def sent(calls, method: str = "sendMessage"):  # type: ignore[no-untyped-def]
     return [c for c in calls if c.method == method and c.ok]
+
+
+async def with_outbox(bot, emulator, calls):  # type: ignore[no-untyped-def]
+    """An update's calls, then what the sender delivered of the messages it put into the outbox."""
+    seen = emulator.calls[-1].seq
+    await bot.app.sender.deliver_due()
+    return [*calls, *(c for c in emulator.calls if c.seq > seen and c.method.lower() != "getupdates")]
 
 
 def last_text(calls) -> str:  # type: ignore[no-untyped-def]
@@ -62,13 +71,13 @@ async def test_unknown_phone_then_request_approved(bot, emulator) -> None:  # ty
     assert "нет в справочнике" in sent(calls)[0].text
     calls = await emulator.ask(GUEST, "<b>Анна</b> & Ко")
     assert "организацию" in last_text(calls)
-    calls = await emulator.ask(GUEST, "ООО «Данфосс»")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "ООО «Данфосс»"))
     assert "отправлена" in sent(calls, "sendMessage")[0].text
     request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
     assert "<b>Анна</b> & Ко" in request_card.text  # shown literally: the emulator rejects broken HTML
     assert "закрыл" not in request_card.text, "a newcomer, not someone asking back"
     approve = button(request_card, "Принять")
-    calls = await emulator.tap(ADMIN, request_card, approve)
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, request_card, approve))
     assert any(c.method == "editMessageText" and "принята" in c.params["text"] for c in calls)
     told = [c for c in sent(calls) if c.chat_id == GUEST.id]
     assert told and "принял" in told[0].text
@@ -88,9 +97,9 @@ async def test_request_rejected(bot, emulator) -> None:  # type: ignore[no-untyp
     assert "share your phone" in last_text(calls).lower()
     await emulator.ask(GUEST_EN, button_text(calls, "Enter name"))
     await emulator.ask(GUEST_EN, "John Smith")
-    calls = await emulator.ask(GUEST_EN, "Acme Ltd")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST_EN, "Acme Ltd"))
     request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
-    calls = await emulator.tap(ADMIN, request_card, button(request_card, "Отклонить"))
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, request_card, button(request_card, "Отклонить")))
     told = [c for c in sent(calls) if c.chat_id == GUEST_EN.id]
     assert "declined" in told[0].text
     calls = await emulator.ask(GUEST_EN, "Питиримов")
@@ -109,7 +118,7 @@ async def test_restart_in_the_middle_of_joining(bot, emulator) -> None:  # type:
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Мария Иванова")
     await bot.restart()
-    calls = await emulator.ask(GUEST, "Технопарк")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "Технопарк"))
     request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
     assert "Мария Иванова" in request_card.text and "Технопарк" in request_card.text
 
@@ -118,7 +127,7 @@ async def test_a_joining_dialog_left_for_days_is_forgotten(bot, emulator, clock)
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     clock.advance(days=3)
-    calls = await emulator.ask(GUEST, "Эффективный свет")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "Эффективный свет"))
     assert "Эффективный свет" in last_text(calls), "the text is searched, not taken for a name"
     assert not [c for c in sent(calls) if c.chat_id == ADMIN.id]
 
@@ -175,7 +184,7 @@ async def test_secretariat_manages_members(bot, emulator, settings) -> None:  # 
     card = next(c for c in calls if c.method == "editMessageText")
     calls = await emulator.tap(ADMIN, card, button(card, "секретариат"))
     assert any("секретариат" in (c.params.get("text") or "") for c in calls if c.method == "editMessageText")
-    calls = await emulator.ask(GUEST, "/admin")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "/admin"))
     assert "Секретариат" in sent(calls)[0].text
     card = next(c for c in reversed(emulator.calls) if c.method == "editMessageText" and c.chat_id == ADMIN.id)
     calls = await emulator.tap(ADMIN, card, button(card, "Закрыть доступ"))
@@ -191,7 +200,7 @@ async def test_only_the_secretariat_decides(bot, emulator) -> None:  # type: ign
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Пётр")
-    calls = await emulator.ask(GUEST, "Завод")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "Завод"))
     request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
     own_message = next(c for c in sent(calls) if c.chat_id == GUEST.id)
     data = button(request_card, "Принять")
@@ -210,7 +219,7 @@ async def test_a_secretary_who_blocked_the_bot_does_not_stop_requests(bot, emula
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Ольга")
-    calls = await emulator.ask(GUEST, "Технопарк")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "Технопарк"))
     assert "отправлена" in [c for c in sent(calls) if c.chat_id == GUEST.id][0].text
     database = await open_database(settings, load_bundled=False)
     async with database.sessions() as session:
@@ -228,7 +237,7 @@ async def test_a_stale_role_button_cannot_readmit(bot, emulator, settings) -> No
     grant = button(card, "секретариат")
     calls = await emulator.tap(ADMIN, card, button(card, "Закрыть доступ"))
     confirm = next(c for c in calls if c.method == "editMessageText")
-    calls = await emulator.tap(ADMIN, confirm, button(confirm, "Да"))
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, confirm, button(confirm, "Да")))
     assert any(c.chat_id == GUEST.id and "закрыл" in c.text for c in sent(calls))
     calls = await emulator.wait_handled(emulator.press_forged(ADMIN, card, grant))
     assert "не участник" in next(c for c in calls if c.method == "answerCallbackQuery").params["text"]
@@ -246,12 +255,12 @@ async def test_commands_and_other_text_leave_the_joining_dialog(bot, emulator) -
     assert "Эффективный свет" in last_text(calls), "the dialog is over: text is a search again"
 
 
-async def _revoke(emulator, name: str) -> None:  # type: ignore[no-untyped-def]
+async def _revoke(bot, emulator, name: str) -> None:  # type: ignore[no-untyped-def]
     listing = sent(await emulator.ask(ADMIN, "/members"))[0]
     card = next(c for c in await emulator.tap(ADMIN, listing, button(listing, name)) if c.method == "editMessageText")
     confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть доступ"))
                    if c.method == "editMessageText")
-    await emulator.tap(ADMIN, confirm, button(confirm, "Да"))
+    await with_outbox(bot, emulator, await emulator.tap(ADMIN, confirm, button(confirm, "Да")))
 
 
 def _invite_link(calls) -> str:  # type: ignore[no-untyped-def]
@@ -262,10 +271,10 @@ async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(b
     phone = await directory_phone(settings, "blinov-ivan")
     await emulator.ask(GUEST, "/join")
     await emulator.wait_handled(emulator.send_contact(GUEST, phone))
-    await _revoke(emulator, "Блинов")
+    await _revoke(bot, emulator, "Блинов")
     # his own phone again: refused, and turned into a request under his directory name
     await emulator.ask(GUEST, "/join")
-    calls = await emulator.wait_handled(emulator.send_contact(GUEST, phone))
+    calls = await with_outbox(bot, emulator, await emulator.wait_handled(emulator.send_contact(GUEST, phone)))
     told = [c.text for c in sent(calls) if c.chat_id == GUEST.id]
     assert len(told) == 1 and "закрыл ваш доступ" in told[0] and "Добро пожаловать" not in told[0]
     request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
@@ -276,7 +285,7 @@ async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(b
     calls = await emulator.ask(GUEST, f"/start {link}")
     assert "уже у секретариата" in last_text(calls)
     # the secretariat's approval restores his own directory entry
-    calls = await emulator.tap(ADMIN, request_card, button(request_card, "Принять"))
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, request_card, button(request_card, "Принять")))
     assert any(c.chat_id == GUEST.id and "принял" in c.text for c in sent(calls))
     calls = await emulator.ask(GUEST, "Питиримов")
     assert "521-77-65" in sent(calls)[0].text
@@ -289,7 +298,7 @@ async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(b
 async def test_an_invite_bound_to_a_revoked_member_lets_them_back(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
     await emulator.ask(GUEST, "/join")
     await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
-    await _revoke(emulator, "Блинов")
+    await _revoke(bot, emulator, "Блинов")
     link = _invite_link(await emulator.ask(ADMIN, "/invite member Блинов"))
     calls = await emulator.ask(GUEST, f"/start {link}")
     assert "Добро пожаловать, Блинов" in sent(calls)[0].text
@@ -314,14 +323,14 @@ async def test_a_pending_request_is_not_filed_twice(bot, emulator, settings) -> 
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Галина Захарова")
-    calls = await emulator.ask(GUEST, "КВС")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "КВС"))
     request_card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
     calls = await emulator.wait_handled(emulator.send_contact(GUEST, phone))
     texts = [c.text for c in sent(calls)]
     assert "другому аккаунту" in texts[0] and "уже у секретариата" in texts[-1]
     assert not any("Как вас зовут" in text for text in texts)
     await emulator.tap(ADMIN, request_card, button(request_card, "Принять"))
-    calls = await emulator.ask(GUEST, "Данфосс")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "Данфосс"))
     assert "Данфосс" in last_text(calls) and not [c for c in sent(calls) if c.chat_id == ADMIN.id]
 
 
@@ -341,7 +350,7 @@ async def test_a_late_tap_on_a_decided_request_says_who_decided(bot, emulator) -
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Пётр Петров")
-    calls = await emulator.ask(GUEST, "Завод")
+    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "Завод"))
     mine, theirs = (next(c for c in sent(calls) if c.chat_id == chat) for chat in (ADMIN.id, second.id))
     calls = await emulator.tap(ADMIN, mine, button(mine, "Принять"))
     assert any(c.method == "editMessageText" and "Sekretar" in c.params["text"] for c in calls)
@@ -366,22 +375,22 @@ async def test_another_account_with_a_revoked_persons_phone_is_not_asked_back(bo
     phone = await directory_phone(settings, "blinov-ivan")
     await emulator.ask(GUEST, "/join")
     await emulator.wait_handled(emulator.send_contact(GUEST, phone))
-    await _revoke(emulator, "Блинов")
+    await _revoke(bot, emulator, "Блинов")
     # a number passed to a new owner: they never had access, so nothing is "closed" for them
     stranger = User(id=3010, first_name="Новый", language_code="ru")
     await emulator.ask(stranger, "/join")
-    calls = await emulator.wait_handled(emulator.send_contact(stranger, phone))
+    calls = await with_outbox(bot, emulator, await emulator.wait_handled(emulator.send_contact(stranger, phone)))
     told = [c.text for c in sent(calls) if c.chat_id == stranger.id]
     assert not any("закрыл ваш доступ" in text for text in told)
     assert "секретариат" in told[0] and "Как вас зовут" in told[-1]
     assert not [c for c in sent(calls) if c.chat_id == ADMIN.id], "no readmission request for him"
     await emulator.ask(stranger, "Новый Владелец")
-    calls = await emulator.ask(stranger, "Технопарк")
+    calls = await with_outbox(bot, emulator, await emulator.ask(stranger, "Технопарк"))
     card = next(c for c in sent(calls) if c.chat_id == ADMIN.id)
     assert "Новый Владелец" in card.text and "Раньше секретариат закрыл" not in card.text
     # the one who was revoked is still asked back
     await emulator.ask(GUEST, "/join")
-    calls = await emulator.wait_handled(emulator.send_contact(GUEST, phone))
+    calls = await with_outbox(bot, emulator, await emulator.wait_handled(emulator.send_contact(GUEST, phone)))
     assert "закрыл ваш доступ" in [c.text for c in sent(calls) if c.chat_id == GUEST.id][0]
 
 
@@ -392,7 +401,7 @@ async def test_approving_a_copy_of_a_linked_member_is_refused(bot, emulator, set
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Захарова Галина Анатольевна")
-    request_card = next(c for c in sent(await emulator.ask(GUEST, "КВС")) if c.chat_id == ADMIN.id)
+    request_card = next(c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "КВС"))) if c.chat_id == ADMIN.id)
     calls = await emulator.tap(ADMIN, request_card, button(request_card, "Принять"))
     alert = next(c for c in calls if c.method == "answerCallbackQuery").params
     assert alert.get("show_alert") and "Захарова" in alert["text"] and "@galina_z" in alert["text"]
@@ -400,7 +409,7 @@ async def test_approving_a_copy_of_a_linked_member_is_refused(bot, emulator, set
     assert not [c for c in sent(calls) if c.chat_id == GUEST.id]
     listing = sent(await emulator.ask(ADMIN, "/members"))[0]
     assert len([b for b in listing.buttons if "Захарова" in b["text"]]) == 1
-    calls = await emulator.tap(ADMIN, request_card, button(request_card, "Отклонить"))
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, request_card, button(request_card, "Отклонить")))
     assert [c for c in sent(calls) if c.chat_id == GUEST.id and "отклонил" in c.text]
 
 
@@ -409,13 +418,13 @@ async def test_the_request_card_shows_the_accounts_own_telegram_name(bot, emulat
     await emulator.ask(poser, "/join")
     await emulator.ask(poser, "✍️ Ввести имя и организацию")
     await emulator.ask(poser, "Галина Захарова")
-    card = next(c for c in sent(await emulator.ask(poser, "КВС")) if c.chat_id == ADMIN.id)
+    card = next(c for c in sent(await with_outbox(bot, emulator, await emulator.ask(poser, "КВС"))) if c.chat_id == ADMIN.id)
     telegram = card.text.split("Telegram:")[1]
     assert "Вася" in telegram and "Захарова" not in telegram
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Пётр Петров")
-    card = next(c for c in sent(await emulator.ask(GUEST, "Завод")) if c.chat_id == ADMIN.id)
+    card = next(c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "Завод"))) if c.chat_id == ADMIN.id)
     telegram = card.text.split("Telegram:")[1]
     assert "Гость" in telegram and "@guest" in telegram and "Петров" not in telegram
 
@@ -430,6 +439,8 @@ async def test_a_double_tap_on_a_decision_is_quiet(settings, clock, emulator, ca
     try:
         for text in ("/join", "✍️ Ввести имя и организацию", "Пётр Петров", "Завод"):
             emulator.send_message(GUEST, text)
+        await emulator.wait_for("sendMessage", chat_id=GUEST.id, predicate=lambda c: "отправлена" in c.text)
+        await running.app.sender.deliver_due()
         card = await emulator.wait_for("sendMessage", chat_id=ADMIN.id, predicate=lambda c: "Пётр" in c.text)
         approve = button(card, "Принять")
         emulator.press(ADMIN, card, approve)
@@ -439,6 +450,41 @@ async def test_a_double_tap_on_a_decision_is_quiet(settings, clock, emulator, ca
         answers = [c.params.get("text") or "" for c in emulator.calls_of("answerCallbackQuery")]
         assert len(answers) == 2 and "принята" in answers[0] and "уже рассмотрена" in answers[1], answers
         assert not [r for r in caplog.records if r.levelname == "ERROR"]
+        await running.app.sender.deliver_due()
         assert len([c for c in emulator.calls_of("sendMessage", GUEST.id) if "принял" in c.text]) == 1
     finally:
         await running.stop()
+
+
+class Witness(BaseRequestMiddleware):
+    """When the bot tells the guest their request went to the secretariat, looks from another
+    connection at what a kill at that very moment would leave behind."""
+
+    def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
+        self.settings = settings
+        self.cards: list[int] | None = None
+
+    async def __call__(self, make_request, bot, method):  # type: ignore[no-untyped-def]
+        if isinstance(method, SendMessage) and method.chat_id == GUEST.id and "отправлена" in method.text:
+            database = await open_database(self.settings, load_bundled=False)
+            async with database.sessions() as session:
+                self.cards = list(await session.scalars(select(OutboxMessage.chat_id).where(
+                    OutboxMessage.key.like("join:%"), OutboxMessage.status == "pending")))
+            await database.close()
+        return await make_request(bot, method)
+
+
+async def test_a_crash_after_the_guests_reply_loses_no_card(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+    witness = Witness(settings)
+    bot.app.bot.session.middleware(witness)  # innermost: after the update's commit before calling
+    await emulator.ask(GUEST, "/join")
+    await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
+    await emulator.ask(GUEST, "Мария Иванова")
+    calls = await emulator.ask(GUEST, "Технопарк")
+    assert "отправлена" in [c for c in sent(calls) if c.chat_id == GUEST.id][-1].text
+    assert witness.cards == [ADMIN.id], "the card is stored before the guest hears the request went"
+    await bot.restart()  # the process that took the request is gone; the card was never sent by it
+    assert not emulator.calls_of("sendMessage", ADMIN.id)
+    await bot.app.sender.take_turn(bot.app.instance_id)
+    card = (await emulator.wait_for("sendMessage", chat_id=ADMIN.id)).text
+    assert "Мария Иванова" in card and "Технопарк" in card

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.fsm_storage import SqlStorage
+from bot.fsm_storage import DialogMarks, SqlStorage
+from models import DialogMark
 from tests.harness import FakeClock
 
 KEY = StorageKey(bot_id=1, chat_id=5, user_id=5)
@@ -49,7 +50,8 @@ async def test_a_dialog_left_past_its_ttl_is_forgotten(database) -> None:  # typ
 
 
 async def test_redis_storage_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """REDIS_URL switches dialogs to Redis; they survive a new storage object (a restart)."""
+    """REDIS_URL switches dialogs to Redis; they survive a new storage object (a restart). The
+    database still knows which chat is in a dialog, for the outbox sender."""
     import os
 
     import pytest
@@ -65,13 +67,17 @@ async def test_redis_storage_when_configured(tmp_path) -> None:  # type: ignore[
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db", redis_url=url, _env_file=None)
     database = await open_database(settings, load_bundled=False)
     first = create_storage(settings, database, FakeClock())
-    assert isinstance(first, RedisStorage)
+    assert isinstance(first, DialogMarks) and isinstance(first.storage, RedisStorage)
     await first.set_state(KEY, "JoinForm:name")
     await first.close()
     second = create_storage(settings, database, FakeClock())
     try:
         assert await second.get_state(KEY) == "JoinForm:name"
+        async with database.sessions() as session:
+            assert await session.get(DialogMark, KEY.chat_id) is not None
         await second.set_state(KEY, None)
+        async with database.sessions() as session:
+            assert await session.get(DialogMark, KEY.chat_id) is None
     finally:
         await second.close()
         await database.close()

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections import Counter
 from datetime import timedelta
+from typing import Any
 
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from sqlalchemy import select
 
 from bot.services import lease, outbox
@@ -80,6 +86,41 @@ async def test_a_crash_mid_send_sends_again_on_start(bot, clock) -> None:  # typ
     assert await app.sender.deliver_due() == 0, "a claimed row is another sender's"
     assert await app.sender.resume() == 1
     assert await app.sender.deliver_due() == 1
+
+
+class Stuck(BaseRequestMiddleware):
+    """Requests to one chat never come back: that message is in flight when the process dies."""
+
+    def __init__(self, chat_id: int) -> None:
+        self.chat_id = chat_id
+        self.reached = asyncio.Event()
+
+    async def __call__(self, make_request: Any, bot: Bot, method: Any) -> Any:
+        if getattr(method, "chat_id", None) == self.chat_id:
+            self.reached.set()
+            await asyncio.Event().wait()
+        return await make_request(bot, method)
+
+
+async def test_a_sender_dying_mid_batch_repeats_only_the_message_in_flight(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    app = bot.app
+    chats = (5001, 5002, 5003)
+    async with app.database.sessions.begin() as session:
+        await outbox.enqueue(session, [note(f"m{chat}", chat) for chat in chats], clock())
+    dying_bot = emulator.make_bot()
+    stuck = Stuck(5003)
+    dying_bot.session.middleware(stuck)
+    dying = Sender(dying_bot, app.database.sessions, clock, concurrency=1)  # one batch of three, one by one
+    sending = asyncio.create_task(dying.deliver_due())
+    await asyncio.wait_for(stuck.reached.wait(), 5)
+    sending.cancel()  # the process dies: the first two are with their recipients, the third in flight
+    with contextlib.suppress(asyncio.CancelledError):
+        await sending
+    await dying_bot.session.close()
+    assert await app.sender.resume() == 1, "the two delivered were recorded as they went, not with the batch"
+    assert await app.sender.deliver_due() == 1
+    delivered = Counter(int(c.chat_id) for c in emulator.calls_of("sendMessage") if c.ok)
+    assert delivered == {chat: 1 for chat in chats}
 
 
 async def test_one_instance_holds_the_ticker_lease(session, clock) -> None:  # type: ignore[no-untyped-def]

@@ -256,10 +256,13 @@ async def test_a_leader_removed_mid_dialog_cannot_send(bot, emulator, settings) 
     view = shown(await emulator.tap(ADMIN, view, button(view, "❌ Блинов")))
     assert "не назначены" in view.text
     await bot.app.sender.deliver_due()
-    assert "больше не отмечены" in emulator.calls_of("sendMessage", LEADER.id)[-1].text
+    assert "больше не отмечены" not in emulator.calls_of("sendMessage", LEADER.id)[-1].text, \
+        "not in the middle of the leader's report dialog"
     calls = await emulator.tap(LEADER, preview, button(preview, "Отправить"))
     assert "отправляют его руководители" in alert(calls)
     assert not await reports_in_db(settings)
+    await bot.app.sender.deliver_due()
+    assert "больше не отмечены" in emulator.calls_of("sendMessage", LEADER.id)[-1].text, "the dialog is over"
 
 
 async def test_an_english_speaking_leader(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]

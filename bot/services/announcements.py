@@ -82,7 +82,7 @@ async def recipients(session: AsyncSession, draft: Draft, *, admin_ids: frozense
 
 def _payload_message(row: Announcement, chat_id: int) -> Outgoing:
     return Outgoing(key=f"{KIND}:{row.id}:{chat_id}", chat_id=chat_id, kind=KIND, text=row.text,
-                    photo=row.photo, document=row.document, batch_id=row.id)
+                    photo=row.photo, document=row.document, batch_id=row.id, urgent=row.category == URGENT)
 
 
 async def create(session: AsyncSession, draft: Draft, *, author_id: int, now: datetime,

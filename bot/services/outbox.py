@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.db_util import insert_for
-from models import Account, BotChat, OutboxMessage
+from models import Account, BotChat, DialogMark, OutboxMessage
 
 # Set in a session's info when rows were added: the update's middleware wakes the sender once the
 # transaction is committed (earlier, the sender would not see them yet).
@@ -23,6 +23,10 @@ ENQUEUED = "outbox_enqueued"
 # A transient failure is tried again this many times, waiting longer each time.
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=5)
+# A message that is not urgent waits while its chat is in the middle of a dialog (so that it does
+# not land between two questions), unless the dialog has not moved for this long, and for at most
+# this long after it was due.
+DIALOG_WAIT = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,8 @@ class Outgoing:
     reply_markup: dict[str, Any] | None = None
     batch_id: int | None = None
     not_before: datetime | None = None
+    # Goes out even to a chat in the middle of a dialog (an urgent announcement).
+    urgent: bool = False
     # A Telegram file_id to send as a photo or document with `text` as its caption …
     photo: str | None = None
     document: str | None = None
@@ -60,7 +66,7 @@ async def enqueue(session: AsyncSession, messages: Iterable[Outgoing], now: date
     status = "held" if held else "pending"
     rows = [
         {"key": m.key, "chat_id": m.chat_id, "kind": m.kind, "batch_id": m.batch_id, "payload": m.payload(),
-         "attachment": m.attachment, "status": status, "not_before": m.not_before or now,
+         "attachment": m.attachment, "status": status, "urgent": m.urgent, "not_before": m.not_before or now,
          "attempts": 0, "created_at": now}
         for m in messages
     ]
@@ -99,6 +105,13 @@ async def backlog(session: AsyncSession, now: datetime) -> Backlog:
         select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == "pending",
                                                          OutboxMessage.not_before <= now))
     return Backlog(waiting or 0, oldest)
+async def dialog_moved(session: AsyncSession, chat_id: int, now: datetime | None) -> None:
+    """A private chat's dialog moved to a step at `now`, or ended (None): messages to it wait meanwhile."""
+    if now is None:
+        await session.execute(delete(DialogMark).where(DialogMark.chat_id == chat_id))
+        return
+    await session.execute(insert_for(session, DialogMark).values(chat_id=chat_id, updated_at=now)
+                          .on_conflict_do_update(index_elements=["chat_id"], set_={"updated_at": now}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +129,18 @@ class Claimed:
 
 
 _TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
+_MARKS: Table = DialogMark.__table__  # type: ignore[assignment]
 _CLAIMED = [_TABLE.c[name] for name in Claimed.__slots__]
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Claimed]:
-    """Mark up to `limit` due rows as being sent and return them; a row is claimed by one sender."""
-    due = (select(_TABLE.c.id).where(_TABLE.c.status == "pending", _TABLE.c.not_before <= now)
+    """Mark up to `limit` due rows as being sent and return them; a row is claimed by one sender.
+    A row waiting for its chat's dialog (see DIALOG_WAIT) is passed over: only private chats in a
+    dialog have a mark, so this costs a primary-key probe of a small table per due row."""
+    in_dialog = exists().where(_MARKS.c.chat_id == _TABLE.c.chat_id, _MARKS.c.updated_at > now - DIALOG_WAIT)
+    due = (select(_TABLE.c.id)
+           .where(_TABLE.c.status == "pending", _TABLE.c.not_before <= now,
+                  or_(_TABLE.c.urgent, _TABLE.c.not_before <= now - DIALOG_WAIT, ~in_dialog))
            .order_by(_TABLE.c.not_before, _TABLE.c.id).limit(limit).scalar_subquery())
     claimed = await session.execute(
         _TABLE.update().where(_TABLE.c.id.in_(due), _TABLE.c.status == "pending")

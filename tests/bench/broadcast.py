@@ -8,7 +8,8 @@
    bare aiogram loop (`await bot.send_message(...)` one after another) in the same run, in the
    order bare, ours, ours, bare (each side's rate over its two runs).
 3. The sender process of (2) killed with SIGKILL at about half, then restarted: recipients
-   missed (must be 0) and messages sent twice (at most SEND_BATCH, the rows claimed at once).
+   missed (must be 0) and messages sent twice (at most SEND_CONCURRENCY, the requests in flight:
+   each delivery is recorded as it completes).
 
 The emulator runs here; every sender (bare loop, ours, the killed one) is a child process
 (`--child`), so the two sides of each HTTP request do not share one event loop. The last line
@@ -154,7 +155,7 @@ async def crash(work: Path, count: int, batch: int) -> dict[str, Any]:
     expected = {FIRST_CHAT + n for n in range(count)}
     return {"crash_killed_at": at_kill, "crash_released": restarted["released"],
             "crash_missed": len(expected - set(got)), "crash_duplicates": sum(n - 1 for n in got.values() if n > 1),
-            "duplicate_bound": batch}
+            "duplicate_bound": Settings(_env_file=None).send_concurrency}
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
