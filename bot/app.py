@@ -238,8 +238,7 @@ async def run_polling(
         await pipeline.stop(settings.stop_timeout_seconds)
         if handling is not None:
             await asyncio.gather(handling, return_exceptions=True)
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        await scheduler.stop(settings.stop_timeout_seconds)
         if sending is not None:
             sending.cancel()
             await asyncio.gather(sending, return_exceptions=True)
@@ -262,8 +261,9 @@ async def _watch_webhook(app: App) -> None:
             if info.last_error_date is not None and info.last_error_date != reported:
                 reported = info.last_error_date
                 log.warning("Telegram could not deliver to the webhook: %s", info.last_error_message)
-        try:
-            await asyncio.wait_for(app.stopping.wait(), WEBHOOK_LOOK_SECONDS)
+        try:  # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancel that comes as the event is set
+            async with asyncio.timeout(WEBHOOK_LOOK_SECONDS):
+                await app.stopping.wait()
         except TimeoutError:
             pass
 

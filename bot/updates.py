@@ -70,8 +70,9 @@ class UpdatePipeline:
                 self._wake.clear()
                 await self._take()
                 if not self._stopping:
-                    try:
-                        await asyncio.wait_for(self._wake.wait(), LOOK_SECONDS)
+                    try:  # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancel that comes as the event is set
+                        async with asyncio.timeout(LOOK_SECONDS):
+                            await self._wake.wait()
                     except TimeoutError:
                         pass
         finally:

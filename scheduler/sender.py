@@ -133,8 +133,9 @@ class Sender:
                 await self.take_turn(holder)
             except Exception:  # noqa: BLE001 - a database hiccup must not stop delivery for good
                 log.exception("outbox delivery failed; trying again")
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._idle_seconds)
+            try:  # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancel that comes as the event is set
+                async with asyncio.timeout(self._idle_seconds):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
 
