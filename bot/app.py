@@ -8,6 +8,7 @@ import secrets
 import signal
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -15,17 +16,22 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import Clock, system_clock
+from bot.clock import Clock, Sleep, system_clock
 from bot.fsm_storage import SqlStorage
+from bot.health import Liveness, add_routes
 from bot.http_server import HttpServer
-from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, ViewerMiddleware
-from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes
+from bot.metrics import Metrics
+from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, UpdateContext, ViewerMiddleware
+from bot.startup import wait_for_api
+from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat, RetryTransient
 from bot.updates import UpdatePipeline, poll, webhook_endpoint
-from bot.services.dataset import directory_is_empty, import_dataset, load_dataset
+from bot.services.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
+from bot.services.dataset_schema import DatasetIn
 from bot.services.search import DirectorySearch
-from bot.settings import Settings
+from bot.settings import Settings, StartupError
 from handlers import routers
 from handlers.announcements_report import ProgressReporter
 from handlers.errors import on_error
@@ -46,23 +52,58 @@ class Database:
 
 
 async def open_database(settings: Settings, *, load_bundled: bool = True) -> Database:
-    """Connect, migrate to the newest schema and, into an empty directory, load the bundled data."""
-    engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
-    async with setting_up(engine):
-        await migrate(engine)
-        if load_bundled:
-            async with sessions.begin() as session:
-                if await directory_is_empty(session):
-                    report = await import_dataset(session, load_dataset(settings.dataset_path))
-                    log.info("loaded the bundled dataset: %s", dict(report.created))
+    """Connect, migrate to the newest schema and, into an empty directory, load the bundled data.
+    Raises StartupError when the database or the dataset cannot be used."""
+    try:
+        engine = create_engine(settings.database_url)
+    except (SQLAlchemyError, ImportError) as exc:  # unparsable, unknown or synchronous driver
+        raise StartupError(f"DATABASE_URL cannot be used ({_first_line(exc)}): expected e.g. "
+                           "sqlite+aiosqlite:///clusterbot.db or postgresql+asyncpg://user@host/db") from exc
+    where = engine.url.render_as_string(hide_password=True)
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        # Checked before connecting: aiosqlite leaves the thread of a connection that failed to
+        # open to die later with a traceback of its own.
+        folder = Path(engine.url.database).parent
+        if not folder.is_dir():
+            await engine.dispose()
+            raise StartupError(f"database {where}: the folder {folder} does not exist")
+    try:
+        sessions = session_factory(engine)
+        async with setting_up(engine):
+            await migrate(engine)
+            if load_bundled:
+                async with sessions.begin() as session:
+                    if await directory_is_empty(session):
+                        report = await import_dataset(session, _dataset(settings.dataset_path))
+                        log.info("loaded the bundled dataset: %s", dict(report.created))
+    except (SQLAlchemyError, OSError) as exc:  # OSError: a server that refuses or is out of reach
+        await engine.dispose()
+        raise StartupError(f"database {where}: {_first_line(exc)}") from exc
+    except StartupError:
+        await engine.dispose()
+        raise
     return Database(engine, sessions)
 
 
-def create_bot(settings: Settings) -> Bot:
+def _dataset(path: Path) -> DatasetIn:
+    try:
+        return load_dataset(path)
+    except DatasetError as exc:
+        more = len(exc.problems) - 1
+        hint = f" (and {more} more: `clusterbot import {path} --check` lists them)" if more else ""
+        raise StartupError(f"dataset {exc.problems[0]}{hint}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def create_bot(settings: Settings, *, sleep: Sleep = asyncio.sleep) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
     session.middleware(KeepResponseTypes())
     session.middleware(CommitBeforeCalling())
+    session.middleware(RetryTransient(sleep))
     return Bot(
         settings.bot_token,
         session=session,
@@ -88,20 +129,29 @@ class App:
     search: DirectorySearch
     sender: Sender
     clock: Clock
+    metrics: Metrics
+    liveness: Liveness
+    # Serves /healthz and /metrics (None with HTTP_PORT=0); started and stopped with the bot.
+    http: HttpServer | None
     # Names this process in the ticker lease and its claims on updates, so that of several
     # instances only one ticks, and each update is handled by one.
     instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
     # Set to stop `run_polling` (on SIGTERM/SIGINT, or by tests).
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # How the Bot API client and the start-up wait between retries (tests pass one that returns at once).
+    sleep: Sleep = asyncio.sleep
 
 
 def create_dispatcher(
-    settings: Settings, database: Database, search: DirectorySearch, clock: Clock, sender: Sender
+    settings: Settings, database: Database, search: DirectorySearch, clock: Clock, sender: Sender,
+    metrics: Metrics, liveness: Liveness,
 ) -> Dispatcher:
     # aiogram's FSM middleware is re-registered after ours, so that reading a chat's dialog state
     # happens in the update's session instead of opening a second one on every update.
     dp = Dispatcher(storage=create_storage(settings, database, clock), disable_fsm=True,
                     settings=settings, clock=clock, search=search, sender=sender)
+    dp.update.outer_middleware(UpdateContext())
+    dp.update.outer_middleware(Measure(metrics, liveness, clock))
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions, clock))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ViewerMiddleware(settings, clock))
@@ -111,27 +161,33 @@ def create_dispatcher(
     return dp
 
 
-async def create_app(settings: Settings, *, clock: Clock = system_clock) -> App:
+async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: Sleep = asyncio.sleep) -> App:
     database = await open_database(settings)
     search = DirectorySearch()
     async with database.sessions() as session:
         await search.refresh(session)
-    bot = create_bot(settings)
-    sender = Sender.from_settings(bot, database.sessions, clock, settings)
+    metrics, liveness = Metrics(), Liveness()
+    bot = create_bot(settings, sleep=sleep)
+    bot.session.middleware(PollingHeartbeat(liveness, clock))
+    sender = Sender.from_settings(bot, database.sessions, clock, settings, metrics)
     sender.observe(ProgressReporter(bot, database.sessions, settings, clock))
-    dispatcher = create_dispatcher(settings, database, search, clock, sender)
-    return App(settings, database, bot, dispatcher, search, sender, clock)
+    dispatcher = create_dispatcher(settings, database, search, clock, sender, metrics, liveness)
+    http = HttpServer(settings.http_host, settings.http_port) if settings.http_port else None
+    app = App(settings, database, bot, dispatcher, search, sender, clock, metrics, liveness, http, sleep=sleep)
+    if http is not None:
+        add_routes(http, app)
+    return app
 
 
 async def run_polling(
     app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True,
     background: bool = True,
 ) -> None:
-    """Take updates until stopped: by long polling, or on the webhook when WEBHOOK_URL is set.
-    Either way an update is stored before it is confirmed and handled from the inbox (see
-    bot.updates); `handle_as_tasks=False` handles one at a time and confirms a batch only once it
-    is handled (tests: "confirmed" then means "handled"). With `background`, the scheduler ticks
-    and the sender delivers alongside (tests leave it off and drive `tick` and
+    """Wait for the Bot API, then take updates until stopped: by long polling, or on the webhook
+    when WEBHOOK_URL is set. Either way an update is stored before it is confirmed and handled from
+    the inbox (see bot.updates); `handle_as_tasks=False` handles one at a time and confirms a batch
+    only once it is handled (tests: "confirmed" then means "handled"). With `background`, the
+    scheduler ticks and the sender delivers alongside (tests leave it off and drive `tick` and
     `Sender.deliver_due` with their own clock). On the way out the updates taken are finished
     (within STOP_TIMEOUT_SECONDS), then everything is closed; the webhook stays, for the others."""
     from scheduler import create_scheduler
@@ -142,43 +198,73 @@ async def run_polling(
         app.bot, app.dispatcher, app.database.sessions, app.clock, app.instance_id,
         workers=settings.update_workers if handle_as_tasks else 1,
         lease=timedelta(seconds=settings.update_lease_seconds))
+    if app.http is not None:
+        if settings.webhook_url:
+            app.http.web.router.add_post(settings.webhook_path, webhook_endpoint(pipeline, settings.webhook_secret))
+        await _serve(app)
     if handle_signals:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, app.stopping.set)
     scheduler = create_scheduler(app)
     sending: asyncio.Task[None] | None = None
-    if background:
-        scheduler.start()
-        sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
-    handling = asyncio.create_task(pipeline.run(), name="update-workers")
-    http: HttpServer | None = None
+    handling: asyncio.Task[None] | None = None
     try:
+        await wait_for_api(app.bot, sleep=app.sleep)
+        if background:
+            scheduler.start()
+            sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
+        handling = asyncio.create_task(pipeline.run(), name="update-workers")
         await set_default_commands(app.bot)
         allowed_updates = app.dispatcher.resolve_used_update_types()
         if settings.webhook_url:
-            http = HttpServer(settings.http_host, settings.http_port)
-            http.web.router.add_post(settings.webhook_path, webhook_endpoint(pipeline, settings.webhook_secret))
-            await http.start()
             await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
                                       allowed_updates=allowed_updates, drop_pending_updates=False)
-            log.info("taking updates on the webhook %s (port %s)", settings.webhook_url, http.port)
-            await app.stopping.wait()
+            log.info("taking updates on the webhook %s", settings.webhook_url)
+            await _serve_webhook(app)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
             await poll(app.bot, pipeline, app.stopping, timeout=polling_timeout, allowed_updates=allowed_updates,
                        confirm_after_handling=not handle_as_tasks)
     finally:
-        if http is not None:
-            await http.stop()
+        if app.http is not None:
+            await app.http.stop()
         await pipeline.stop(settings.stop_timeout_seconds)
-        await asyncio.gather(handling, return_exceptions=True)
-        if background:
+        if handling is not None:
+            await asyncio.gather(handling, return_exceptions=True)
+        if scheduler.running:
             scheduler.shutdown(wait=False)
         if sending is not None:
             sending.cancel()
             await asyncio.gather(sending, return_exceptions=True)
             await step_down(app)
-        await app.dispatcher.storage.close()
-        await app.bot.session.close()
-        await app.database.close()
+        await _close(app)
+
+
+async def _serve_webhook(app: App) -> None:
+    """Until stopped. Telegram calls only when there is something, so the source counts as alive
+    (for /healthz) while the instance serves."""
+    while not app.stopping.is_set():
+        app.liveness.source_alive_at = app.clock()
+        try:
+            await asyncio.wait_for(app.stopping.wait(), 30)
+        except TimeoutError:
+            pass
+
+
+async def _close(app: App) -> None:
+    await app.dispatcher.storage.close()
+    await app.bot.session.close()
+    await app.database.close()
+
+
+async def _serve(app: App) -> None:
+    """Bound first, so that a taken port stops the start before anything else runs."""
+    http = app.http
+    assert http is not None
+    try:
+        await http.start()
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        await _close(app)
+        raise StartupError(f"HTTP server on {http.host}:{http.port}: {exc.strerror or exc} "
+                           "(set HTTP_HOST/HTTP_PORT, or HTTP_PORT=0 for none)") from exc

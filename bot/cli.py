@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.logs import configure_logging
+from bot.settings import Settings, StartupError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,20 +32,25 @@ def main(argv: list[str] | None = None) -> int:
     exporter.add_argument("file", help="output path, or - for standard output")
     commands.add_parser("migrate", help="create or upgrade the database schema",
                         description="Apply pending schema migrations and exit.")
+    backup = commands.add_parser("backup", help="copy the SQLite database, also while the bot runs",
+                                 description="Write a consistent copy of the SQLite database (SQLite's online "
+                                 "backup). For PostgreSQL use pg_dump.")
+    backup.add_argument("file", type=Path, help="the copy to write (replaced if it exists)")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(map(str, first["loc"])).upper()
         return _fail(f"configuration: {where + ': ' if where else ''}{first['msg']}")
+    configure_logging(settings)
     try:
         return asyncio.run(COMMANDS[args.command](settings, args))
     except KeyboardInterrupt:
         return 130
+    except StartupError as exc:
+        return _fail(str(exc))
 
 
 def _fail(message: str) -> int:
@@ -54,12 +59,17 @@ def _fail(message: str) -> int:
 
 
 async def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    from aiogram.exceptions import TelegramUnauthorizedError
+
     from bot.app import create_app, run_polling
 
     if problem := settings.token_problem():
         return _fail(problem)
     app = await create_app(settings)
-    await run_polling(app)
+    try:
+        await run_polling(app)
+    except TelegramUnauthorizedError:
+        return _fail("the Bot API refuses BOT_TOKEN (401 Unauthorized): revoked or mistyped? Check it with @BotFather")
     return 0
 
 
@@ -118,4 +128,29 @@ async def _migrate(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": _run, "import": _import, "export": _export, "migrate": _migrate}
+async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from models.db import backup_sqlite
+
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError as exc:
+        return _fail(f"DATABASE_URL cannot be used: {exc}")
+    if url.get_backend_name() != "sqlite":
+        return _fail(f"backup copies a SQLite database, not {url.get_backend_name()}: "
+                     "for PostgreSQL use pg_dump (see README)")
+    if not url.database or url.database == ":memory:":
+        return _fail("DATABASE_URL names no SQLite file to copy")
+    try:
+        await asyncio.to_thread(backup_sqlite, Path(url.database), args.file)
+    except (sqlite3.Error, OSError) as exc:
+        return _fail(f"backup of {url.database} to {args.file} failed: {exc}")
+    print(f"backed up {url.database} to {args.file}")
+    return 0
+
+
+COMMANDS = {"run": _run, "import": _import, "export": _export, "migrate": _migrate, "backup": _backup}

@@ -1,8 +1,10 @@
-"""Outer middlewares: a database session per update, the current person and language, and
-leaving a dialog when another command comes."""
+"""Outer middlewares: the update's id in the logging context, its count and time, a database
+session per update, the current person and language, and leaving a dialog when another command
+comes."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,12 +16,49 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.fsm_storage import update_session
+from bot.health import Liveness
 from bot.i18n import Translator
+from bot.logs import update_context
+from bot.metrics import Metrics
 from bot.services import inbox, outbox
 from bot.services.access import identify
 from bot.settings import Settings
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class Measure(BaseMiddleware):
+    """Counts each update by type and outcome, times its handling and notes when the last one came
+    (for /metrics and /healthz). Outermost of ours."""
+
+    def __init__(self, metrics: Metrics, liveness: Liveness, clock: Clock) -> None:
+        self._metrics = metrics
+        self._liveness = liveness
+        self._clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        kind = event.event_type if isinstance(event, Update) else type(event).__name__
+        self._liveness.last_update_at = self._clock()
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            result = await handler(event, data)
+            outcome = "unhandled" if result is UNHANDLED else "handled"
+            return result
+        finally:
+            self._metrics.updates.labels(kind, outcome).inc()
+            self._metrics.handler_seconds.labels(kind).observe(time.perf_counter() - started)
+
+
+class UpdateContext(BaseMiddleware):
+    """While an update is handled, its id is in the context: every log record names it, and the
+    Bot API client retries the replies made for it (bot.telegram_calls.RetryTransient)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        with update_context(event.update_id):
+            return await handler(event, data)
 
 
 class DbSessionMiddleware(BaseMiddleware):

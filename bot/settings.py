@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_DATASET = ROOT / "data" / "cluster.yaml"
+# Shipped in the package `data` (a checkout's data/ folder): found from any working directory.
+BUNDLED_DATASET = Path(str(files("data") / "cluster.yaml"))
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 
 
@@ -58,11 +59,17 @@ class Settings(BaseSettings):
     # rate is slower anyway), so that a tick stays short and within its lease.
     reminder_tick_items: int = Field(default=500, ge=1)
     dialog_ttl_hours: int = Field(default=48, ge=1)
-    # Webhook mode when WEBHOOK_URL is set (else long polling); the HTTP server it is served on.
-    webhook_url: str = ""
-    webhook_secret: str = ""
+    # Logs: "text" for people, "json" (one object a line) for log shippers; the instance's name in
+    # every record (empty: host name and process id).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    instance_name: str = ""
+    # The instance's HTTP server (health, metrics, webhook); port 0 turns it off.
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    # Webhook mode when WEBHOOK_URL is set (else long polling), served on the HTTP server above.
+    webhook_url: str = ""
+    webhook_secret: str = ""
     # Updates one instance handles at once; how long an instance's claim on an update lasts
     # unrenewed (after a crash, another instance takes the update over then); how long a
     # stopping instance lets the updates it took finish.
@@ -90,6 +97,15 @@ class Settings(BaseSettings):
             if not parts or not all(p.isdigit() and int(p) <= 365 for p in parts):
                 raise ValueError("REMINDER_DAYS must be comma-separated days before a deadline, e.g. 14,7,3,1,0")
             return tuple(sorted({int(p) for p in parts}, reverse=True))
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        # Without a scheme aiohttp refuses every call with an error quoting the URL, token and all.
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("TELEGRAM_API_URL must be an http:// or https:// URL, e.g. https://api.telegram.org")
         return value
 
     @field_validator("timezone")
@@ -146,3 +162,8 @@ class Settings(BaseSettings):
         if not TOKEN_PATTERN.match(self.bot_token):
             return "BOT_TOKEN is malformed: expected <digits>:<35 characters> as given by @BotFather"
         return None
+
+
+class StartupError(Exception):
+    """What a setting points to cannot be used — a bad DATABASE_URL or a database that does not
+    answer, a missing or broken dataset: the command says so in one line and exits, no traceback."""

@@ -17,15 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import LANGUAGES, Translator
-from bot.services import access, announcements, dates, directory
+from bot.services import access, announcement_audiences, announcements, dates, directory
 from bot.services.access import Viewer
-from bot.services.announcement_audiences import KINDS, WITH_VALUES, Audience
+from bot.services.announcement_audiences import APPROVED, KINDS, PENDING, WITH_VALUES, Audience, ChatView
 from bot.services.announcements import CATEGORIES, Draft
+from bot.services.outbox import Outgoing, enqueue
 from bot.settings import Settings
 from handlers import announcements_render as render
 from handlers.admin import SecretariatOnly
-from handlers.callbacks import AnnouncementAct, AnnounceStep, Menu
+from handlers.callbacks import AnnouncementAct, AnnounceStep, ChatAction, ChatApproval, Menu
 from handlers.directory import show
+from handlers.edits import edit_text
 from handlers.routes import Routes, command
 
 router = Routes("announcements")
@@ -150,11 +152,11 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
         await _to_category(message, state, t, data | {"photo": None, "document": None})
     elif action == "cat" and value in CATEGORIES:
         await state.update_data(category=value)
-        await message.edit_text(t("announcements.ask_audience"), reply_markup=render.audiences(t, callback_data.token))
+        await _ask_audience(message, session, t, callback_data.token)
     elif action == "audiences":
-        await message.edit_text(t("announcements.ask_audience"), reply_markup=render.audiences(t, callback_data.token))
-    elif action in ("aud", "proj", "done", "country", "lang") and data.get("category"):
-        if not await _audience_step(query, message, state, session, t, settings, data, action, value):
+        await _ask_audience(message, session, t, callback_data.token)
+    elif action in ("aud", "proj", "done", "country", "lang", "review") and data.get("category"):
+        if not await _audience_step(query, message, state, session, viewer, t, settings, data, action, value):
             await query.answer(t("button.stale"), show_alert=True)
         return
     elif action in ("send", "schedule") and not (
@@ -189,10 +191,17 @@ async def _stale(session: AsyncSession, t: Translator, settings: Settings, token
     return t.plain("button.stale")
 
 
+async def _ask_audience(message: Message, session: AsyncSession, t: Translator, token: str) -> None:
+    text, markup = render.audiences(t, token, await announcement_audiences.chats(session))
+    await message.edit_text(text, reply_markup=markup)
+
+
 async def _audience_step(query: CallbackQuery, message: Message, state: FSMContext, session: AsyncSession,
-                         t: Translator, settings: Settings, data: dict[str, object], action: str, value: str) -> bool:
+                         viewer: Viewer, t: Translator, settings: Settings, data: dict[str, object], action: str,
+                         value: str) -> bool:
     """One step of choosing the audience; False when the button makes no sense (forged or stale)."""
     token = str(data["token"])
+    args = (message, state, session, viewer, t, settings)
     if action == "aud" and value == "projects":
         await state.update_data(audience={"kind": "projects", "values": []})
         rows = (await directory.projects_page(session, offset=0, limit=100)).items
@@ -202,8 +211,22 @@ async def _audience_step(query: CallbackQuery, message: Message, state: FSMConte
         await message.edit_text(t("announcements.ask_country"), reply_markup=render.countries(t, token, facets))
     elif action == "aud" and value == "language":
         await message.edit_text(t("announcements.ask_language"), reply_markup=render.languages(t, token))
+    elif action == "aud" and value == "groups":
+        # The chats approved now are named in the preview, and only they get it.
+        chats = [str(c.chat_id) for c in await announcement_audiences.chats(session) if c.approval == APPROVED]
+        await _preview(*args, data | {"audience": {"kind": "groups", "values": chats}})
     elif action == "aud" and value in KINDS and value not in WITH_VALUES:
-        await _preview(message, state, session, t, settings, data | {"audience": {"kind": value, "values": []}})
+        await _preview(*args, data | {"audience": {"kind": value, "values": []}})
+    elif action == "review":
+        pending = [c for c in await announcement_audiences.chats(session) if c.approval == PENDING]
+        if not pending:
+            await query.answer(t("announcements.review_none"), show_alert=True)
+            return True
+        for chat in pending[:render.REVIEW_CARDS]:
+            text, markup = render.chat_request(t, chat)
+            await message.answer(text, reply_markup=markup)
+        if len(pending) > render.REVIEW_CARDS:
+            await message.answer(t("announcements.review_more", shown=render.REVIEW_CARDS, total=len(pending)))
     elif action == "proj" and value.isdigit():
         audience = Audience.from_dict(data.get("audience") or {})  # type: ignore[arg-type]
         chosen = set(audience.values) ^ {value}
@@ -214,10 +237,10 @@ async def _audience_step(query: CallbackQuery, message: Message, state: FSMConte
         if not Audience.from_dict(data.get("audience") or {}).complete:  # type: ignore[arg-type]
             await query.answer(t("announcements.choose_projects"), show_alert=True)
             return True
-        await _preview(message, state, session, t, settings, data)
+        await _preview(*args, data)
     elif (action == "country" and len(value) == 2) or (action == "lang" and value in LANGUAGES):
         kind = "country" if action == "country" else "language"
-        await _preview(message, state, session, t, settings, data | {"audience": {"kind": kind, "values": [value]}})
+        await _preview(*args, data | {"audience": {"kind": kind, "values": [value]}})
     else:
         return False
     await query.answer()
@@ -235,20 +258,22 @@ async def _audience_label(session: AsyncSession, t: Translator, audience: Audien
     if audience.kind == "projects":
         rows = (await directory.projects_page(session, offset=0, limit=100)).items
         names = {str(r.id): render.localized(t, r.title, r.title_en) for r in rows}
+    elif audience.kind == "groups":
+        names = {str(c.chat_id): c.title for c in await announcement_audiences.chats(session)}
     return render.audience_label(t, audience, names)
 
 
-async def _preview(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
+async def _preview(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
                    settings: Settings, data: dict[str, object]) -> None:
     """The announcement exactly as recipients will see it, then what goes to whom."""
     await state.set_data(data)
     draft = _draft(data)
-    count = len(await announcements.recipients(session, draft, admin_ids=settings.admin_ids,
-                                               default_language=settings.default_language))
+    chats = await announcements.recipients(session, draft, admin_ids=settings.admin_ids,
+                                           default_language=settings.default_language)
     label = await _audience_label(session, t, draft.audience)
     await message.edit_text(t("announcements.preview_below", audience=label))
     await send_as_recipients_see(message, draft.text, draft.photo, draft.document)
-    text, markup = render.summary(t, draft, label, count)
+    text, markup = render.summary(t, draft, label, len(chats), including_you=viewer.telegram_id in chats)
     await message.answer(text, reply_markup=markup)
 
 
@@ -286,16 +311,16 @@ async def _confirm(query: CallbackQuery | None, message: Message, state: FSMCont
 @router.message(Compose.when, F.text, ~F.text.startswith("/"))
 async def got_when(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
                    clock: Clock, settings: Settings) -> None:
-    moment = parse_when(message.text or "", settings)
+    moment = parse_when(message.text or "", settings, clock())
     if moment is None or moment <= clock():
         await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
         return
     await _confirm(None, message, state, session, viewer, t, clock, settings, await state.get_data(), moment)
 
 
-def parse_when(text: str, settings: Settings) -> datetime | None:
+def parse_when(text: str, settings: Settings, now: datetime) -> datetime | None:
     try:
-        return dates.parse_moment(text, settings.tz, default_time=None)
+        return dates.parse_moment(text, settings.tz, now, default_time=None)
     except dates.DateProblem:
         return None
 
@@ -303,7 +328,7 @@ def parse_when(text: str, settings: Settings) -> datetime | None:
 @router.message(Compose.edit_time, F.text, ~F.text.startswith("/"))
 async def got_new_time(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
                        clock: Clock, settings: Settings) -> None:
-    moment = parse_when(message.text or "", settings)
+    moment = parse_when(message.text or "", settings, clock())
     if moment is None or moment <= clock():
         await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
         return
@@ -393,6 +418,7 @@ async def secretariat_only(message: Message, t: Translator) -> None:
 
 @denied.callback_query(AnnounceStep.filter())
 @denied.callback_query(AnnouncementAct.filter())
+@denied.callback_query(ChatApproval.filter())
 async def secretariat_only_button(query: CallbackQuery, t: Translator) -> None:
     await query.answer(t("access.secretariat_only"), show_alert=True)
 
@@ -401,10 +427,46 @@ chats = Routes("bot_chats")
 
 
 @chats.my_chat_member(F.chat.type != ChatType.PRIVATE)
-async def bot_status_changed(event: ChatMemberUpdated, session: AsyncSession, clock: Clock) -> None:
-    """Remember the groups and channels the bot is in, and whether it may post there as an admin."""
-    await announcements.record_chat(session, chat_id=event.chat.id, title=event.chat.title or "",
-                                    type_=event.chat.type, status=event.new_chat_member.status, now=clock())
+async def bot_status_changed(event: ChatMemberUpdated, session: AsyncSession, viewer: Viewer | None, clock: Clock,
+                             settings: Settings) -> None:
+    """Remember the groups and channels the bot is in and whether it may post there; anyone can add
+    the bot to their chat, so the secretariat is asked before it becomes an audience."""
+    member = event.new_chat_member
+    change = await announcement_audiences.record_chat(
+        session, chat_id=event.chat.id, title=event.chat.title or "", type_=event.chat.type, status=member.status,
+        can_post_messages=getattr(member, "can_post_messages", None), by=event.from_user.id,
+        by_secretariat=bool(viewer and viewer.is_secretariat), now=clock())
+    if change.ask:
+        await _ask_secretariat(session, settings, change.chat, clock())
+
+
+async def _ask_secretariat(session: AsyncSession, settings: Settings, chat: ChatView, now: datetime) -> None:
+    messages = []
+    for secretary, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
+        text, markup = render.chat_request(Translator(language), chat)
+        messages.append(Outgoing(key=f"chat-request:{chat.chat_id}:{chat.round}:{secretary}", chat_id=secretary,
+                                 kind="notice", text=text, reply_markup=markup.model_dump(exclude_none=True)))
+    await enqueue(session, messages, now)
+
+
+@router.callback_query(ChatApproval.filter())
+async def decide_chat(query: CallbackQuery, callback_data: ChatApproval, session: AsyncSession, viewer: Viewer,
+                      t: Translator, clock: Clock) -> None:
+    decision = await announcement_audiences.decide_chat(
+        session, callback_data.chat, callback_data.round, approve=callback_data.action == ChatAction.APPROVE,
+        actor=viewer.telegram_id, now=clock())
+    if decision.chat is None:
+        await query.answer(t("announcements.chat_stale"), show_alert=True)
+        return
+    chat, who = decision.chat, decision.decided_by or "—"
+    if decision.status == "decided":
+        await query.answer(t.plain("announcements.chat_verdict." + chat.approval, who=who))
+    else:  # another secretary, or a second tap, decided first
+        await query.answer(t.plain("announcements.chat_already", verdict=t.plain("announcements.chat_status." + chat.approval),
+                                   who=who), show_alert=True)
+    if isinstance(query.message, Message):
+        text, _ = render.chat_request(t, chat, buttons=False)
+        await edit_text(query.message, text + "\n\n" + t("announcements.chat_verdict." + chat.approval, who=who))
 
 
 @chats.my_chat_member(F.chat.type == ChatType.PRIVATE, F.new_chat_member.status == "kicked")

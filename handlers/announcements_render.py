@@ -10,14 +10,17 @@ from html import unescape
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import Translator
-from bot.services.announcement_audiences import KINDS, Audience
+from bot.i18n import Html, Translator
+from bot.services.announcement_audiences import APPROVED, KINDS, PENDING, Audience, ChatView
 from bot.services.announcements import CATEGORIES, MUTABLE, AnnouncementView, Draft
 from bot.services.directory import ProjectRow
-from handlers.callbacks import AnnouncementAct, AnnounceStep, MuteToggle
-from handlers.render import flag, localized, short
+from handlers.callbacks import AnnouncementAct, AnnounceStep, ChatAction, ChatApproval, MuteToggle
+from handlers.render import flag, localized, short, telegram_account
 
 Markup = InlineKeyboardMarkup
+# Chats named in the picker and the preview (each title cut short), and request cards shown at once:
+# beyond these, a count.
+CHAT_NAMES, CHAT_TITLE, REVIEW_CARDS = 20, 60, 10
 
 
 def when(moment: datetime | None, tz: tzinfo) -> str:
@@ -47,8 +50,42 @@ def categories(t: Translator, token: str) -> Markup:
     return _choose(t, token, "cat", "announcements.category.", CATEGORIES)
 
 
-def audiences(t: Translator, token: str) -> Markup:
-    return _choose(t, token, "aud", "announcements.audience.", KINDS)
+def audiences(t: Translator, token: str, chats: Sequence[ChatView]) -> tuple[str, Markup]:
+    """The audience picker; it names the groups and channels, and those waiting for a decision."""
+    lines = [t("announcements.ask_audience"), ""]
+    approved = [c.title for c in chats if c.approval == APPROVED]
+    pending = [c.title for c in chats if c.approval == PENDING]
+    lines.append(t("announcements.groups_approved", names=chat_names(t, approved)) if approved
+                 else t("announcements.groups_none"))
+    if pending:
+        lines.append(t("announcements.groups_pending", names=chat_names(t, pending)))
+    markup = _choose(t, token, "aud", "announcements.audience.", KINDS)
+    if pending:
+        markup.inline_keyboard.insert(-1, [InlineKeyboardButton(
+            text=t("announcements.review_chats", n=len(pending)), callback_data=_step(token, "review"))])
+    return "\n".join(lines), markup
+
+
+def chat_names(t: Translator, titles: Sequence[str]) -> str:
+    """«A», «B» … and how many more (plain text: the caller's message escapes it)."""
+    names = ", ".join(f"«{short(title or '—', CHAT_TITLE)}»" for title in titles[:CHAT_NAMES])
+    more = len(titles) - CHAT_NAMES
+    return names + (" " + t.plural("announcements.more_chats", more, count=more) if more > 0 else "")
+
+
+def chat_request(t: Translator, chat: ChatView, *, buttons: bool = True) -> tuple[str, Markup]:
+    """The secretariat's card of a chat the bot was added to: where, who added it, and the decision."""
+    who = (Html(telegram_account(chat.added_by, chat.added_by_name or str(chat.added_by), chat.added_by_username))
+           if chat.added_by is not None else t("announcements.chat_added_before"))
+    kind = t.plain("announcements.chat_kind." + ("channel" if chat.type == "channel" else "group"))
+    text = t("announcements.chat_request", kind=kind, title=chat.title or "—", who=who)
+    kb = InlineKeyboardBuilder()
+    if buttons:
+        kb.button(text=t("announcements.chat_approve"),
+                  callback_data=ChatApproval(chat=chat.chat_id, round=chat.round, action=ChatAction.APPROVE))
+        kb.button(text=t("announcements.chat_ignore"),
+                  callback_data=ChatApproval(chat=chat.chat_id, round=chat.round, action=ChatAction.IGNORE))
+    return text, kb.as_markup()
 
 
 def _choose(t: Translator, token: str, step: str, labels: str, values: Sequence[str]) -> Markup:
@@ -92,11 +129,15 @@ def languages(t: Translator, token: str) -> Markup:
     return kb.as_markup()
 
 
-def audience_label(t: Translator, audience: Audience, project_names: dict[str, str] | None = None) -> str:
+def audience_label(t: Translator, audience: Audience, names: dict[str, str] | None = None) -> str:
+    """Plain text: who gets it, naming the projects and chats chosen where `names` are known."""
     label = t.plain("announcements.audience." + audience.kind)
     if audience.kind == "projects":
-        names = project_names or {}
-        return f"{label}: " + "; ".join(names.get(v, "#" + v) for v in audience.values)
+        return f"{label}: " + "; ".join((names or {}).get(v, "#" + v) for v in audience.values)
+    if audience.kind == "groups":
+        if names is None:
+            return f"{label} ({len(audience.values)})"
+        return f"{label}: " + chat_names(t, [names.get(v, v) for v in audience.values])
     if audience.kind == "country":
         return f"{label}: " + ", ".join(
             t.plain("country." + c) if t.has("country." + c) else c for c in audience.values)
@@ -105,10 +146,11 @@ def audience_label(t: Translator, audience: Audience, project_names: dict[str, s
     return label
 
 
-def summary(t: Translator, draft: Draft, audience: str, count: int) -> tuple[str, Markup]:
-    """Below the preview: what goes to whom, and the buttons to send, schedule or drop it."""
+def summary(t: Translator, draft: Draft, audience: str, count: int, *, including_you: bool) -> tuple[str, Markup]:
+    """Below the preview: what goes to whom (saying when the count includes the secretary's own
+    copy), and the buttons to send, schedule or drop it."""
     text = t("announcements.summary", category=t.plain("announcements.category." + draft.category),
-             audience=audience, count=count)
+             audience=audience, count=count, you=Html(t("announcements.including_you") if including_you else ""))
     kb = InlineKeyboardBuilder()
     if count:
         kb.button(text=t("announcements.send_now"), callback_data=_step(draft.token, "send"))

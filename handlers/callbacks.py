@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -186,7 +187,7 @@ class ReportExport(CallbackData, prefix="rpx"):
 
 class AnnounceStep(CallbackData, prefix="an"):
     """A step of composing the draft `token`: skip (no attachment), cat, aud, audiences, proj,
-    done, country, lang, send, schedule, drop."""
+    done, country, lang, review (the chats waiting for approval), send, schedule, drop."""
 
     token: str
     action: str
@@ -198,6 +199,20 @@ class AnnouncementAct(CallbackData, prefix="anm"):
 
     id: Int64
     action: str
+
+
+class ChatAction(StrEnum):
+    APPROVE = "approve"
+    IGNORE = "ignore"
+
+
+class ChatApproval(CallbackData, prefix="cha"):
+    """The secretariat's answer to the bot being added to a chat; `round` names the request, so the
+    buttons of an earlier one are stale."""
+
+    chat: Int64
+    round: Int64
+    action: ChatAction
 
 
 class MuteToggle(CallbackData, prefix="st"):

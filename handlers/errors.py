@@ -5,20 +5,34 @@ from __future__ import annotations
 import logging
 
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, User
 
 from bot.i18n import Translator
+from bot.logs import update_context
+from bot.services.access import pick_language
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, t: Translator | None = None) -> bool:
+async def on_error(event: ErrorEvent, settings: Settings, t: Translator | None = None,
+                   event_from_user: User | None = None) -> bool:
+    # aiogram calls error handlers outside the update's middlewares: the update is put back into
+    # the context, for the log records and for the apology's retries.
+    with update_context(event.update.update_id):
+        return await _handle(event, settings, t, event_from_user)
+
+
+async def _handle(event: ErrorEvent, settings: Settings, t: Translator | None, user: User | None) -> bool:
     if isinstance(event.exception, TelegramForbiddenError):
         # The user blocked the bot (or left the chat) while we answered: nothing failed on our
         # side, and an apology could not reach them either.
         log.info("update %s: the chat refuses our messages: %s", event.update.update_id, event.exception)
         return True
-    t = t or Translator("ru")
+    if t is None:
+        # The failure came before the user was identified (the database could not be read, say):
+        # their Telegram language is all there is to go by.
+        t = Translator(pick_language(None, user.language_code if user else None, settings.default_language))
     update = event.update
     flood = event.exception if isinstance(event.exception, TelegramRetryAfter) else None
     if flood is not None:

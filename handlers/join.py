@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.i18n import LANGUAGES, Translator
 from bot.services import access, joining
 from bot.services.access import Viewer
+from bot.services.search import looks_like_a_name
 from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Decide, Menu
@@ -158,6 +159,9 @@ async def by_name(message: Message, state: FSMContext, session: AsyncSession, vi
 
 
 @router.message(JoinForm.name, F.text, ~F.text.startswith("/"), is_guest)
+# A name typed instead of choosing how to join («Пётр Петров» under the buttons) answers the
+# question the button would ask: a search for it would only say that people are for members.
+@router.message(JoinForm.choosing, F.text, F.text.func(looks_like_a_name), is_guest)
 async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
     name = " ".join((message.text or "").split())
     if not 2 <= len(name) <= NAME_LIMIT:
@@ -165,7 +169,7 @@ async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
         return
     await state.update_data(name=name)
     await state.set_state(JoinForm.organisation)
-    await message.answer(t("join.ask_org"))
+    await message.answer(t("join.ask_org"), reply_markup=ReplyKeyboardRemove())
 
 
 @router.message(JoinForm.organisation, F.text, ~F.text.startswith("/"), is_guest)

@@ -412,7 +412,7 @@ async def _pause_choices(session: AsyncSession, person_id: int, t: Translator, t
 
 def _typed_day(text: str, today: date) -> date | None:
     try:
-        return dates.parse_day_ahead(text, today)
+        return dates.parse_day(text, today)
     except dates.DateProblem:
         return None
 
@@ -444,7 +444,7 @@ async def status_now(event: Message | CallbackQuery, session: AsyncSession, view
         png = status_chart(t.plain("reports.chart_title"), [render.title(t, p) for p in grid.projects],
                            [w.astimezone(settings.tz).strftime("%d.%m") for w in grid.weeks], grid.cells,
                            render.chart_legend(t))
-        caption = t("reports.chart_caption", weeks=CHART_WEEKS)
+        caption = t.plural("reports.chart_caption", CHART_WEEKS, weeks=CHART_WEEKS)
         if grid.total > len(grid.projects):
             caption += t("reports.chart_cut", shown=len(grid.projects), total=grid.total)
         await message.answer_photo(BufferedInputFile(png, "status.png"), caption=caption)

@@ -120,8 +120,9 @@ async def calendar_file(query: CallbackQuery, callback_data: RoadmapFile, sessio
         png = roadmap_chart.timeline(
             cards, now=clock(), tz=settings.tz, today_label=t.plain("roadmap.chart_today"),
             title=t.plain("roadmap.chart_title_mine" if callback_data.mine else "roadmap.chart_title"))
+        shown = min(len(cards), roadmap_chart.MAX_BARS)
         await query.message.answer_photo(BufferedInputFile(png, filename="roadmap.png"),
-                                         caption=t("roadmap.png_caption", n=min(len(cards), roadmap_chart.MAX_BARS)))
+                                         caption=t("roadmap.png_caption", items=t.plural("roadmap.items", shown, n=shown)))
 
 
 async def _deny(event: Message | CallbackQuery, text: str) -> None:
@@ -499,19 +500,36 @@ async def decide(query: CallbackQuery, callback_data: RoadmapExtension, session:
 async def _tell_assigned(session: AsyncSession, settings: Settings, now: datetime,
                          card: roadmap.ItemCard, owner_id: int, organisation_id: int | None,
                          person_id: int | None) -> None:
-    """The people a new owner means learn that the item is theirs (reminders will follow)."""
-    people = await reminders.recipients_of(session, organisation_id=organisation_id, person_id=person_id,
-                                           default_language=settings.default_language)
+    """The people a new owner means learn that the item is theirs, with the answer buttons of a
+    reminder; when their next reminder is due within a day, this message is it (one, not two).
+    Those already responsible through another owner (a person, then their organisation) are not
+    told twice."""
+    others = [owner for owner in await roadmap.owners_of(session, card.id) if owner != (organisation_id, person_id)]
+    already = await _people_of(session, settings, others)
+    people = await _people_of(session, settings, [(organisation_id, person_id)])
+    policy = reminders.policy_of(settings).for_item(card.reminder_days, card.overdue_every)
+    covered = reminders.covered_by_assignment(card.deadline, policy, now) if card.deadline else None
     messages = []
-    for person in people:
-        told = Translator(person.language)
-        deadline = view.when(card.deadline, settings.tz) if card.deadline else told("roadmap.status_no_deadline")
-        messages.append(Outgoing(key=f"rm:assigned:{owner_id}:p{person.person_id}", chat_id=person.chat_id,
-                                 kind="notice", text=told("roadmap.assigned", number=card.number, title=card.title,
-                                                          deadline=deadline),
-                                 reply_markup=view.to_card(told, card.id)))
+    for person in people.values():
+        if person.person_id in already:
+            continue
+        text, markup = view.assigned(Translator(person.language), card, now=now, tz=settings.tz)
+        key = reminders.reminder_key(card.id, covered, person.person_id) if covered \
+            else f"rm:assigned:{owner_id}:p{person.person_id}"
+        messages.append(Outgoing(key=key, chat_id=person.chat_id, kind="notice", text=text, reply_markup=markup))
     if messages:
         await enqueue(session, messages, now)
+
+
+async def _people_of(session: AsyncSession, settings: Settings, owners: list[tuple[int | None, int | None]]
+                     ) -> dict[int, reminders.Recipient]:
+    """The people in Telegram whom these owners (organisation id, person id) mean, by person id."""
+    people: dict[int, reminders.Recipient] = {}
+    for organisation_id, person_id in owners:
+        for person in await reminders.recipients_of(session, organisation_id=organisation_id, person_id=person_id,
+                                                    default_language=settings.default_language):
+            people.setdefault(person.person_id, person)
+    return people
 
 
 async def _tell_secretariat(session: AsyncSession, settings: Settings, clock: Clock, item_id: int,
@@ -536,19 +554,11 @@ async def _tell_owners(session: AsyncSession, settings: Settings, now: datetime,
                        *, keep: list[tuple[int | None, int | None]] | None = None) -> None:
     """The people the given owners mean learn what the secretariat did to the item (closed,
     cancelled, removed them); those still responsible through an owner in `keep` are left out."""
-    staying: set[int] = set()
-    for organisation_id, person_id in keep or []:
-        staying |= {p.person_id for p in await reminders.recipients_of(
-            session, organisation_id=organisation_id, person_id=person_id,
-            default_language=settings.default_language)}
-    people: dict[int, reminders.Recipient] = {}
-    for organisation_id, person_id in owners:
-        for person in await reminders.recipients_of(session, organisation_id=organisation_id, person_id=person_id,
-                                                    default_language=settings.default_language):
-            if person.person_id not in staying:
-                people.setdefault(person.person_id, person)
+    staying = await _people_of(session, settings, keep or [])
     messages = []
-    for person in people.values():
+    for person in (await _people_of(session, settings, owners)).values():
+        if person.person_id in staying:
+            continue
         told = Translator(person.language)
         messages.append(Outgoing(key=f"{name}:p{person.person_id}", chat_id=person.chat_id, kind="notice",
                                  text=told(key, head=view.head(told, card)), reply_markup=view.to_card(told, card.id)))

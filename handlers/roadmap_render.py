@@ -182,21 +182,38 @@ def _keyboard(rows: list[list[tuple[str, CallbackData]]]) -> dict[str, Any]:
     return {"inline_keyboard": [[{"text": text, "callback_data": data.pack()} for text, data in row] for row in rows]}
 
 
+def _time_left(t: Translator, deadline: datetime, now: datetime, tz: ZoneInfo) -> str:
+    """«До срока 3 дня», «Срок — сегодня», «Просрочено на 2 дня»."""
+    days = roadmap.days_left(deadline, now, tz)
+    if days > 0:
+        return t("roadmap.remind_before", days=plural_days(t, days))
+    if days == 0:
+        return t("roadmap.remind_today")
+    return t("roadmap.remind_overdue", days=plural_days(t, -days))
+
+
+def _answers(t: Translator, item_id: int) -> dict[str, Any]:
+    """Done / Need more time / Not mine, and the card."""
+    answers: list[tuple[str, CallbackData]] = [
+        (t(f"roadmap.answer_{action}"), RoadmapAnswer(item=item_id, action=action))
+        for action in ("done", "more", "notmine")]
+    return _keyboard([answers, [(t("roadmap.open_card"), RoadmapCard(item=item_id))]])
+
+
 def reminder(t: Translator, due: ItemDue, *, now: datetime, tz: ZoneInfo) -> tuple[str, dict[str, Any]]:
     # Days counted at sending, so that a reminder sent late does not say "3 days" on the last day.
-    days = roadmap.days_left(due.deadline, now, tz)
-    if days > 0:
-        lead = t("roadmap.remind_before", days=plural_days(t, days))
-    elif days == 0:
-        lead = t("roadmap.remind_today")
-    else:
-        lead = t("roadmap.remind_overdue", days=plural_days(t, -days))
-    lines = [*([t("roadmap.remind_late")] if due.late else []), lead, _item_head(t, due.number, due.title),
-             t("roadmap.deadline", date=when(due.deadline, tz)), "", t("roadmap.remind_ask")]
-    answers: list[tuple[str, CallbackData]] = [
-        (t(f"roadmap.answer_{action}"), RoadmapAnswer(item=due.item_id, action=action))
-        for action in ("done", "more", "notmine")]
-    return "\n".join(lines), _keyboard([answers, [(t("roadmap.open_card"), RoadmapCard(item=due.item_id))]])
+    lines = [*([t("roadmap.remind_late")] if due.late else []), _time_left(t, due.deadline, now, tz),
+             _item_head(t, due.number, due.title), t("roadmap.deadline", date=when(due.deadline, tz)), "",
+             t("roadmap.remind_ask")]
+    return "\n".join(lines), _answers(t, due.item_id)
+
+
+def assigned(t: Translator, card: ItemCard, *, now: datetime, tz: ZoneInfo) -> tuple[str, dict[str, Any]]:
+    """The item is now theirs: with the time left and the answer buttons, as a reminder has them."""
+    deadline = [_time_left(t, card.deadline, now, tz), t("roadmap.deadline", date=when(card.deadline, tz))] \
+        if card.deadline else [t("roadmap.status_no_deadline")]
+    lines = [t("roadmap.assigned"), _item_head(t, card.number, card.title), *deadline, "", t("roadmap.assigned_ask")]
+    return "\n".join(lines), _answers(t, card.id)
 
 
 def to_card(t: Translator, item_id: int) -> dict[str, Any]:

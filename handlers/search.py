@@ -77,6 +77,14 @@ async def answer_search(message: Message, text: str, session: AsyncSession, view
         await message.answer(text, reply_markup=markup)
         return
     result = await search.search(session, query, members=viewer.is_member)
+    if result.unknown_name:
+        text = t("search.no_person" if viewer.is_member else "search.no_person_guest", query=query)
+        if not result.hits:
+            await message.answer(text)
+            return
+        listed, markup = render.search_results(t, query, result.hits, result.total)
+        await message.answer(f"{text}\n\n{listed}", reply_markup=markup)
+        return
     if not result.hits:
         await message.answer(t("search.none" if viewer.is_member else "search.none_guest", query=query))
         return

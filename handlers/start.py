@@ -31,17 +31,21 @@ async def start_with_invite(
 ) -> None:
     outcome = await invites.redeem_invite(
         session, (command.args or "").removeprefix("inv_"), telegram_id=viewer.telegram_id,
-        first_name=viewer.first_name, now=clock(),
+        first_name=viewer.first_name, member=viewer.is_member, now=clock(),
     )
     if outcome.status == "linked":
         await after_join(message, session, viewer, t, bot, outcome)
     elif outcome.status == "revoked":
         await ask_readmission(message, session, viewer, t, clock, bot, settings, outcome)
+    elif outcome.status == "not_needed" and viewer.is_secretariat:
+        await message.answer(t("join.outcome.not_needed_secretariat"))
     else:
         await message.answer(t("join.outcome." + outcome.status))
 
 
-@router.message(CommandStart(ignore_case=True))
+# "/start join" (the inline mode's button for guests) is the joining dialog's, in handlers/join.py:
+# this router comes first and would answer it with the welcome.
+@router.message(CommandStart(ignore_case=True, magic=F.args != "join"))
 async def start(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, bot: Bot, state: FSMContext) -> None:
     await state.clear()
     cluster = await directory.cluster_view(session)

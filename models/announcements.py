@@ -50,7 +50,9 @@ class CategoryMute(Base):
 
 
 class BotChat(Base):
-    """A group, supergroup or channel the bot was added to, from `my_chat_member` updates."""
+    """A group, supergroup or channel the bot was added to, from `my_chat_member` updates. Anyone
+    can add the bot to their chat: it is an audience only while the bot may post there and the
+    secretariat has approved it."""
 
     __tablename__ = "bot_chats"
 
@@ -60,4 +62,13 @@ class BotChat(Base):
     # The bot's status there: creator, administrator, member, restricted, left, kicked; gone when a
     # send found it removed.
     status: Mapped[str] = mapped_column(String(20))
+    # An admin of a channel posts only with this right; in groups every admin does.
+    can_post: Mapped[bool] = mapped_column(default=False)
+    # new (not asked about since the bot came) -> pending (the secretariat was asked) -> approved |
+    # ignored; back to new when the bot leaves, so that coming back is asked about again.
+    approval: Mapped[str] = mapped_column(String(20), default="new")
+    # Grows with each request and each leaving: a button of an earlier request is stale.
+    round: Mapped[int] = mapped_column(default=0)
+    added_by: Mapped[int | None]
+    decided_by: Mapped[int | None]
     updated_at: Mapped[datetime]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -77,3 +78,20 @@ async def setting_up(engine: AsyncEngine) -> AsyncIterator[None]:
         finally:
             await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK})
             await connection.commit()
+def backup_sqlite(database: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database, also while the bot writes to it: SQLite's online
+    backup copies one snapshot in a single step (WAL lets the bot go on meanwhile). Written beside
+    `target` and renamed onto it, so that a copy failing half way never replaces a good one."""
+    partial = target.with_name(target.name + ".partial")
+    # mode=rw: a missing database is an error, not a new empty file
+    source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+    try:
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+        partial.replace(target)
+    finally:
+        source.close()
+        partial.unlink(missing_ok=True)

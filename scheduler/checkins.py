@@ -18,15 +18,13 @@ from handlers import reports_render as render
 if TYPE_CHECKING:
     from bot.app import App
 
-DIGEST_GRACE = timedelta(days=1)
-
-
 async def checkins_tick(app: App) -> None:
     now = app.clock()
-    async with app.database.sessions.begin() as session:
-        await outbox.enqueue(session, await prompts(session, app.settings, now), now)
-    async with app.database.sessions.begin() as session:
-        await outbox.enqueue(session, await digests(session, app.settings, now), now)
+    for derive in (prompts, digests):
+        async with app.database.sessions.begin() as session:
+            messages = await derive(session, app.settings, now)
+            added = await outbox.enqueue(session, messages, now)
+        app.metrics.count_enqueued(messages, added)
 
 
 async def prompts(session: AsyncSession, settings: Settings, now: datetime) -> list[Outgoing]:
@@ -50,10 +48,9 @@ async def prompts(session: AsyncSession, settings: Settings, now: datetime) -> l
 
 async def digests(session: AsyncSession, settings: Settings, now: datetime) -> list[Outgoing]:
     """The weekly digest, once per secretary; nothing while nobody leads a project or reported,
-    and nothing for a digest time further back than DIGEST_GRACE (a bot started on a Friday
-    does not send Tuesday's digest)."""
-    at = checkins.digest_time(now, settings.tz, settings.report_digest_day, settings.report_digest_hour)
-    if now - at > DIGEST_GRACE:
+    and nothing for a digest time further back than WEEKLY_GRACE."""
+    at = checkins.weekly_time(now, settings.tz, settings.report_digest_day, settings.report_digest_hour)
+    if now - at > checkins.WEEKLY_GRACE:
         return []
     prefix = f"digest:{at.date().isoformat()}"
     chats = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)

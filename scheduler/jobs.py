@@ -50,12 +50,17 @@ async def tick(app: App) -> None:
     ttl = timedelta(seconds=max(3 * app.settings.tick_seconds, 30))
     async with app.database.sessions.begin() as session:
         if not await lease.hold(session, TICKER_LEASE, app.instance_id, app.clock(), ttl):
+            app.metrics.ticks.labels("follower").inc()
             return
-    for job in ticks():
-        try:
-            await job(app)
-        except Exception:  # noqa: BLE001 - logged; the next tick derives the same work again
-            log.exception("tick %s failed", getattr(job, "__name__", job))
+    with app.metrics.tick_seconds.time():
+        for job in ticks():
+            try:
+                await job(app)
+            except Exception:  # noqa: BLE001 - logged; the next tick derives the same work again
+                name = getattr(job, "__name__", str(job))
+                log.exception("tick %s failed", name)
+                app.metrics.tick_failures.labels(name).inc()
+    app.metrics.ticks.labels("ran").inc()
     app.sender.wake()
 
 

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
-from bot.services import access, outbox, reminders, roadmap
+from bot.services import access, checkins, outbox, reminders, roadmap
 from bot.services.outbox import Outgoing
-from bot.settings import Settings
 from handlers import roadmap_render as view
 
 if TYPE_CHECKING:
     from bot.app import App
-
-
-def policy(settings: Settings) -> reminders.Policy:
-    return reminders.Policy(settings.reminder_days, settings.reminder_overdue_every_days,
-                            settings.reminder_escalate_after_days, settings.reminder_hour, settings.tz,
-                            timedelta(minutes=settings.reminder_late_minutes))
 
 
 @cache
@@ -30,7 +22,7 @@ def _translator(language: str) -> Translator:
 async def roadmap_tick(app: App) -> None:
     settings, now, tz = app.settings, app.clock(), app.settings.tz
     async with app.database.sessions.begin() as session:
-        due = await reminders.collect(session, policy(settings), now, settings.default_language,
+        due = await reminders.collect(session, reminders.policy_of(settings), now, settings.default_language,
                                       limit=settings.reminder_tick_items)
         secretariat = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
         messages: list[Outgoing] = []
@@ -41,7 +33,7 @@ async def roadmap_tick(app: App) -> None:
                 for person in item.recipients:
                     text, markup = rendered[person.language]
                     messages.append(Outgoing(
-                        key=f"rm:{item.item_id}:{item.due.kind}:p{person.person_id}:{item.due.day}",
+                        key=reminders.reminder_key(item.item_id, item.due, person.person_id),
                         chat_id=person.chat_id, kind="reminder", text=text, reply_markup=markup))
             deadline_day = reminders.local_day(item.deadline, tz)
             for chat, language in secretariat:
@@ -57,12 +49,15 @@ async def roadmap_tick(app: App) -> None:
                                           chat_id=chat, kind="reminder", text=view.unreachable(t, item, name),
                                           reply_markup=card)
                                  for kind, ref, name in item.unreachable]
-        week = roadmap.week_key(now, tz, settings.roadmap_nudge_weekday, settings.reminder_hour)
+        nudge_at = checkins.weekly_time(now, tz, settings.roadmap_nudge_weekday, settings.reminder_hour)
+        week = roadmap.week_key(nudge_at, tz)
         nudge_keys = {chat: f"rm:nudge:{week}:c{chat}" for chat, _ in secretariat}
         sent = await outbox.sent_keys(session, list(nudge_keys.values()))
-        if len(sent) < len(nudge_keys) and (lacking := await roadmap.needing_attention(session)):
+        if (now - nudge_at <= checkins.WEEKLY_GRACE and len(sent) < len(nudge_keys)
+                and (lacking := await roadmap.needing_attention(session))):
             for chat, language in secretariat:
                 listing, buttons = view.nudge(_translator(language), lacking)
                 messages.append(Outgoing(key=nudge_keys[chat], chat_id=chat, kind="nudge", text=listing,
                                          reply_markup=buttons.model_dump(exclude_none=True)))
-        await outbox.enqueue(session, messages, now)
+        added = await outbox.enqueue(session, messages, now)
+    app.metrics.count_enqueued(messages, added)

@@ -25,6 +25,7 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
+from bot.metrics import Metrics
 from bot.services import lease, outbox
 from bot.settings import Settings
 from scheduler.pacing import Limits, Pacer, RealTimer, Timer, VirtualTimer
@@ -45,7 +46,7 @@ LEASE_TTL = timedelta(seconds=30)
 class Sender:
     def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], clock: Clock, *,
                  limits: Limits = Limits(), batch: int = 100, concurrency: int = 16,
-                 idle_seconds: float = 1.0, timer: Timer | None = None) -> None:
+                 idle_seconds: float = 1.0, timer: Timer | None = None, metrics: Metrics | None = None) -> None:
         self._bot = bot
         self._sessions = sessions
         self._clock = clock
@@ -58,14 +59,15 @@ class Sender:
         self._wake = asyncio.Event()
         self._holding = False
         self._observers: list[BatchObserver] = []
+        self.metrics = metrics or Metrics()
 
     @classmethod
     def from_settings(cls, bot: Bot, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                      settings: Settings) -> Sender:
+                      settings: Settings, metrics: Metrics | None = None) -> Sender:
         limits = Limits(settings.send_rate_per_second, settings.send_chat_interval_seconds,
                         settings.send_group_per_minute)
         return cls(bot, sessions, clock, limits=limits, batch=settings.send_batch,
-                   concurrency=settings.send_concurrency)
+                   concurrency=settings.send_concurrency, metrics=metrics)
 
     def wake(self) -> None:
         """Something was enqueued: look now rather than at the next idle poll."""
@@ -115,6 +117,7 @@ class Sender:
             outcomes = await asyncio.gather(*(self._deliver(row, start) for row, start in zip(rows, starts)))
             async with self._sessions.begin() as session:
                 await outbox.record(session, outcomes)
+            self.metrics.delivered(outcomes)
             handled += len(rows)
             await self._notify({row.batch_id for row in rows if row.batch_id is not None})
 
@@ -146,6 +149,7 @@ class Sender:
             async with self._concurrency:
                 message = await self._send(row)
         except TelegramRetryAfter as exc:
+            self.metrics.outbox_retry_after.inc()
             self.pacer.pause(exc.retry_after)
             return outbox.retry(row, self._clock() + timedelta(seconds=exc.retry_after), exc.message, counts=False)
         except TelegramForbiddenError as exc:

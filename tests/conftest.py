@@ -112,6 +112,7 @@ def settings(bot_database_url: str, emulator: BotAPIEmulator) -> Settings:
         database_url=bot_database_url,
         telegram_api_url=emulator.url,
         admin_ids=frozenset({ADMIN.id}),
+        http_port=0,  # several bots at once must not fight for 8080: RunningBot(http=True) takes a free port
         _env_file=None,
     )
 

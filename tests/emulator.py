@@ -317,7 +317,8 @@ class BotAPIEmulator:
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
                                      shutdown_timeout=1.0, handler_cancellation=True)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        # Started again after stop(), it listens on the same port: to the bot, an outage ended.
+        await web.TCPSite(self._runner, "127.0.0.1", self._port).start()
         self._port = self._runner.addresses[0][1]
         self._closing = False
 
@@ -648,15 +649,18 @@ class BotAPIEmulator:
                                            "query": query, "offset": offset, "chat_type": chat_type})
 
     def my_chat_member(self, chat_id: int, by: User, *, status: str = "administrator",
-                       old_status: str = "left") -> Json:
-        """The bot's status in ``chat_id`` changed (default: ``by`` added it as administrator)."""
+                       old_status: str = "left", can_post: bool = True) -> Json:
+        """The bot's status in ``chat_id`` changed (default: ``by`` added it as administrator; in a
+        channel, an administrator's right to post is ``can_post``)."""
         chat = self._chats.get(chat_id) or self.add_chat(chat_id, "supergroup", f"Group {chat_id}")
         self._members[(chat_id, self.bot_id)] = status
         self._members.setdefault((chat_id, self._remember(by).id), "creator")
+        new = self._member(self.bot_user, status)
+        if status == "administrator" and chat["type"] == "channel":
+            new |= {"can_post_messages": can_post, "can_edit_messages": can_post}
         return self._push("my_chat_member", {
             "chat": dict(chat), "from": by.to_dict(), "date": int(time.time()),
-            "old_chat_member": self._member(self.bot_user, old_status),
-            "new_chat_member": self._member(self.bot_user, status)})
+            "old_chat_member": self._member(self.bot_user, old_status), "new_chat_member": new})
 
     def _remember(self, user: User) -> User:
         self._users[user.id] = user

@@ -12,6 +12,9 @@ import aiohttp
 from aiohttp import web
 
 from bot.app import App, create_app, run_polling
+from bot.clock import Sleep
+from bot.health import add_routes
+from bot.http_server import HttpServer
 from bot.settings import Settings
 from scheduler.jobs import tick
 
@@ -27,6 +30,11 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+async def no_wait(_seconds: float) -> None:
+    """Retries (of replies, of the start-up) follow at once: tests never sleep on wall time."""
+    await asyncio.sleep(0)
+
+
 @dataclass
 class RunningBot:
     """Starts, stops and restarts the whole application (a new process, as far as the bot knows)."""
@@ -37,14 +45,24 @@ class RunningBot:
     # "handler finished". Production polls with handle_as_tasks=True (several workers, a batch
     # confirmed once stored).
     handle_as_tasks: bool = False
+    # Serve /healthz and /metrics on a free port of 127.0.0.1 (`app.http.port` once started).
+    http: bool = False
+    sleep: Sleep = no_wait
     app: App | None = None
     _task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self.app = await create_app(self.settings, clock=self.clock)
+        self.app = await create_app(self.settings, clock=self.clock, sleep=self.sleep)
+        if self.http:
+            self.app.http = HttpServer("127.0.0.1", 0)
+            add_routes(self.app.http, self.app)
         self._task = asyncio.create_task(run_polling(
             self.app, handle_as_tasks=self.handle_as_tasks, polling_timeout=1, handle_signals=False,
             background=False))
+        if self.app.http is not None:  # run_polling binds it first thing
+            async with asyncio.timeout(10):
+                while not self.app.http.port:
+                    await asyncio.sleep(0.01)
 
     async def tick(self) -> int:
         """One scheduler tick at the fake clock's time, then delivery of everything due; returns

@@ -64,13 +64,13 @@ async def test_invite_is_single_use_and_expires(session) -> None:  # type: ignor
     invite = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW)
     for tid in (80, 81, 82):
         await _viewer(session, tid)
-    assert (await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", now=NOW)).status == "linked"
-    assert (await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", now=NOW)).status == "already"
-    assert (await invites.redeem_invite(session, invite.code, telegram_id=81, first_name="B", now=NOW)).status == "used"
+    assert (await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", member=False, now=NOW)).status == "linked"
+    assert (await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", member=False, now=NOW)).status == "already"
+    assert (await invites.redeem_invite(session, invite.code, telegram_id=81, first_name="B", member=False, now=NOW)).status == "used"
     late = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW)
-    assert (await invites.redeem_invite(session, late.code, telegram_id=82, first_name="C",
+    assert (await invites.redeem_invite(session, late.code, telegram_id=82, first_name="C", member=False,
                                        now=NOW + timedelta(hours=2))).status == "expired"
-    assert (await invites.redeem_invite(session, "nonsense", telegram_id=82, first_name="C", now=NOW)).status == "invalid"
+    assert (await invites.redeem_invite(session, "nonsense", telegram_id=82, first_name="C", member=False, now=NOW)).status == "invalid"
 
 
 async def test_bound_invite_grants_its_role(session) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +78,7 @@ async def test_bound_invite_grants_its_role(session) -> None:  # type: ignore[no
     invite = await invites.create_invite(session, actor=1, role="secretariat", person_id=zakharova.id,
                                         ttl=timedelta(days=1), now=NOW)
     await _viewer(session, 90)
-    outcome = await invites.redeem_invite(session, invite.code, telegram_id=90, first_name="G", now=NOW)
+    outcome = await invites.redeem_invite(session, invite.code, telegram_id=90, first_name="G", member=False, now=NOW)
     assert outcome.status == "linked" and outcome.person_id == zakharova.id
     viewer = await _viewer(session, 90)
     assert viewer.is_secretariat
@@ -128,7 +128,7 @@ async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> N
     assert (await joining.link_by_phone(session, 111, blinov.phones[-1], NOW)).status == "closed"
     assert not (await _viewer(session, 111)).is_member
     generic = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(days=1), now=NOW)
-    outcome = await invites.redeem_invite(session, generic.code, telegram_id=110, first_name="I", now=NOW)
+    outcome = await invites.redeem_invite(session, generic.code, telegram_id=110, first_name="I", member=False, now=NOW)
     assert outcome.status == "revoked" and outcome.person_id == blinov.id
     assert not (await _viewer(session, 110)).is_member
     # the refusal becomes a request under his directory name; approving it restores his own entry
@@ -139,13 +139,13 @@ async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> N
     viewer = await _viewer(session, 110)
     assert viewer.is_member and viewer.person_id == blinov.id
     # the generic invite was not spent on the refusal
-    assert (await invites.redeem_invite(session, generic.code, telegram_id=111, first_name="J", now=NOW)).status == "linked"
+    assert (await invites.redeem_invite(session, generic.code, telegram_id=111, first_name="J", member=False, now=NOW)).status == "linked"
 
 
 async def test_an_invite_bound_to_a_revoked_person_lets_them_back(session) -> None:  # type: ignore[no-untyped-def]
     blinov = await _revoked_blinov(session, 120)
     bound = await invites.create_invite(session, actor=1, role="member", person_id=blinov.id, ttl=timedelta(days=1), now=NOW)
-    assert (await invites.redeem_invite(session, bound.code, telegram_id=120, first_name="I", now=NOW)).status == "linked"
+    assert (await invites.redeem_invite(session, bound.code, telegram_id=120, first_name="I", member=False, now=NOW)).status == "linked"
     assert (await _viewer(session, 120)).is_member
     await members.revoke_member(session, blinov.id, actor=1, now=NOW)
     assert (await joining.link_by_phone(session, 120, blinov.phones[-1], NOW)).status == "revoked"
@@ -158,9 +158,9 @@ async def test_an_invite_for_someone_else_stays_theirs(session) -> None:  # type
     await joining.link_by_phone(session, 130, blinov.phones[-1], NOW)
     invite = await invites.create_invite(session, actor=1, role="member", person_id=zakharova.id,
                                         ttl=timedelta(days=1), now=NOW)
-    assert (await invites.redeem_invite(session, invite.code, telegram_id=130, first_name="I", now=NOW)).status == "not_yours"
+    assert (await invites.redeem_invite(session, invite.code, telegram_id=130, first_name="I", member=True, now=NOW)).status == "not_yours"
     await _viewer(session, 131)
-    outcome = await invites.redeem_invite(session, invite.code, telegram_id=131, first_name="G", now=NOW)
+    outcome = await invites.redeem_invite(session, invite.code, telegram_id=131, first_name="G", member=False, now=NOW)
     assert outcome.status == "linked" and outcome.person_id == zakharova.id
 
 
@@ -221,3 +221,19 @@ def test_same_name_ignores_order_and_a_missing_patronymic() -> None:
     assert joining.same_name("ЗАХАРОВА  Галина Анатольевна", "Захарова Галина Анатольевна")
     assert not joining.same_name("Галина", "Захарова Галина Анатольевна")
     assert not joining.same_name("Галина Петрова", "Захарова Галина Анатольевна")
+
+
+async def test_a_generic_invite_is_not_spent_on_someone_in_already(session) -> None:  # type: ignore[no-untyped-def]
+    await _viewer(session, 135)
+    blinov = await _person(session, "blinov-ivan")
+    await joining.link_by_phone(session, 135, blinov.phones[-1], NOW)
+    generic = await invites.create_invite(session, actor=1, role="secretariat", person_id=None, ttl=timedelta(days=1), now=NOW)
+    outcome = await invites.redeem_invite(session, generic.code, telegram_id=135, first_name="I", member=True, now=NOW)
+    assert outcome.status == "not_needed" and not (await _viewer(session, 135)).is_secretariat
+    # a secretary by configuration, linked to nobody, neither
+    await _viewer(session, 1)
+    assert (await invites.redeem_invite(session, generic.code, telegram_id=1, first_name="S", member=True,
+                                        now=NOW)).status == "not_needed"
+    await _viewer(session, 136)
+    assert (await invites.redeem_invite(session, generic.code, telegram_id=136, first_name="N", member=False,
+                                        now=NOW)).status == "linked"

@@ -88,7 +88,7 @@ async def test_editing_the_text_is_confirmed_with_a_preview(bot, emulator, clock
     confirmation = await _schedule(emulator, await compose(emulator, "Первый вариант"))
     await emulator.tap(ADMIN, confirmation, button(confirmation, "Изменить текст"))
     calls = await emulator.ask(ADMIN, "я" * 4100)
-    assert "Не больше 4096" in sent(calls)[-1].text and "4100" in sent(calls)[-1].text
+    assert "не больше 4096" in sent(calls)[-1].text and "4100" in sent(calls)[-1].text
     calls = await emulator.ask(ADMIN, "Второй вариант")  # still editing
     texts = [c.text for c in sent(calls)]
     assert "Текст объявления №1 обновлён" in texts[0]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.services import announcements, outbox
-from bot.services.announcement_audiences import Audience
+from bot.services.announcement_audiences import Audience, decide_chat, record_chat
 from bot.services.announcements import Draft
 from models import Account, OutboxMessage, Person, PersonRole
 
@@ -63,10 +63,6 @@ async def test_one_write_per_draft_and_scheduled_rows_held(session, clock) -> No
 async def test_audiences_mutes_and_chats(session, clock) -> None:  # type: ignore[no-untyped-def]
     members = await _members(session, clock())
     session.add(Account(telegram_id=77, first_name="Admin", created_at=clock()))
-    await announcements.record_chat(session, chat_id=-1001, title="Chat", type_="supergroup", status="member", now=clock())
-    await announcements.record_chat(session, chat_id=-1001, title="Chat", type_="supergroup",
-                                    status="administrator", now=clock())
-    await announcements.record_chat(session, chat_id=-1002, title="Left", type_="group", status="left", now=clock())
     assert await announcements.toggle_mute(session, members[1], "events") == {"events"}
 
     async def resolve(kind: str, category: str = "general", values: tuple[str, ...] = ()) -> list[int]:
@@ -77,6 +73,49 @@ async def test_audiences_mutes_and_chats(session, clock) -> None:  # type: ignor
     assert await resolve("members", "events") == sorted([77, *members[:1], *members[2:]])
     assert await resolve("members", "urgent") == sorted([77, *members])
     assert await resolve("language", values=("en",)) == [members[0]]
-    assert await resolve("groups") == [-1001]
     assert await resolve("leaders") == []
     assert await announcements.toggle_mute(session, members[1], "events") == set()
+
+
+async def test_a_chat_is_an_audience_only_approved_and_while_the_bot_may_post(session, clock) -> None:  # type: ignore[no-untyped-def]
+    stranger = 4242
+
+    async def status(status: str, chat: int = -1001, type_: str = "supergroup", post: bool | None = None):  # type: ignore[no-untyped-def]
+        return await record_chat(session, chat_id=chat, title="Chat", type_=type_, status=status,
+                                 can_post_messages=post, by=stranger, by_secretariat=False, now=clock())
+
+    async def groups() -> list[int]:
+        draft = Draft("t", "x", 1, "general", Audience("groups", ("-1001", "-1002", "-1003")))
+        return await announcements.recipients(session, draft, admin_ids=ADMINS, default_language="ru")
+
+    assert not (await status("member")).ask, "a plain member cannot post: nothing to ask yet"
+    asked = await status("administrator")
+    assert asked.ask and asked.chat.added_by == stranger and await groups() == []
+    assert (await decide_chat(session, -1001, asked.chat.round + 1, approve=True, actor=77, now=clock())).status == "stale"
+    assert (await decide_chat(session, -1001, asked.chat.round, approve=True, actor=77, now=clock())).status == "decided"
+    assert (await decide_chat(session, -1001, asked.chat.round, approve=False, actor=78, now=clock())).status == "already"
+    assert await groups() == [-1001]
+    await status("member")
+    assert await groups() == [], "demoted: out at once"
+    assert not (await status("administrator")).ask and await groups() == [-1001], "promoted again: still approved"
+    await status("left")
+    assert await groups() == []
+    assert (await decide_chat(session, -1001, asked.chat.round, approve=True, actor=77, now=clock())).status == "stale"
+    again = await status("administrator")
+    assert again.ask and await groups() == [], "added back after leaving: asked again"
+
+    channel = await status("administrator", -1002, "channel", post=False)
+    assert not channel.ask, "a channel admin without the right to post cannot post"
+    channel = await status("administrator", -1002, "channel", post=True)
+    await decide_chat(session, -1002, channel.chat.round, approve=False, actor=77, now=clock())
+    await status("member", -1002, "channel")
+    assert not (await status("administrator", -1002, "channel", post=True)).ask, "ignored stays ignored in one stay"
+    assert await groups() == []
+    secretary = await record_chat(session, chat_id=-1003, title="Ours", type_="group", status="administrator",
+                                  can_post_messages=None, by=77, by_secretariat=True, now=clock())
+    assert not secretary.ask and await groups() == [-1003], "a secretary's own chat is approved at once"
+    await outbox.record(session, [outbox.Outcome(0, -1003, "unreachable", 1, clock(), error="kicked")])
+    assert await groups() == []
+    assert (await record_chat(session, chat_id=-1003, title="Ours", type_="group", status="administrator",
+                              can_post_messages=None, by=stranger, by_secretariat=False, now=clock())).ask, \
+        "found gone by a send, then added back: asked again"

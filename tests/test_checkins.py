@@ -48,8 +48,8 @@ def test_periods_follow_the_wall_clock_across_summer_time() -> None:
 
 def test_off_has_no_periods_and_a_digest_is_weekly() -> None:
     assert period_start(Cadence("off", 0, 10), at("2026-11-23 12:00"), MSK) is None
-    assert checkins.digest_time(at("2026-11-23 12:00"), MSK, 1, 10) == at("2026-11-17 10:00")
-    assert checkins.digest_time(at("2026-11-24 10:00"), MSK, 1, 10) == at("2026-11-24 10:00")
+    assert checkins.weekly_time(at("2026-11-23 12:00"), MSK, 1, 10) == at("2026-11-17 10:00")
+    assert checkins.weekly_time(at("2026-11-24 10:00"), MSK, 1, 10) == at("2026-11-24 10:00")
 
 
 async def _leaders(session, n: int, now: datetime) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]

@@ -145,6 +145,7 @@ def test_due_derivation_in_the_cluster_zone() -> None:
 
 async def test_people_without_a_deadline_get_nothing(bot, clock) -> None:  # type: ignore[no-untyped-def]
     await link_people(bot.app)
+    await bot.tick()  # Monday 12:00 in Moscow: this week's nudge, two hours after its time
     await run_until(bot, clock, clock() + timedelta(days=20))
     assert await reminder_keys(bot.app) == []
     nudges = await reminder_keys(bot.app, "nudge")

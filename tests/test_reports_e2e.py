@@ -223,7 +223,7 @@ async def test_bad_input_is_answered_politely(bot, emulator, settings) -> None: 
     assert "/cancel" in sent(await emulator.ask(LEADER, "Кузьменко"))[0].text, "a search typed mid-report: how to leave"
     assert "Что сделано" in sent(await emulator.ask(LEADER, "45 %"))[0].text
     assert "Пустой" in sent(await emulator.ask(LEADER, "   "))[0].text
-    assert "Слишком длинно: 5000" in sent(await emulator.ask(LEADER, "я" * 5000))[0].text
+    assert "символов — 5000" in sent(await emulator.ask(LEADER, "я" * 5000))[0].text
     calls = await emulator.wait_handled(emulator.send_sticker(LEADER))
     assert "нужен текст" in sent(calls)[0].text
     assert "Что дальше" in sent(await emulator.ask(LEADER, "Сделали " + "много " * 100))[0].text

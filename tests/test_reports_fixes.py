@@ -197,15 +197,15 @@ def test_a_day_without_a_year_is_the_next_such_day() -> None:
     from bot.services import dates
 
     today = datetime(2026, 11, 23).date()
-    assert dates.parse_day_ahead("31.12", today) == datetime(2026, 12, 31).date()
-    assert dates.parse_day_ahead("10.01", today) == datetime(2027, 1, 10).date()
-    assert dates.parse_day_ahead("23.11", today) == today
-    assert dates.parse_day_ahead("22/11", today) == datetime(2027, 11, 22).date()
-    assert dates.parse_day_ahead("29.02", today) == datetime(2028, 2, 29).date()
-    assert dates.parse_day_ahead("15.01.2027", today) == datetime(2027, 1, 15).date()
+    assert dates.parse_day("31.12", today) == datetime(2026, 12, 31).date()
+    assert dates.parse_day("10.01", today) == datetime(2027, 1, 10).date()
+    assert dates.parse_day("23.11", today) == today
+    assert dates.parse_day("22/11", today) == datetime(2027, 11, 22).date()
+    assert dates.parse_day("29.02", today) == datetime(2028, 2, 29).date()
+    assert dates.parse_day("15.01.2027", today) == datetime(2027, 1, 15).date()
     for bad in ("31.02", "32.01", "1.13", "завтра", "31.12 10:00"):
         with pytest.raises(dates.DateProblem):
-            dates.parse_day_ahead(bad, today)
+            dates.parse_day(bad, today)
 
 
 async def test_pause_to_a_day_without_a_year_covers_every_project(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.services import roadmap, roadmap_calendar, roadmap_chart
+from bot.services import checkins, roadmap, roadmap_calendar, roadmap_chart
 from bot.services.dates import DateProblem, parse_day, parse_moment
 from bot.services.roadmap import parse_deadline, parse_policy
 from tests.conftest import ADMIN
@@ -29,7 +29,7 @@ def test_deadlines_are_read_in_the_cluster_zone(text: str, expected: datetime) -
 
 
 @pytest.mark.parametrize(("text", "reason"), [
-    ("31.02.2027", "invalid"), ("15.12.2026 25:00", "invalid"), ("31.02", "format"), ("завтра", "format"),
+    ("31.02.2027", "invalid"), ("15.12.2026 25:00", "invalid"), ("31.02", "invalid"), ("завтра", "format"),
     ("", "format"), ("01.01.2020", "past"), ("23.11.2026 11:00", "past"),
 ])
 def test_bad_deadlines_are_refused_with_a_reason(text: str, reason: str) -> None:
@@ -48,10 +48,13 @@ def test_policies() -> None:
 
 
 def test_the_nudge_week_starts_on_its_weekday_and_hour() -> None:
+    def week(now: datetime) -> str:
+        return roadmap.week_key(checkins.weekly_time(now, MSK, 0, 10), MSK)
+
     monday_morning = datetime(2026, 11, 23, 6, 59, tzinfo=UTC)  # 09:59 in Moscow
-    assert roadmap.week_key(monday_morning, MSK, 0, 10) == "2026-W47"
-    assert roadmap.week_key(NOW, MSK, 0, 10) == "2026-W48"
-    assert roadmap.week_key(datetime(2026, 11, 29, 20, tzinfo=UTC), MSK, 0, 10) == "2026-W48"
+    assert week(monday_morning) == "2026-W47"
+    assert week(NOW) == "2026-W48"
+    assert week(datetime(2026, 11, 29, 20, tzinfo=UTC)) == "2026-W48"
 
 
 async def test_the_calendar_round_trips_and_the_chart_draws(session) -> None:  # type: ignore[no-untyped-def]
@@ -97,18 +100,18 @@ async def test_an_extension_is_decided_once(session) -> None:  # type: ignore[no
     (" 1/2/2027 ", date(2027, 2, 1)),
 ])
 def test_one_reader_of_typed_days(text: str, expected: date) -> None:
-    assert parse_day(text) == expected
+    assert parse_day(text, NOW.date()) == expected
 
 
 @pytest.mark.parametrize(("text", "reason"), [("31.02.2027", "invalid"), ("завтра", "format"),
                                               ("15.12.2026 10:00", "format")])
 def test_typed_days_that_are_not(text: str, reason: str) -> None:
     with pytest.raises(DateProblem) as problem:
-        parse_day(text)
+        parse_day(text, NOW.date())
     assert problem.value.reason == reason
 
 
 def test_a_moment_may_require_a_typed_time() -> None:
-    assert parse_moment("15.12.26 14:30", MSK, default_time=None) == datetime(2026, 12, 15, 11, 30, tzinfo=UTC)
+    assert parse_moment("15.12.26 14:30", MSK, NOW, default_time=None) == datetime(2026, 12, 15, 11, 30, tzinfo=UTC)
     with pytest.raises(DateProblem):
-        parse_moment("15.12.2026", MSK, default_time=None)
+        parse_moment("15.12.2026", MSK, NOW, default_time=None)

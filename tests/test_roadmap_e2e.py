@@ -82,7 +82,8 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
 
     # Need more time: bad dates are refused politely, then a date and a reason go to the secretariat.
     await emulator.tap(SOLO, reminder, button(reminder, "more time"))
-    assert "not a date" in last_text(await emulator.ask(SOLO, "31.02"))
+    assert "not a date" in last_text(await emulator.ask(SOLO, "soon"))
+    assert "no such date" in last_text(await emulator.ask(SOLO, "31.02"))
     assert "no such date" in last_text(await emulator.ask(SOLO, "31.02.2027"))
     assert "already past" in last_text(await emulator.ask(SOLO, "20.11.2026"))
     assert "later than the current deadline 15.12.2026" in last_text(await emulator.ask(SOLO, "15.12.2026"))

@@ -139,9 +139,9 @@ async def test_an_extension_decision_keeps_the_item_and_the_person(bot, emulator
     reminder = sent(emulator.calls_of("sendMessage", ORG_A.id))[-1]
     await emulator.tap(ORG_A, reminder, button(reminder, "Нужно больше времени"))
     assert "позже текущего — 15.12.2026" in last_text(await emulator.ask(ORG_A, "01.12.2026 23:00"))
-    assert "1000 символов" in last_text(await emulator.ask(ORG_A, "20.01.2027"))
+    assert "символов — до 1000" in last_text(await emulator.ask(ORG_A, "20.01.2027"))
     too_long = "данные " * 200
-    assert "не больше 1000 символов, а у вас 1399" in last_text(await emulator.ask(ORG_A, too_long))
+    assert "не больше 1000, а у вас 1399" in last_text(await emulator.ask(ORG_A, too_long))
     assert "отправлен секретариату" in last_text(await emulator.ask(ORG_A, "Ждём данные комитета"))
     await bot.app.sender.deliver_due()
     request = sent(emulator.calls_of("sendMessage", ADMIN.id))[-1]
@@ -174,7 +174,7 @@ async def test_a_double_tap_on_done_asks_once(bot, emulator, clock) -> None:  # 
     first = await emulator.tap(SOLO, reminder, button(reminder, "Done"))
     second = await emulator.tap(SOLO, reminder, button(reminder, "Done"))
     assert "Great!" in last_text(first) and not sent(second) and answers(second)
-    assert "at most 3000 characters, yours has 3500" in last_text(await emulator.ask(SOLO, "x" * 3500))
+    assert "the length limit is 3000, yours is 3500" in last_text(await emulator.ask(SOLO, "x" * 3500))
     assert "closed" in last_text(await emulator.ask(SOLO, "Signed"))
 
 

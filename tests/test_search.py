@@ -282,3 +282,41 @@ async def test_index_follows_directory_changes(session) -> None:  # type: ignore
     await session.commit()
     result = await search.search(session, "светлый двор", members=True)
     assert result.clear and result.hits[0].doc.id == project.id
+
+
+@pytest.mark.parametrize("query", ["Петров", "Пётр", "Пётр Петров"])
+def test_a_russian_stem_begins_no_english_word(query: str, indexed: Indexed) -> None:
+    """«Петров» and «Пётр» stem to «петр», spelt "petr" like every key: it begins "Petroleum" of
+    the Norwegian ministry's English name, which a prefix across alphabets would find."""
+    index, _ = indexed
+    for members in (True, False):
+        assert not find(index, query, members=members).hits
+    assert find(index, "Petroleum", members=False).clear
+
+
+@pytest.mark.parametrize("query", ["Пётр Петров", "Иван Иванов", "Peter Petrov"])
+def test_a_name_nobody_has_opens_nothing(query: str, indexed: Indexed) -> None:
+    index, _ = indexed
+    for members in (True, False):
+        result = find(index, query, members=members)
+        assert result.unknown_name and not result.clear, (query, members)
+
+
+@pytest.mark.parametrize(("query", "expect"), [
+    ("Галина Захарова", "person:zakharova-galina"), ("Захорова Галина", "person:zakharova-galina"),
+    ("Nikolay Pitirimov", "person:pitirimov-nikolay"), ("Бондаренко Н.Л.", "person:bondarenko-nl"),
+    ("Эффективный Свет", "project:effektivny-svet"), ("Effective Light", "project:effektivny-svet"),
+    ("Грин Нет Финланд", "organisation:green-net-finland"), ("Нордик Коммодитиз", "organisation:nordic-commodities"),
+    ("Первая Зелёная Энергия", "project:green-energy-one-geo"),
+])
+def test_a_name_typed_like_a_persons_still_finds_its_owner(query: str, expect: str, indexed: Indexed) -> None:
+    index, keys = indexed
+    result = find(index, query, members=True)
+    assert not result.unknown_name and result.clear and keys[(result.hits[0].doc.kind, result.hits[0].doc.id)] == expect
+
+
+def test_a_guest_typing_a_members_name_gets_no_chance_card(indexed: Indexed) -> None:
+    """Guests find no people: the committee whose description mentions Бондаренко is not who they asked for."""
+    index, _ = indexed
+    result = find(index, "Бондаренко Н.Л.", members=False)
+    assert result.unknown_name and not result.clear

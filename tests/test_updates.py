@@ -98,7 +98,7 @@ async def test_an_update_polled_again_after_a_crash_is_applied_once(bot: Running
 
 
 async def test_a_failing_update_is_recorded_as_such_and_not_tried_again(bot: RunningBot, emulator: BotAPIEmulator) -> None:
-    emulator.fail("sendMessage", 500, times=2)  # the reply and the apology
+    emulator.fail("sendMessage", 400, times=2)  # the reply and the apology (a 4xx is not retried)
     update = emulator.send_message(GUEST, "/start")
     await emulator.wait_handled(update)
     calls = await emulator.ask(GUEST, "/start")

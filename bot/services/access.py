@@ -145,7 +145,7 @@ async def secretariat_chats(
 @dataclass(frozen=True)
 class JoinOutcome:
     """status: linked | already | taken | unknown | shared | revoked | closed | member | requested |
-    pending | invalid | expired | used | not_yours | duplicate"""
+    pending | invalid | expired | used | not_yours | not_needed | duplicate"""
 
     status: str
     person_id: int | None = None

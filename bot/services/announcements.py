@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
-from bot.services.announcement_audiences import Audience, resolve
+from bot.services.announcement_audiences import Audience, is_audience, resolve
 from bot.services.db_util import insert_for
 from bot.services.outbox import BatchCounts, Outgoing
 from models import Account, Announcement, BotChat, CategoryMute, OutboxMessage, Person
@@ -139,10 +139,11 @@ async def release_due(session: AsyncSession, now: datetime) -> list[int]:
 
 
 async def _drop_left_out(session: AsyncSession, row: Announcement) -> int:
-    """Who muted the category (unless urgent) or blocked the bot since it was scheduled is left out
-    now, when it starts; returns how many."""
-    left_out: ColumnElement[bool] = OutboxMessage.chat_id.in_(
-        select(Account.telegram_id).where(Account.blocked_bot.is_(True)))
+    """Who muted the category (unless urgent) or blocked the bot since it was scheduled, and the
+    chats the bot left or may no longer post in, are left out now, when it starts; returns how many."""
+    left_out: ColumnElement[bool] = or_(
+        OutboxMessage.chat_id.in_(select(Account.telegram_id).where(Account.blocked_bot.is_(True))),
+        OutboxMessage.chat_id.in_(select(BotChat.chat_id).where(not_(is_audience()))))
     if row.category != URGENT:
         left_out = or_(left_out, OutboxMessage.chat_id.in_(
             select(CategoryMute.telegram_id).where(CategoryMute.category == row.category)))
@@ -227,7 +228,7 @@ async def unreached(session: AsyncSession, announcement_id: int) -> list[Unreach
     return [Unreached(chat, names.get(chat, ""), status, error or "") for chat, status, error in failures]
 
 
-# --- recipients' control and the bot's chats -----------------------------------------------------
+# --- recipients' control ----------------------------------------------------------------------
 
 
 async def muted(session: AsyncSession, telegram_id: int) -> set[str]:
@@ -246,10 +247,3 @@ async def toggle_mute(session: AsyncSession, telegram_id: int, category: str) ->
                               .on_conflict_do_nothing(index_elements=["telegram_id", "category"]))
     return await muted(session, telegram_id)
 
-
-async def record_chat(session: AsyncSession, *, chat_id: int, title: str, type_: str, status: str,
-                      now: datetime) -> None:
-    """The bot's status in a group or channel changed."""
-    values = {"title": title[:200], "type": type_, "status": status, "updated_at": now}
-    await session.execute(insert_for(session, BotChat).values(chat_id=chat_id, **values)
-                          .on_conflict_do_update(index_elements=["chat_id"], set_=values))

@@ -85,14 +85,29 @@ def next_start(cadence: Cadence, now: datetime, tz: ZoneInfo) -> datetime | None
     return None
 
 
+def closes_too_soon(cadence: Cadence, start: datetime, now: datetime, tz: ZoneInfo, window: timedelta) -> bool:
+    """Whether the period that opened at `start` closes too soon to ask about it now: within
+    `window` (the wait before a nudge), or within half the period if that is shorter. A leader
+    assigned at 09:43 is not asked about the week closing at 10:00, minutes before the next
+    week's prompt."""
+    end = next_start(cadence, now, tz)
+    return end is not None and end - now < min(window, (end - start) / 2)
+
+
 def period_key(start: datetime) -> str:
     """A period is named by its first local day: stable across restarts and readable in keys."""
     return start.date().isoformat()
 
 
-def digest_time(now: datetime, tz: ZoneInfo, day: int, hour: int) -> datetime:
-    """The latest weekly digest moment at or before `now`."""
+def weekly_time(now: datetime, tz: ZoneInfo, day: int, hour: int) -> datetime:
+    """The latest moment of a weekly (weekday, hour) at or before `now`: the digest's, the roadmap
+    nudge's."""
     return period_start(Cadence("weekly", day, hour), now, tz)  # type: ignore[return-value]
+
+
+# A weekly message this late is not sent at all (a bot started on a Friday does not send
+# Tuesday's digest, nor last week's roadmap nudge just before this week's).
+WEEKLY_GRACE = timedelta(days=1)
 
 
 def default_cadence(day: int, hour: int) -> Cadence:
@@ -185,8 +200,8 @@ async def due_prompts(session: AsyncSession, now: datetime, tz: ZoneInfo, *, def
                       nudge_after: timedelta, default_language: str) -> list[Due]:
     """Prompts for periods that are open and unreported, nudges for prompts left unanswered
     for `nudge_after`; never one already decided, never to a paused or unreachable leader."""
-    starts = {pid: start for pid, c in (await cadences(session, default)).items()
-              if (start := period_start(c, now, tz)) is not None}
+    plans = await cadences(session, default)
+    starts = {pid: start for pid, c in plans.items() if (start := period_start(c, now, tz)) is not None}
     if not starts:
         return []
     leaders = [lc for lc in await leader_chats(session, default_language)
@@ -203,6 +218,7 @@ async def due_prompts(session: AsyncSession, now: datetime, tz: ZoneInfo, *, def
         return f"{kind}:{lc.project_id}:{period_key(starts[lc.project_id])}:{lc.person_id}"
 
     decided = await outbox_times(session, [key(kind, lc) for lc in silent for kind in ("checkin", "nudge")])
+    closing: dict[int, bool] = {}
     due: list[Due] = []
     for lc in silent:
         prompted = decided.get(key("checkin", lc))
@@ -213,6 +229,10 @@ async def due_prompts(session: AsyncSession, now: datetime, tz: ZoneInfo, *, def
         else:
             continue
         start = starts[lc.project_id]
+        if lc.project_id not in closing:
+            closing[lc.project_id] = closes_too_soon(plans[lc.project_id], start, now, tz, nudge_after)
+        if closing[lc.project_id]:
+            continue
         assert lc.telegram_id is not None
         due.append(Due(kind, key(kind, lc), lc.project_id, period_key(start), start, lc.telegram_id, lc.language))
     return due

@@ -1,5 +1,10 @@
-"""Dates and times as people type them: "15.12.2026", "15.12.26", "2026-12-15", each optionally
-followed by "14:30". One reader for every dialog that asks for a date."""
+"""Dates and times as people type them; one reader for every dialog that asks for a date.
+
+A day is "15.12.2026", "15.12.26", "15/12/2026", "2026-12-15", or with the month's name in Russian
+or English, in any case form or abbreviated: "15 декабря", "15 дек.", "December 15", "15 Dec 2026",
+"15 декабря 2026 г.". Without a year ("15.12", "15 декабря") it is the next such day from today on
+(today itself included; 29.02 the next leap year's). A time may follow: "14:30", "14.30",
+"в 14:30", "at 14:30", "2026-12-15T14:30"."""
 
 from __future__ import annotations
 
@@ -7,8 +12,28 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-_DATE = re.compile(r"^\s*(?:(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})|(\d{4})-(\d{1,2})-(\d{1,2}))"
-                   r"(?:[\s,]+(\d{1,2})[:.](\d{2}))?\s*$")
+_NUMERIC = re.compile(r"(?P<d>\d{1,2})[./](?P<m>\d{1,2})(?:[./](?P<y>\d{4}|\d{2}))?\.?")
+_ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+_YEAR = r"(?:\s*,?\s*(?P<y>\d{4})(?:\s*(?:г\.?|года?))?)?"
+_DAY_NAME = re.compile(r"(?P<d>\d{1,2})\s*(?P<name>[^\W\d_]+)\.?" + _YEAR)
+_NAME_DAY = re.compile(r"(?P<name>[^\W\d_]+)\.?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?" + _YEAR)
+_TIME = re.compile(r"(?:[\s,]+(?:(?:в|at)\s+)?|t)(?P<hh>\d{1,2})[:.](?P<mm>\d{2})$")
+
+# Each month's name as a whole word: Russian stems take every case ending, and the abbreviations.
+_MONTHS = [re.compile(pattern) for pattern in (
+    r"январ\w*|янв|jan|january",
+    r"феврал\w*|фев|февр|feb|february",
+    r"март\w*|мар|mar|march",
+    r"апрел\w*|апр|apr|april",
+    r"ма[йяюе]|маем|may",
+    r"июн\w*|jun|june",
+    r"июл\w*|jul|july",
+    r"август\w*|авг|aug|august",
+    r"сентябр\w*|сен|сент|sep|sept|september",
+    r"октябр\w*|окт|oct|october",
+    r"ноябр\w*|ноя|нояб|nov|november",
+    r"декабр\w*|дек|dec|december",
+)]
 
 
 class DateProblem(ValueError):
@@ -19,54 +44,72 @@ class DateProblem(ValueError):
         self.reason = reason
 
 
-def _parts(text: str) -> tuple[date, time | None]:
-    match = _DATE.match(text or "")
-    if match is None:
-        raise DateProblem("format")
-    d, m, y, y4, m4, d4, hh, mm = match.groups()
-    year = int(y4) if y4 else int(y) + (2000 if len(y) == 2 else 0)
+def _month(name: str) -> int:
+    for number, pattern in enumerate(_MONTHS, start=1):
+        if pattern.fullmatch(name):
+            return number
+    raise DateProblem("format")
+
+
+def _day(text: str) -> tuple[int, int, int | None]:
+    """Day, month and the year if one was typed."""
+    for pattern in (_NUMERIC, _ISO, _DAY_NAME, _NAME_DAY):
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        month = _month(parts["name"]) if "name" in parts else int(parts["m"])
+        year = parts["y"]
+        return int(parts["d"]), month, None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    raise DateProblem("format")
+
+
+def _next(day: int, month: int, today: date) -> date:
+    """The next such day from `today` on."""
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise DateProblem("invalid")
+    for year in range(today.year, today.year + 9):  # 29.02 comes within eight years
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if found >= today:
+            return found
+    raise DateProblem("invalid")
+
+
+def read(text: str, today: date) -> tuple[date, time | None]:
+    """The day typed, and the time if one was."""
+    text = " ".join((text or "").lower().replace("ё", "е").split())
+    at: time | None = None
+    if (timed := _TIME.search(text)) is not None and timed.start() > 0:
+        try:
+            at = time(int(timed["hh"]), int(timed["mm"]))
+        except ValueError as exc:
+            raise DateProblem("invalid") from exc
+        text = text[:timed.start()]
+    day, month, year = _day(text)
+    if year is None:
+        return _next(day, month, today), at
     try:
-        day = date(year, int(m or m4), int(d or d4))
-        return day, time(int(hh), int(mm)) if hh is not None else None
+        return date(year, month, day), at
     except ValueError as exc:
         raise DateProblem("invalid") from exc
 
 
-def parse_day(text: str) -> date:
+def parse_day(text: str, today: date) -> date:
     """A day, with no time."""
-    day, at = _parts(text)
+    day, at = read(text, today)
     if at is not None:
         raise DateProblem("format")
     return day
 
 
-def parse_moment(text: str, tz: ZoneInfo, *, default_time: time | None) -> datetime:
+def parse_moment(text: str, tz: ZoneInfo, now: datetime, *, default_time: time | None) -> datetime:
     """A local date and time as a UTC instant; without a typed time, `default_time` (None: a time
-    must be typed)."""
-    day, at = _parts(text)
+    must be typed). A day without a year is the next such day from today in `tz`."""
+    day, at = read(text, now.astimezone(tz).date())
     at = at or default_time
     if at is None:
         raise DateProblem("format")
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
-
-
-_DAY_MONTH = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})\.?\s*$")
-
-
-def parse_day_ahead(text: str, today: date) -> date:
-    """A day typed in full, or as "31.12" with no year: the next such day from `today` on
-    (today itself included; 29.02 the next leap year's)."""
-    match = _DAY_MONTH.match(text or "")
-    if match is None:
-        return parse_day(text)
-    d, m = int(match.group(1)), int(match.group(2))
-    for year in range(today.year, today.year + 9):
-        try:
-            day = date(year, m, d)
-        except ValueError:
-            if not (1 <= m <= 12 and 1 <= d <= 31):
-                break
-            continue
-        if day >= today:
-            return day
-    raise DateProblem("invalid")

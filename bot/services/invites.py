@@ -83,20 +83,30 @@ async def create_invite(
 
 
 async def redeem_invite(
-    session: AsyncSession, code: str, *, telegram_id: int, first_name: str, now: datetime
+    session: AsyncSession, code: str, *, telegram_id: int, first_name: str, member: bool, now: datetime
 ) -> JoinOutcome:
+    """member: the account is in the cluster already (linked to a person with a role, or the
+    secretariat by configuration)."""
     invite = await session.scalar(select(Invite).where(Invite.code == code))
     if invite is None or invite.revoked:
         return JoinOutcome("invalid")
-    if invite.used_at is not None:
-        return JoinOutcome("already" if invite.used_by == telegram_id else "used")
-    if invite.expires_at <= now:
-        return JoinOutcome("expired")
+    if invite.used_at is not None and invite.used_by == telegram_id:
+        return JoinOutcome("already")
     account = await session.get(Account, telegram_id)
     linked_to = account.person_id if account else None
-    if invite.person_id is not None and linked_to not in (None, invite.person_id):
-        # Someone else's invite: it stays valid for them.
+    # Whoever is in already takes no invite but one made out for them (which may bring a role, or
+    # link a secretary by ADMIN_IDS to their directory entry): a generic one, or one they made
+    # themselves for someone (a secretary checking the link), would be spent on them and lost
+    # for the newcomer it was meant for. Either stays valid for its newcomer.
+    if invite.person_id is not None and invite.person_id != linked_to and (
+            linked_to is not None or invite.created_by == telegram_id):
         return JoinOutcome("not_yours")
+    if invite.person_id is None and member:
+        return JoinOutcome("not_needed")
+    if invite.used_at is not None:
+        return JoinOutcome("used")
+    if invite.expires_at <= now:
+        return JoinOutcome("expired")
     if invite.person_id is None and linked_to is None:
         # Only the secretariat lets a revoked person back: by approval or an invite bound to them.
         revoked = await access.revocation_of(session, telegram_id=telegram_id)

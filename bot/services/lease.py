@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.db_util import insert_for
@@ -30,3 +30,9 @@ async def hold(session: AsyncSession, name: str, holder: str, now: datetime, ttl
 async def release(session: AsyncSession, name: str, holder: str) -> None:
     """Give the lease up (on a clean shutdown), so that a restarted process need not wait it out."""
     await session.execute(delete(Lease).where(Lease.name == name, Lease.holder == holder))
+
+
+async def holders(session: AsyncSession) -> dict[str, tuple[str, datetime]]:
+    """Each lease's holder and expiry (an expired one is held by nobody, whatever the row says)."""
+    rows = await session.execute(select(Lease.name, Lease.holder, Lease.expires_at))
+    return {name: (holder, expires_at) for name, holder, expires_at in rows}

@@ -85,6 +85,22 @@ async def sent_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int  # pending (due or not yet) and being sent
+    oldest_due: datetime | None  # since when the longest-waiting due row has been due
+
+
+async def backlog(session: AsyncSession, now: datetime) -> Backlog:
+    """What the sender still has to do: a growing count or an old due row means it is stuck."""
+    waiting = await session.scalar(
+        select(func.count()).where(OutboxMessage.status.in_(("pending", "sending"))))
+    oldest = await session.scalar(
+        select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == "pending",
+                                                         OutboxMessage.not_before <= now))
+    return Backlog(waiting or 0, oldest)
+
+
 @dataclass(frozen=True, slots=True)
 class Claimed:
     """A row being sent, as the sender needs it (plain values: cheaper than ORM objects by the batch)."""

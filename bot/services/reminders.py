@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import pick_language
 from models import Account, Organisation, Person, RoadmapEvent, RoadmapItem, RoadmapOwner
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 BATCH = 2000
 
@@ -36,6 +39,12 @@ class Policy:
             return self
         return replace(self, days_before=tuple(days) if days is not None else self.days_before,
                        overdue_every=every or self.overdue_every)
+
+
+def policy_of(settings: Settings) -> Policy:
+    """The cluster's reminder policy, as configured."""
+    return Policy(settings.reminder_days, settings.reminder_overdue_every_days, settings.reminder_escalate_after_days,
+                  settings.reminder_hour, settings.tz, timedelta(minutes=settings.reminder_late_minutes))
 
 
 @dataclass(frozen=True)
@@ -81,13 +90,36 @@ def latest_due(deadline: datetime, policy: Policy, now: datetime) -> Due | None:
     return max(past, key=lambda d: d.at, default=None)
 
 
+def next_due(deadline: datetime, policy: Policy, now: datetime) -> Due:
+    """The owners' next reminder after `now`."""
+    k = max((local_day(now, policy.tz) - local_day(deadline, policy.tz)).days // policy.overdue_every, 0)
+    upcoming = [d for d in _before(deadline, policy) if d.at > now]
+    if k >= 1 and (today := _overdue(deadline, policy, k)).at > now:
+        upcoming.append(today)
+    # The overdue reminder after today's is always in the future: the minimum exists.
+    return min([*upcoming, _overdue(deadline, policy, k + 1)], key=lambda d: d.at)
+
+
 def next_after(deadline: datetime, policy: Policy, now: datetime) -> datetime:
     """When the next reminder or the escalation of the item falls due."""
-    k = max((local_day(now, policy.tz) - local_day(deadline, policy.tz)).days // policy.overdue_every, 0)
-    candidates = [d.at for d in _before(deadline, policy)]
-    candidates += [_overdue(deadline, policy, k).at, escalation(deadline, policy).at]
-    # The overdue reminder after today's is always in the future: the minimum exists.
-    return min([a for a in candidates if a > now] + [_overdue(deadline, policy, k + 1).at])
+    escalate = escalation(deadline, policy).at
+    return min([next_due(deadline, policy, now).at, *([escalate] if escalate > now else [])])
+
+
+# An owner's next reminder this close to their assignment is the assignment message itself.
+ASSIGNMENT_COVERS = timedelta(days=1)
+
+
+def covered_by_assignment(deadline: datetime, policy: Policy, now: datetime) -> Due | None:
+    """The reminder that a new owner's assignment message at `now` stands for: their next one, when
+    it falls within ASSIGNMENT_COVERS (a second message a few hours later would only repeat it)."""
+    due = next_due(deadline, policy, now)
+    return due if due.at - now <= ASSIGNMENT_COVERS else None
+
+
+def reminder_key(item_id: int, due: Due, person_id: int) -> str:
+    """The outbox key of one reminder to one person: each is sent once."""
+    return f"rm:{item_id}:{due.kind}:p{person_id}:{due.day}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, func, or_, select, update
@@ -23,7 +23,7 @@ CLOSED = ("done", "cancelled")
 def parse_deadline(text: str, tz: ZoneInfo, now: datetime) -> datetime:
     """A typed deadline (a day, optionally with a time: the end of that day without one) that lies
     in the future, as a UTC instant."""
-    moment = parse_moment(text, tz, default_time=END_OF_DAY)
+    moment = parse_moment(text, tz, now, default_time=END_OF_DAY)
     if moment <= now:
         raise DateProblem("past")
     return moment
@@ -408,11 +408,7 @@ def is_overdue(deadline: datetime, now: datetime) -> bool:
     return deadline < now
 
 
-def week_key(now: datetime, tz: ZoneInfo, weekday: int, hour: int) -> str:
-    """The week whose nudge is due by `now`: the latest start (weekday, hour) that has come."""
-    local = now.astimezone(tz)
-    start = local.date() - timedelta(days=(local.weekday() - weekday) % 7)
-    if datetime.combine(start, time(hour), tzinfo=tz) > local:
-        start -= timedelta(days=7)
-    year, week, _ = start.isocalendar()
+def week_key(start: datetime, tz: ZoneInfo) -> str:
+    """The week a weekly moment (the nudge's) falls in: «2026-W48»."""
+    year, week, _ = start.astimezone(tz).date().isocalendar()
     return f"{year}-W{week:02d}"

@@ -38,6 +38,16 @@ ABOUT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# How a person's name is typed: two or three capitalised words («Пётр Петров», "Anna Berg",
+# «Римский-Корсаков Николай Андреевич»), or one or two with initials («Бондаренко Н.Л.», "N. Pitirimov").
+_NAME_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
+_INITIALS = r"(?:[A-ZА-ЯЁ]\.\s*){1,2}"
+PERSON_NAME = re.compile(
+    rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"
+    rf"|{_NAME_WORD}(?:\s+{_NAME_WORD})?\s+{_INITIALS}"
+    rf"|{_INITIALS}\s*{_NAME_WORD}(?:\s+{_NAME_WORD})?"
+)
+
 SECRETARIAT = re.compile(r"\b(секретариат\w*|secretariat\w*)\b", re.IGNORECASE)
 # Words beside «секретариат» that still mean the cluster's own (a question's and about-words aside).
 _OURS = re.compile(r"\b(кластер\w*|cluster|наш\w*|our|во?|со?|у)\b", re.IGNORECASE)
@@ -48,6 +58,8 @@ class SearchResult:
     hits: list[Hit]
     clear: bool  # the query names hits[0] alone: open it without asking
     total: int = 0  # documents found, of which hits are the best
+    # the query reads as a person's name and names nobody (nor anything else): say so, open nothing
+    unknown_name: bool = False
 
 
 class DirectorySearch:
@@ -82,9 +94,18 @@ def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> S
         return SearchResult(hits=[], clear=False)
     found = index.search(text, limit=limit, public_only=not members)
     hits = found.hits
+    if looks_like_a_name(text) and not any(index.names(hit.doc, text) for hit in hits):
+        # What the words of a name found elsewhere (a description, one word of another name) is
+        # not who was asked for: offered at most, never opened. A name that is a project's or an
+        # organisation's still finds it («Эффективный Свет», "Effective Light").
+        return SearchResult(hits=hits, clear=False, total=found.total, unknown_name=True)
     if hits and wants_leader and hits[0].doc.kind == "project":
         hits = _leader_first(index, hits)
     return SearchResult(hits=hits, clear=found.clear, total=found.total)
+
+
+def looks_like_a_name(text: str) -> bool:
+    return bool(PERSON_NAME.fullmatch(" ".join(text.split())))
 
 
 def asks_for_secretariat(query: str) -> bool:

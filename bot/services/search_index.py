@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.services.text_norm import digits, keys, name_key, query_words
+from bot.services.text_norm import ANY_SCRIPT, QueryWord, digits, keys, name_key, query_words, script, word_key, words
 
 KIND_ORDER = {"project": 0, "organisation": 1, "person": 2}
 PHONE_QUERY = re.compile(r"^[\d\s()+\-.]+$")
@@ -38,7 +38,7 @@ GENERAL = 10
 NAME_FOCUS = 0.1
 MAX_PREFIX_KEYS = 40
 MAX_FUZZY_KEYS = 6
-MAX_EXPANSIONS = 4096  # query keys whose expansion is remembered (the fuzzy scan of the vocabulary is costly)
+MAX_EXPANSIONS = 4096  # query words whose expansion is remembered (the fuzzy scan of the vocabulary is costly)
 EXACT_TITLE_BONUS = 2.0
 CONTACT_MATCH = 10.0
 
@@ -73,7 +73,7 @@ class Found:
 
 class _Matches(NamedTuple):
     scores: dict[int, float]
-    words: list[tuple[str, ...]]  # the words of the query that found anything, when it was read as words
+    words: list[QueryWord]  # the words of the query that found anything, when it was read as words
     whole: str = ""  # the keys of the whole query, as a name is looked up in titles
     general: bool = False  # see GENERAL and CATEGORY
 
@@ -92,7 +92,7 @@ class SearchIndex:
     # postings regrouped by weight, (weight, doc numbers) per key, so that scoring a key costs a
     # few C-level dict updates instead of a Python loop over every posting (see _best).
     _grouped: dict[str, tuple[tuple[float, tuple[int, ...]], ...]] = field(default_factory=dict)
-    _expansions: dict[tuple[str, ...], dict[str, float]] = field(default_factory=dict)
+    _expansions: dict[QueryWord, dict[str, float]] = field(default_factory=dict)
     # each document's place in the tie-break order of results: kind, then title, then insertion
     _rank: list[int] = field(default_factory=list)
     project_leaders: dict[int, int | None] = field(default_factory=dict)
@@ -100,6 +100,8 @@ class SearchIndex:
     _category_keys: set[str] = field(default_factory=set)
     # one-word names of a category in every language, each to all of them (Denmark, Дания, датский)
     _synonyms: dict[str, set[str]] = field(default_factory=dict)
+    # the alphabets each key was written in (see _expand_uncached)
+    _scripts: dict[str, int] = field(default_factory=dict)
 
     def add(
         self,
@@ -122,7 +124,10 @@ class SearchIndex:
         for text, weight in fields:
             if not text:
                 continue
-            text_keys = keys(text)
+            text_words = words(text)
+            text_keys = [word_key(word) for word in text_words]
+            for word, key in zip(text_words, text_keys):
+                self._scripts[key] = self._scripts.get(key, 0) | script(word)
             if weight >= NAME and text_keys:
                 self.titles.setdefault(name_key(text), []).append(n)
                 weight *= 1 + NAME_FOCUS / len(text_keys)
@@ -198,13 +203,14 @@ class SearchIndex:
         query_keys = _words_only(all_words)
         whole = name_key(query)
         scores, placed, everywhere = self._word_scores(query_keys, whole)
-        categorical = all(self._category_keys.intersection(word) for word in placed)
+        categorical = all(self._category_keys.intersection(word.readings) for word in placed)
         return _Matches(scores, placed, whole, categorical or everywhere > GENERAL)
 
-    def _with_synonyms(self, word: tuple[str, ...]) -> tuple[str, ...]:
+    def _with_synonyms(self, word: QueryWord) -> QueryWord:
         """The word's readings and, for a category's name, its other names, all counted as typed."""
-        extra = {synonym for reading in word for synonym in self._synonyms.get(reading, ())}.difference(word)
-        return (*word, *sorted(extra))
+        readings = word.readings
+        extra = {synonym for reading in readings for synonym in self._synonyms.get(reading, ())}.difference(readings)
+        return word._replace(readings=(*readings, *sorted(extra)))
 
     def _names_one(self, top: list[int], hits: list[Hit], matches: _Matches) -> bool:
         """Whether the query names the first of the top documents better than any other: it is
@@ -246,9 +252,9 @@ class SearchIndex:
         words of names ("AREA 21", "137-й серии"); in descriptions they are dates, counts and
         percentages, and a date or a time ("15.12.2026", "12:30") is no name at all. So every
         number must be a word of one document's names, exactly."""
-        return self._holding_all([(key,) for key in dict.fromkeys(keys(query))], NAME)
+        return self._holding_all([QueryWord((key,), ANY_SCRIPT) for key in dict.fromkeys(keys(query))], NAME)
 
-    def _holding_all(self, words: list[tuple[str, ...]], floor: float) -> dict[int, float]:
+    def _holding_all(self, words: list[QueryWord], floor: float) -> dict[int, float]:
         """Documents that hold every word exactly (in one of its readings) in fields weighing at
         least `floor`, valued as _best values the words themselves."""
         scores: dict[int, float] = {}
@@ -259,9 +265,9 @@ class SearchIndex:
                 break
         return scores
 
-    def _holding(self, word: tuple[str, ...], floor: float) -> dict[int, float]:
+    def _holding(self, word: QueryWord, floor: float) -> dict[int, float]:
         held: dict[int, float] = {}
-        for reading in word:
+        for reading in word.readings:
             if reading not in self.postings:
                 continue
             idf = math.log(1 + len(self.docs) / len(self.postings[reading]))
@@ -271,7 +277,7 @@ class SearchIndex:
                         held[n] = max(held.get(n, 0.0), weight * idf)
         return held
 
-    def _word_scores(self, query_keys: list[tuple[str, ...]], whole_name: str) -> tuple[dict[int, float], list[tuple[str, ...]], int]:
+    def _word_scores(self, query_keys: list[QueryWord], whole_name: str) -> tuple[dict[int, float], list[QueryWord], int]:
         """Scores of documents by the query's words, and a bonus for a name that is the whole
         query (initials included: "Бондаренко Н.Л." among many Бондаренко); the words that found
         anything (a typo nobody can place, "Эффективный свте", does not make the rest unclear);
@@ -300,7 +306,7 @@ class SearchIndex:
             scores[n] = scores.get(n, 0.0) + EXACT_TITLE_BONUS * math.log(1 + total)
         return scores, [word for word, _ in found], everywhere
 
-    def _best(self, word: tuple[str, ...], total: int) -> dict[int, float]:
+    def _best(self, word: QueryWord, total: int) -> dict[int, float]:
         """For each document, the best value of any index key the query word may stand for.
         The idf is the word's own, as common as the commonest key it may stand for: a rare longer
         word that it begins (кластер → кластерного) must not outrank the word itself."""
@@ -318,27 +324,46 @@ class SearchIndex:
             best.update(dict.fromkeys(numbers, value))
         return best
 
-    def _guessed(self, n: int, query_keys: list[tuple[str, ...]]) -> bool:
+    def _guessed(self, n: int, query_keys: list[QueryWord]) -> bool:
         """Whether no query word reaches the document as typed or as a prefix, counted as _best counts them."""
         return not any(
-            any(candidate.startswith(key) or key.startswith(candidate) for key in word)
+            _begins(word, candidate)
             and self.postings[candidate].get(n, 0.0) >= _weight_floor(word, candidate)
             for word in query_keys for candidate in self._expand(word)
         )
 
-    def _name_strength(self, n: int, query_keys: list[tuple[str, ...]]) -> float:
-        """How well the document's names hold the query words: the sum of each word's best trust
-        (see _expand) among the keys of its names; nothing unless the names hold every word."""
-        strength = 0.0
-        for word in query_keys:
-            best = max((factor for candidate, factor in self._expand(word).items()
-                        if self.postings[candidate].get(n, 0.0) >= NAME), default=0.0)
-            if not best:
-                return 0.0
-            strength += best
-        return strength
+    def names(self, doc: Doc, query: str) -> bool:
+        """Whether the document's names hold most words of a name-like query that the index knows,
+        each in a word of its own. A word it cannot place at all says nothing (a name spelt in the
+        other alphabet: «Грин Нет Финланд»), but one word alike is not the name («Иван Иванов» is
+        not Иван Блинов). A person's name may be mistyped; an organisation's or a project's is
+        taken for the person's name it looks like unless its words are there as typed, or begun
+        ("Peter Petrov" is not «Первая Санкт-Петербургская…» through a guess at «Первая»)."""
+        n = self._number.get((doc.kind, doc.id))
+        if n is None:
+            return False
+        known = [word for word in _words_only([self._with_synonyms(word) for word in dict.fromkeys(query_words(query))])
+                 if self._expand(word)]
+        held = self._name_keys(n, known)
+        if doc.kind != "person":
+            held = [{key: trust for key, trust in keys.items() if _begins(word, key)} for word, keys in zip(known, held)]
+        return 2 * _matched(held) > len(known)
 
-    def _expand(self, word: tuple[str, ...]) -> dict[str, float]:
+    def _name_strength(self, n: int, query_keys: list[QueryWord]) -> float:
+        """How well the document's names hold the query words: the sum of each word's best trust
+        (see _expand) among the keys of its names; nothing unless the names hold every word, each
+        in a key of its own: «Иванов» may be a typo of «Иван», but «Иван Иванов» is not Иван Блинов."""
+        held = self._name_keys(n, query_keys)
+        if not all(held) or _matched(held) < len(held):
+            return 0.0
+        return sum(max(factors.values()) for factors in held)
+
+    def _name_keys(self, n: int, query_keys: list[QueryWord]) -> list[dict[str, float]]:
+        """Per query word, the keys of the document's names it may stand for, with their trust."""
+        return [{candidate: factor for candidate, factor in self._expand(word).items()
+                 if self.postings[candidate].get(n, 0.0) >= NAME} for word in query_keys]
+
+    def _expand(self, word: QueryWord) -> dict[str, float]:
         """Index keys that may stand for a query word, with how much to trust each (shared: do not modify)."""
         found = self._expansions.get(word)
         if found is None:
@@ -347,23 +372,30 @@ class SearchIndex:
             found = self._expansions[word] = self._expand_uncached(word)
         return found
 
-    def _expand_uncached(self, word: tuple[str, ...]) -> dict[str, float]:
+    def _expand_uncached(self, word: QueryWord) -> dict[str, float]:
         # Every reading of the word counts as typed; only the first, the word's own key, is
         # widened to prefixes and guesses: the Russian reading of a Latin word is a bare stem
         # whose prefixes reach every word that begins like it ("energy" → энерг → энергосбережение).
-        found = dict.fromkeys((reading for reading in word if reading in self.postings), EXACT)
-        key = word[0]
+        readings = word.readings
+        found = dict.fromkeys((reading for reading in readings if reading in self.postings), EXACT)
+        key = readings[0]
+        # A longer key it begins is a word begun or another form of it, so only in the alphabet it
+        # was typed in: the stem of «Петров» (and «Пётр») is «петр», which, spelt "petr", begins
+        # "Petroleum" of the English name of the Norwegian ministry, which the name would open.
+        # A shorter key that begins it may be the other language's stem of the word it spells
+        # («Коммодитиз» begins with "commod", the stem of Commodities), so there any alphabet goes.
         if len(key) >= 3:
             lo = bisect_left(self.vocab, key)
             hi = bisect_left(self.vocab, key + "\x7f", lo)
             for candidate in self.vocab[lo : min(hi, lo + MAX_PREFIX_KEYS)]:
-                found.setdefault(candidate, PREFIX)
+                if self._scripts[candidate] & word.script:
+                    found.setdefault(candidate, PREFIX)
         for size in range(4, len(key)):
             if key[:size] in self.postings:
                 found.setdefault(key[:size], PREFIX)
         # A word the index knows is taken as typed: a rarer near neighbour would otherwise
         # outrank it (Захарова finding Захаnова in a big directory).
-        if len(key) >= 4 and not any(reading in self.postings for reading in word):
+        if len(key) >= 4 and not any(reading in self.postings for reading in readings):
             cutoff = 80 if len(key) <= 6 else 75
             for candidate, score, _ in process.extract(
                 key, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=MAX_FUZZY_KEYS
@@ -372,17 +404,39 @@ class SearchIndex:
         return found
 
 
-def _words_only(query_words: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+def _words_only(query_words: list[QueryWord]) -> list[QueryWord]:
     """A one-letter key is no word: the tail of "137-й", an initial, or a word folded down to
     nothing ("ыыы" → "i"); alone it finds such tails by chance. Initials still tell people apart
     as part of a whole name (see _word_scores)."""
-    return [word for word in query_words if len(word[0]) > 1 or word[0].isdigit()]
+    return [word for word in query_words if len(word.readings[0]) > 1 or word.readings[0].isdigit()]
 
 
-def _weight_floor(word: tuple[str, ...], candidate: str) -> float:
+def _begins(word: QueryWord, candidate: str) -> bool:
+    """Whether the key is the word as typed, or a word it begins or is begun by (no typo guess)."""
+    return any(candidate.startswith(key) or key.startswith(candidate) for key in word.readings)
+
+
+def _matched(options: list[dict[str, float]]) -> int:
+    """How many of the options can have a key of their own at once (a maximum matching, found
+    by augmenting paths)."""
+    owner: dict[str, int] = {}
+
+    def place(i: int, seen: set[str]) -> bool:
+        for key in options[i]:
+            if key not in seen:
+                seen.add(key)
+                if key not in owner or place(owner[key], seen):
+                    owner[key] = i
+                    return True
+        return False
+
+    return sum(place(i, set()) for i in range(len(options)))
+
+
+def _weight_floor(word: QueryWord, candidate: str) -> float:
     """The least field weight at which an index key counts for a query word: any for the word
     itself (in any of its readings), no free text for a prefix or a typo guess."""
-    return 0.0 if candidate in word else APPROXIMATE_FLOOR
+    return 0.0 if candidate in word.readings else APPROXIMATE_FLOOR
 
 
 def _by_weight(posting: dict[int, float]) -> tuple[tuple[float, tuple[int, ...]], ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 from unidecode import unidecode
@@ -12,6 +13,9 @@ from unidecode import unidecode
 WORD = re.compile(r"[0-9a-zа-я]+")
 CYRILLIC = re.compile(r"[а-я]")
 LATIN = re.compile(r"[a-z]")
+# The alphabets a word is written in, as bits: a number is written in either.
+CYRILLIC_SCRIPT, LATIN_SCRIPT = 1, 2
+ANY_SCRIPT = CYRILLIC_SCRIPT | LATIN_SCRIPT
 
 LEGAL_FORMS = frozenset(
     """ооо оао зао пао ао нп нко ано ип гбу гуп фгбу фгуп фгбоу фгаоу спб гку гау во нии ано оу
@@ -82,10 +86,21 @@ def name_key(text: str) -> str:
     return " ".join(word_key(w) for w in WORD.findall(fold_case(text)) if w not in LEGAL_FORMS)
 
 
-def query_words(text: str) -> list[tuple[str, ...]]:
+@lru_cache(maxsize=200_000)
+def script(word: str) -> int:
+    """The alphabets of a folded word (see CYRILLIC_SCRIPT): keys are Latin whatever the word was."""
+    return (CYRILLIC_SCRIPT if CYRILLIC.search(word) else 0) | (LATIN_SCRIPT if LATIN.search(word) else 0) or ANY_SCRIPT
+
+
+class QueryWord(NamedTuple):
+    readings: tuple[str, ...]  # the keys it may stand for, its own key first
+    script: int  # the alphabets it was typed in
+
+
+def query_words(text: str) -> list[QueryWord]:
     """Per word of a query, the keys it may stand for: its own key and, for a word in Latin
     letters, also the key of the Russian word it may transliterate."""
-    return [_readings(w) for w in words(text)]
+    return [QueryWord(_readings(w), script(w)) for w in words(text)]
 
 
 @lru_cache(maxsize=20_000)

@@ -564,7 +564,7 @@ async def measure_bot(database_url: str, texts: list[str], n: int, users: list[U
     try:
         async with BotAPIEmulator() as emulator:
             settings = Settings(bot_token=emulator.token, database_url=database_url, telegram_api_url=emulator.url,
-                                admin_ids=frozenset(u.id for u in users), _env_file=None)
+                                admin_ids=frozenset(u.id for u in users), http_port=0, _env_file=None)
             bot = RunningBot(settings, FakeClock(), handle_as_tasks=TASKS)
             started = time.perf_counter()
             await bot.start()

@@ -1,0 +1,118 @@
+"""/healthz and /metrics of a running bot, served on a free port while it polls the emulator."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings
+from tests.conftest import GUEST
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
+from tests.test_reports_e2e import LEADER, leader
+
+
+@pytest.fixture
+async def served(settings: Settings, clock: FakeClock) -> AsyncIterator[RunningBot]:
+    running = RunningBot(settings, clock, http=True)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def get(running: RunningBot, path: str) -> tuple[int, Any]:
+    assert running.app is not None and running.app.http is not None
+    url = f"http://127.0.0.1:{running.app.http.port}{path}"
+    async with aiohttp.ClientSession() as client, client.get(url) as response:
+        body = await response.json() if path == "/healthz" else await response.text()
+        return response.status, body
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+async def test_healthz_turns_503_while_the_database_is_gone_and_back(
+        served: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock) -> None:
+    # The answer to /start came through a long poll that has returned: updates are flowing.
+    await emulator.ask(GUEST, "/start")
+    await served.tick()  # this instance takes the ticker lease
+    status, body = await get(served, "/healthz")
+    assert status == 200, body
+    assert body["status"] == "ok" and body["database"] == {"ok": True}
+    assert body["updates"]["flowing"] and body["updates"]["last_update_at"] == clock.now.isoformat()
+    assert body["outbox"] == {"waiting": 0, "oldest_due_seconds": 0}
+    assert served.app is not None
+    assert body["leases"]["ticker"]["holder"] == served.app.instance_id
+    assert body["leases"]["ticker"]["this_instance"] and body["leases"]["sender"] is None
+
+    # The database file goes away (a lost volume): a new connection finds an empty file.
+    path = Path(str(make_url(settings.database_url).database))
+    await served.app.database.engine.dispose()
+    path.rename(path.with_suffix(".away"))
+    status, body = await get(served, "/healthz")
+    assert status == 503 and body["status"] == "unhealthy"
+    assert not body["database"]["ok"] and "outbox" in body["database"]["error"]
+    status, metrics = await get(served, "/metrics")
+    assert status == 200 and samples(metrics)[("clusterbot_database_up", ())] == 0
+
+    await served.app.database.engine.dispose()
+    for leftover in path.parent.glob(path.name + "*"):
+        os.remove(leftover)
+    path.with_suffix(".away").rename(path)
+    status, body = await get(served, "/healthz")
+    assert status == 200 and body["database"] == {"ok": True}
+
+
+async def polls_answered(emulator: BotAPIEmulator) -> None:
+    """Two long polls answered from now on: the bot has seen the first answer (it asked again)."""
+    after = emulator.calls[-1].seq if emulator.calls else 0
+    first = await emulator.wait_for("getUpdates", after=after)
+    await emulator.wait_for("getUpdates", after=first)
+
+
+async def test_healthz_turns_503_when_polls_stop_answering(
+        served: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
+    await emulator.ask(GUEST, "/start")
+    clock.advance(hours=5)  # a quiet bot: no update for hours is no fault while the polls answer
+    await polls_answered(emulator)
+    status, body = await get(served, "/healthz")
+    assert status == 200 and body["updates"]["last_update_at"] == (clock.now - timedelta(hours=5)).isoformat()
+
+    emulator.fail("getUpdates", 502, times=1_000_000)  # Telegram out of reach from here on
+    await emulator.wait_for("getUpdates", predicate=lambda call: not call.ok)
+    clock.advance(minutes=3)
+    status, body = await get(served, "/healthz")
+    assert status == 503 and not body["updates"]["flowing"] and body["database"] == {"ok": True}
+
+
+@pytest.mark.postgresql_too
+async def test_metrics_count_updates_ticks_and_deliveries(
+        served: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock) -> None:
+    await emulator.ask(GUEST, "/start")
+    await leader(emulator, settings)  # a project leader, owed a check-in prompt this Monday
+    emulator.fail("sendMessage", 429, retry_after=1, chat_id=LEADER.id)
+    await served.tick()  # the prompt is enqueued, and Telegram asks to wait
+    clock.advance(seconds=2)
+    assert served.app is not None and await served.app.sender.deliver_due() == 1
+    status, text = await get(served, "/metrics")
+    assert status == 200
+    seen = samples(text)
+    assert seen[("clusterbot_updates_total", (("outcome", "handled"), ("type", "message")))] >= 2
+    assert seen[("clusterbot_handler_seconds_count", (("type", "message"),))] >= 2
+    assert seen[("clusterbot_ticks_total", (("result", "ran"),))] == 1
+    assert seen[("clusterbot_tick_seconds_count", ())] == 1
+    assert seen[("clusterbot_enqueued_total", (("kind", "checkin"),))] == 1
+    assert seen[("clusterbot_outbox_retry_after_total", ())] == 1
+    assert seen[("clusterbot_outbox_delivered_total", (("result", "retry"),))] == 1
+    assert seen[("clusterbot_outbox_delivered_total", (("result", "sent"),))] >= 1
+    assert seen[("clusterbot_outbox_pending", ())] == 0
