@@ -1,6 +1,6 @@
-"""Outer middlewares: counting and timing updates, the update's id in the logging context, a
-database session per update, the current person and language, and leaving a dialog when another
-command comes."""
+"""Outer middlewares: the update's id in the logging context, its count and time, a database
+session per update, the current person and language, and leaving a dialog when another command
+comes."""
 
 from __future__ import annotations
 

@@ -42,6 +42,7 @@ class UpdatePipeline:
         self._instance_id, self._workers, self._lease = instance_id, workers, lease
         self._serial = itertools.count(1)
         self._running: dict[asyncio.Task[None], inbox.Claim] = {}
+        self._let_go: list[str] = []  # claims whose handlers finished, released with the next claim
         self._watchers: dict[int, asyncio.Future[None]] = {}
         self._wake = asyncio.Event()
         self._stopping = False
@@ -84,31 +85,35 @@ class UpdatePipeline:
         cancel the rest and give their claims up, so that another instance takes them at once."""
         self._stopping = True
         self._wake.set()
-        if not self._running:
+        late: set[asyncio.Task[None]] = set()
+        if self._running:
+            _, late = await asyncio.wait(list(self._running), timeout=timeout)
+        if late:
+            log.warning("stopping: %d update(s) still running after %s s are left to be handled again",
+                        len(late), timeout)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        if not self._let_go:
             return
-        _, late = await asyncio.wait(list(self._running), timeout=timeout)
-        if not late:
-            return
-        tokens = [self._running[task].token for task in late]
-        log.warning("stopping: %d update(s) still running after %s s are left to be handled again", len(late), timeout)
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
         try:
             async with self._sessions.begin() as session:
-                await inbox.release(session, tokens)
+                await inbox.release(session, self._let_go)
         except Exception:  # noqa: BLE001 - their claims then lapse on their own
-            log.warning("could not give up the claims of unfinished updates", exc_info=True)
+            log.warning("could not let the claims of this instance go", exc_info=True)
 
     async def _take(self) -> None:
         while not self._stopping and len(self._running) < self._workers:
             token = f"{self._instance_id}#{next(self._serial)}"
+            finished = list(self._let_go)
             try:
                 async with self._sessions.begin() as session:
+                    await inbox.release(session, finished)
                     claimed = await inbox.claim(session, token, self._clock(), self._lease)
             except Exception:  # noqa: BLE001 - the database may be back on the next look
                 log.exception("could not claim an update")
                 return
+            del self._let_go[:len(finished)]
             if claimed is None:
                 return
             task = asyncio.create_task(self._handle(claimed), name=f"update-{claimed.update_id}")
@@ -117,6 +122,7 @@ class UpdatePipeline:
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         claimed = self._running.pop(task)
+        self._let_go.append(claimed.token)
         watcher = self._watchers.pop(claimed.update_id, None)
         if watcher is not None and not watcher.done():
             watcher.set_result(None)

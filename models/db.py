@@ -62,6 +62,22 @@ async def migrate(engine: AsyncEngine) -> None:
         await connection.run_sync(_upgrade)
 
 
+@asynccontextmanager
+async def setting_up(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Instances starting at once on one PostgreSQL database migrate (and load the first data)
+    one after another: two concurrent CREATE TABLEs of a migration fail. SQLite's single writer
+    lock does this by itself."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK})
+        await connection.commit()
+        try:
+            yield
+        finally:
+            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK})
+            await connection.commit()
 def backup_sqlite(database: Path, target: Path) -> None:
     """A consistent copy of a SQLite database, also while the bot writes to it: SQLite's online
     backup copies one snapshot in a single step (WAL lets the bot go on meanwhile). Written beside
@@ -79,19 +95,3 @@ def backup_sqlite(database: Path, target: Path) -> None:
     finally:
         source.close()
         partial.unlink(missing_ok=True)
-@asynccontextmanager
-async def setting_up(engine: AsyncEngine) -> AsyncIterator[None]:
-    """Instances starting at once on one PostgreSQL database migrate (and load the first data)
-    one after another: two concurrent CREATE TABLEs of a migration fail. SQLite's single writer
-    lock does this by itself."""
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    async with engine.connect() as connection:
-        await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK})
-        await connection.commit()
-        try:
-            yield
-        finally:
-            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK})
-            await connection.commit()

@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base
 
 
+# Rows that hold their chat: not done, or done and still being handled.
+UNFINISHED = "done_at IS NULL OR claimed_until IS NOT NULL"
+
+
 class InboxUpdate(Base):
     """One update, written (and committed) before polling moves its offset past it or the webhook
     answers 2xx, so that a crash cannot lose it; its `update_id` makes a redelivery a no-op. An
@@ -19,12 +23,12 @@ class InboxUpdate(Base):
 
     __tablename__ = "inbox"
     __table_args__ = (
-        # Pending rows, oldest first (a claim's candidates), and by chat (the earlier ones of a
-        # chat): partial, so that a day of done rows kept for redeliveries is never scanned.
+        # Pending rows, oldest first (a claim's candidates), and unfinished ones by chat (the earlier
+        # ones of a chat): partial, so that a day of done rows kept for redeliveries is never scanned.
         Index("ix_inbox_queue", "update_id",
               postgresql_where=text("done_at IS NULL"), sqlite_where=text("done_at IS NULL")),
         Index("ix_inbox_pending", "chat_key", "update_id",
-              postgresql_where=text("done_at IS NULL"), sqlite_where=text("done_at IS NULL")),
+              postgresql_where=text(UNFINISHED), sqlite_where=text(UNFINISHED)),
         Index("ix_inbox_done_at", "done_at"),
     )
 

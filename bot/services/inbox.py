@@ -2,9 +2,11 @@
 
 Every instance stores the updates it receives and every instance's workers claim from the same
 table, so any instance may handle any update; a chat's next update is claimable only once every
-earlier one of that chat is done, which keeps one chat's updates in `update_id` order across
-instances. A claim is a lease: renewed while the update is handled, taken over when it lapses
-(the instance died). The done-mark is written in the handler's own transaction (see `begin`)."""
+earlier one of that chat is done and finished, which keeps one chat's updates in `update_id` order
+across instances. A claim is a lease: renewed while the update is handled, let go when its handler
+has finished, taken over when it lapses (the instance died). The done-mark is written in the
+handler's own transaction (see `begin`), which commits before its first reply: "done" (applied
+once) comes earlier than "finished" (the chat free for its next update)."""
 
 from __future__ import annotations
 
@@ -61,8 +63,9 @@ class Claim:
 
 
 async def claim(session: AsyncSession, token: str, now: datetime, lease: timedelta) -> Claim | None:
-    """Take the oldest claimable update: not done, not claimed by a live lease, and the first
-    pending one of its chat. None when there is nothing to take now."""
+    """Take the oldest claimable update: not done, not claimed by a live lease, and every earlier
+    one of its chat done and finished (its claim let go or lapsed). None when there is nothing to
+    take now."""
     candidate, earlier = aliased(InboxUpdate), aliased(InboxUpdate)
     free = or_(InboxUpdate.claimed_until.is_(None), InboxUpdate.claimed_until < now)
     oldest = (
@@ -70,7 +73,7 @@ async def claim(session: AsyncSession, token: str, now: datetime, lease: timedel
         .where(candidate.done_at.is_(None),
                or_(candidate.claimed_until.is_(None), candidate.claimed_until < now),
                ~exists().where(earlier.chat_key == candidate.chat_key, earlier.update_id < candidate.update_id,
-                               earlier.done_at.is_(None)))
+                               or_(earlier.done_at.is_(None), earlier.claimed_until >= now)))
         .order_by(candidate.update_id).limit(1)
         # On PostgreSQL, instances claiming at once skip each other's row instead of queueing on it.
         .with_for_update(skip_locked=True)
@@ -106,28 +109,23 @@ async def finish(session: AsyncSession, claimed: Claim, outcome: str, now: datet
     await session.execute(
         update(InboxUpdate)
         .where(InboxUpdate.update_id == claimed.update_id, InboxUpdate.claimed_by == claimed.token)
-        .values(done_at=func.coalesce(InboxUpdate.done_at, now), outcome=outcome)
+        .values(done_at=func.coalesce(InboxUpdate.done_at, now), outcome=outcome, claimed_until=None)
     )
 
 
 async def renew(session: AsyncSession, tokens: Sequence[str], now: datetime, lease: timedelta) -> None:
-    """Extend the claims still being handled."""
+    """Extend the claims still being handled (done or not: the chat waits until they finish)."""
     if tokens:
         await session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.claimed_by.in_(tokens), InboxUpdate.done_at.is_(None))
-            .values(claimed_until=now + lease)
-        )
+            update(InboxUpdate).where(InboxUpdate.claimed_by.in_(tokens)).values(claimed_until=now + lease))
 
 
 async def release(session: AsyncSession, tokens: Sequence[str]) -> None:
-    """Give up claims not handled (a stop ran out of time), so that others take them at once."""
+    """Let claims go: their handlers finished (the chat's next update may be taken), or a stop ran
+    out of time (an update not done yet is taken again at once, by any instance)."""
     if tokens:
         await session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.claimed_by.in_(tokens), InboxUpdate.done_at.is_(None))
-            .values(claimed_by=None, claimed_until=None)
-        )
+            update(InboxUpdate).where(InboxUpdate.claimed_by.in_(tokens)).values(claimed_until=None))
 
 
 async def prune(session: AsyncSession, before: datetime) -> int:

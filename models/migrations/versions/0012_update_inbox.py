@@ -33,7 +33,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_inbox_queue', ['update_id'], unique=False,
                               postgresql_where=sa.text('done_at IS NULL'), sqlite_where=sa.text('done_at IS NULL'))
         batch_op.create_index('ix_inbox_pending', ['chat_key', 'update_id'], unique=False,
-                              postgresql_where=sa.text('done_at IS NULL'), sqlite_where=sa.text('done_at IS NULL'))
+                              postgresql_where=sa.text('done_at IS NULL OR claimed_until IS NOT NULL'),
+                              sqlite_where=sa.text('done_at IS NULL OR claimed_until IS NOT NULL'))
         batch_op.create_index('ix_inbox_done_at', ['done_at'], unique=False)
 
 
