@@ -25,13 +25,13 @@ from bot.health import Liveness, add_routes
 from bot.http_server import HttpServer
 from bot.metrics import Metrics
 from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, UpdateContext, ViewerMiddleware
-from bot.startup import wait_for_api
-from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat, RetryTransient
-from bot.updates import UpdatePipeline, poll, webhook_endpoint
 from bot.services.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
 from bot.services.dataset_schema import DatasetIn
 from bot.services.search import DirectorySearch
 from bot.settings import Settings, StartupError
+from bot.startup import wait_for_api
+from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat, RetryTransient
+from bot.updates import UpdatePipeline, poll, webhook_endpoint
 from handlers import routers
 from handlers.announcements_report import ProgressReporter
 from handlers.errors import on_error
@@ -59,8 +59,10 @@ async def open_database(settings: Settings, *, load_bundled: bool = True) -> Dat
     try:
         engine = create_engine(settings.database_url)
     except (SQLAlchemyError, ImportError) as exc:  # unparsable, unknown or synchronous driver
-        raise StartupError(f"DATABASE_URL cannot be used ({_first_line(exc)}): expected e.g. "
-                           "sqlite+aiosqlite:///clusterbot.db or postgresql+asyncpg://user@host/db") from exc
+        raise StartupError(
+            f"DATABASE_URL cannot be used ({_first_line(exc)}): expected e.g. "
+            "sqlite+aiosqlite:///clusterbot.db or postgresql+asyncpg://user@host/db"
+        ) from exc
     where = engine.url.render_as_string(hide_password=True)
     if engine.url.get_backend_name() == "sqlite" and engine.url.database:
         # Checked before connecting: aiosqlite leaves the thread of a connection that failed to
@@ -148,13 +150,24 @@ class App:
 
 
 def create_dispatcher(
-    settings: Settings, database: Database, search: DirectorySearch, clock: Clock, sender: Sender,
-    metrics: Metrics, liveness: Liveness,
+    settings: Settings,
+    database: Database,
+    search: DirectorySearch,
+    clock: Clock,
+    sender: Sender,
+    metrics: Metrics,
+    liveness: Liveness,
 ) -> Dispatcher:
     # aiogram's FSM middleware is re-registered after ours, so that reading a chat's dialog state
     # happens in the update's session instead of opening a second one on every update.
-    dp = Dispatcher(storage=create_storage(settings, database, clock), disable_fsm=True,
-                    settings=settings, clock=clock, search=search, sender=sender)
+    dp = Dispatcher(
+        storage=create_storage(settings, database, clock),
+        disable_fsm=True,
+        settings=settings,
+        clock=clock,
+        search=search,
+        sender=sender,
+    )
     dp.update.outer_middleware(UpdateContext())
     dp.update.outer_middleware(Measure(metrics, liveness, clock))
     dp.update.outer_middleware(DbSessionMiddleware(database.sessions, clock))
@@ -185,7 +198,11 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: 
 
 
 async def run_polling(
-    app: App, *, handle_as_tasks: bool = True, polling_timeout: int = 10, handle_signals: bool = True,
+    app: App,
+    *,
+    handle_as_tasks: bool = True,
+    polling_timeout: int = 10,
+    handle_signals: bool = True,
     background: bool = True,
 ) -> None:
     """Wait for the Bot API, then take updates until stopped: by long polling, or on the webhook
@@ -200,9 +217,14 @@ async def run_polling(
 
     settings = app.settings
     pipeline = UpdatePipeline(
-        app.bot, app.dispatcher, app.database.sessions, app.clock, app.instance_id,
+        app.bot,
+        app.dispatcher,
+        app.database.sessions,
+        app.clock,
+        app.instance_id,
         workers=settings.update_workers if handle_as_tasks else 1,
-        lease=timedelta(seconds=settings.update_lease_seconds))
+        lease=timedelta(seconds=settings.update_lease_seconds),
+    )
     if app.http is not None:
         if settings.webhook_url:  # routes are added before the server starts
             app.http.web.router.add_post(settings.webhook_path, webhook_endpoint(pipeline, settings.webhook_secret))
@@ -223,15 +245,28 @@ async def run_polling(
         await set_default_commands(app.bot)
         allowed_updates = app.dispatcher.resolve_used_update_types()
         if settings.webhook_url:
-            await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
-                                      allowed_updates=allowed_updates, drop_pending_updates=False)
-            log.info("taking updates on the webhook %s (port %s)", settings.webhook_url,
-                     app.http.port if app.http is not None else None)
+            await app.bot.set_webhook(
+                settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=allowed_updates,
+                drop_pending_updates=False,
+            )
+            log.info(
+                "taking updates on the webhook %s (port %s)",
+                settings.webhook_url,
+                app.http.port if app.http is not None else None,
+            )
             await _watch_webhook(app)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
-            await poll(app.bot, pipeline, app.stopping, timeout=polling_timeout, allowed_updates=allowed_updates,
-                       confirm_after_handling=not handle_as_tasks)
+            await poll(
+                app.bot,
+                pipeline,
+                app.stopping,
+                timeout=polling_timeout,
+                allowed_updates=allowed_updates,
+                confirm_after_handling=not handle_as_tasks,
+            )
     finally:
         if app.http is not None:
             await app.http.stop()
@@ -261,7 +296,7 @@ async def _watch_webhook(app: App) -> None:
             if info.last_error_date is not None and info.last_error_date != reported:
                 reported = info.last_error_date
                 log.warning("Telegram could not deliver to the webhook: %s", info.last_error_message)
-        try:  # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancel that comes as the event is set
+        try:  # asyncio.timeout: on 3.11 wait_for may lose a cancel coming as the event is set
             async with asyncio.timeout(WEBHOOK_LOOK_SECONDS):
                 await app.stopping.wait()
         except TimeoutError:
@@ -282,5 +317,7 @@ async def _serve(app: App) -> None:
         await http.start()
     except OSError as exc:  # the port is taken, or the host is not this machine's
         await _close(app)
-        raise StartupError(f"HTTP server on {http.host}:{http.port}: {exc.strerror or exc} "
-                           "(set HTTP_HOST/HTTP_PORT, or HTTP_PORT=0 for none)") from exc
+        raise StartupError(
+            f"HTTP server on {http.host}:{http.port}: {exc.strerror or exc} "
+            "(set HTTP_HOST/HTTP_PORT, or HTTP_PORT=0 for none)"
+        ) from exc

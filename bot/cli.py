@@ -20,21 +20,35 @@ def main(argv: list[str] | None = None) -> int:
         "Configuration comes from the environment or a .env file (see README).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the bot", description="Run the bot: long polling, or a webhook when "
-                        "WEBHOOK_URL is set. "
-                        "Creates or upgrades the database and loads the bundled dataset into an empty one.")
-    importer = commands.add_parser("import", help="validate and import a dataset file",
-                                   description="Validate a dataset YAML file and import it (idempotent).")
+    commands.add_parser(
+        "run",
+        help="run the bot",
+        description="Run the bot: long polling, or a webhook when "
+        "WEBHOOK_URL is set. "
+        "Creates or upgrades the database and loads the bundled dataset into an empty one.",
+    )
+    importer = commands.add_parser(
+        "import",
+        help="validate and import a dataset file",
+        description="Validate a dataset YAML file and import it (idempotent).",
+    )
     importer.add_argument("file", type=Path, help="dataset YAML, e.g. data/cluster.yaml")
     importer.add_argument("--check", action="store_true", help="only validate, change nothing")
-    exporter = commands.add_parser("export", help="export the directory as a dataset file",
-                                   description="Write the directory in the dataset format ('-' for stdout).")
+    exporter = commands.add_parser(
+        "export",
+        help="export the directory as a dataset file",
+        description="Write the directory in the dataset format ('-' for stdout).",
+    )
     exporter.add_argument("file", help="output path, or - for standard output")
-    commands.add_parser("migrate", help="create or upgrade the database schema",
-                        description="Apply pending schema migrations and exit.")
-    backup = commands.add_parser("backup", help="copy the SQLite database, also while the bot runs",
-                                 description="Write a consistent copy of the SQLite database (SQLite's online "
-                                 "backup). For PostgreSQL use pg_dump.")
+    commands.add_parser(
+        "migrate", help="create or upgrade the database schema", description="Apply pending schema migrations and exit."
+    )
+    backup = commands.add_parser(
+        "backup",
+        help="copy the SQLite database, also while the bot runs",
+        description="Write a consistent copy of the SQLite database (SQLite's online "
+        "backup). For PostgreSQL use pg_dump.",
+    )
     backup.add_argument("file", type=Path, help="the copy to write (replaced if it exists)")
     args = parser.parse_args(argv)
 
@@ -141,8 +155,9 @@ async def _backup(settings: Settings, args: argparse.Namespace) -> int:
     except ArgumentError as exc:
         return _fail(f"DATABASE_URL cannot be used: {exc}")
     if url.get_backend_name() != "sqlite":
-        return _fail(f"backup copies a SQLite database, not {url.get_backend_name()}: "
-                     "for PostgreSQL use pg_dump (see README)")
+        return _fail(
+            f"backup copies a SQLite database, not {url.get_backend_name()}: for PostgreSQL use pg_dump (see README)"
+        )
     if not url.database or url.database == ":memory:":
         return _fail("DATABASE_URL names no SQLite file to copy")
     try:

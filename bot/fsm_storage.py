@@ -48,8 +48,13 @@ async def _session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[
 
 
 class SqlStorage(BaseStorage):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, ttl: timedelta,
-                 key_builder: KeyBuilder | None = None) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        ttl: timedelta,
+        key_builder: KeyBuilder | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._ttl = ttl
@@ -61,8 +66,11 @@ class SqlStorage(BaseStorage):
 
     async def get_state(self, key: StorageKey) -> str | None:
         async with _session(self._sessions) as session:
-            row = (await session.execute(select(FsmRecord.state, FsmRecord.updated_at)
-                                         .where(FsmRecord.key == self._keys.build(key)))).first()
+            row = (
+                await session.execute(
+                    select(FsmRecord.state, FsmRecord.updated_at).where(FsmRecord.key == self._keys.build(key))
+                )
+            ).first()
         return row.state if row is not None and self._fresh(row.updated_at) else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
@@ -72,8 +80,11 @@ class SqlStorage(BaseStorage):
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         async with _session(self._sessions) as session:
-            row = (await session.execute(select(FsmRecord.data, FsmRecord.updated_at)
-                                         .where(FsmRecord.key == self._keys.build(key)))).first()
+            row = (
+                await session.execute(
+                    select(FsmRecord.data, FsmRecord.updated_at).where(FsmRecord.key == self._keys.build(key))
+                )
+            ).first()
         return dict(row.data or {}) if row is not None and self._fresh(row.updated_at) else {}
 
     def _fresh(self, updated_at: datetime | None) -> bool:
@@ -86,10 +97,13 @@ class SqlStorage(BaseStorage):
         """`changes` to a live record; an expired one is dropped first, so the write starts afresh."""
         now, built = self._clock(), self._keys.build(key)
         async with _session(self._sessions) as session:
-            await session.execute(delete(FsmRecord).where(FsmRecord.key == built, FsmRecord.updated_at < now - self._ttl))
+            await session.execute(
+                delete(FsmRecord).where(FsmRecord.key == built, FsmRecord.updated_at < now - self._ttl)
+            )
             statement = insert_for(session, FsmRecord).values(key=built, updated_at=now, **fresh)
-            await session.execute(statement.on_conflict_do_update(
-                index_elements=["key"], set_={**changes, "updated_at": now}))
+            await session.execute(
+                statement.on_conflict_do_update(index_elements=["key"], set_={**changes, "updated_at": now})
+            )
 
 
 class DialogMarks(BaseStorage):

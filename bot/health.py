@@ -65,8 +65,11 @@ async def health(app: App) -> tuple[bool, dict[str, Any]]:
     flowing = app.liveness.flowing(now)
     body: dict[str, Any] = {
         "instance": app.instance_id,
-        "updates": {"flowing": flowing, "source_alive_at": _time(app.liveness.source_alive_at),
-                    "last_update_at": _time(app.liveness.last_update_at)},
+        "updates": {
+            "flowing": flowing,
+            "source_alive_at": _time(app.liveness.source_alive_at),
+            "last_update_at": _time(app.liveness.last_update_at),
+        },
     }
     try:
         seen = await inspect(app, now)
@@ -76,8 +79,10 @@ async def health(app: App) -> tuple[bool, dict[str, Any]]:
         return False, body
     oldest = seen.backlog.oldest_due
     body["database"] = {"ok": True}
-    body["outbox"] = {"waiting": seen.backlog.waiting,
-                      "oldest_due_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0}
+    body["outbox"] = {
+        "waiting": seen.backlog.waiting,
+        "oldest_due_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0,
+    }
     body["leases"] = {name: _lease(app, seen.leases.get(name), now) for name in ("sender", "ticker")}
     body["status"] = "ok" if flowing else "unhealthy"
     return flowing, body

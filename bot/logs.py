@@ -130,7 +130,6 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-
 def prepare(handler: logging.Handler, settings: Settings) -> logging.Handler:
     """Make `handler` redact secrets, add the context and write in the configured format."""
     handler.addFilter(RedactSecrets(secrets_of(settings)))

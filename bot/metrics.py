@@ -18,30 +18,51 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.updates = Counter("clusterbot_updates", "Updates handled, by type and outcome "
-                               "(handled, unhandled: no handler wanted it, error)", ["type", "outcome"], registry=r)
-        self.handler_seconds = Histogram("clusterbot_handler_seconds", "Time from an update's arrival at the "
-                                         "dispatcher until it was handled, by type", ["type"],
-                                         buckets=LATENCY_BUCKETS, registry=r)
-        self.outbox_delivered = Counter("clusterbot_outbox_delivered", "Outbox rows the sender of this instance "
-                                        "recorded, by result (sent, unreachable, failed, retry)", ["result"],
-                                        registry=r)
-        self.outbox_retry_after = Counter("clusterbot_outbox_retry_after", "429 Too Many Requests answers "
-                                          "to the sender", registry=r)
-        self.outbox_pending = Gauge("clusterbot_outbox_pending", "Outbox rows due or waiting to be sent "
-                                    "(all instances; read from the database when scraped)", registry=r)
-        self.outbox_oldest_pending_seconds = Gauge("clusterbot_outbox_oldest_pending_seconds",
-                                                   "Age of the oldest due outbox row (0 when none)", registry=r)
-        self.database_up = Gauge("clusterbot_database_up", "1 when the database answered the last scrape",
-                                 registry=r)
-        self.ticks = Counter("clusterbot_ticks", "Scheduler ticks, by result (ran; follower: another "
-                             "instance holds the ticker lease)", ["result"], registry=r)
-        self.tick_seconds = Histogram("clusterbot_tick_seconds", "Duration of the ticks this instance ran",
-                                      registry=r)
-        self.tick_failures = Counter("clusterbot_tick_failures", "Tick jobs that failed, by job", ["job"],
-                                     registry=r)
-        self.enqueued = Counter("clusterbot_enqueued", "Messages the ticks put into the outbox, by kind "
-                                "(reminder, checkin, nudge, digest …)", ["kind"], registry=r)
+        self.updates = Counter(
+            "clusterbot_updates",
+            "Updates handled, by type and outcome (handled, unhandled: no handler wanted it, error)",
+            ["type", "outcome"],
+            registry=r,
+        )
+        self.handler_seconds = Histogram(
+            "clusterbot_handler_seconds",
+            "Time from an update's arrival at the dispatcher until it was handled, by type",
+            ["type"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.outbox_delivered = Counter(
+            "clusterbot_outbox_delivered",
+            "Outbox rows the sender of this instance recorded, by result (sent, unreachable, failed, retry)",
+            ["result"],
+            registry=r,
+        )
+        self.outbox_retry_after = Counter(
+            "clusterbot_outbox_retry_after", "429 Too Many Requests answers to the sender", registry=r
+        )
+        self.outbox_pending = Gauge(
+            "clusterbot_outbox_pending",
+            "Outbox rows due or waiting to be sent (all instances; read from the database when scraped)",
+            registry=r,
+        )
+        self.outbox_oldest_pending_seconds = Gauge(
+            "clusterbot_outbox_oldest_pending_seconds", "Age of the oldest due outbox row (0 when none)", registry=r
+        )
+        self.database_up = Gauge("clusterbot_database_up", "1 when the database answered the last scrape", registry=r)
+        self.ticks = Counter(
+            "clusterbot_ticks",
+            "Scheduler ticks, by result (ran; follower: another instance holds the ticker lease)",
+            ["result"],
+            registry=r,
+        )
+        self.tick_seconds = Histogram("clusterbot_tick_seconds", "Duration of the ticks this instance ran", registry=r)
+        self.tick_failures = Counter("clusterbot_tick_failures", "Tick jobs that failed, by job", ["job"], registry=r)
+        self.enqueued = Counter(
+            "clusterbot_enqueued",
+            "Messages the ticks put into the outbox, by kind (reminder, checkin, nudge, digest …)",
+            ["kind"],
+            registry=r,
+        )
 
     def delivered(self, outcomes: Iterable[Outcome]) -> None:
         for result, count in Tally("retry" if o.status == "pending" else o.status for o in outcomes).items():

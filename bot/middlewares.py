@@ -130,8 +130,14 @@ class LeaveDialogOnCommand(BaseMiddleware):
         message = event.message if isinstance(event, Update) else None
         text = message.text if message is not None else None
         state: FSMContext | None = data.get("state")
-        if (message is not None and text and text.startswith("/") and state is not None
-                and data.get("raw_state") is not None and text.split()[0][1:].split("@")[0].lower() != "cancel"):
+        if (
+            message is not None
+            and text
+            and text.startswith("/")
+            and state is not None
+            and data.get("raw_state") is not None
+            and text.split()[0][1:].split("@")[0].lower() != "cancel"
+        ):
             await state.clear()
             data["raw_state"] = None
             await message.answer(data["t"]("dialog.interrupted"))

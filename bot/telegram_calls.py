@@ -40,8 +40,9 @@ class CommitBeforeCalling(BaseRequestMiddleware):
     waited for it and, past the busy timeout, failed with "database is locked". It is also
     the order DESIGN asks for: what must not be lost is stored before the bot acts on it."""
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         session = update_session.get()
         if session is not None and session.in_transaction():
             await session.commit()
@@ -57,8 +58,9 @@ class KeepResponseTypes(BaseRequestMiddleware):
     def __init__(self) -> None:
         self._kept: dict[type[TelegramMethod[Any]], type[Response[Any]]] = {}
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         kind = type(method)
         if kind not in self._kept:
             self._kept[kind] = Response[method.__returning__]  # type: ignore[name-defined]
@@ -77,14 +79,19 @@ class RetryTransient(BaseRequestMiddleware):
     an outage, for nothing. Polling has aiogram's own backoff, and the wait at start-up
     (bot.startup.wait_for_api) its own."""
 
-    def __init__(self, sleep: Sleep = asyncio.sleep, delays: tuple[float, ...] = RETRY_DELAYS,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        sleep: Sleep = asyncio.sleep,
+        delays: tuple[float, ...] = RETRY_DELAYS,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._sleep = sleep
         self._delays = delays
         self._monotonic = monotonic
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         if handling_update.get() is not None:
             started = self._monotonic()
             for delay in self._delays:
@@ -106,8 +113,9 @@ class PollingHeartbeat(BaseRequestMiddleware):
         self._liveness = liveness
         self._clock = clock
 
-    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
-                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         response = await make_request(bot, method)
         if isinstance(method, GetUpdates):
             self._liveness.source_alive_at = self._clock()

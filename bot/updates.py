@@ -36,8 +36,17 @@ class UpdatePipeline:
     """Stores updates and handles them with up to `workers` at a time, each under a claim renewed
     while it runs; `stop` lets those taken finish within a bound."""
 
-    def __init__(self, bot: Bot, dispatcher: Dispatcher, sessions: async_sessionmaker[AsyncSession],
-                 clock: Clock, instance_id: str, *, workers: int, lease: timedelta) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        dispatcher: Dispatcher,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        instance_id: str,
+        *,
+        workers: int,
+        lease: timedelta,
+    ) -> None:
         self._bot, self._dispatcher, self._sessions, self._clock = bot, dispatcher, sessions, clock
         self._instance_id, self._workers, self._lease = instance_id, workers, lease
         self._serial = itertools.count(1)
@@ -71,7 +80,7 @@ class UpdatePipeline:
                 self._wake.clear()
                 await self._take()
                 if not self._stopping:
-                    try:  # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancel that comes as the event is set
+                    try:  # asyncio.timeout: on 3.11 wait_for may lose a cancel coming as the event is set
                         async with asyncio.timeout(LOOK_SECONDS):
                             await self._wake.wait()
                     except TimeoutError:
@@ -89,8 +98,9 @@ class UpdatePipeline:
         if self._running:
             _, late = await asyncio.wait(list(self._running), timeout=timeout)
         if late:
-            log.warning("stopping: %d update(s) still running after %s s are left to be handled again",
-                        len(late), timeout)
+            log.warning(
+                "stopping: %d update(s) still running after %s s are left to be handled again", len(late), timeout
+            )
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
@@ -113,7 +123,7 @@ class UpdatePipeline:
             except Exception:  # noqa: BLE001 - the database may be back on the next look
                 log.exception("could not claim an update")
                 return
-            del self._let_go[:len(finished)]
+            del self._let_go[: len(finished)]
             if claimed is None:
                 return
             task = asyncio.create_task(self._handle(claimed), name=f"update-{claimed.update_id}")
@@ -156,8 +166,15 @@ class UpdatePipeline:
                 log.warning("could not renew the claims of running updates", exc_info=True)
 
 
-async def poll(bot: Bot, pipeline: UpdatePipeline, stopping: asyncio.Event, *, timeout: int,
-               allowed_updates: list[str], confirm_after_handling: bool = False) -> None:
+async def poll(
+    bot: Bot,
+    pipeline: UpdatePipeline,
+    stopping: asyncio.Event,
+    *,
+    timeout: int,
+    allowed_updates: list[str],
+    confirm_after_handling: bool = False,
+) -> None:
     """Long polling that confirms a batch (asks past it) only once it is stored; with
     `confirm_after_handling`, only once this instance has handled it (tests: "confirmed" then
     means "handled"). Returns when `stopping` is set; a batch fetched meanwhile is not confirmed,
@@ -167,22 +184,32 @@ async def poll(bot: Bot, pipeline: UpdatePipeline, stopping: asyncio.Event, *, t
     stop = asyncio.create_task(stopping.wait())
     try:
         while not stopping.is_set():
-            fetch = asyncio.ensure_future(bot.get_updates(
-                offset=offset, timeout=timeout, allowed_updates=allowed_updates,
-                request_timeout=int((bot.session.timeout or 0) + timeout)))
+            fetch = asyncio.ensure_future(
+                bot.get_updates(
+                    offset=offset,
+                    timeout=timeout,
+                    allowed_updates=allowed_updates,
+                    request_timeout=int((bot.session.timeout or 0) + timeout),
+                )
+            )
             try:
                 if not await _unless_stopped(fetch, stop):
                     return
                 batch = [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in fetch.result()]
                 added = await pipeline.receive(batch, watch=confirm_after_handling)
             except Exception as exc:  # noqa: BLE001 - Telegram or the database may be back soon
-                log.error("could not take updates - %s: %s; trying again in %.1f s", type(exc).__name__, exc,
-                          backoff.next_delay)
+                log.error(
+                    "could not take updates - %s: %s; trying again in %.1f s",
+                    type(exc).__name__,
+                    exc,
+                    backoff.next_delay,
+                )
                 await _unless_stopped(asyncio.ensure_future(backoff.asleep()), stop)
                 continue
             backoff.reset()
             if confirm_after_handling and not await _unless_stopped(
-                    asyncio.ensure_future(pipeline.handled(added)), stop):
+                asyncio.ensure_future(pipeline.handled(added)), stop
+            ):
                 return
             if batch:
                 offset = batch[-1]["update_id"] + 1

@@ -7,8 +7,34 @@ from aiogram import Router
 
 def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
-    from handlers import admin, announcements, directory, fallback, join, reports, reports_manage, roadmap, search, settings, start
+    from handlers import (
+        admin,
+        announcements,
+        directory,
+        fallback,
+        join,
+        reports,
+        reports_manage,
+        roadmap,
+        search,
+        settings,
+        start,
+    )
 
-    modules = (fallback.groups, start.router, join.router, admin.router, reports_manage.router, reports.router, announcements.router, announcements.denied,
-               announcements.chats, settings.router, directory.router, roadmap.router, search.router, fallback.router)
+    modules = (
+        fallback.groups,
+        start.router,
+        join.router,
+        admin.router,
+        reports_manage.router,
+        reports.router,
+        announcements.router,
+        announcements.denied,
+        announcements.chats,
+        settings.router,
+        directory.router,
+        roadmap.router,
+        search.router,
+        fallback.router,
+    )
     return [routes.build() for routes in modules]

@@ -78,15 +78,18 @@ async def got_file(message: Message, state: FSMContext, t: Translator) -> None:
     if data["length"] > announcements.CAPTION_LIMIT:
         # the file is kept: a shorter text sent now becomes its caption
         await state.set_state(Compose.attachment)
-        await message.answer(t("announcements.caption_too_long", length=data["length"], limit=announcements.CAPTION_LIMIT),
-                             reply_markup=render.skip_attachment(t, str(data["token"])))
+        await message.answer(
+            t("announcements.caption_too_long", length=data["length"], limit=announcements.CAPTION_LIMIT),
+            reply_markup=render.skip_attachment(t, str(data["token"])),
+        )
         return
     await _to_category(message, state, t, data)
 
 
 @router.message(StateFilter(Compose.text, Compose.attachment, Compose.edit_text), F.text, ~F.text.startswith("/"))
-async def got_text(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
-                   settings: Settings) -> None:
+async def got_text(
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings
+) -> None:
     text, length = message.html_text, utf16_len(message.text or "")
     if not (message.text or "").strip():
         await message.answer(t("announcements.empty"))
@@ -129,8 +132,16 @@ async def _to_category(message: Message, state: FSMContext, t: Translator, data:
 
 
 @router.callback_query(AnnounceStep.filter())
-async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMContext, session: AsyncSession,
-               viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
+async def step(
+    query: CallbackQuery,
+    callback_data: AnnounceStep,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     data = await state.get_data()
     if data.get("token") != callback_data.token or not data.get("text"):
         await query.answer(await _stale(session, t, settings, callback_data.token, data), show_alert=True)
@@ -145,8 +156,9 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
         await message.edit_text(t("announcements.dropped"))
     elif action == "skip":
         if data.get("length", 0) > announcements.TEXT_LIMIT:  # type: ignore[operator]
-            await query.answer(t("announcements.text_too_long", length=data["length"], limit=announcements.TEXT_LIMIT),
-                               show_alert=True)
+            await query.answer(
+                t("announcements.text_too_long", length=data["length"], limit=announcements.TEXT_LIMIT), show_alert=True
+            )
             return
         await message.edit_text(t("announcements.no_attachment_chosen"))
         await _to_category(message, state, t, data | {"photo": None, "document": None})
@@ -160,7 +172,8 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
             await query.answer(t("button.stale"), show_alert=True)
         return
     elif action in ("send", "schedule") and not (
-            data.get("category") and Audience.from_dict(data.get("audience") or {}).complete):  # type: ignore[arg-type]
+        data.get("category") and Audience.from_dict(data.get("audience") or {}).complete
+    ):  # type: ignore[arg-type]
         await query.answer(t("button.stale"), show_alert=True)
         return
     elif action == "send":
@@ -168,15 +181,16 @@ async def step(query: CallbackQuery, callback_data: AnnounceStep, state: FSMCont
         return
     elif action == "schedule":
         await state.set_state(Compose.when)
-        await message.answer(t("announcements.ask_when", tz=settings.timezone, example=render.when(clock(), settings.tz)))
+        await message.answer(
+            t("announcements.ask_when", tz=settings.timezone, example=render.when(clock(), settings.tz))
+        )
     else:
         await query.answer(t("button.stale"), show_alert=True)
         return
     await query.answer()
 
 
-async def _stale(session: AsyncSession, t: Translator, settings: Settings, token: str,
-                 data: dict[str, object]) -> str:
+async def _stale(session: AsyncSession, t: Translator, settings: Settings, token: str, data: dict[str, object]) -> str:
     """What an old button of a draft says: sent, scheduled for when, cancelled, or just out of date."""
     done = await announcements.by_token(session, token)
     view = await announcements.get(session, done) if done else None
@@ -196,9 +210,18 @@ async def _ask_audience(message: Message, session: AsyncSession, t: Translator, 
     await message.edit_text(text, reply_markup=markup)
 
 
-async def _audience_step(query: CallbackQuery, message: Message, state: FSMContext, session: AsyncSession,
-                         viewer: Viewer, t: Translator, settings: Settings, data: dict[str, object], action: str,
-                         value: str) -> bool:
+async def _audience_step(
+    query: CallbackQuery,
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    settings: Settings,
+    data: dict[str, object],
+    action: str,
+    value: str,
+) -> bool:
     """One step of choosing the audience; False when the button makes no sense (forged or stale)."""
     token = str(data["token"])
     args = (message, state, session, viewer, t, settings)
@@ -222,7 +245,7 @@ async def _audience_step(query: CallbackQuery, message: Message, state: FSMConte
         if not pending:
             await query.answer(t("announcements.review_none"), show_alert=True)
             return True
-        for chat in pending[:render.REVIEW_CARDS]:
+        for chat in pending[: render.REVIEW_CARDS]:
             text, markup = render.chat_request(t, chat)
             await message.answer(text, reply_markup=markup)
         if len(pending) > render.REVIEW_CARDS:
@@ -248,9 +271,15 @@ async def _audience_step(query: CallbackQuery, message: Message, state: FSMConte
 
 
 def _draft(data: dict[str, object]) -> Draft:
-    return Draft(token=str(data["token"]), text=str(data["text"]), length=int(data["length"]),  # type: ignore[call-overload]
-                 category=str(data["category"]), audience=Audience.from_dict(data["audience"]),  # type: ignore[arg-type]
-                 photo=data.get("photo"), document=data.get("document"))  # type: ignore[arg-type]
+    return Draft(
+        token=str(data["token"]),
+        text=str(data["text"]),
+        length=int(data["length"]),  # type: ignore[call-overload]
+        category=str(data["category"]),
+        audience=Audience.from_dict(data["audience"]),  # type: ignore[arg-type]
+        photo=data.get("photo"),  # type: ignore[arg-type]
+        document=data.get("document"),  # type: ignore[arg-type]
+    )
 
 
 async def _audience_label(session: AsyncSession, t: Translator, audience: Audience) -> str:
@@ -263,13 +292,21 @@ async def _audience_label(session: AsyncSession, t: Translator, audience: Audien
     return render.audience_label(t, audience, names)
 
 
-async def _preview(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
-                   settings: Settings, data: dict[str, object]) -> None:
+async def _preview(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    settings: Settings,
+    data: dict[str, object],
+) -> None:
     """The announcement exactly as recipients will see it, then what goes to whom."""
     await state.set_data(data)
     draft = _draft(data)
-    chats = await announcements.recipients(session, draft, admin_ids=settings.admin_ids,
-                                           default_language=settings.default_language)
+    chats = await announcements.recipients(
+        session, draft, admin_ids=settings.admin_ids, default_language=settings.default_language
+    )
     label = await _audience_label(session, t, draft.audience)
     await message.edit_text(t("announcements.preview_below", audience=label))
     await send_as_recipients_see(message, draft.text, draft.photo, draft.document)
@@ -286,14 +323,30 @@ async def send_as_recipients_see(message: Message, text: str, photo: str | None,
         await message.answer(text)
 
 
-async def _confirm(query: CallbackQuery | None, message: Message, state: FSMContext, session: AsyncSession,
-                   viewer: Viewer, t: Translator, clock: Clock, settings: Settings,
-                   data: dict[str, object], scheduled_at: datetime | None) -> None:
+async def _confirm(
+    query: CallbackQuery | None,
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+    data: dict[str, object],
+    scheduled_at: datetime | None,
+) -> None:
     """Write the announcement and a delivery row per recipient (one transaction: the update's)."""
     created = await announcements.create(
-        session, _draft(data), author_id=viewer.telegram_id, now=clock(), scheduled_at=scheduled_at,
-        report_chat_id=message.chat.id, report_message_id=message.message_id if query else None,
-        admin_ids=settings.admin_ids, default_language=settings.default_language)
+        session,
+        _draft(data),
+        author_id=viewer.telegram_id,
+        now=clock(),
+        scheduled_at=scheduled_at,
+        report_chat_id=message.chat.id,
+        report_message_id=message.message_id if query else None,
+        admin_ids=settings.admin_ids,
+        default_language=settings.default_language,
+    )
     await state.clear()
     if created is None:
         if query:
@@ -309,8 +362,15 @@ async def _confirm(query: CallbackQuery | None, message: Message, state: FSMCont
 
 
 @router.message(Compose.when, F.text, ~F.text.startswith("/"))
-async def got_when(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
-                   clock: Clock, settings: Settings) -> None:
+async def got_when(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     moment = parse_when(message.text or "", settings, clock())
     if moment is None or moment <= clock():
         await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
@@ -326,8 +386,9 @@ def parse_when(text: str, settings: Settings, now: datetime) -> datetime | None:
 
 
 @router.message(Compose.edit_time, F.text, ~F.text.startswith("/"))
-async def got_new_time(message: Message, state: FSMContext, session: AsyncSession, t: Translator,
-                       clock: Clock, settings: Settings) -> None:
+async def got_new_time(
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator, clock: Clock, settings: Settings
+) -> None:
     moment = parse_when(message.text or "", settings, clock())
     if moment is None or moment <= clock():
         await message.answer(t("announcements.bad_when", example=render.when(clock(), settings.tz)))
@@ -338,8 +399,16 @@ async def got_new_time(message: Message, state: FSMContext, session: AsyncSessio
     await _answer_edit(message, session, t, settings, announcement_id, outcome)
 
 
-async def _answer_edit(message: Message, session: AsyncSession, t: Translator, settings: Settings,
-                       announcement_id: int, outcome: str, *, text_changed: bool = False) -> None:
+async def _answer_edit(
+    message: Message,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    announcement_id: int,
+    outcome: str,
+    *,
+    text_changed: bool = False,
+) -> None:
     if outcome != "ok":
         await message.answer(t("announcements.edit." + outcome))
         return
@@ -364,8 +433,15 @@ async def listing(event: Message | CallbackQuery, session: AsyncSession, t: Tran
 
 
 @router.callback_query(AnnouncementAct.filter())
-async def act(query: CallbackQuery, callback_data: AnnouncementAct, state: FSMContext, session: AsyncSession,
-              t: Translator, clock: Clock, settings: Settings) -> None:
+async def act(
+    query: CallbackQuery,
+    callback_data: AnnouncementAct,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     view = await announcements.get(session, callback_data.id)
     message = query.message
     if view is None or not isinstance(message, Message):
@@ -379,14 +455,23 @@ async def act(query: CallbackQuery, callback_data: AnnouncementAct, state: FSMCo
         await state.set_state(Compose.edit_text if action == "edit" else Compose.edit_time)
         await state.set_data({"edit": view.id})
         await query.answer()
-        await message.answer(t("announcements.ask_new_text" if action == "edit" else "announcements.ask_when",
-                               tz=settings.timezone, example=render.when(clock(), settings.tz)))
+        await message.answer(
+            t(
+                "announcements.ask_new_text" if action == "edit" else "announcements.ask_when",
+                tz=settings.timezone,
+                example=render.when(clock(), settings.tz),
+            )
+        )
         return
     elif action == "csv":
         await query.answer()
-        await message.answer_document(BufferedInputFile(unreached_csv(await announcements.unreached(session, view.id)),
-                                                        filename=f"announcement-{view.id}-unreached.csv"),
-                                      caption=t("announcements.csv_caption", id=view.id))
+        await message.answer_document(
+            BufferedInputFile(
+                unreached_csv(await announcements.unreached(session, view.id)),
+                filename=f"announcement-{view.id}-unreached.csv",
+            ),
+            caption=t("announcements.csv_caption", id=view.id),
+        )
         return
     elif action != "show":
         await query.answer(t("announcements.not_open"), show_alert=True)
@@ -427,15 +512,23 @@ chats = Routes("bot_chats")
 
 
 @chats.my_chat_member(F.chat.type != ChatType.PRIVATE)
-async def bot_status_changed(event: ChatMemberUpdated, session: AsyncSession, viewer: Viewer | None, clock: Clock,
-                             settings: Settings) -> None:
+async def bot_status_changed(
+    event: ChatMemberUpdated, session: AsyncSession, viewer: Viewer | None, clock: Clock, settings: Settings
+) -> None:
     """Remember the groups and channels the bot is in and whether it may post there; anyone can add
     the bot to their chat, so the secretariat is asked before it becomes an audience."""
     member = event.new_chat_member
     change = await announcement_audiences.record_chat(
-        session, chat_id=event.chat.id, title=event.chat.title or "", type_=event.chat.type, status=member.status,
-        can_post_messages=getattr(member, "can_post_messages", None), by=event.from_user.id,
-        by_secretariat=bool(viewer and viewer.is_secretariat), now=clock())
+        session,
+        chat_id=event.chat.id,
+        title=event.chat.title or "",
+        type_=event.chat.type,
+        status=member.status,
+        can_post_messages=getattr(member, "can_post_messages", None),
+        by=event.from_user.id,
+        by_secretariat=bool(viewer and viewer.is_secretariat),
+        now=clock(),
+    )
     if change.ask:
         await _ask_secretariat(session, settings, change.chat, clock())
 
@@ -444,17 +537,35 @@ async def _ask_secretariat(session: AsyncSession, settings: Settings, chat: Chat
     messages = []
     for secretary, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
         text, markup = render.chat_request(Translator(language), chat)
-        messages.append(Outgoing(key=f"chat-request:{chat.chat_id}:{chat.round}:{secretary}", chat_id=secretary,
-                                 kind="notice", text=text, reply_markup=markup.model_dump(exclude_none=True)))
+        messages.append(
+            Outgoing(
+                key=f"chat-request:{chat.chat_id}:{chat.round}:{secretary}",
+                chat_id=secretary,
+                kind="notice",
+                text=text,
+                reply_markup=markup.model_dump(exclude_none=True),
+            )
+        )
     await enqueue(session, messages, now)
 
 
 @router.callback_query(ChatApproval.filter())
-async def decide_chat(query: CallbackQuery, callback_data: ChatApproval, session: AsyncSession, viewer: Viewer,
-                      t: Translator, clock: Clock) -> None:
+async def decide_chat(
+    query: CallbackQuery,
+    callback_data: ChatApproval,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+) -> None:
     decision = await announcement_audiences.decide_chat(
-        session, callback_data.chat, callback_data.round, approve=callback_data.action == ChatAction.APPROVE,
-        actor=viewer.telegram_id, now=clock())
+        session,
+        callback_data.chat,
+        callback_data.round,
+        approve=callback_data.action == ChatAction.APPROVE,
+        actor=viewer.telegram_id,
+        now=clock(),
+    )
     if decision.chat is None:
         await query.answer(t("announcements.chat_stale"), show_alert=True)
         return
@@ -462,8 +573,12 @@ async def decide_chat(query: CallbackQuery, callback_data: ChatApproval, session
     if decision.status == "decided":
         await query.answer(t.plain("announcements.chat_verdict." + chat.approval, who=who))
     else:  # another secretary, or a second tap, decided first
-        await query.answer(t.plain("announcements.chat_already", verdict=t.plain("announcements.chat_status." + chat.approval),
-                                   who=who), show_alert=True)
+        await query.answer(
+            t.plain(
+                "announcements.chat_already", verdict=t.plain("announcements.chat_status." + chat.approval), who=who
+            ),
+            show_alert=True,
+        )
     if isinstance(query.message, Message):
         text, _ = render.chat_request(t, chat, buttons=False)
         await edit_text(query.message, text + "\n\n" + t("announcements.chat_verdict." + chat.approval, who=who))

@@ -55,14 +55,23 @@ def audiences(t: Translator, token: str, chats: Sequence[ChatView]) -> tuple[str
     lines = [t("announcements.ask_audience"), ""]
     approved = [c.title for c in chats if c.approval == APPROVED]
     pending = [c.title for c in chats if c.approval == PENDING]
-    lines.append(t("announcements.groups_approved", names=chat_names(t, approved)) if approved
-                 else t("announcements.groups_none"))
+    lines.append(
+        t("announcements.groups_approved", names=chat_names(t, approved))
+        if approved
+        else t("announcements.groups_none")
+    )
     if pending:
         lines.append(t("announcements.groups_pending", names=chat_names(t, pending)))
     markup = _choose(t, token, "aud", "announcements.audience.", KINDS)
     if pending:
-        markup.inline_keyboard.insert(-1, [InlineKeyboardButton(
-            text=t("announcements.review_chats", n=len(pending)), callback_data=_step(token, "review"))])
+        markup.inline_keyboard.insert(
+            -1,
+            [
+                InlineKeyboardButton(
+                    text=t("announcements.review_chats", n=len(pending)), callback_data=_step(token, "review")
+                )
+            ],
+        )
     return "\n".join(lines), markup
 
 
@@ -75,16 +84,23 @@ def chat_names(t: Translator, titles: Sequence[str]) -> str:
 
 def chat_request(t: Translator, chat: ChatView, *, buttons: bool = True) -> tuple[str, Markup]:
     """The secretariat's card of a chat the bot was added to: where, who added it, and the decision."""
-    who = (Html(telegram_account(chat.added_by, chat.added_by_name or str(chat.added_by), chat.added_by_username))
-           if chat.added_by is not None else t("announcements.chat_added_before"))
+    who = (
+        Html(telegram_account(chat.added_by, chat.added_by_name or str(chat.added_by), chat.added_by_username))
+        if chat.added_by is not None
+        else t("announcements.chat_added_before")
+    )
     kind = t.plain("announcements.chat_kind." + ("channel" if chat.type == "channel" else "group"))
     text = t("announcements.chat_request", kind=kind, title=chat.title or "—", who=who)
     kb = InlineKeyboardBuilder()
     if buttons:
-        kb.button(text=t("announcements.chat_approve"),
-                  callback_data=ChatApproval(chat=chat.chat_id, round=chat.round, action=ChatAction.APPROVE))
-        kb.button(text=t("announcements.chat_ignore"),
-                  callback_data=ChatApproval(chat=chat.chat_id, round=chat.round, action=ChatAction.IGNORE))
+        kb.button(
+            text=t("announcements.chat_approve"),
+            callback_data=ChatApproval(chat=chat.chat_id, round=chat.round, action=ChatAction.APPROVE),
+        )
+        kb.button(
+            text=t("announcements.chat_ignore"),
+            callback_data=ChatApproval(chat=chat.chat_id, round=chat.round, action=ChatAction.IGNORE),
+        )
     return text, kb.as_markup()
 
 
@@ -102,11 +118,16 @@ def projects(t: Translator, token: str, rows: list[ProjectRow], chosen: set[str]
     kb = InlineKeyboardBuilder()
     for row in rows:
         mark = "✅ " if str(row.id) in chosen else ""
-        kb.row(InlineKeyboardButton(text=short(mark + localized(t, row.title, row.title_en)),
-                                    callback_data=_step(token, "proj", str(row.id))))
-    kb.row(InlineKeyboardButton(text=t("announcements.projects_done", n=len(chosen)),
-                                callback_data=_step(token, "done")),
-           InlineKeyboardButton(text=t("announcements.back"), callback_data=_step(token, "audiences")))
+        kb.row(
+            InlineKeyboardButton(
+                text=short(mark + localized(t, row.title, row.title_en)),
+                callback_data=_step(token, "proj", str(row.id)),
+            )
+        )
+    kb.row(
+        InlineKeyboardButton(text=t("announcements.projects_done", n=len(chosen)), callback_data=_step(token, "done")),
+        InlineKeyboardButton(text=t("announcements.back"), callback_data=_step(token, "audiences")),
+    )
     return kb.as_markup()
 
 
@@ -140,7 +161,8 @@ def audience_label(t: Translator, audience: Audience, names: dict[str, str] | No
         return f"{label}: " + chat_names(t, [names.get(v, v) for v in audience.values])
     if audience.kind == "country":
         return f"{label}: " + ", ".join(
-            t.plain("country." + c) if t.has("country." + c) else c for c in audience.values)
+            t.plain("country." + c) if t.has("country." + c) else c for c in audience.values
+        )
     if audience.kind == "language":
         return f"{label}: " + ", ".join(LANGUAGE_NAMES.get(v, v) for v in audience.values)
     return label
@@ -149,8 +171,13 @@ def audience_label(t: Translator, audience: Audience, names: dict[str, str] | No
 def summary(t: Translator, draft: Draft, audience: str, count: int, *, including_you: bool) -> tuple[str, Markup]:
     """Below the preview: what goes to whom (saying when the count includes the secretary's own
     copy), and the buttons to send, schedule or drop it."""
-    text = t("announcements.summary", category=t.plain("announcements.category." + draft.category),
-             audience=audience, count=count, you=Html(t("announcements.including_you") if including_you else ""))
+    text = t(
+        "announcements.summary",
+        category=t.plain("announcements.category." + draft.category),
+        audience=audience,
+        count=count,
+        you=Html(t("announcements.including_you") if including_you else ""),
+    )
     kb = InlineKeyboardBuilder()
     if count:
         kb.button(text=t("announcements.send_now"), callback_data=_step(draft.token, "send"))
@@ -165,14 +192,25 @@ def summary(t: Translator, draft: Draft, audience: str, count: int, *, including
 
 def figures(t: Translator, view: AnnouncementView) -> str:
     c = view.counts
-    return t("announcements.figures", sent=c.sent, failed=c.failed, remaining=c.remaining,
-             cancelled=c.cancelled, total=view.total)
+    return t(
+        "announcements.figures",
+        sent=c.sent,
+        failed=c.failed,
+        remaining=c.remaining,
+        cancelled=c.cancelled,
+        total=view.total,
+    )
 
 
 def report(t: Translator, view: AnnouncementView, tz: tzinfo) -> tuple[str, Markup]:
     """The secretariat's confirmation message: scheduled, live figures, or the final report."""
-    head = t("announcements.report." + view.status, id=view.id, when=when(view.scheduled_at, tz),
-             category=t.plain("announcements.category." + view.category), audience=audience_label(t, view.audience))
+    head = t(
+        "announcements.report." + view.status,
+        id=view.id,
+        when=when(view.scheduled_at, tz),
+        category=t.plain("announcements.category." + view.category),
+        audience=audience_label(t, view.audience),
+    )
     return f"{head}\n{figures(t, view)}", actions(t, view)
 
 
@@ -196,14 +234,23 @@ def listing(t: Translator, views: list[AnnouncementView], tz: tzinfo) -> tuple[s
     kb = InlineKeyboardBuilder()
     for view in views:
         lines.append("")
-        lines.append(t("announcements.list_item", id=view.id, when=when(view.started_at or view.scheduled_at or view.created_at, tz),
-                       status=t.plain("announcements.status." + view.status),
-                       category=t.plain("announcements.category." + view.category),
-                       audience=audience_label(t, view.audience), excerpt=short(_plain(view.text), 80)))
+        lines.append(
+            t(
+                "announcements.list_item",
+                id=view.id,
+                when=when(view.started_at or view.scheduled_at or view.created_at, tz),
+                status=t.plain("announcements.status." + view.status),
+                category=t.plain("announcements.category." + view.category),
+                audience=audience_label(t, view.audience),
+                excerpt=short(_plain(view.text), 80),
+            )
+        )
         lines.append(figures(t, view))
         moment = view.started_at or view.scheduled_at or view.created_at
-        kb.button(text=short(f"#{view.id} · {moment.astimezone(tz):%d.%m} · {_plain(view.text)}", 60),
-                  callback_data=AnnouncementAct(id=view.id, action="show"))
+        kb.button(
+            text=short(f"#{view.id} · {moment.astimezone(tz):%d.%m} · {_plain(view.text)}", 60),
+            callback_data=AnnouncementAct(id=view.id, action="show"),
+        )
     kb.adjust(1)
     return "\n".join(lines), kb.as_markup()
 
@@ -216,7 +263,9 @@ def settings(t: Translator, muted: set[str]) -> tuple[str, Markup]:
     kb = InlineKeyboardBuilder()
     for category in MUTABLE:
         state = "off" if category in muted else "on"
-        kb.button(text=t("announcements.toggle." + state, category=t.plain("announcements.category." + category)),
-                  callback_data=MuteToggle(category=category))
+        kb.button(
+            text=t("announcements.toggle." + state, category=t.plain("announcements.category." + category)),
+            callback_data=MuteToggle(category=category),
+        )
     kb.adjust(1)
     return t("announcements.settings_title"), kb.as_markup()

@@ -56,8 +56,9 @@ class ProgressReporter:
     async def _edit(self, view: announcements.AnnouncementView, t: Translator) -> None:
         text, markup = render.report(t, view, self._settings.tz)
         try:
-            await self._bot.edit_message_text(text=text, chat_id=view.report_chat_id, message_id=view.report_message_id,
-                                              reply_markup=markup)
+            await self._bot.edit_message_text(
+                text=text, chat_id=view.report_chat_id, message_id=view.report_message_id, reply_markup=markup
+            )
         except TelegramAPIError as exc:  # deleted, not modified, blocked: the figures stay in /announcements
             log.info("report of announcement %s not edited: %s", view.id, exc)
 
@@ -68,4 +69,5 @@ async def announcements_tick(app: App) -> None:
         released = await announcements.release_due(session, app.clock())
         sending = await announcements.in_flight(session)
     await ProgressReporter(app.bot, app.database.sessions, app.settings, app.clock).report(
-        sending, force=bool(released))
+        sending, force=bool(released)
+    )

@@ -36,8 +36,9 @@ async def show(event: Message | CallbackQuery, text: str, markup: InlineKeyboard
 @router.message(command("projects"))
 @router.callback_query(Menu.filter(F.name == "projects"))
 @router.callback_query(ProjectsPage.filter(F.offset >= 0))
-async def projects(event: Message | CallbackQuery, session: AsyncSession, t: Translator,
-                   callback_data: ProjectsPage | None = None) -> None:
+async def projects(
+    event: Message | CallbackQuery, session: AsyncSession, t: Translator, callback_data: ProjectsPage | None = None
+) -> None:
     offset = callback_data.offset if isinstance(callback_data, ProjectsPage) else 0
     page = await directory.projects_page(session, offset=offset, limit=render.PAGE_SIZE)
     if not page.items and offset:
@@ -53,35 +54,41 @@ async def organisation_countries(event: Message | CallbackQuery, session: AsyncS
 
 @router.callback_query(Country.filter())
 @router.callback_query(OrgsPage.filter(F.offset >= 0))
-async def organisations(query: CallbackQuery, callback_data: Country | OrgsPage, session: AsyncSession,
-                        t: Translator) -> None:
+async def organisations(
+    query: CallbackQuery, callback_data: Country | OrgsPage, session: AsyncSession, t: Translator
+) -> None:
     paging = isinstance(callback_data, OrgsPage)
     if isinstance(callback_data, OrgsPage):
         country, offset = callback_data.country, callback_data.offset
     else:
         country, offset = callback_data.code, 0
     country = country.upper()[:2]
-    page, kinds = await directory.organisations_page(session, country=country or None, offset=offset,
-                                                     limit=render.PAGE_SIZE)
+    page, kinds = await directory.organisations_page(
+        session, country=country or None, offset=offset, limit=render.PAGE_SIZE
+    )
     if not page.total:  # a country nobody is from: only a forged button names it
         await query.answer(t("button.stale"), show_alert=True)
         return
     await show(query, *render.organisations_list(t, page, country, kinds), edit=paging)
 
 
-async def card_reply(kind: str, id_: int, session: AsyncSession, viewer: Viewer, t: Translator
-                     ) -> tuple[str, InlineKeyboardMarkup] | None:
+async def card_reply(
+    kind: str, id_: int, session: AsyncSession, viewer: Viewer, t: Translator
+) -> tuple[str, InlineKeyboardMarkup] | None:
     """A project ("p") or organisation ("o") card as text and buttons; None when it is gone."""
     if kind == "p" and (project := await directory.project_card(session, id_)):
-        return await extend_card(session, viewer, t, project.id, *render.project_card(t, project, member=viewer.is_member))
+        return await extend_card(
+            session, viewer, t, project.id, *render.project_card(t, project, member=viewer.is_member)
+        )
     if kind == "o" and (org := await directory.organisation_card(session, id_)):
         return render.organisation_card(t, org, member=viewer.is_member)
     return None
 
 
 @router.callback_query(Card.filter(F.kind.in_({"p", "o"})))
-async def project_or_organisation(query: CallbackQuery, callback_data: Card, session: AsyncSession,
-                                  viewer: Viewer, t: Translator) -> None:
+async def project_or_organisation(
+    query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
     reply = await card_reply(callback_data.kind, callback_data.id, session, viewer, t)
     if reply is None:
         await query.answer(t("button.gone"), show_alert=True)
@@ -100,7 +107,9 @@ async def project_section(query: CallbackQuery, callback_data: Section, session:
 
 
 @router.callback_query(Card.filter(F.kind == "h"))
-async def person(query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+async def person(
+    query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
     if not viewer.is_member:
         await query.answer(t("access.members_only"), show_alert=True)
         return
@@ -111,7 +120,9 @@ async def person(query: CallbackQuery, callback_data: Card, session: AsyncSessio
     await send_person(query, card, t, secretariat=viewer.is_secretariat)
 
 
-async def send_person(event: Message | CallbackQuery, card: directory.PersonCard, t: Translator, *, secretariat: bool) -> None:
+async def send_person(
+    event: Message | CallbackQuery, card: directory.PersonCard, t: Translator, *, secretariat: bool
+) -> None:
     """The card, then the first phone as a Telegram contact that one tap saves."""
     await show(event, *render.person_card(t, card, secretariat=secretariat), edit=False)
     message = event if isinstance(event, Message) else event.message

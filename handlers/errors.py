@@ -15,8 +15,9 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, settings: Settings, t: Translator | None = None,
-                   event_from_user: User | None = None) -> bool:
+async def on_error(
+    event: ErrorEvent, settings: Settings, t: Translator | None = None, event_from_user: User | None = None
+) -> bool:
     # aiogram calls error handlers outside the update's middlewares: the update is put back into
     # the context, for the log records and for the apology's retries.
     with update_context(event.update.update_id):

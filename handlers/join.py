@@ -21,8 +21,8 @@ from bot.clock import Clock
 from bot.i18n import LANGUAGES, Translator
 from bot.services import access, joining
 from bot.services.access import Viewer
-from bot.services.search import looks_like_a_name
 from bot.services.outbox import Outgoing, enqueue
+from bot.services.search import looks_like_a_name
 from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Decide, Menu
@@ -66,7 +66,9 @@ def _join_keyboard(t: Translator) -> ReplyKeyboardMarkup:
 @router.message(command("join"))
 @router.message(CommandStart(deep_link=True, magic=F.args == "join"))
 @router.callback_query(Menu.filter(F.name == "join"))
-async def begin(event: Message | CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+async def begin(
+    event: Message | CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
     message = event if isinstance(event, Message) else event.message
     if isinstance(event, CallbackQuery):
         await event.answer()
@@ -97,15 +99,22 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
 
 @router.message(F.contact)
 async def contact_shared(
-    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock,
-    bot: Bot, settings: Settings,
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    bot: Bot,
+    settings: Settings,
 ) -> None:
     contact = message.contact
     assert contact is not None
     own = contact.user_id == viewer.telegram_id
     if viewer.is_member:
-        await message.answer(t("join.already_member" if own else "join.contact_not_needed"),
-                             reply_markup=ReplyKeyboardRemove())
+        await message.answer(
+            t("join.already_member" if own else "join.contact_not_needed"), reply_markup=ReplyKeyboardRemove()
+        )
         return
     if not own:
         await message.answer(t("join.not_own_contact"), reply_markup=_join_keyboard(t))
@@ -119,8 +128,10 @@ async def contact_shared(
         await state.clear()
         await ask_readmission(message, session, viewer, t, clock, settings, outcome)
         return
-    await message.answer(t("join.phone_unknown" if outcome.status == "unknown" else "join.outcome." + outcome.status),
-                         reply_markup=ReplyKeyboardRemove())
+    await message.answer(
+        t("join.phone_unknown" if outcome.status == "unknown" else "join.outcome." + outcome.status),
+        reply_markup=ReplyKeyboardRemove(),
+    )
     if await joining.pending_request_of(session, viewer.telegram_id):
         await state.clear()
         await message.answer(t("join.pending"))
@@ -130,7 +141,12 @@ async def contact_shared(
 
 
 async def ask_readmission(
-    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock, settings: Settings,
+    message: Message,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
     outcome: access.JoinOutcome,
 ) -> None:
     """A revoked person is not let back by their phone or a generic invite: the secretariat decides."""
@@ -138,8 +154,9 @@ async def ask_readmission(
     filed = await joining.request_readmission(session, viewer.telegram_id, outcome.person_id, clock())
     if filed.status == "requested":
         await _tell_secretariat(session, settings, filed.request_id, clock)
-    await message.answer(t("join.revoked" if filed.status == "requested" else "join.pending"),
-                         reply_markup=ReplyKeyboardRemove())
+    await message.answer(
+        t("join.revoked" if filed.status == "requested" else "join.pending"), reply_markup=ReplyKeyboardRemove()
+    )
 
 
 async def _tell_secretariat(session: AsyncSession, settings: Settings, request_id: int | None, clock: Clock) -> None:
@@ -151,8 +168,15 @@ async def _tell_secretariat(session: AsyncSession, settings: Settings, request_i
     for chat_id, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
         for request in requests:
             text, markup = render.request_card(Translator(language), request)
-            messages.append(Outgoing(key=f"join:{request.id}:c{chat_id}", chat_id=chat_id, kind="notice", text=text,
-                                     reply_markup=markup.model_dump(exclude_none=True)))
+            messages.append(
+                Outgoing(
+                    key=f"join:{request.id}:c{chat_id}",
+                    chat_id=chat_id,
+                    kind="notice",
+                    text=text,
+                    reply_markup=markup.model_dump(exclude_none=True),
+                )
+            )
     await enqueue(session, messages, clock())
 
 
@@ -182,8 +206,13 @@ async def got_name(message: Message, state: FSMContext, t: Translator) -> None:
 
 @router.message(JoinForm.organisation, F.text, ~F.text.startswith("/"), is_guest)
 async def got_organisation(
-    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator,
-    clock: Clock, settings: Settings,
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
     organisation = " ".join((message.text or "").split())
     if not 2 <= len(organisation) <= NAME_LIMIT:
@@ -206,15 +235,25 @@ async def after_join(
     message: Message, session: AsyncSession, viewer: Viewer, t: Translator, bot: Bot, outcome: access.JoinOutcome
 ) -> None:
     roles = frozenset(await access.roles_of(session, outcome.person_id)) | viewer.roles
-    await message.answer(t("join.welcome", name=outcome.person_name or viewer.first_name), reply_markup=ReplyKeyboardRemove())
-    await message.answer(t("menu.title"), reply_markup=render.main_menu(t, member=True, secretariat="secretariat" in roles))
+    await message.answer(
+        t("join.welcome", name=outcome.person_name or viewer.first_name), reply_markup=ReplyKeyboardRemove()
+    )
+    await message.answer(
+        t("menu.title"), reply_markup=render.main_menu(t, member=True, secretariat="secretariat" in roles)
+    )
     await set_viewer_commands(bot, replace(viewer, person_id=outcome.person_id, roles=roles))
 
 
 @router.callback_query(Decide.filter())
 async def decide(
-    query: CallbackQuery, callback_data: Decide, session: AsyncSession, viewer: Viewer, t: Translator,
-    clock: Clock, bot: Bot, settings: Settings,
+    query: CallbackQuery,
+    callback_data: Decide,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    bot: Bot,
+    settings: Settings,
 ) -> None:
     if not viewer.is_secretariat:
         await query.answer(t("access.secretariat_only"), show_alert=True)
@@ -228,22 +267,40 @@ async def decide(
     if request.duplicate_of is not None:
         # Approving would make a second copy of a member who is in with another account.
         holder = request.duplicate_of
-        await query.answer(t.plain("join.duplicate", member=holder.name, who=holder.handle)[:ALERT_LIMIT], show_alert=True)
+        await query.answer(
+            t.plain("join.duplicate", member=holder.name, who=holder.handle)[:ALERT_LIMIT], show_alert=True
+        )
         return
-    verdict = {"name": request.full_name, "organisation": request.organisation,
-               "who": request.decided_by_name or str(request.decided_by)}
+    verdict = {
+        "name": request.full_name,
+        "organisation": request.organisation,
+        "who": request.decided_by_name or str(request.decided_by),
+    }
     if first:
         # Enqueued before anything is said to the secretary, so it commits with the decision.
         guest_t = Translator(await access.account_language(session, request.telegram_id, settings.default_language))
-        await enqueue(session, [Outgoing(key=f"join:{request.id}:told", chat_id=request.telegram_id, kind="notice",
-                                         text=guest_t("join.told." + request.status))], clock())
+        await enqueue(
+            session,
+            [
+                Outgoing(
+                    key=f"join:{request.id}:told",
+                    chat_id=request.telegram_id,
+                    kind="notice",
+                    text=guest_t("join.told." + request.status),
+                )
+            ],
+            clock(),
+        )
         await query.answer(t.plain("join.verdict." + request.status, **verdict))
     else:
         # Another secretary (or a double tap) decided first: say who and how, and retire these buttons.
-        await query.answer(t.plain("join.already_decided", status=t.plain("join.status." + request.status),
-                                   **verdict), show_alert=True)
+        await query.answer(
+            t.plain("join.already_decided", status=t.plain("join.status." + request.status), **verdict), show_alert=True
+        )
     if isinstance(query.message, Message) and query.message.reply_markup is not None:
-        await edit_text(query.message,
-                        t("join.verdict." + request.status, **verdict) + "\n" + t("join.decided_by", who=verdict["who"]))
+        await edit_text(
+            query.message,
+            t("join.verdict." + request.status, **verdict) + "\n" + t("join.decided_by", who=verdict["who"]),
+        )
     if first and request.status == "approved":
         await set_commands_for(bot, request.telegram_id, language=guest_t.language, roles=frozenset({"member"}))

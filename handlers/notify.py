@@ -16,7 +16,19 @@ log = logging.getLogger(__name__)
 GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
 MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "settings", "language", "help")
 LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "pause", "language", "help")
-SECRETARIAT_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "admin", "invite", "members", "audit", "export", "announce", "announcements", "language", "help")
+SECRETARIAT_COMMANDS = (
+    *MEMBER_COMMANDS[:-2],
+    "report",
+    "admin",
+    "invite",
+    "members",
+    "audit",
+    "export",
+    "announce",
+    "announcements",
+    "language",
+    "help",
+)
 
 
 def _commands(t: Translator, names: tuple[str, ...]) -> list[BotCommand]:
@@ -37,8 +49,15 @@ async def set_default_commands(bot: Bot) -> None:
 
 
 async def set_commands_for(bot: Bot, chat_id: int, *, language: str, roles: frozenset[str]) -> None:
-    names = (SECRETARIAT_COMMANDS if "secretariat" in roles else LEADER_COMMANDS if "leader" in roles
-             else MEMBER_COMMANDS if roles else GUEST_COMMANDS)
+    names = (
+        SECRETARIAT_COMMANDS
+        if "secretariat" in roles
+        else LEADER_COMMANDS
+        if "leader" in roles
+        else MEMBER_COMMANDS
+        if roles
+        else GUEST_COMMANDS
+    )
     try:
         await bot.set_my_commands(_commands(Translator(language), names), scope=BotCommandScopeChat(chat_id=chat_id))
     except Exception as exc:  # noqa: BLE001 - an optional call must never stop the bot

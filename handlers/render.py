@@ -42,8 +42,22 @@ WELCOME_FIGURES = 5
 PARTNER_BUTTONS = 8
 BUTTON_TEXT = 60
 CARD_KIND = {"project": "p", "organisation": "o", "person": "h"}
-FLAGS = {"RU": "🇷🇺", "FI": "🇫🇮", "NO": "🇳🇴", "DK": "🇩🇰", "JP": "🇯🇵", "SE": "🇸🇪", "DE": "🇩🇪",
-         "EE": "🇪🇪", "LT": "🇱🇹", "LV": "🇱🇻", "PL": "🇵🇱", "BY": "🇧🇾", "DO": "🇩🇴", "ZZ": "🌐"}
+FLAGS = {
+    "RU": "🇷🇺",
+    "FI": "🇫🇮",
+    "NO": "🇳🇴",
+    "DK": "🇩🇰",
+    "JP": "🇯🇵",
+    "SE": "🇸🇪",
+    "DE": "🇩🇪",
+    "EE": "🇪🇪",
+    "LT": "🇱🇹",
+    "LV": "🇱🇻",
+    "PL": "🇵🇱",
+    "BY": "🇧🇾",
+    "DO": "🇩🇴",
+    "ZZ": "🌐",
+}
 SECTIONS = ("tasks", "results", "prospects", "summary")
 
 
@@ -86,9 +100,11 @@ def welcome(t: Translator, cluster: ClusterView | None, *, name: str, member: bo
         description = cluster.description_en if english and cluster.description_en else cluster.description
         if description:
             lines.append(escape(short(description, 600)))
-        figures = [f"• {escape(f.label_en if english and f.label_en else f.label)}: "
-                   f"<b>{escape(f.value_en if english and f.value_en else f.value)}</b>"
-                   for f in cluster.figures[:WELCOME_FIGURES]]
+        figures = [
+            f"• {escape(f.label_en if english and f.label_en else f.label)}: "
+            f"<b>{escape(f.value_en if english and f.value_en else f.value)}</b>"
+            for f in cluster.figures[:WELCOME_FIGURES]
+        ]
         if figures:
             lines += ["", *figures]
     if not member:
@@ -121,8 +137,12 @@ def projects_list(t: Translator, page: Page[ProjectRow]) -> tuple[str, InlineKey
         lines.append(f"{n}. {escape(localized(t, row.title, row.title_en))}")
     kb = InlineKeyboardBuilder()
     for n, row in enumerate(page.items, start=page.offset + 1):
-        kb.row(InlineKeyboardButton(text=short(f"{n}. {localized(t, row.title, row.title_en)}"),
-                                    callback_data=Card(kind="p", id=row.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text=short(f"{n}. {localized(t, row.title, row.title_en)}"),
+                callback_data=Card(kind="p", id=row.id).pack(),
+            )
+        )
     pager(kb, page, lambda offset: ProjectsPage(offset=offset))
     return "\n".join(lines), kb.as_markup()
 
@@ -141,30 +161,46 @@ def countries(t: Translator, facets: list[tuple[str, int]]) -> tuple[str, Inline
     total = sum(count for _, count in facets)
     kb.button(text=t("orgs.all", count=total), callback_data=Country(code=""))
     for country, count in facets:
-        kb.button(text=f"{flag(country)} {t('country.' + country) if t.has('country.' + country) else country} · {count}",
-                  callback_data=Country(code=country))
+        kb.button(
+            text=f"{flag(country)} {t('country.' + country) if t.has('country.' + country) else country} · {count}",
+            callback_data=Country(code=country),
+        )
     kb.adjust(1, 2)
     return t("orgs.choose_country"), kb.as_markup()
 
 
-def organisations_list(t: Translator, page: Page[Ref], country: str,
-                       kinds: list[tuple[str, int]]) -> tuple[str, InlineKeyboardMarkup]:
+def organisations_list(
+    t: Translator, page: Page[Ref], country: str, kinds: list[tuple[str, int]]
+) -> tuple[str, InlineKeyboardMarkup]:
     """Buttons marked with their kind's icon; the text says which icon is which kind, and how many."""
     where = f"{flag(country)} {t('country.' + country)}" if country and t.has("country." + country) else country
-    lines = [t("orgs.title", where=where or t("orgs.everywhere"), total=page.total),
-             *(f"{_kind_icon(kind)} {t('orgkind.' + kind)}: {count}" for kind, count in kinds)]
+    lines = [
+        t("orgs.title", where=where or t("orgs.everywhere"), total=page.total),
+        *(f"{_kind_icon(kind)} {t('orgkind.' + kind)}: {count}" for kind, count in kinds),
+    ]
     kb = InlineKeyboardBuilder()
     for ref in page.items:
-        kb.row(InlineKeyboardButton(text=short(f"{_kind_icon(ref.note)} {label(t, ref)}"),
-                                    callback_data=Card(kind="o", id=ref.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text=short(f"{_kind_icon(ref.note)} {label(t, ref)}"), callback_data=Card(kind="o", id=ref.id).pack()
+            )
+        )
     pager(kb, page, lambda offset: OrgsPage(country=country, offset=offset))
     kb.row(InlineKeyboardButton(text=t("orgs.countries"), callback_data=Menu(name="orgs").pack()))
     return "\n".join(lines), kb.as_markup()
 
 
 ORGANISATION_KIND_ICONS = {
-    "government": "🏛", "public_institution": "🏫", "association": "🤝", "company": "🏭", "research": "🔬",
-    "university": "🎓", "fund": "💰", "international": "🌐", "representative_office": "🏳", "other": "▫️",
+    "government": "🏛",
+    "public_institution": "🏫",
+    "association": "🤝",
+    "company": "🏭",
+    "research": "🔬",
+    "university": "🎓",
+    "fund": "💰",
+    "international": "🌐",
+    "representative_office": "🏳",
+    "other": "▫️",
 }
 
 
@@ -189,7 +225,9 @@ def project_card(t: Translator, card: ProjectCard, *, member: bool) -> tuple[str
     if card.partners:
         names = ", ".join(label(t, p) for p in card.partners[:15])
         more = len(card.partners) - 15
-        lines.append(f"<b>{t('card.partners')}</b> {escape(short(names, 900))}" + (t("card.more", n=more) if more > 0 else ""))
+        lines.append(
+            f"<b>{t('card.partners')}</b> {escape(short(names, 900))}" + (t("card.more", n=more) if more > 0 else "")
+        )
     lines += _field(t, "card.goal", card.goal)
     lines += _field(t, "card.budget", card.budget, 300)
     people = [*card.leaders, *card.contacts]
@@ -201,14 +239,26 @@ def project_card(t: Translator, card: ProjectCard, *, member: bool) -> tuple[str
             kb.button(text=t("section." + name), callback_data=Section(project=card.id, name=name, part=0))
     kb.adjust(2)
     if card.leader:
-        kb.row(InlineKeyboardButton(text="🏢 " + short(label(t, card.leader)), callback_data=Card(kind="o", id=card.leader.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text="🏢 " + short(label(t, card.leader)), callback_data=Card(kind="o", id=card.leader.id).pack()
+            )
+        )
     for partner in card.partners[:PARTNER_BUTTONS]:
-        kb.row(InlineKeyboardButton(text="🤝 " + short(label(t, partner)), callback_data=Card(kind="o", id=partner.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text="🤝 " + short(label(t, partner)), callback_data=Card(kind="o", id=partner.id).pack()
+            )
+        )
     if member:
         for person in card.leaders:
-            kb.row(InlineKeyboardButton(text="⭐ " + short(person.name), callback_data=Card(kind="h", id=person.id).pack()))
+            kb.row(
+                InlineKeyboardButton(text="⭐ " + short(person.name), callback_data=Card(kind="h", id=person.id).pack())
+            )
         for person in card.contacts:
-            kb.row(InlineKeyboardButton(text="👤 " + short(person.name), callback_data=Card(kind="h", id=person.id).pack()))
+            kb.row(
+                InlineKeyboardButton(text="👤 " + short(person.name), callback_data=Card(kind="h", id=person.id).pack())
+            )
     return "\n".join(lines), kb.as_markup()
 
 
@@ -237,7 +287,9 @@ def organisation_card(t: Translator, card: OrganisationCard, *, member: bool) ->
         lines.append(f"<i>{escape(card_subtitle)}</i>")
     country = t("country." + card.country) if t.has("country." + card.country) else card.country
     place = ", ".join(x for x in (country, card.region) if x)
-    lines.append(f"{flag(card.country)} {escape(place)} · {t('orgkind.' + card.kind)} · {t('clusterrole.' + card.cluster_role)}")
+    lines.append(
+        f"{flag(card.country)} {escape(place)} · {t('orgkind.' + card.kind)} · {t('clusterrole.' + card.cluster_role)}"
+    )
     lines += _field(t, "card.about", card.description)
     lines += _field(t, "card.website", card.website, 200)
     if card.led:
@@ -248,11 +300,19 @@ def organisation_card(t: Translator, card: OrganisationCard, *, member: bool) ->
         lines.append(t("card.people_hidden"))
     kb = InlineKeyboardBuilder()
     for project in [*card.led, *card.joined][:10]:
-        kb.row(InlineKeyboardButton(text="📁 " + short(label(t, project)), callback_data=Card(kind="p", id=project.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text="📁 " + short(label(t, project)), callback_data=Card(kind="p", id=project.id).pack()
+            )
+        )
     if member:
         for person in card.people[:15]:
-            kb.row(InlineKeyboardButton(text="👤 " + short(person.name + (f" — {person.note}" if person.note else "")),
-                                        callback_data=Card(kind="h", id=person.id).pack()))
+            kb.row(
+                InlineKeyboardButton(
+                    text="👤 " + short(person.name + (f" — {person.note}" if person.note else "")),
+                    callback_data=Card(kind="h", id=person.id).pack(),
+                )
+            )
     return "\n".join(lines), kb.as_markup()
 
 
@@ -274,12 +334,27 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(t("card.no_contacts"))
     kb = InlineKeyboardBuilder()
     if card.organisation:
-        kb.row(InlineKeyboardButton(text="🏢 " + short(label(t, card.organisation)), callback_data=Card(kind="o", id=card.organisation.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text="🏢 " + short(label(t, card.organisation)),
+                callback_data=Card(kind="o", id=card.organisation.id).pack(),
+            )
+        )
     for project in card.projects[:10]:
-        kb.row(InlineKeyboardButton(text="📁 " + short(label(t, project)), callback_data=Card(kind="p", id=project.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text="📁 " + short(label(t, project)), callback_data=Card(kind="p", id=project.id).pack()
+            )
+        )
     if secretariat:
-        kb.row(InlineKeyboardButton(text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=card.id).pack()),
-               InlineKeyboardButton(text=t("admin.manage"), callback_data=MemberAction(person=card.id, action="show").pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=card.id).pack()
+            ),
+            InlineKeyboardButton(
+                text=t("admin.manage"), callback_data=MemberAction(person=card.id, action="show").pack()
+            ),
+        )
     return "\n".join(lines), kb.as_markup()
 
 
@@ -298,9 +373,15 @@ def secretariat(t: Translator, people: Sequence[Secretary], *, member: bool) -> 
         return t("secretariat.guest"), kb.as_markup()
     lines = [t("secretariat.title")]
     for person in people:
-        lines.append("• " + telegram_account(person.telegram_id, person.name or t("secretariat.nameless"), person.username))
+        lines.append(
+            "• " + telegram_account(person.telegram_id, person.name or t("secretariat.nameless"), person.username)
+        )
         if person.person_id is not None:
-            kb.row(InlineKeyboardButton(text=short(f"👤 {person.name}"), callback_data=Card(kind="h", id=person.person_id).pack()))
+            kb.row(
+                InlineKeyboardButton(
+                    text=short(f"👤 {person.name}"), callback_data=Card(kind="h", id=person.person_id).pack()
+                )
+            )
     lines.append(t("secretariat.other"))
     return "\n".join(lines), kb.as_markup()
 
@@ -314,8 +395,12 @@ def search_results(t: Translator, query: str, hits: Sequence[Hit], total: int) -
         doc = hit.doc
         subtitle = localized(t, doc.subtitle, doc.subtitle_en) if doc.kind == "person" else ""
         label = localized(t, doc.title, doc.title_en) + (f" — {subtitle}" if subtitle else "")
-        kb.row(InlineKeyboardButton(text=short(f"{icons[hit.doc.kind]} {label}"),
-                                    callback_data=Card(kind=CARD_KIND[hit.doc.kind], id=hit.doc.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text=short(f"{icons[hit.doc.kind]} {label}"),
+                callback_data=Card(kind=CARD_KIND[hit.doc.kind], id=hit.doc.id).pack(),
+            )
+        )
     if all(hit.guessed for hit in hits):
         return t("search.guess"), kb.as_markup()
     text = t("search.several", query=short(query, 100), count=total)
@@ -334,11 +419,15 @@ def split_text(text: str, limit: int) -> list[str]:
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return [*pieces, rest] if rest or not pieces else pieces
+
+
 def request_card(t: Translator, request: JoinRequestView) -> tuple[str, InlineKeyboardMarkup]:
     """A join request as the secretariat sees it: who, from where, and Approve / Reject.
     "Telegram:" names the account as Telegram does (its own name, @username), never the name
     claimed in the request, so that someone posing as another shows."""
-    who = Html(telegram_account(request.telegram_id, request.telegram_name or str(request.telegram_id), request.username))
+    who = Html(
+        telegram_account(request.telegram_id, request.telegram_name or str(request.telegram_id), request.username)
+    )
     kb = InlineKeyboardBuilder()
     kb.button(text=t("join.approve"), callback_data=Decide(request=request.id, approve=True))
     kb.button(text=t("join.reject"), callback_data=Decide(request=request.id, approve=False))

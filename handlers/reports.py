@@ -69,36 +69,57 @@ def question(t: Translator, step: State, data: dict[str, Any]) -> tuple[str, Inl
     token, project = data["token"], ProjectRef(data["project"], data["title"], data.get("title_en"))
     editing = bool(data.get("edit"))
     if step == ReportForm.status:
-        return render.status_step(t, token, project, on_behalf=data.get("behalf", False),
-                                  current=data.get("status") if editing else None)
+        return render.status_step(
+            t, token, project, on_behalf=data.get("behalf", False), current=data.get("status") if editing else None
+        )
     if step == ReportForm.percent:
-        return render.percent_step(t, token, editing=editing and data.get("status") is not None,
-                                   current=data.get("percent"))
+        return render.percent_step(
+            t, token, editing=editing and data.get("status") is not None, current=data.get("percent")
+        )
     if step in TEXT_STEPS:
-        return render.text_step(t, token, _name(step), data.get(_name(step)), editing=bool(data.get("edit")),
-                                limit=reports.TEXT_LIMIT)
+        return render.text_step(
+            t, token, _name(step), data.get(_name(step)), editing=bool(data.get("edit")), limit=reports.TEXT_LIMIT
+        )
     return render.draft_text(t, project, data), render.preview_keyboard(t, token)
 
 
-async def ask(event: Message | CallbackQuery, state: FSMContext, t: Translator, step: State,
-              changes: dict[str, Any] | None = None) -> None:
+async def ask(
+    event: Message | CallbackQuery, state: FSMContext, t: Translator, step: State, changes: dict[str, Any] | None = None
+) -> None:
     """Move the dialog to `step` and ask its question: in place under a button, anew after a message."""
     data = await state.update_data(changes or {})
     await state.set_state(step)
     await show(event, *question(t, step, data), edit=isinstance(event, CallbackQuery))
 
 
-async def begin(event: Message | CallbackQuery, state: FSMContext, t: Translator, project: ProjectRef, *,
-                behalf: bool, prefill: dict[str, Any] | None = None) -> None:
+async def begin(
+    event: Message | CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    project: ProjectRef,
+    *,
+    behalf: bool,
+    prefill: dict[str, Any] | None = None,
+) -> None:
     """A new dialog (a fresh token) for one project, starting with the status."""
-    await state.set_data({"token": secrets.token_hex(4), "project": project.id, "title": project.title,
-                          "title_en": project.title_en, "behalf": behalf, "attachments": [], **(prefill or {})})
+    await state.set_data(
+        {
+            "token": secrets.token_hex(4),
+            "project": project.id,
+            "title": project.title,
+            "title_en": project.title_en,
+            "behalf": behalf,
+            "attachments": [],
+            **(prefill or {}),
+        }
+    )
     await ask(event, state, t, ReportForm.status)
 
 
 @router.message(command("report"))
-async def report_command(message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer,
-                         t: Translator) -> None:
+async def report_command(
+    message: Message, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
     led = await reports.led_projects(session, viewer.person_id)
     if not led and not viewer.is_secretariat:
         await state.clear()
@@ -113,22 +134,33 @@ async def report_command(message: Message, state: FSMContext, session: AsyncSess
     await show(message, *await _picker(session, viewer, t, token, 0), edit=False)
 
 
-async def _picker(session: AsyncSession, viewer: Viewer, t: Translator, token: str, offset: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _picker(
+    session: AsyncSession, viewer: Viewer, t: Translator, token: str, offset: int
+) -> tuple[str, InlineKeyboardMarkup]:
     led = await reports.led_projects(session, viewer.person_id)
     if viewer.is_secretariat:
         rows = await projects_page(session, offset=offset, limit=render.PICK_PAGE)
         page = Page([ProjectRef(r.id, r.title, r.title_en) for r in rows.items], rows.total, offset, render.PICK_PAGE)
     else:
-        page = Page(led[offset:offset + render.PICK_PAGE], len(led), offset, render.PICK_PAGE)
+        page = Page(led[offset : offset + render.PICK_PAGE], len(led), offset, render.PICK_PAGE)
     return render.project_picker(t, token, page, {p.id for p in led})
 
 
 @router.callback_query(ReportStart.filter())
-async def start_button(query: CallbackQuery, callback_data: ReportStart, state: FSMContext, session: AsyncSession,
-                       viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
+async def start_button(
+    query: CallbackQuery,
+    callback_data: ReportStart,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     project = await reports.project_ref(session, callback_data.project)
-    if project is None or not await reports.may_report(session, project.id, viewer.person_id,
-                                                       secretariat=viewer.is_secretariat):
+    if project is None or not await reports.may_report(
+        session, project.id, viewer.person_id, secretariat=viewer.is_secretariat
+    ):
         await query.answer(t.plain("reports.not_your_project"), show_alert=True)
         return
     if callback_data.period:
@@ -146,8 +178,16 @@ def _default(settings: Settings) -> checkins.Cadence:
 
 
 @router.callback_query(ReportStep.filter())
-async def step_button(query: CallbackQuery, callback_data: ReportStep, state: FSMContext, session: AsyncSession,
-                      viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
+async def step_button(
+    query: CallbackQuery,
+    callback_data: ReportStep,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     data = await state.get_data()
     current = await state.get_state()
     if current is None or data.get("token") != callback_data.token:
@@ -166,8 +206,11 @@ async def step_button(query: CallbackQuery, callback_data: ReportStep, state: FS
         await ask(query, state, t, ReportForm.percent, {"status": value})
     elif action == "percent" and current == ReportForm.percent.state and value.isdigit() and int(value) <= 100:
         await ask(query, state, t, ReportForm.done, {"percent": int(value)})
-    elif action in ("skip", "keep") and current in {s.state for s in (ReportForm.percent, *TEXT_STEPS)} or (
-            action == "keep" and current == ReportForm.status.state):
+    elif (
+        action in ("skip", "keep")
+        and current in {s.state for s in (ReportForm.percent, *TEXT_STEPS)}
+        or (action == "keep" and current == ReportForm.status.state)
+    ):
         skipped = action == "skip" and current != ReportForm.done.state
         field = (current or "").rpartition(":")[2]
         # a kept percent may be none; any other kept answer must be there
@@ -188,28 +231,59 @@ async def step_button(query: CallbackQuery, callback_data: ReportStep, state: FS
         await query.answer(t.plain("reports.stale"), show_alert=True)
 
 
-async def submit(query: CallbackQuery, state: FSMContext, data: dict[str, Any], session: AsyncSession, viewer: Viewer,
-                 t: Translator, clock: Clock, settings: Settings) -> None:
-    draft = Draft(data["project"], data["status"], data.get("percent"), data["done"], data.get("next"),
-                  data.get("help"), list(data.get("attachments") or ()))
+async def submit(
+    query: CallbackQuery,
+    state: FSMContext,
+    data: dict[str, Any],
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    draft = Draft(
+        data["project"],
+        data["status"],
+        data.get("percent"),
+        data["done"],
+        data.get("next"),
+        data.get("help"),
+        list(data.get("attachments") or ()),
+    )
     await state.clear()
     if not await reports.may_report(session, draft.project_id, viewer.person_id, secretariat=viewer.is_secretariat):
         await query.answer(t.plain("reports.not_your_project"), show_alert=True)  # no longer a leader
         return
-    was = await reports.report(session, data["edit"]) if data.get("edit") else await reports.latest(session, draft.project_id)
+    was = (
+        await reports.report(session, data["edit"])
+        if data.get("edit")
+        else await reports.latest(session, draft.project_id)
+    )
     if data.get("edit"):
-        view = await reports.amend(session, data["edit"], draft, by=viewer.telegram_id, now=clock(), window=_window(settings))
+        view = await reports.amend(
+            session, data["edit"], draft, by=viewer.telegram_id, now=clock(), window=_window(settings)
+        )
         if view is None:
             await query.answer(t.plain("reports.edit_expired"), show_alert=True)
             return
     else:
-        view, _ = await reports.submit(session, data["token"], draft, person_id=viewer.person_id,
-                                       submitted_by=viewer.telegram_id, on_behalf=bool(data.get("behalf")),
-                                       now=clock(), tz=settings.tz)
+        view, _ = await reports.submit(
+            session,
+            data["token"],
+            draft,
+            person_id=viewer.person_id,
+            submitted_by=viewer.telegram_id,
+            on_behalf=bool(data.get("behalf")),
+            now=clock(),
+            tz=settings.tz,
+        )
         if view.on_behalf:
             await tell_leaders(session, view, settings, clock())
-    text = render.draft_text(t, view.project, data) + "\n\n" + render.sent_text(
-        t, view, edited=bool(data.get("edit")), hours=settings.report_edit_hours)
+    text = (
+        render.draft_text(t, view.project, data)
+        + "\n\n"
+        + render.sent_text(t, view, edited=bool(data.get("edit")), hours=settings.report_edit_hours)
+    )
     cadence = await checkins.cadence_of(session, view.project.id, _default(settings))
     if not data.get("edit") and (soon := checkins.opens_soon(cadence, clock(), settings.tz)):
         text += "\n" + t("reports.counts_for_next", start=render.moment(soon, settings.tz))
@@ -227,13 +301,27 @@ async def tell_leaders(session: AsyncSession, view: reports.ReportView, settings
     for lc in await checkins.leader_chats(session, settings.default_language):
         if lc.project_id == view.project.id and lc.telegram_id is not None:
             text, markup = render.behalf_notice(Translator(lc.language), view)
-            messages.append(Outgoing(key=f"report-behalf:{view.id}:{lc.telegram_id}", chat_id=lc.telegram_id,
-                                     kind="notice", text=text, reply_markup=markup.model_dump(exclude_none=True)))
+            messages.append(
+                Outgoing(
+                    key=f"report-behalf:{view.id}:{lc.telegram_id}",
+                    chat_id=lc.telegram_id,
+                    kind="notice",
+                    text=text,
+                    reply_markup=markup.model_dump(exclude_none=True),
+                )
+            )
     await enqueue(session, messages, now)
 
 
-async def cleared_secretariat(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime, *,
-                              key: str, withdrawn: bool = False) -> None:
+async def cleared_secretariat(
+    session: AsyncSession,
+    view: reports.ReportView,
+    settings: Settings,
+    now: datetime,
+    *,
+    key: str,
+    withdrawn: bool = False,
+) -> None:
     """The trouble the secretariat was told about is over: a report on track after it, its report
     edited to on track, or withdrawn; once per key."""
     latest = await reports.latest(session, view.project.id) if withdrawn else view
@@ -242,8 +330,15 @@ async def cleared_secretariat(session: AsyncSession, view: reports.ReportView, s
     messages = []
     for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
         text, markup = render.cleared(Translator(language), view, latest, withdrawn=withdrawn)
-        messages.append(Outgoing(key=f"{key}:{chat}", chat_id=chat, kind="notice",
-                                 text=text, reply_markup=markup.model_dump(exclude_none=True)))
+        messages.append(
+            Outgoing(
+                key=f"{key}:{chat}",
+                chat_id=chat,
+                kind="notice",
+                text=text,
+                reply_markup=markup.model_dump(exclude_none=True),
+            )
+        )
     await enqueue(session, messages, now)
 
 
@@ -253,8 +348,15 @@ async def alert_secretariat(session: AsyncSession, view: reports.ReportView, set
     messages = []
     for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
         text, markup = render.alert(Translator(language), view)
-        messages.append(Outgoing(key=f"report-alert:{view.id}:{view.status}:{chat}", chat_id=chat, kind="notice",
-                                 text=text, reply_markup=markup.model_dump(exclude_none=True)))
+        messages.append(
+            Outgoing(
+                key=f"report-alert:{view.id}:{view.status}:{chat}",
+                chat_id=chat,
+                kind="notice",
+                text=text,
+                reply_markup=markup.model_dump(exclude_none=True),
+            )
+        )
     await enqueue(session, messages, now)
 
 
@@ -314,8 +416,16 @@ async def use_buttons(message: Message, state: FSMContext, t: Translator) -> Non
 
 
 @router.callback_query(ReportAction.filter())
-async def report_action(query: CallbackQuery, callback_data: ReportAction, state: FSMContext, session: AsyncSession,
-                        viewer: Viewer, t: Translator, clock: Clock, settings: Settings) -> None:
+async def report_action(
+    query: CallbackQuery,
+    callback_data: ReportAction,
+    state: FSMContext,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     action = callback_data.action
     if action == "files":
         await send_files(query, callback_data.report, session, viewer, t)
@@ -325,25 +435,48 @@ async def report_action(query: CallbackQuery, callback_data: ReportAction, state
         await query.answer(t.plain("reports.edit_expired"), show_alert=True)
         return
     if action == "edit":
-        prefill = {"edit": view.id, "status": view.status, "percent": view.percent, "done": view.done,
-                   "next": view.next_steps, "help": view.help_needed, "attachments": view.attachments}
+        prefill = {
+            "edit": view.id,
+            "status": view.status,
+            "percent": view.percent,
+            "done": view.done,
+            "next": view.next_steps,
+            "help": view.help_needed,
+            "attachments": view.attachments,
+        }
         await begin(query, state, t, view.project, behalf=view.on_behalf, prefill=prefill)
     elif action == "withdraw":
-        await show(query, t("reports.withdraw_confirm", project=render.title(t, view.project)),
-                   render.withdraw_keyboard(t, view.id), edit=True)
+        await show(
+            query,
+            t("reports.withdraw_confirm", project=render.title(t, view.project)),
+            render.withdraw_keyboard(t, view.id),
+            edit=True,
+        )
     elif action == "withdraw_yes":
         await reports.withdraw(session, view.id, by=viewer.telegram_id, now=clock(), window=_window(settings))
         if view.status in reports.TROUBLE and not view.on_behalf:
             await cleared_secretariat(session, view, settings, clock(), key=f"report-cleared:{view.id}", withdrawn=True)
-        await show(query, t("reports.withdrawn", project=render.title(t, view.project)),
-                   InlineKeyboardMarkup(inline_keyboard=[]), edit=True)
+        await show(
+            query,
+            t("reports.withdrawn", project=render.title(t, view.project)),
+            InlineKeyboardMarkup(inline_keyboard=[]),
+            edit=True,
+        )
     else:
-        data = {"status": view.status, "percent": view.percent, "done": view.done, "next": view.next_steps,
-                "help": view.help_needed, "attachments": view.attachments}
+        data = {
+            "status": view.status,
+            "percent": view.percent,
+            "done": view.done,
+            "next": view.next_steps,
+            "help": view.help_needed,
+            "attachments": view.attachments,
+        }
         await show(query, render.draft_text(t, view.project, data), render.sent_keyboard(t, view.id), edit=True)
 
 
-async def send_files(query: CallbackQuery, report_id: int, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+async def send_files(
+    query: CallbackQuery, report_id: int, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
     view = await reports.report(session, report_id)
     if view is None or view.withdrawn_at or not viewer.is_member or query.message is None:
         await query.answer(t.plain("button.gone"), show_alert=True)
@@ -358,8 +491,14 @@ async def send_files(query: CallbackQuery, report_id: int, session: AsyncSession
 
 
 @router.callback_query(ReportHistory.filter(F.offset >= 0))
-async def history(query: CallbackQuery, callback_data: ReportHistory, session: AsyncSession, viewer: Viewer,
-                  t: Translator, settings: Settings) -> None:
+async def history(
+    query: CallbackQuery,
+    callback_data: ReportHistory,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    settings: Settings,
+) -> None:
     project = await reports.project_ref(session, callback_data.project)
     if not viewer.is_member or project is None:
         await query.answer(t.plain("reports.status_members_only" if project else "button.gone"), show_alert=True)
@@ -369,8 +508,15 @@ async def history(query: CallbackQuery, callback_data: ReportHistory, session: A
 
 
 @router.callback_query(ReportPause.filter())
-async def pause(query: CallbackQuery, callback_data: ReportPause, session: AsyncSession, viewer: Viewer,
-                t: Translator, clock: Clock, settings: Settings) -> None:
+async def pause(
+    query: CallbackQuery,
+    callback_data: ReportPause,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     if viewer.person_id is None or not viewer.is_leader:
         await query.answer(t.plain("reports.not_leader_short"), show_alert=True)
         return
@@ -385,8 +531,15 @@ async def pause(query: CallbackQuery, callback_data: ReportPause, session: Async
 
 
 @router.message(command("pause"))
-async def pause_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
-                        t: Translator, clock: Clock, settings: Settings) -> None:
+async def pause_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     """`/pause` shows the choices, `/pause 15.01.2027` pauses up to that day, `/pause off` resumes."""
     if viewer.person_id is None or not viewer.is_leader:
         await message.answer(t("reports.not_leader_short"))
@@ -405,7 +558,9 @@ async def pause_command(message: Message, command: CommandObject, session: Async
     await message.answer(_paused_text(t, until))
 
 
-async def _pause_choices(session: AsyncSession, person_id: int, t: Translator, today: date) -> tuple[str, InlineKeyboardMarkup]:
+async def _pause_choices(
+    session: AsyncSession, person_id: int, t: Translator, today: date
+) -> tuple[str, InlineKeyboardMarkup]:
     until = await checkins.paused_until(session, person_id, today)
     text = t("reports.paused_until", day=until.strftime("%d.%m.%Y")) if until else t("reports.pause_ask")
     return text, render.pause_keyboard(t, paused=until is not None)
@@ -424,8 +579,14 @@ def _paused_text(t: Translator, until: date | None) -> str:
 
 @router.message(command("status"))
 @router.callback_query(Menu.filter(F.name == "status"))
-async def status_now(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator,
-                     clock: Clock, settings: Settings) -> None:
+async def status_now(
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     message = event if isinstance(event, Message) else event.message
     if isinstance(event, CallbackQuery):
         await event.answer()
@@ -435,16 +596,26 @@ async def status_now(event: Message | CallbackQuery, session: AsyncSession, view
         await message.answer(t("reports.status_members_only"))
         return
     now = clock()
-    view = await reports.overview(session, now, settings.tz, default=_default(settings),
-                                  default_language=settings.default_language)
-    for text in render.overview_text(t, view, settings.tz, t("reports.status_title", now=render.moment(now, settings.tz)),
-                                     secretariat=viewer.is_secretariat):
+    view = await reports.overview(
+        session, now, settings.tz, default=_default(settings), default_language=settings.default_language
+    )
+    for text in render.overview_text(
+        t,
+        view,
+        settings.tz,
+        t("reports.status_title", now=render.moment(now, settings.tz)),
+        secretariat=viewer.is_secretariat,
+    ):
         await message.answer(text)
     grid = await reports.status_grid(session, now, settings.tz, weeks=CHART_WEEKS, limit=CHART_ROWS)
     if grid.projects:
-        png = status_chart(t.plain("reports.chart_title"), [render.title(t, p) for p in grid.projects],
-                           [w.astimezone(settings.tz).strftime("%d.%m") for w in grid.weeks], grid.cells,
-                           render.chart_legend(t))
+        png = status_chart(
+            t.plain("reports.chart_title"),
+            [render.title(t, p) for p in grid.projects],
+            [w.astimezone(settings.tz).strftime("%d.%m") for w in grid.weeks],
+            grid.cells,
+            render.chart_legend(t),
+        )
         caption = t.plural("reports.chart_caption", CHART_WEEKS, weeks=CHART_WEEKS)
         if grid.total > len(grid.projects):
             caption += t("reports.chart_cut", shown=len(grid.projects), total=grid.total)

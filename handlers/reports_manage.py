@@ -33,7 +33,11 @@ async def menu(query: CallbackQuery, t: Translator) -> None:
     text, markup = render.export_menu(t)
     kb = InlineKeyboardBuilder.from_markup(markup)
     kb.row(InlineKeyboardButton(text=t("reports.status_button"), callback_data=Menu(name="status").pack()))
-    kb.row(InlineKeyboardButton(text=t("reports.projects_button"), callback_data=ReportLeaders(project=0, action="projects").pack()))
+    kb.row(
+        InlineKeyboardButton(
+            text=t("reports.projects_button"), callback_data=ReportLeaders(project=0, action="projects").pack()
+        )
+    )
     await show(query, text, kb.as_markup(), edit=False)
 
 
@@ -42,15 +46,27 @@ async def projects(query: CallbackQuery, callback_data: ReportLeaders, session: 
     page = await projects_page(session, offset=callback_data.offset, limit=PAGE_SIZE)
     kb = InlineKeyboardBuilder()
     for row in page.items:
-        kb.row(InlineKeyboardButton(text=short(localized(t, row.title, row.title_en)),
-                                    callback_data=ReportLeaders(project=row.id, action="show").pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text=short(localized(t, row.title, row.title_en)),
+                callback_data=ReportLeaders(project=row.id, action="show").pack(),
+            )
+        )
     pager(kb, page, lambda offset: ReportLeaders(project=0, action="projects", offset=offset))
     await show(query, t("reports.projects_title"), kb.as_markup(), edit=callback_data.offset > 0)
 
 
 @router.callback_query(ReportLeaders.filter())
-async def leaders(query: CallbackQuery, callback_data: ReportLeaders, session: AsyncSession, viewer: Viewer,
-                  t: Translator, clock: Clock, bot: Bot, settings: Settings) -> None:
+async def leaders(
+    query: CallbackQuery,
+    callback_data: ReportLeaders,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    bot: Bot,
+    settings: Settings,
+) -> None:
     project = await reports.project_ref(session, callback_data.project)
     if project is None:
         await query.answer(t.plain("button.gone"), show_alert=True)
@@ -61,8 +77,9 @@ async def leaders(query: CallbackQuery, callback_data: ReportLeaders, session: A
         return
     if callback_data.action in ("add", "remove"):
         adding = callback_data.action == "add"
-        person = await reports.set_leader(session, project.id, callback_data.person, leader=adding,
-                                          actor=viewer.telegram_id, now=clock())
+        person = await reports.set_leader(
+            session, project.id, callback_data.person, leader=adding, actor=viewer.telegram_id, now=clock()
+        )
         if person is None:
             await query.answer(t.plain("admin.not_member"), show_alert=True)
             return
@@ -71,8 +88,15 @@ async def leaders(query: CallbackQuery, callback_data: ReportLeaders, session: A
     await show(query, *render.leaders_view(t, project, await reports.project_leaders(session, project.id)), edit=True)
 
 
-async def tell_leader(session: AsyncSession, person: reports.PersonRef, project: reports.ProjectRef, adding: bool,
-                      clock: Clock, bot: Bot, settings: Settings) -> None:
+async def tell_leader(
+    session: AsyncSession,
+    person: reports.PersonRef,
+    project: reports.ProjectRef,
+    adding: bool,
+    clock: Clock,
+    bot: Bot,
+    settings: Settings,
+) -> None:
     """The person learns they lead the project (with a Report button) and gets the matching command menu."""
     assert person.telegram_id is not None
     told = Translator(await access.account_language(session, person.telegram_id, settings.default_language))
@@ -81,16 +105,33 @@ async def tell_leader(session: AsyncSession, person: reports.PersonRef, project:
     if adding:
         kb.button(text=told("reports.report_now"), callback_data=ReportStart(project=project.id))
     text = told("reports.you_lead" if adding else "reports.you_no_longer_lead", project=render.title(told, project))
-    await enqueue(session, [Outgoing(key=f"leader:{project.id}:{person.id}:{int(now.timestamp())}:{int(adding)}",
-                                     chat_id=person.telegram_id, kind="notice", text=text,
-                                     reply_markup=kb.as_markup().model_dump(exclude_none=True))], now)
+    await enqueue(
+        session,
+        [
+            Outgoing(
+                key=f"leader:{project.id}:{person.id}:{int(now.timestamp())}:{int(adding)}",
+                chat_id=person.telegram_id,
+                kind="notice",
+                text=text,
+                reply_markup=kb.as_markup().model_dump(exclude_none=True),
+            )
+        ],
+        now,
+    )
     roles = frozenset(await access.roles_of(session, person.id))
     await set_commands_for(bot, person.telegram_id, language=told.language, roles=roles)
 
 
 @router.callback_query(ReportCadence.filter())
-async def cadence(query: CallbackQuery, callback_data: ReportCadence, session: AsyncSession, viewer: Viewer,
-                  t: Translator, clock: Clock, settings: Settings) -> None:
+async def cadence(
+    query: CallbackQuery,
+    callback_data: ReportCadence,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     project = await reports.project_ref(session, callback_data.project)
     if project is None:
         await query.answer(t.plain("button.gone"), show_alert=True)
@@ -103,12 +144,30 @@ async def cadence(query: CallbackQuery, callback_data: ReportCadence, session: A
         return
     if changed is not None:
         await checkins.set_cadence(session, project.id, changed)
-        audit.record(session, at=clock(), actor=viewer.telegram_id, action="report.cadence", target=f"project:{project.id}",
-                     frequency=changed.frequency, day=changed.day, hour=changed.hour)
+        audit.record(
+            session,
+            at=clock(),
+            actor=viewer.telegram_id,
+            action="report.cadence",
+            target=f"project:{project.id}",
+            frequency=changed.frequency,
+            day=changed.day,
+            hour=changed.hour,
+        )
     custom = changed is not None or await checkins.has_cadence(session, project.id)
     upcoming = checkins.next_start(changed or current, clock(), settings.tz)
-    await show(query, *render.cadence_view(t, project, changed or current, custom=custom, tz=settings.timezone,
-                                           next_at=render.moment(upcoming, settings.tz) if upcoming else None), edit=True)
+    await show(
+        query,
+        *render.cadence_view(
+            t,
+            project,
+            changed or current,
+            custom=custom,
+            tz=settings.timezone,
+            next_at=render.moment(upcoming, settings.tz) if upcoming else None,
+        ),
+        edit=True,
+    )
 
 
 def _changed(current: checkins.Cadence, field: str, value: int) -> checkins.Cadence | None:
@@ -133,14 +192,22 @@ async def export_command(message: Message, t: Translator) -> None:
 
 
 @router.callback_query(ReportExport.filter(F.fmt == ""))
-async def export_projects(query: CallbackQuery, callback_data: ReportExport, session: AsyncSession, t: Translator) -> None:
+async def export_projects(
+    query: CallbackQuery, callback_data: ReportExport, session: AsyncSession, t: Translator
+) -> None:
     page = await projects_page(session, offset=callback_data.offset, limit=PAGE_SIZE)
     await show(query, *render.export_projects(t, page), edit=callback_data.offset > 0)
 
 
 @router.callback_query(ReportExport.filter(F.fmt.in_({"csv", "xlsx"})))
-async def export(query: CallbackQuery, callback_data: ReportExport, session: AsyncSession, t: Translator,
-                 clock: Clock, settings: Settings) -> None:
+async def export(
+    query: CallbackQuery,
+    callback_data: ReportExport,
+    session: AsyncSession,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
     project = await reports.project_ref(session, callback_data.project) if callback_data.project else None
     if callback_data.project and project is None:
         await query.answer(t.plain("button.gone"), show_alert=True)
@@ -151,10 +218,18 @@ async def export(query: CallbackQuery, callback_data: ReportExport, session: Asy
         return
     stamp = clock().astimezone(settings.tz).strftime("%Y-%m-%d")
     name = f"reports-{project.id if project else 'all'}-{stamp}.{callback_data.fmt}"
-    words = report_export.Words(t.plain("reports.export_columns").split("|"),
-                                {status: t.plain("reports.status." + status) for status in reports.STATUSES},
-                                t.plain("reports.export_yes"), t.language == "en")
-    content = (report_export.to_csv(rows, settings.tz, words) if callback_data.fmt == "csv"
-               else report_export.to_xlsx(rows, settings.tz, t.plain("reports.export_sheet"), words))
-    caption = t("reports.export_caption", n=len(rows), what=render.title(t, project) if project else t("reports.all_projects"))
+    words = report_export.Words(
+        t.plain("reports.export_columns").split("|"),
+        {status: t.plain("reports.status." + status) for status in reports.STATUSES},
+        t.plain("reports.export_yes"),
+        t.language == "en",
+    )
+    content = (
+        report_export.to_csv(rows, settings.tz, words)
+        if callback_data.fmt == "csv"
+        else report_export.to_xlsx(rows, settings.tz, t.plain("reports.export_sheet"), words)
+    )
+    caption = t(
+        "reports.export_caption", n=len(rows), what=render.title(t, project) if project else t("reports.all_projects")
+    )
     await query.message.answer_document(BufferedInputFile(content, name), caption=caption)

@@ -65,23 +65,32 @@ def _cancel_row(t: Translator, token: str) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=t("reports.cancel"), callback_data=_step(token, "cancel"))]
 
 
-def project_picker(t: Translator, token: str, page: Page[ProjectRef], led: set[int]) -> tuple[str, InlineKeyboardMarkup]:
+def project_picker(
+    t: Translator, token: str, page: Page[ProjectRef], led: set[int]
+) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
     for project in page.items:
         mark = "⭐ " if project.id in led else ""
-        kb.row(InlineKeyboardButton(text=short(mark + title(t, project)), callback_data=_step(token, "project", str(project.id))))
+        kb.row(
+            InlineKeyboardButton(
+                text=short(mark + title(t, project)), callback_data=_step(token, "project", str(project.id))
+            )
+        )
     pager(kb, page, lambda offset: ReportStep(token=token, action="page", value=str(offset)))
     kb.row(*_cancel_row(t, token))
     return t("reports.choose_project"), kb.as_markup()
 
 
-def status_step(t: Translator, token: str, project: ProjectRef, *, on_behalf: bool,
-                current: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+def status_step(
+    t: Translator, token: str, project: ProjectRef, *, on_behalf: bool, current: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     """When editing (`current` given), the current status is shown and may be kept."""
     kb = InlineKeyboardBuilder()
     for status in STATUSES:
         mark = "• " if status == current else ""
-        kb.button(text=mark + status_label(t, status), callback_data=ReportStep(token=token, action="status", value=status))
+        kb.button(
+            text=mark + status_label(t, status), callback_data=ReportStep(token=token, action="status", value=status)
+        )
     kb.adjust(1)
     if current:
         kb.row(InlineKeyboardButton(text=t("reports.keep"), callback_data=_step(token, "keep")))
@@ -94,8 +103,9 @@ def status_step(t: Translator, token: str, project: ProjectRef, *, on_behalf: bo
     return text, kb.as_markup()
 
 
-def percent_step(t: Translator, token: str, *, editing: bool = False,
-                 current: int | None = None) -> tuple[str, InlineKeyboardMarkup]:
+def percent_step(
+    t: Translator, token: str, *, editing: bool = False, current: int | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     """When editing, the current percent (or its absence) is shown and may be kept; "skip" then
     plainly says it removes the percent."""
     kb = InlineKeyboardBuilder()
@@ -106,14 +116,17 @@ def percent_step(t: Translator, token: str, *, editing: bool = False,
     text = t("reports.ask_percent")
     if editing:
         kb.row(InlineKeyboardButton(text=t("reports.keep"), callback_data=_step(token, "keep")))
-        text += "\n\n" + t("reports.current", text=f"{current}%" if current is not None else t.plain("reports.percent_none"))
+        text += "\n\n" + t(
+            "reports.current", text=f"{current}%" if current is not None else t.plain("reports.percent_none")
+        )
     skip = "reports.no_percent" if editing and current is not None else "reports.skip"
     kb.row(InlineKeyboardButton(text=t(skip), callback_data=_step(token, "skip")), *_cancel_row(t, token))
     return text, kb.as_markup()
 
 
-def text_step(t: Translator, token: str, field: str, current: str | None, *, editing: bool,
-              limit: int) -> tuple[str, InlineKeyboardMarkup]:
+def text_step(
+    t: Translator, token: str, field: str, current: str | None, *, editing: bool, limit: int
+) -> tuple[str, InlineKeyboardMarkup]:
     """done (required), next and help (may be skipped); when editing, the current text may be kept."""
     kb = InlineKeyboardBuilder()
     if editing and current:
@@ -129,8 +142,15 @@ def text_step(t: Translator, token: str, field: str, current: str | None, *, edi
 
 def draft_text(t: Translator, project: ProjectRef, data: dict[str, Any]) -> str:
     lines = [t("reports.preview_title", project=title(t, project)), ""]
-    lines += _body(t, data["status"], data.get("percent"), data["done"], data.get("next"), data.get("help"),
-                   len(data.get("attachments") or ()))
+    lines += _body(
+        t,
+        data["status"],
+        data.get("percent"),
+        data["done"],
+        data.get("next"),
+        data.get("help"),
+        len(data.get("attachments") or ()),
+    )
     if data.get("behalf"):
         lines += ["", t("reports.on_behalf_note")]
     return "\n".join(lines)
@@ -145,8 +165,15 @@ def preview_keyboard(t: Translator, token: str) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def _body(t: Translator, status: str, percent: int | None, done: str, next_steps: str | None,
-          help_needed: str | None, attachments: int) -> list[str]:
+def _body(
+    t: Translator,
+    status: str,
+    percent: int | None,
+    done: str,
+    next_steps: str | None,
+    help_needed: str | None,
+    attachments: int,
+) -> list[str]:
     head = f"<b>{t('reports.field.status')}</b> {status_label(t, status)}"
     if percent is not None:
         head += f" · {percent}%"
@@ -181,8 +208,14 @@ def withdraw_keyboard(t: Translator, report_id: int) -> InlineKeyboardMarkup:
 
 def alert(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]:
     """To the secretariat when a leader reports trouble."""
-    lines = [t("reports.alert", project=title(t, report.project), status=Html(status_label(t, report.status)),
-               author=report.author or "—")]
+    lines = [
+        t(
+            "reports.alert",
+            project=title(t, report.project),
+            status=Html(status_label(t, report.status)),
+            author=report.author or "—",
+        )
+    ]
     lines += [f"<b>{t('reports.field.done')}</b> {escape(short(report.done, 600))}"]
     if report.help_needed:
         lines.append(f"<b>{t('reports.field.help')}</b> {escape(short(report.help_needed, 600))}")
@@ -194,20 +227,33 @@ def alert(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]
 def behalf_notice(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]:
     """To a project's leaders when the secretariat reported for them."""
     lines = [t("reports.behalf_notice", project=title(t, report.project))]
-    lines += _body(t, report.status, report.percent, short(report.done, 600), short(report.next_steps or "", 600),
-                   short(report.help_needed or "", 600), len(report.attachments))
+    lines += _body(
+        t,
+        report.status,
+        report.percent,
+        short(report.done, 600),
+        short(report.next_steps or "", 600),
+        short(report.help_needed or "", 600),
+        len(report.attachments),
+    )
     kb = InlineKeyboardBuilder()
     kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
     return "\n".join(lines), kb.as_markup()
 
 
-def cleared(t: Translator, report: ReportView, latest: ReportView | None, *,
-            withdrawn: bool) -> tuple[str, InlineKeyboardMarkup]:
+def cleared(
+    t: Translator, report: ReportView, latest: ReportView | None, *, withdrawn: bool
+) -> tuple[str, InlineKeyboardMarkup]:
     """To the secretariat when trouble it was alerted to is over."""
     now = status_label(t, latest.status) if latest else status_label(t, None)
     if withdrawn:
-        text = t("reports.cleared_withdrawn", project=title(t, report.project), author=report.author or "—",
-                 was=Html(status_label(t, report.status)), now=Html(now))
+        text = t(
+            "reports.cleared_withdrawn",
+            project=title(t, report.project),
+            author=report.author or "—",
+            was=Html(status_label(t, report.status)),
+            now=Html(now),
+        )
     else:
         text = t("reports.cleared", project=title(t, report.project), author=report.author or "—", now=Html(now))
     kb = InlineKeyboardBuilder()
@@ -218,14 +264,21 @@ def cleared(t: Translator, report: ReportView, latest: ReportView | None, *,
 # --- prompts ------------------------------------------------------------------------------------
 
 
-def prompt(t: Translator, kind: str, project: ProjectRef, period: str, start: datetime,
-           tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+def prompt(
+    t: Translator, kind: str, project: ProjectRef, period: str, start: datetime, tz: ZoneInfo
+) -> tuple[str, InlineKeyboardMarkup]:
     """A check-in prompt or nudge: Report now (bound to this period) and Pause. Built without
     a keyboard builder: a tick renders thousands of these."""
-    markup = InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=t("reports.report_now"), callback_data=ReportStart(project=project.id, period=period).pack())],
-        [InlineKeyboardButton(text=t("reports.pause"), callback_data=ReportPause(weeks=-1).pack())],
-    ])
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("reports.report_now"), callback_data=ReportStart(project=project.id, period=period).pack()
+                )
+            ],
+            [InlineKeyboardButton(text=t("reports.pause"), callback_data=ReportPause(weeks=-1).pack())],
+        ]
+    )
     return t("reports." + kind, project=title(t, project), start=day(start, tz)), markup
 
 
@@ -246,31 +299,48 @@ def card_line(t: Translator, latest: ReportView | None) -> str:
     if latest is None:
         return t("reports.card_none")
     extra = f" · {latest.percent}%" if latest.percent is not None else ""
-    line = t("reports.card_status", status=Html(status_label(t, latest.status) + extra),
-             day=latest.local_day.strftime("%d.%m.%Y"))
+    line = t(
+        "reports.card_status",
+        status=Html(status_label(t, latest.status) + extra),
+        day=latest.local_day.strftime("%d.%m.%Y"),
+    )
     return line + t("reports.by_secretariat") if latest.on_behalf else line
 
 
-def card_buttons(t: Translator, project_id: int, *, history: bool, report: bool,
-                 secretariat: bool) -> list[list[InlineKeyboardButton]]:
+def card_buttons(
+    t: Translator, project_id: int, *, history: bool, report: bool, secretariat: bool
+) -> list[list[InlineKeyboardButton]]:
     rows = []
     first = []
     if history:
-        first.append(InlineKeyboardButton(text=t("reports.history"),
-                                          callback_data=ReportHistory(project=project_id, offset=0).pack()))
+        first.append(
+            InlineKeyboardButton(
+                text=t("reports.history"), callback_data=ReportHistory(project=project_id, offset=0).pack()
+            )
+        )
     if report:
-        first.append(InlineKeyboardButton(text=t("reports.report"), callback_data=ReportStart(project=project_id).pack()))
+        first.append(
+            InlineKeyboardButton(text=t("reports.report"), callback_data=ReportStart(project=project_id).pack())
+        )
     if first:
         rows.append(first)
     if secretariat:
-        rows.append([
-            InlineKeyboardButton(text=t("reports.leaders"), callback_data=ReportLeaders(project=project_id, action="show").pack()),
-            InlineKeyboardButton(text=t("reports.cadence"), callback_data=ReportCadence(project=project_id, field="show").pack()),
-        ])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t("reports.leaders"), callback_data=ReportLeaders(project=project_id, action="show").pack()
+                ),
+                InlineKeyboardButton(
+                    text=t("reports.cadence"), callback_data=ReportCadence(project=project_id, field="show").pack()
+                ),
+            ]
+        )
     return rows
 
 
-def history_page(t: Translator, project: ProjectRef, page: Page[ReportView], tz: ZoneInfo) -> tuple[str, InlineKeyboardMarkup]:
+def history_page(
+    t: Translator, project: ProjectRef, page: Page[ReportView], tz: ZoneInfo
+) -> tuple[str, InlineKeyboardMarkup]:
     cut = TEXT_LIMIT
     while True:
         lines = [t("reports.history_title", project=title(t, project), total=page.total)]
@@ -278,8 +348,15 @@ def history_page(t: Translator, project: ProjectRef, page: Page[ReportView], tz:
             by = report.author or t("reports.secretariat")
             note = t("reports.by_secretariat") if report.on_behalf else ""
             lines += ["", f"📅 <b>{moment(report.created_at, tz)}</b> · {escape(by)}{note}"]
-            lines += _body(t, report.status, report.percent, short(report.done, cut), short(report.next_steps or "", cut),
-                           short(report.help_needed or "", cut), len(report.attachments))
+            lines += _body(
+                t,
+                report.status,
+                report.percent,
+                short(report.done, cut),
+                short(report.next_steps or "", cut),
+                short(report.help_needed or "", cut),
+                len(report.attachments),
+            )
         if not page.items:
             lines.append(t("reports.history_empty"))
         # Measured as sent (markup, escapes, UTF-16 as Telegram counts): an upper bound of what it shows.
@@ -289,8 +366,12 @@ def history_page(t: Translator, project: ProjectRef, page: Page[ReportView], tz:
     kb = InlineKeyboardBuilder()
     for report in page.items:
         if report.attachments:
-            kb.row(InlineKeyboardButton(text=t("reports.files", day=report.local_day.strftime("%d.%m.%Y"), n=len(report.attachments)),
-                                        callback_data=ReportAction(report=report.id, action="files").pack()))
+            kb.row(
+                InlineKeyboardButton(
+                    text=t("reports.files", day=report.local_day.strftime("%d.%m.%Y"), n=len(report.attachments)),
+                    callback_data=ReportAction(report=report.id, action="files").pack(),
+                )
+            )
     pager(kb, page, lambda offset: ReportHistory(project=project.id, offset=offset))
     kb.row(InlineKeyboardButton(text=t("reports.to_card"), callback_data=Card(kind="p", id=project.id).pack()))
     return "\n".join(lines), kb.as_markup()
@@ -320,8 +401,9 @@ def _status_line(t: Translator, s: ProjectStatus, tz: ZoneInfo) -> str:
     return f"{ICONS[s.status]} {escape(title(t, s.project))}{percent}{when}{change}"
 
 
-def overview_text(t: Translator, view: Overview, tz: ZoneInfo, heading: str, *, closed: bool = False,
-                  secretariat: bool = True) -> list[str]:
+def overview_text(
+    t: Translator, view: Overview, tz: ZoneInfo, heading: str, *, closed: bool = False, secretariat: bool = True
+) -> list[str]:
     """The digest or /status: trouble first, then every project (worst first, as on the chart),
     then who did not report; what the secretariat should do only to the secretariat."""
     lines = [heading]
@@ -333,7 +415,9 @@ def overview_text(t: Translator, view: Overview, tz: ZoneInfo, heading: str, *, 
             if s.help_needed:
                 lines.append(f"   🆘 {escape(short(s.help_needed, 300))}")
     lines += ["", t("reports.digest_all")]
-    ordered = sorted(view.projects, key=lambda s: (-STATUSES.index(s.status) if s.status else 1, s.project.title.lower()))
+    ordered = sorted(
+        view.projects, key=lambda s: (-STATUSES.index(s.status) if s.status else 1, s.project.title.lower())
+    )
     lines += [_status_line(t, s, tz) for s in ordered] or [t("reports.digest_no_projects")]
     if view.silent:
         lines += ["", t("reports.digest_silent_closed" if closed else "reports.digest_silent")]
@@ -374,11 +458,22 @@ def leaders_view(t: Translator, project: ProjectRef, leaders: list[PersonRef]) -
         lines.append(t("reports.no_leaders"))
     kb = InlineKeyboardBuilder()
     for person in leaders:
-        kb.row(InlineKeyboardButton(text="❌ " + short(person.name),
-                                    callback_data=ReportLeaders(project=project.id, action="remove", person=person.id).pack()))
-    kb.row(InlineKeyboardButton(text=t("reports.add_leader"),
-                                callback_data=ReportLeaders(project=project.id, action="candidates").pack()))
-    kb.row(InlineKeyboardButton(text=t("reports.cadence"), callback_data=ReportCadence(project=project.id, field="show").pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text="❌ " + short(person.name),
+                callback_data=ReportLeaders(project=project.id, action="remove", person=person.id).pack(),
+            )
+        )
+    kb.row(
+        InlineKeyboardButton(
+            text=t("reports.add_leader"), callback_data=ReportLeaders(project=project.id, action="candidates").pack()
+        )
+    )
+    kb.row(
+        InlineKeyboardButton(
+            text=t("reports.cadence"), callback_data=ReportCadence(project=project.id, field="show").pack()
+        )
+    )
     kb.row(InlineKeyboardButton(text=t("reports.to_card"), callback_data=Card(kind="p", id=project.id).pack()))
     return "\n".join(lines), kb.as_markup()
 
@@ -386,10 +481,18 @@ def leaders_view(t: Translator, project: ProjectRef, leaders: list[PersonRef]) -
 def candidates_view(t: Translator, project: ProjectRef, page: Page[PersonRef]) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
     for person in page.items:
-        kb.row(InlineKeyboardButton(text="➕ " + short(person.name),
-                                    callback_data=ReportLeaders(project=project.id, action="add", person=person.id).pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text="➕ " + short(person.name),
+                callback_data=ReportLeaders(project=project.id, action="add", person=person.id).pack(),
+            )
+        )
     pager(kb, page, lambda offset: ReportLeaders(project=project.id, action="candidates", offset=offset))
-    kb.row(InlineKeyboardButton(text=t("reports.back"), callback_data=ReportLeaders(project=project.id, action="show").pack()))
+    kb.row(
+        InlineKeyboardButton(
+            text=t("reports.back"), callback_data=ReportLeaders(project=project.id, action="show").pack()
+        )
+    )
     key = "reports.candidates_title" if page.total else "reports.no_candidates"
     return t(key, project=title(t, project)), kb.as_markup()
 
@@ -397,12 +500,20 @@ def candidates_view(t: Translator, project: ProjectRef, page: Page[PersonRef]) -
 def cadence_label(t: Translator, cadence: Cadence) -> str:
     if not cadence.active:
         return t("reports.freq.off")
-    when = t("reports.monthday", n=cadence.day) if cadence.frequency == "monthly" else t(f"reports.weekday.{cadence.day}")
-    return t("reports.cadence_line", frequency=t("reports.freq." + cadence.frequency), when=when, hour=f"{cadence.hour:02d}:00")
+    when = (
+        t("reports.monthday", n=cadence.day) if cadence.frequency == "monthly" else t(f"reports.weekday.{cadence.day}")
+    )
+    return t(
+        "reports.cadence_line",
+        frequency=t("reports.freq." + cadence.frequency),
+        when=when,
+        hour=f"{cadence.hour:02d}:00",
+    )
 
 
-def cadence_view(t: Translator, project: ProjectRef, cadence: Cadence, *, custom: bool,
-                 tz: str, next_at: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+def cadence_view(
+    t: Translator, project: ProjectRef, cadence: Cadence, *, custom: bool, tz: str, next_at: str | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     text = t("reports.cadence_title", project=title(t, project), cadence=cadence_label(t, cadence), tz=tz)
     if next_at:
         text += "\n" + t("reports.cadence_next", at=next_at)
@@ -411,7 +522,10 @@ def cadence_view(t: Translator, project: ProjectRef, cadence: Cadence, *, custom
     kb = InlineKeyboardBuilder()
     for n, frequency in enumerate(FREQUENCIES):
         mark = "• " if frequency == cadence.frequency else ""
-        kb.button(text=mark + t("reports.freq." + frequency), callback_data=ReportCadence(project=project.id, field="frequency", value=n))
+        kb.button(
+            text=mark + t("reports.freq." + frequency),
+            callback_data=ReportCadence(project=project.id, field="frequency", value=n),
+        )
     sizes = [len(FREQUENCIES)]
     if cadence.active:
         days = range(1, MONTH_DAYS + 1) if cadence.frequency == "monthly" else range(7)
@@ -441,8 +555,12 @@ def export_menu(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
 def export_projects(t: Translator, page: Page[Any]) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
     for project in page.items:
-        kb.row(InlineKeyboardButton(text=short(localized(t, project.title, project.title_en), 44) + " · CSV",
-                                    callback_data=ReportExport(project=project.id, fmt="csv").pack()),
-               InlineKeyboardButton(text="XLSX", callback_data=ReportExport(project=project.id, fmt="xlsx").pack()))
+        kb.row(
+            InlineKeyboardButton(
+                text=short(localized(t, project.title, project.title_en), 44) + " · CSV",
+                callback_data=ReportExport(project=project.id, fmt="csv").pack(),
+            ),
+            InlineKeyboardButton(text="XLSX", callback_data=ReportExport(project=project.id, fmt="xlsx").pack()),
+        )
     pager(kb, page, lambda offset: ReportExport(project=0, fmt="", offset=offset))
     return t("reports.export_choose"), kb.as_markup()

@@ -30,11 +30,28 @@ from handlers.routes import Routes, command
 router = Routes("search")
 # What people type when they look for a section of the bot rather than someone in the directory.
 SECTION_WORDS = {
-    "помощь": "help", "справка": "help", "help": "help", "меню": "start", "menu": "start",
-    "проекты": "projects", "projects": "projects", "организации": "orgs", "organisations": "orgs",
-    "organizations": "orgs", "дорожная карта": "roadmap", "roadmap": "roadmap", "отчет": "report",
-    "report": "report", "статусы": "status", "status": "status", "вступить": "join", "join": "join",
-    "настройки": "settings", "settings": "settings", "язык": "language", "language": "language",
+    "помощь": "help",
+    "справка": "help",
+    "help": "help",
+    "меню": "start",
+    "menu": "start",
+    "проекты": "projects",
+    "projects": "projects",
+    "организации": "orgs",
+    "organisations": "orgs",
+    "organizations": "orgs",
+    "дорожная карта": "roadmap",
+    "roadmap": "roadmap",
+    "отчет": "report",
+    "report": "report",
+    "статусы": "status",
+    "status": "status",
+    "вступить": "join",
+    "join": "join",
+    "настройки": "settings",
+    "settings": "settings",
+    "язык": "language",
+    "language": "language",
 }
 QUERY_LIMIT = 200
 INLINE_RESULTS = 20
@@ -48,19 +65,34 @@ async def how_to_find(query: CallbackQuery, t: Translator) -> None:
 
 
 @router.message(command("find"))
-async def find_command(message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
-                       t: Translator, search: DirectorySearch, settings: Settings) -> None:
+async def find_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    search: DirectorySearch,
+    settings: Settings,
+) -> None:
     await answer_search(message, command.args or "", session, viewer, t, search, settings)
 
 
 @router.message(F.text, ~F.text.startswith("/"))
-async def find_text(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch,
-                    settings: Settings) -> None:
+async def find_text(
+    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch, settings: Settings
+) -> None:
     await answer_search(message, message.text or "", session, viewer, t, search, settings)
 
 
-async def answer_search(message: Message, text: str, session: AsyncSession, viewer: Viewer, t: Translator,
-                        search: DirectorySearch, settings: Settings) -> None:
+async def answer_search(
+    message: Message,
+    text: str,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    search: DirectorySearch,
+    settings: Settings,
+) -> None:
     query = " ".join(text.split())
     if not query:
         await message.answer(t("search.empty"))
@@ -108,23 +140,38 @@ async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Vi
 
 
 @router.inline_query()
-async def inline(query: InlineQuery, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch) -> None:
+async def inline(
+    query: InlineQuery, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch
+) -> None:
     if not viewer.is_member:
-        await query.answer([], cache_time=5, is_personal=True,
-                           button=InlineQueryResultsButton(text=t("inline.join"), start_parameter="join"))
+        await query.answer(
+            [],
+            cache_time=5,
+            is_personal=True,
+            button=InlineQueryResultsButton(text=t("inline.join"), start_parameter="join"),
+        )
         return
     text = " ".join(query.query.split())[:QUERY_LIMIT]
     if text:
         hits = (await search.search(session, text, members=True, limit=INLINE_RESULTS)).hits
     else:  # before anything is typed, offer the projects
         page = await directory.projects_page(session, offset=0, limit=INLINE_RESULTS)
-        hits = [Hit(Doc("project", row.id, row.title, row.title_en or "", title_en=row.title_en or "", subtitle_en=row.title), 0.0)
-                for row in page.items]
+        hits = [
+            Hit(
+                Doc(
+                    "project", row.id, row.title, row.title_en or "", title_en=row.title_en or "", subtitle_en=row.title
+                ),
+                0.0,
+            )
+            for row in page.items
+        ]
     results: list[InlineQueryResultUnion] = [r for hit in hits if (r := await inline_result(hit, session, t))]
     await query.answer(results, cache_time=5, is_personal=True)
 
 
-async def inline_result(hit: Hit, session: AsyncSession, t: Translator) -> InlineQueryResultArticle | InlineQueryResultContact | None:
+async def inline_result(
+    hit: Hit, session: AsyncSession, t: Translator
+) -> InlineQueryResultArticle | InlineQueryResultContact | None:
     key = f"{hit.doc.kind[0]}{hit.doc.id}"
     if hit.doc.kind == "person":
         card = await directory.person_card(session, hit.doc.id)
@@ -133,10 +180,15 @@ async def inline_result(hit: Hit, session: AsyncSession, t: Translator) -> Inlin
         content = InputTextMessageContent(message_text=render.person_card(t, card)[0])
         if phone := directory.contact_phone(card.phones):
             first, last = directory.contact_names(card.name)
-            return InlineQueryResultContact(id=key, phone_number=phone, first_name=first, last_name=last,
-                                            input_message_content=content)
-        return InlineQueryResultArticle(id=key, title=render.localized(t, card.name, card.name_en), description=card.position or "",
-                                        input_message_content=content)
+            return InlineQueryResultContact(
+                id=key, phone_number=phone, first_name=first, last_name=last, input_message_content=content
+            )
+        return InlineQueryResultArticle(
+            id=key,
+            title=render.localized(t, card.name, card.name_en),
+            description=card.position or "",
+            input_message_content=content,
+        )
     body: str | None = None
     if hit.doc.kind == "project" and (project := await directory.project_card(session, hit.doc.id)):
         body = render.project_card(t, project, member=True)[0]
@@ -145,6 +197,9 @@ async def inline_result(hit: Hit, session: AsyncSession, t: Translator) -> Inlin
     if body is None:
         return None
     doc = hit.doc
-    return InlineQueryResultArticle(id=key, title=render.localized(t, doc.title, doc.title_en),
-                                    description=render.localized(t, doc.subtitle, doc.subtitle_en),
-                                    input_message_content=InputTextMessageContent(message_text=body))
+    return InlineQueryResultArticle(
+        id=key,
+        title=render.localized(t, doc.title, doc.title_en),
+        description=render.localized(t, doc.subtitle, doc.subtitle_en),
+        input_message_content=InputTextMessageContent(message_text=body),
+    )

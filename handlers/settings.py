@@ -30,14 +30,19 @@ async def show_settings(event: Message | CallbackQuery, session: AsyncSession, v
 
 
 @router.callback_query(MuteToggle.filter())
-async def toggle(query: CallbackQuery, callback_data: MuteToggle, session: AsyncSession, viewer: Viewer,
-                 t: Translator) -> None:
+async def toggle(
+    query: CallbackQuery, callback_data: MuteToggle, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
     if not viewer.is_member or callback_data.category not in announcements.MUTABLE:
-        await query.answer(t("announcements.members_only") if not viewer.is_member else t("button.stale"), show_alert=True)
+        await query.answer(
+            t("announcements.members_only") if not viewer.is_member else t("button.stale"), show_alert=True
+        )
         return
     muted = await announcements.toggle_mute(session, viewer.telegram_id, callback_data.category)
     name = t.plain("announcements.category." + callback_data.category)
-    await query.answer(t.plain("announcements.muted" if callback_data.category in muted else "announcements.unmuted", category=name))
+    await query.answer(
+        t.plain("announcements.muted" if callback_data.category in muted else "announcements.unmuted", category=name)
+    )
     if isinstance(query.message, Message):
         text, markup = render.settings(t, muted)
         await query.message.edit_text(text, reply_markup=markup)

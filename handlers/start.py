@@ -26,12 +26,22 @@ router = Routes("start")
 
 @router.message(CommandStart(deep_link=True, magic=F.args.startswith("inv_")))
 async def start_with_invite(
-    message: Message, command: CommandObject, session: AsyncSession, viewer: Viewer,
-    t: Translator, clock: Clock, bot: Bot, settings: Settings,
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    bot: Bot,
+    settings: Settings,
 ) -> None:
     outcome = await invites.redeem_invite(
-        session, (command.args or "").removeprefix("inv_"), telegram_id=viewer.telegram_id,
-        first_name=viewer.first_name, member=viewer.is_member, now=clock(),
+        session,
+        (command.args or "").removeprefix("inv_"),
+        telegram_id=viewer.telegram_id,
+        first_name=viewer.first_name,
+        member=viewer.is_member,
+        now=clock(),
     )
     if outcome.status == "linked":
         await after_join(message, session, viewer, t, bot, outcome)
@@ -46,7 +56,9 @@ async def start_with_invite(
 # "/start join" (the inline mode's button for guests) is the joining dialog's, in handlers/join.py:
 # this router comes first and would answer it with the welcome.
 @router.message(CommandStart(ignore_case=True, magic=F.args != "join"))
-async def start(message: Message, session: AsyncSession, viewer: Viewer, t: Translator, bot: Bot, state: FSMContext) -> None:
+async def start(
+    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, bot: Bot, state: FSMContext
+) -> None:
     await state.clear()
     cluster = await directory.cluster_view(session)
     await message.answer(
@@ -92,7 +104,12 @@ async def set_language(
     await access.set_language(session, viewer.telegram_id, callback_data.code)
     t = Translator(callback_data.code)
     # The chooser turns into the menu in the new language: a second tap changes nothing on screen.
-    await show(query, t("language.set"), render.main_menu(t, member=viewer.is_member, secretariat=viewer.is_secretariat),
-               edit=True)
-    await set_viewer_commands(bot, Viewer(viewer.telegram_id, viewer.first_name, callback_data.code,
-                                          viewer.person_id, viewer.roles))
+    await show(
+        query,
+        t("language.set"),
+        render.main_menu(t, member=viewer.is_member, secretariat=viewer.is_secretariat),
+        edit=True,
+    )
+    await set_viewer_commands(
+        bot, Viewer(viewer.telegram_id, viewer.first_name, callback_data.code, viewer.person_id, viewer.roles)
+    )

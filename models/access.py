@@ -22,9 +22,7 @@ class Account(Base):
     # language: chosen with /language; telegram_language: the client's, used until a choice is made.
     language: Mapped[str | None] = mapped_column(String(5))
     telegram_language: Mapped[str | None] = mapped_column(String(10))
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), unique=True
-    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), unique=True)
     blocked_bot: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
@@ -32,9 +30,7 @@ class Account(Base):
 class PersonRole(Base):
     __tablename__ = "person_roles"
 
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
@@ -74,9 +70,7 @@ class Revocation(Base):
 
     __tablename__ = "revocations"
 
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
     # The account linked then: it cannot come back under another directory entry either.
     telegram_id: Mapped[int | None] = mapped_column(index=True)
     revoked_by: Mapped[int]

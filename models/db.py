@@ -78,6 +78,8 @@ async def setting_up(engine: AsyncEngine) -> AsyncIterator[None]:
         finally:
             await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK})
             await connection.commit()
+
+
 def backup_sqlite(database: Path, target: Path) -> None:
     """A consistent copy of a SQLite database, also while the bot writes to it: SQLite's online
     backup copies one snapshot in a single step (WAL lets the bot go on meanwhile). Written beside

@@ -62,9 +62,7 @@ class Person(Base):
     name: Mapped[str] = mapped_column(Text)
     name_en: Mapped[str | None] = mapped_column(Text)
     position: Mapped[str | None] = mapped_column(Text)
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     # The organisation as a joining person named it, when it matched none in the directory.
     affiliation: Mapped[str | None] = mapped_column(Text)
     phones: Mapped[list[str]] = mapped_column(default=list)
@@ -86,9 +84,7 @@ class Project(Base):
     programme: Mapped[str | None] = mapped_column(Text)
     period: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
-    leader_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
-    )
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     goal: Mapped[str | None] = mapped_column(Text)
     tasks: Mapped[str | None] = mapped_column(Text)
     results: Mapped[str | None] = mapped_column(Text)
@@ -105,9 +101,7 @@ class ProjectPartner(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     role: Mapped[str | None] = mapped_column(Text)
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 
-
 # Rows that hold their chat: not done, or done and still being handled.
 UNFINISHED = "done_at IS NULL OR claimed_until IS NOT NULL"
 
@@ -25,10 +24,19 @@ class InboxUpdate(Base):
     __table_args__ = (
         # Pending rows, oldest first (a claim's candidates), and unfinished ones by chat (the earlier
         # ones of a chat): partial, so that a day of done rows kept for redeliveries is never scanned.
-        Index("ix_inbox_queue", "update_id",
-              postgresql_where=text("done_at IS NULL"), sqlite_where=text("done_at IS NULL")),
-        Index("ix_inbox_pending", "chat_key", "update_id",
-              postgresql_where=text(UNFINISHED), sqlite_where=text(UNFINISHED)),
+        Index(
+            "ix_inbox_queue",
+            "update_id",
+            postgresql_where=text("done_at IS NULL"),
+            sqlite_where=text("done_at IS NULL"),
+        ),
+        Index(
+            "ix_inbox_pending",
+            "chat_key",
+            "update_id",
+            postgresql_where=text(UNFINISHED),
+            sqlite_where=text(UNFINISHED),
+        ),
         Index("ix_inbox_done_at", "done_at"),
     )
 

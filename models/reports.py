@@ -17,8 +17,9 @@ class ProjectCadence(Base):
 
     __tablename__ = "report_cadences"
 
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True,
-                                            autoincrement=False)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     # weekly | biweekly | monthly | off
     frequency: Mapped[str] = mapped_column(String(10))
     # weekday 0 (Monday) … 6 for weekly and biweekly; day of the month 1 … 28 for monthly
@@ -61,6 +62,7 @@ class CheckinPause(Base):
 
     __tablename__ = "report_pauses"
 
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True,
-                                           autoincrement=False)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     until: Mapped[date]

@@ -18,6 +18,7 @@ from handlers import reports_render as render
 if TYPE_CHECKING:
     from bot.app import App
 
+
 async def checkins_tick(app: App) -> None:
     now = app.clock()
     for derive in (prompts, digests):
@@ -29,9 +30,13 @@ async def checkins_tick(app: App) -> None:
 
 async def prompts(session: AsyncSession, settings: Settings, now: datetime) -> list[Outgoing]:
     due = await checkins.due_prompts(
-        session, now, settings.tz,
+        session,
+        now,
+        settings.tz,
         default=checkins.default_cadence(settings.report_checkin_day, settings.report_checkin_hour),
-        nudge_after=timedelta(hours=settings.report_nudge_hours), default_language=settings.default_language)
+        nudge_after=timedelta(hours=settings.report_nudge_hours),
+        default_language=settings.default_language,
+    )
     titles = await checkins.project_titles(session, {d.project_id for d in due})
     # Co-leaders of a project share one text and keyboard per language: built once.
     made: dict[tuple[str, int, str], tuple[str, dict[str, object]]] = {}
@@ -60,8 +65,9 @@ async def digests(session: AsyncSession, settings: Settings, now: datetime) -> l
         return []
     default = checkins.default_cadence(settings.report_checkin_day, settings.report_checkin_hour)
     # The digest sums up the period that closed last, not the one that has just opened.
-    view = await reports.overview(session, now, settings.tz, default=default,
-                                  default_language=settings.default_language, closed=True)
+    view = await reports.overview(
+        session, now, settings.tz, default=default, default_language=settings.default_language, closed=True
+    )
     end = checkins.period_start(default, now, settings.tz)
     assert end is not None
     start = checkins.period_start(default, end - reports.INSTANT, settings.tz)
@@ -71,12 +77,20 @@ async def digests(session: AsyncSession, settings: Settings, now: datetime) -> l
     for chat, language in owed:
         if language not in texts:
             t = Translator(language)
-            heading = t("reports.digest_title", day=render.day(at, settings.tz)) + "\n" + t(
-                "reports.digest_period", start=start.astimezone(settings.tz).strftime("%d.%m"),
-                end=(end - timedelta(days=1)).astimezone(settings.tz).strftime("%d.%m"))
+            heading = (
+                t("reports.digest_title", day=render.day(at, settings.tz))
+                + "\n"
+                + t(
+                    "reports.digest_period",
+                    start=start.astimezone(settings.tz).strftime("%d.%m"),
+                    end=(end - timedelta(days=1)).astimezone(settings.tz).strftime("%d.%m"),
+                )
+            )
             texts[language] = render.overview_text(t, view, settings.tz, heading, closed=True)
-        messages += [Outgoing(key=f"{prefix}:{chat}:{n}", chat_id=chat, kind="digest", text=text)
-                     for n, text in enumerate(texts[language])]
+        messages += [
+            Outgoing(key=f"{prefix}:{chat}:{n}", chat_id=chat, kind="digest", text=text)
+            for n, text in enumerate(texts[language])
+        ]
     return messages
 
 

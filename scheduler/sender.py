@@ -50,9 +50,19 @@ RECORD_RETRY_SECONDS = 1.0
 
 
 class Sender:
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], clock: Clock, *,
-                 limits: Limits = Limits(), batch: int = 100, concurrency: int = 16,
-                 idle_seconds: float = 1.0, timer: Timer | None = None, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        limits: Limits = Limits(),
+        batch: int = 100,
+        concurrency: int = 16,
+        idle_seconds: float = 1.0,
+        timer: Timer | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
         self._bot = bot
         self._sessions = sessions
         self._clock = clock
@@ -68,12 +78,26 @@ class Sender:
         self.metrics = metrics or Metrics()
 
     @classmethod
-    def from_settings(cls, bot: Bot, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                      settings: Settings, metrics: Metrics | None = None) -> Sender:
-        limits = Limits(settings.send_rate_per_second, settings.send_chat_interval_seconds,
-                        settings.send_group_per_minute)
-        return cls(bot, sessions, clock, limits=limits, batch=settings.send_batch,
-                   concurrency=settings.send_concurrency, metrics=metrics)
+    def from_settings(
+        cls,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        settings: Settings,
+        metrics: Metrics | None = None,
+    ) -> Sender:
+        limits = Limits(
+            settings.send_rate_per_second, settings.send_chat_interval_seconds, settings.send_group_per_minute
+        )
+        return cls(
+            bot,
+            sessions,
+            clock,
+            limits=limits,
+            batch=settings.send_batch,
+            concurrency=settings.send_concurrency,
+            metrics=metrics,
+        )
 
     def wake(self) -> None:
         """Something was enqueued: look now rather than at the next idle poll."""
@@ -121,7 +145,9 @@ class Sender:
                 if not rows:
                     return handled
                 starts = [self.pacer.book(row.chat_id) for row in rows]
-                await asyncio.gather(*(self._deliver(row, start, recorder) for row, start in zip(rows, starts)))
+                await asyncio.gather(
+                    *(self._deliver(row, start, recorder) for row, start in zip(rows, starts, strict=True))
+                )
                 handled += len(rows)
                 await self._notify({row.batch_id for row in rows if row.batch_id is not None})
 
@@ -133,7 +159,7 @@ class Sender:
                 await self.take_turn(holder)
             except Exception:  # noqa: BLE001 - a database hiccup must not stop delivery for good
                 log.exception("outbox delivery failed; trying again")
-            try:  # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancel that comes as the event is set
+            try:  # asyncio.timeout: on 3.11 wait_for may lose a cancel coming as the event is set
                 async with asyncio.timeout(self._idle_seconds):
                     await self._wake.wait()
             except TimeoutError:
@@ -182,16 +208,20 @@ class Sender:
         if row.attachment is not None:
             upload = BufferedInputFile(row.attachment, filename=payload.get("filename") or "file")
             if (payload.get("filename") or "").lower().endswith(".png"):
-                return await self._bot.send_photo(row.chat_id, upload, caption=payload["text"] or None,
-                                                  reply_markup=markup)
-            return await self._bot.send_document(row.chat_id, upload, caption=payload["text"] or None,
-                                                 reply_markup=markup)
+                return await self._bot.send_photo(
+                    row.chat_id, upload, caption=payload["text"] or None, reply_markup=markup
+                )
+            return await self._bot.send_document(
+                row.chat_id, upload, caption=payload["text"] or None, reply_markup=markup
+            )
         if payload.get("photo"):
-            return await self._bot.send_photo(row.chat_id, payload["photo"], caption=payload["text"] or None,
-                                              reply_markup=markup)
+            return await self._bot.send_photo(
+                row.chat_id, payload["photo"], caption=payload["text"] or None, reply_markup=markup
+            )
         if payload.get("document"):
-            return await self._bot.send_document(row.chat_id, payload["document"], caption=payload["text"] or None,
-                                                 reply_markup=markup)
+            return await self._bot.send_document(
+                row.chat_id, payload["document"], caption=payload["text"] or None, reply_markup=markup
+            )
         return await self._bot.send_message(row.chat_id, payload["text"], reply_markup=markup)
 
 
@@ -212,8 +242,9 @@ class _Recorder:
         self._task = asyncio.create_task(self._run(), name="outbox-recorder")
         return self
 
-    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                        trace: TracebackType | None) -> None:
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         """What was delivered is recorded before leaving, also when the sender is stopped."""
         assert self._task is not None
         self._closing = True

@@ -56,21 +56,39 @@ async def seed(app, now: datetime, *, extra: int = 2) -> Cast:  # type: ignore[n
             await session.flush()
             session.add(PersonRole(person_id=person.id, role="member"))
             telegram_id = next(ids)
-            session.add(Account(telegram_id=telegram_id, first_name=key, person_id=person.id,
-                                telegram_language=language, created_at=now))
+            session.add(
+                Account(
+                    telegram_id=telegram_id,
+                    first_name=key,
+                    person_id=person.id,
+                    telegram_language=language,
+                    created_at=now,
+                )
+            )
             return telegram_id
 
         leader = await member("t-leader", None)
-        session.add(ProjectPerson(project_id=project.id, person_id=(await session.scalar(
-            select(Person.id).where(Person.key == "t-leader"))), role="leader"))
+        session.add(
+            ProjectPerson(
+                project_id=project.id,
+                person_id=(await session.scalar(select(Person.id).where(Person.key == "t-leader"))),
+                role="leader",
+            )
+        )
         partner = await member("t-partner", project.leader_id)
         finn = await member("t-finn", finnish, "en")
         plain = [await member(f"t-plain-{n}", None) for n in range(extra)]
         return Cast(leader, partner, finn, plain, project.id, project.title)
 
 
-async def compose(emulator: BotAPIEmulator, text: str, *, entities: list | None = None,  # type: ignore[type-arg]
-                  category: str = "Общее", audience: tuple[str, ...] = ("Всем участникам",)) -> Call:
+async def compose(
+    emulator: BotAPIEmulator,
+    text: str,
+    *,
+    entities: list | None = None,  # type: ignore[type-arg]
+    category: str = "Общее",
+    audience: tuple[str, ...] = ("Всем участникам",),
+) -> Call:
     """/announce → text → no attachment → category → audience buttons; returns the summary message."""
     await emulator.ask(ADMIN, "/announce")
     calls = await emulator.wait_handled(emulator.send_message(ADMIN, text, entities=entities))
@@ -94,5 +112,6 @@ async def choose(emulator: BotAPIEmulator, calls: list[Call], category: str, aud
 
 def received(emulator: BotAPIEmulator, text_part: str, method: str = "sendMessage") -> list[int]:
     """The chats that got a message containing `text_part`, once per message."""
-    return sorted(int(c.chat_id) for c in sent(emulator.calls, method)
-                  if text_part in (c.text or "") and c.chat_id != ADMIN.id)
+    return sorted(
+        int(c.chat_id) for c in sent(emulator.calls, method) if text_part in (c.text or "") and c.chat_id != ADMIN.id
+    )

@@ -35,18 +35,20 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+import aiohttp
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-import aiohttp
 from aiohttp import web
 
 Json = dict[str, Any]
 Files = dict[str, "UploadedFile"]
 TOKEN_RE = re.compile(r"\d+:[^/\s]+")
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_DATA_LIMIT = 4096, 1024, 64
-NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly "
-                "the same as a current content and reply markup of the message")
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 # Parameters kept as strings; other string values are JSON-decoded when they parse
 # (aiogram sends numbers, booleans, objects and arrays as JSON text in multipart forms).
@@ -55,13 +57,16 @@ TEXT_FIELDS = frozenset(
     "switch_pm_parameter phone_number first_name last_name vcard url secret_token title "
     "description name short_description emoji file_id parse_mode action message_effect_id "
     "business_connection_id language_code ip_address photo document sticker video audio voice "
-    "animation video_note thumbnail inline_message_id address question custom_emoji_id".split())
+    "animation video_note thumbnail inline_message_id address question custom_emoji_id".split()
+)
 SEND_PREFIXES = ("send", "copy", "forward", "edit")  # methods refused by a blocked chat
 DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 CONTENT_KEYS = ("text", "entities", "caption", "caption_entities", "photo", "document", "contact", "sticker")
-ADMIN_RIGHTS = ("can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members "
-                "can_promote_members can_change_info can_invite_users can_post_stories can_edit_stories "
-                "can_delete_stories can_send_welcome_messages can_pin_messages").split()
+ADMIN_RIGHTS = (
+    "can_manage_chat can_delete_messages can_manage_video_chats can_restrict_members "
+    "can_promote_members can_change_info can_invite_users can_post_stories can_edit_stories "
+    "can_delete_stories can_send_welcome_messages can_pin_messages"
+).split()
 
 
 class ApiError(Exception):
@@ -88,15 +93,31 @@ def utf16_len(text: str) -> int:
 
 
 # ---------------------------------------------------------------- Telegram HTML parse mode
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z][\w-]*"
-                     r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*>")
+_TAG_RE = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z][\w-]*"
+    r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*>"
+)
 _ATTR_RE = re.compile(r"([a-zA-Z][\w-]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
 _TEXT_RE = re.compile(r"[^<&]+")
 _HTML_ENTITY_RE = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
-_TAGS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-         "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-         "tg-spoiler": "spoiler", "span": "spoiler", "code": "code", "pre": "pre",
-         "blockquote": "blockquote", "a": "text_link", "tg-emoji": "custom_emoji"}
+_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "a": "text_link",
+    "tg-emoji": "custom_emoji",
+}
 
 
 def parse_html(source: str) -> tuple[str, list[Json]]:
@@ -118,8 +139,7 @@ def parse_html(source: str) -> tuple[str, list[Json]]:
             if name not in _TAGS:
                 raise ValueError(f'Unsupported {"end" if closing else "start"} tag "{name}" {at}')
             if not closing:
-                attrs = {a[1].lower(): html.unescape(a[2] or a[3] or a[4])
-                         for a in _ATTR_RE.finditer(m.group(3))}
+                attrs = {a[1].lower(): html.unescape(a[2] or a[3] or a[4]) for a in _ATTR_RE.finditer(m.group(3))}
                 if name == "span" and attrs.get("class") != "tg-spoiler":
                     raise ValueError(f'Tag "span" must have class "tg-spoiler" {at}')
                 stack.append((name, pos, attrs))
@@ -219,7 +239,8 @@ class User:
     def to_dict(self) -> Json:
         optional = {k: getattr(self, k) for k in ("last_name", "username", "language_code")}
         return {"id": self.id, "is_bot": False, "first_name": self.first_name} | {
-            k: v for k, v in optional.items() if v is not None}
+            k: v for k, v in optional.items() if v is not None
+        }
 
 
 def _chat_of(update: Json) -> int | None:
@@ -247,8 +268,11 @@ class _TelegramLimits:
     """Token buckets keyed by "all", a private chat or a group; a send takes one token from each."""
 
     def __init__(self, overall: float, per_chat: float, per_group_minute: float, chat_burst: float) -> None:
-        self._rules = {"all": (overall, overall), "private": (per_chat, chat_burst),
-                       "group": (per_group_minute / 60, per_group_minute)}
+        self._rules = {
+            "all": (overall, overall),
+            "private": (per_chat, chat_burst),
+            "group": (per_group_minute / 60, per_group_minute),
+        }
         self._buckets: dict[Any, tuple[float, float]] = {}  # key -> (tokens, at)
         self.throttled = 0
 
@@ -273,8 +297,9 @@ class _TelegramLimits:
 class BotAPIEmulator:
     """Fake Telegram Bot API server; see the module docstring."""
 
-    def __init__(self, *, bot_id: int = 7000000001, username: str = "clusterbot_test_bot",
-                 first_name: str = "Clusterbot Test") -> None:
+    def __init__(
+        self, *, bot_id: int = 7000000001, username: str = "clusterbot_test_bot", first_name: str = "Clusterbot Test"
+    ) -> None:
         self.bot_id, self.username, self.first_name = bot_id, username, first_name
         self.calls: list[Call] = []
         self.webhook_url = ""
@@ -314,8 +339,9 @@ class BotAPIEmulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None,
-                                     shutdown_timeout=1.0, handler_cancellation=True)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
+        )
         await self._runner.setup()
         # Started again after stop(), it listens on the same port: to the bot, an outage ended.
         await web.TCPSite(self._runner, "127.0.0.1", self._port).start()
@@ -393,10 +419,18 @@ class BotAPIEmulator:
         if params.get("chat_id") is not None and name.startswith(SEND_PREFIXES):
             chat = self._chat(params["chat_id"])
             if chat["id"] in self._blocked:
-                raise ApiError(403, {"private": "Forbidden: bot was blocked by the user",
-                                     "channel": "Forbidden: bot is not a member of the channel chat"}.get(
-                    chat["type"], f"Forbidden: bot was kicked from the {chat['type']} chat"))
-        if self._limits is not None and name.startswith(("send", "copy", "forward")) and params.get("chat_id") is not None:
+                raise ApiError(
+                    403,
+                    {
+                        "private": "Forbidden: bot was blocked by the user",
+                        "channel": "Forbidden: bot is not a member of the channel chat",
+                    }.get(chat["type"], f"Forbidden: bot was kicked from the {chat['type']} chat"),
+                )
+        if (
+            self._limits is not None
+            and name.startswith(("send", "copy", "forward"))
+            and params.get("chat_id") is not None
+        ):
             self._limits.take(self._chat(params["chat_id"]))
         result = handler(params, files)
         return await result if inspect.isawaitable(result) else result
@@ -414,8 +448,11 @@ class BotAPIEmulator:
                 else:
                     raw[key] = value
         params = {k: self._decode_value(k, v) for k, v in raw.items()}
-        files = {k: uploads.pop(v[9:]) for k, v in params.items()
-                 if isinstance(v, str) and v.startswith("attach://") and v[9:] in uploads}
+        files = {
+            k: uploads.pop(v[9:])
+            for k, v in params.items()
+            if isinstance(v, str) and v.startswith("attach://") and v[9:] in uploads
+        }
         return params, files | uploads
 
     @staticmethod
@@ -431,11 +468,9 @@ class BotAPIEmulator:
         stored = self._files.get(request.match_info["path"])
         if stored is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
-        return web.Response(body=stored.content,
-                            content_type=stored.content_type or "application/octet-stream")
+        return web.Response(body=stored.content, content_type=stored.content_type or "application/octet-stream")
 
-    def _record(self, method: str, params: Json, files: Files,
-                result: Any = None, error: Json | None = None) -> None:
+    def _record(self, method: str, params: Json, files: Files, result: Any = None, error: Json | None = None) -> None:
         self._seq += 1
         self.calls.append(Call(self._seq, method, params, files, copy.deepcopy(result), error))
         self._notify()
@@ -468,20 +503,34 @@ class BotAPIEmulator:
     def calls_of(self, method: str, chat_id: int | str | None = None) -> list[Call]:
         return [c for c in self.calls if self._matches(c, method, chat_id)]
 
-    async def wait_for(self, method: str | None = None, *, chat_id: int | str | None = None,
-                       predicate: Callable[[Call], bool] | None = None, after: int | Call | None = None,
-                       timeout: float = 5.0) -> Call:
+    async def wait_for(
+        self,
+        method: str | None = None,
+        *,
+        chat_id: int | str | None = None,
+        predicate: Callable[[Call], bool] | None = None,
+        after: int | Call | None = None,
+        timeout: float = 5.0,
+    ) -> Call:
         """The first call matching method/chat_id/predicate with seq > after, recorded or to come."""
         after_seq = after.seq if isinstance(after, Call) else (after or 0)
 
         def find() -> Call | None:
-            return next((c for c in self.calls if c.seq > after_seq and self._matches(c, method, chat_id)
-                         and (predicate is None or predicate(c))), None)
+            return next(
+                (
+                    c
+                    for c in self.calls
+                    if c.seq > after_seq and self._matches(c, method, chat_id) and (predicate is None or predicate(c))
+                ),
+                None,
+            )
+
         try:
             return await self._wait_until(find, timeout)
         except TimeoutError:
-            raise AssertionError(f"no {method or 'call'} (chat_id={chat_id}, after={after_seq}) "
-                                 f"within {timeout}s\n{self.dump()}") from None
+            raise AssertionError(
+                f"no {method or 'call'} (chat_id={chat_id}, after={after_seq}) within {timeout}s\n{self.dump()}"
+            ) from None
 
     async def wait_handled(self, update: int | Json, timeout: float = 5.0) -> list[Call]:
         """Wait until the bot confirmed ``update`` (a getUpdates offset past it).
@@ -490,17 +539,18 @@ class BotAPIEmulator:
         """
         update_id = update["update_id"] if isinstance(update, dict) else update
         try:
-            await self._wait_until(lambda: self._offset > update_id or update_id in self._dropped
-                                   or update_id in self._delivered, timeout)
+            await self._wait_until(
+                lambda: self._offset > update_id or update_id in self._dropped or update_id in self._delivered, timeout
+            )
         except TimeoutError:
-            raise AssertionError(f"update {update_id} not handled within {timeout}s "
-                                 f"(polling not running? handler stuck?)\n{self.dump()}") from None
+            raise AssertionError(
+                f"update {update_id} not handled within {timeout}s (polling not running? handler stuck?)\n{self.dump()}"
+            ) from None
         start = self._update_seq.get(update_id, 0)
         end = next((seq for offset, seq in self._offset_log if offset > update_id), self._seq)
         return [c for c in self.calls if start < c.seq <= end and c.method.lower() != "getupdates"]
 
-    async def ask(self, user: User, text: str, *, chat: int | None = None,
-                  timeout: float = 5.0) -> list[Call]:
+    async def ask(self, user: User, text: str, *, chat: int | None = None, timeout: float = 5.0) -> list[Call]:
         """Send ``text`` as ``user``; return the bot's calls made while handling it."""
         return await self.wait_handled(self.send_message(user, text, chat=chat), timeout)
 
@@ -511,12 +561,25 @@ class BotAPIEmulator:
     def dump(self, last: int = 20) -> str:
         recent = [c for c in self.calls if c.method.lower() != "getupdates"][-last:]
         pending = [u["update_id"] for u in self._updates]
-        return "\n".join([f"last {len(recent)} calls:", *(f"  {c}" for c in recent),
-                          f"pending updates: {pending}, confirmed offset: {self._offset}"])
+        return "\n".join(
+            [
+                f"last {len(recent)} calls:",
+                *(f"  {c}" for c in recent),
+                f"pending updates: {pending}, confirmed offset: {self._offset}",
+            ]
+        )
 
     # ---------------------------------------------------------------- test controls
-    def fail(self, method: str, error_code: int = 400, description: str | None = None, *, times: int = 1,
-             retry_after: int | None = None, chat_id: int | str | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        error_code: int = 400,
+        description: str | None = None,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        chat_id: int | str | None = None,
+    ) -> None:
         """Make the next ``times`` calls of ``method`` ("*": any but getUpdates) fail."""
         if error_code == 429:
             retry_after = retry_after or 1
@@ -524,8 +587,9 @@ class BotAPIEmulator:
         error = ApiError(error_code, description or HTTPStatus(error_code).phrase, retry_after)
         self._faults.append(_Fault(method.lower(), error, times, chat_id))
 
-    def enforce_limits(self, *, overall: float = 30, per_chat: float = 1, per_group_minute: float = 20,
-                       chat_burst: float = 3) -> None:
+    def enforce_limits(
+        self, *, overall: float = 30, per_chat: float = 1, per_group_minute: float = 20, chat_burst: float = 3
+    ) -> None:
         """Opt-in: answer 429 with retry_after, as Telegram does, when sends exceed its limits
         (token buckets: `overall` a second with a burst of as many, `per_chat` a second with a
         burst of `chat_burst`, `per_group_minute` a minute in groups and channels);
@@ -555,8 +619,9 @@ class BotAPIEmulator:
         self._gone.add(chat_id)
         self._chats.pop(chat_id, None)
 
-    def add_chat(self, chat_id: int, type: str = "supergroup", title: str = "Test group",
-                 username: str | None = None) -> Json:
+    def add_chat(
+        self, chat_id: int, type: str = "supergroup", title: str = "Test group", username: str | None = None
+    ) -> Json:
         """Register a group, supergroup or channel."""
         chat: Json = {"id": chat_id, "type": type, "title": title}
         if username:
@@ -574,34 +639,56 @@ class BotAPIEmulator:
         return copy.deepcopy(self._messages.get((chat_id, message_id)))
 
     # ---------------------------------------------------------------- user side (return the Update)
-    def send_message(self, user: User, text: str, *, chat: int | None = None,
-                     entities: list[Json] | None = None) -> Json:
+    def send_message(
+        self, user: User, text: str, *, chat: int | None = None, entities: list[Json] | None = None
+    ) -> Json:
         """Message from ``user`` (in their private chat unless ``chat``); "/cmd" gets a bot_command."""
         if entities is None and (m := re.match(r"/[A-Za-z0-9_]+(@\w+)?", text)):
             entities = [{"type": "bot_command", "offset": 0, "length": utf16_len(m.group())}]
         return self._user_message(user, chat, text=text, entities=entities or None)
 
-    def send_contact(self, user: User, phone_number: str, *, user_id: int | None = _OWN,
-                     first_name: str = _OWN, last_name: str | None = None) -> Json:
+    def send_contact(
+        self,
+        user: User,
+        phone_number: str,
+        *,
+        user_id: int | None = _OWN,
+        first_name: str = _OWN,
+        last_name: str | None = None,
+    ) -> Json:
         """Shared contact, by default the user's own (as a request_contact button sends)."""
-        contact = {"phone_number": phone_number,
-                   "first_name": user.first_name if first_name is _OWN else first_name,
-                   "last_name": last_name, "user_id": user.id if user_id is _OWN else user_id}
+        contact = {
+            "phone_number": phone_number,
+            "first_name": user.first_name if first_name is _OWN else first_name,
+            "last_name": last_name,
+            "user_id": user.id if user_id is _OWN else user_id,
+        }
         return self._user_message(user, None, contact={k: v for k, v in contact.items() if v is not None})
 
     def send_sticker(self, user: User, emoji: str = "👍") -> Json:
         stored = self._store(UploadedFile("sticker.webp", b"RIFF-sticker", "image/webp"), "stickers")
-        return self._user_message(user, None, sticker={
-            "file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "type": "regular",
-            "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": emoji})
+        return self._user_message(
+            user,
+            None,
+            sticker={
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": emoji,
+            },
+        )
 
-    def send_document(self, user: User, filename: str, content: bytes, caption: str | None = None,
-                      mime_type: str | None = None) -> Json:
+    def send_document(
+        self, user: User, filename: str, content: bytes, caption: str | None = None, mime_type: str | None = None
+    ) -> Json:
         stored = self._store(UploadedFile(filename, content, mime_type), "documents")
         return self._user_message(user, None, document=self._document(stored), caption=caption)
 
-    def send_photo(self, user: User, caption: str | None = None,
-                   content: bytes = b"\xff\xd8jpeg\xff\xd9") -> Json:
+    def send_photo(self, user: User, caption: str | None = None, content: bytes = b"\xff\xd8jpeg\xff\xd9") -> Json:
         stored = self._store(UploadedFile(None, content, "image/jpeg"), "photos")
         return self._user_message(user, None, photo=self._photo(stored), caption=caption)
 
@@ -615,8 +702,7 @@ class BotAPIEmulator:
         seen = self._as_dict(message)
         rows = (seen.get("reply_markup") or {}).get("inline_keyboard", [])
         if callback_data not in (data := [b.get("callback_data") for row in rows for b in row]):
-            raise AssertionError(f"message {seen['message_id']} has no button {callback_data!r}; "
-                                 f"buttons: {data}")
+            raise AssertionError(f"message {seen['message_id']} has no button {callback_data!r}; buttons: {data}")
         return self.press_forged(user, seen, callback_data)
 
     def press_forged(self, user: User, message: Any, callback_data: str) -> Json:
@@ -627,9 +713,16 @@ class BotAPIEmulator:
             raise AssertionError(f"message {message_id} in chat {chat_id} does not exist (deleted?)")
         query_id = str(4_000_000_000_000 + next(self._ids))
         self._queries[query_id] = False
-        return self._push("callback_query", {
-            "id": query_id, "from": self._remember(user).to_dict(), "message": copy.deepcopy(current),
-            "chat_instance": str(abs(chat_id) * 7919 % 10**12), "data": callback_data})
+        return self._push(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": self._remember(user).to_dict(),
+                "message": copy.deepcopy(current),
+                "chat_instance": str(abs(chat_id) * 7919 % 10**12),
+                "data": callback_data,
+            },
+        )
 
     @staticmethod
     def _as_dict(message: Any) -> Json:
@@ -645,11 +738,20 @@ class BotAPIEmulator:
     def inline_query(self, user: User, query: str, offset: str = "", chat_type: str = "sender") -> Json:
         query_id = str(5_000_000_000_000 + next(self._ids))
         self._queries[query_id] = False
-        return self._push("inline_query", {"id": query_id, "from": self._remember(user).to_dict(),
-                                           "query": query, "offset": offset, "chat_type": chat_type})
+        return self._push(
+            "inline_query",
+            {
+                "id": query_id,
+                "from": self._remember(user).to_dict(),
+                "query": query,
+                "offset": offset,
+                "chat_type": chat_type,
+            },
+        )
 
-    def my_chat_member(self, chat_id: int, by: User, *, status: str = "administrator",
-                       old_status: str = "left", can_post: bool = True) -> Json:
+    def my_chat_member(
+        self, chat_id: int, by: User, *, status: str = "administrator", old_status: str = "left", can_post: bool = True
+    ) -> Json:
         """The bot's status in ``chat_id`` changed (default: ``by`` added it as administrator; in a
         channel, an administrator's right to post is ``can_post``)."""
         chat = self._chats.get(chat_id) or self.add_chat(chat_id, "supergroup", f"Group {chat_id}")
@@ -658,22 +760,31 @@ class BotAPIEmulator:
         new = self._member(self.bot_user, status)
         if status == "administrator" and chat["type"] == "channel":
             new |= {"can_post_messages": can_post, "can_edit_messages": can_post}
-        return self._push("my_chat_member", {
-            "chat": dict(chat), "from": by.to_dict(), "date": int(time.time()),
-            "old_chat_member": self._member(self.bot_user, old_status), "new_chat_member": new})
+        return self._push(
+            "my_chat_member",
+            {
+                "chat": dict(chat),
+                "from": by.to_dict(),
+                "date": int(time.time()),
+                "old_chat_member": self._member(self.bot_user, old_status),
+                "new_chat_member": new,
+            },
+        )
 
     def _remember(self, user: User) -> User:
         self._users[user.id] = user
         if user.id not in self._chats and user.id not in self._gone:
             self._chats[user.id] = {"id": user.id, "type": "private", "first_name": user.first_name} | {
-                k: getattr(user, k) for k in ("last_name", "username") if getattr(user, k)}
+                k: getattr(user, k) for k in ("last_name", "username") if getattr(user, k)
+            }
         return user
 
     def _user_message(self, user: User, chat_id: int | None, **content: Any) -> Json:
         self._remember(user)
         cid = user.id if chat_id is None else chat_id
-        chat = self._chats.get(cid) or (self.add_chat(cid) if cid < 0 else
-                                        {"id": cid, "type": "private", "first_name": user.first_name})
+        chat = self._chats.get(cid) or (
+            self.add_chat(cid) if cid < 0 else {"id": cid, "type": "private", "first_name": user.first_name}
+        )
         if chat["type"] != "private":
             self._members.setdefault((cid, user.id), "member")
         message = self._new_message(chat, user.to_dict(), content)
@@ -754,8 +865,7 @@ class BotAPIEmulator:
             if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_DATA_LIMIT:
                 raise _bad("BUTTON_DATA_INVALID")
             if not set(button) - {"text"}:
-                raise _bad("can't parse inline keyboard button: "
-                           "Text buttons are unallowed in the inline keyboard")
+                raise _bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
         return markup if any(markup["inline_keyboard"]) else None
 
     def _send(self, params: Json, **content: Any) -> Json:
@@ -776,8 +886,13 @@ class BotAPIEmulator:
         ext = upload.filename.rpartition(".")[2] if upload.filename and "." in upload.filename else "jpg"
         mime = upload.content_type if upload.content_type != "application/octet-stream" else None
         mime = mime or (mimetypes.guess_type(upload.filename)[0] if upload.filename else None)
-        stored = UploadedFile(upload.filename, upload.content, mime or "application/octet-stream",
-                              f"BQACAgIAAxkBAAI-emulated-{n:08d}", f"{folder}/file_{n}.{ext}")
+        stored = UploadedFile(
+            upload.filename,
+            upload.content,
+            mime or "application/octet-stream",
+            f"BQACAgIAAxkBAAI-emulated-{n:08d}",
+            f"{folder}/file_{n}.{ext}",
+        )
         self._files[stored.file_id] = self._files[stored.file_path] = stored
         return stored
 
@@ -795,15 +910,26 @@ class BotAPIEmulator:
 
     @staticmethod
     def _document(stored: UploadedFile) -> Json:
-        document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                    "file_name": stored.filename, "mime_type": stored.content_type,
-                    "file_size": len(stored.content)}
+        document = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": stored.filename,
+            "mime_type": stored.content_type,
+            "file_size": len(stored.content),
+        }
         return {k: v for k, v in document.items() if v is not None}
 
     @staticmethod
     def _photo(stored: UploadedFile) -> list[Json]:
-        return [{"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "width": 1280,
-                 "height": 960, "file_size": len(stored.content)}]
+        return [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": 1280,
+                "height": 960,
+                "file_size": len(stored.content),
+            }
+        ]
 
     @staticmethod
     def _member(user: Json, status: str) -> Json:
@@ -848,14 +974,21 @@ class BotAPIEmulator:
 
     # ---------------------------------------------------------------- Bot API methods (p: params, f: files)
     def _api_getme(self, p: Json, f: Files) -> Json:
-        return self.bot_user | {"can_join_groups": True, "can_read_all_group_messages": False,
-                                "supports_inline_queries": True, "can_connect_to_business": False,
-                                "has_main_web_app": False}
+        return self.bot_user | {
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     async def _api_getupdates(self, p: Json, f: Files) -> list[Json]:
         if self.webhook_url:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset, limit = int(p.get("offset") or 0), min(max(int(p.get("limit") or 100), 1), 100)
         if "allowed_updates" in p:
             self._allowed = set(p["allowed_updates"] or []) or None
@@ -930,8 +1063,9 @@ class BotAPIEmulator:
     async def _post(self, http: aiohttp.ClientSession, update: Json) -> None:
         headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret} if self.webhook_secret else {}
         try:
-            async with http.post(self.webhook_url, json=update, headers=headers,
-                                 timeout=aiohttp.ClientTimeout(total=10)) as response:
+            async with http.post(
+                self.webhook_url, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=10)
+            ) as response:
                 status = response.status
         except (aiohttp.ClientError, TimeoutError):
             status = 0
@@ -945,8 +1079,7 @@ class BotAPIEmulator:
             await asyncio.sleep(self.webhook_retry_seconds)
 
     def _api_getwebhookinfo(self, p: Json, f: Files) -> Json:
-        return {"url": self.webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": len(self._updates)}
 
     def _api_logout(self, p: Json, f: Files) -> bool:
         return True
@@ -1012,8 +1145,9 @@ class BotAPIEmulator:
             self._inline_markup(result)
             content = result.get("input_message_content") or {}
             if "message_text" in content:
-                self._format({"text": content["message_text"], "parse_mode": content.get("parse_mode")},
-                             "text", required=True)
+                self._format(
+                    {"text": content["message_text"], "parse_mode": content.get("parse_mode")}, "text", required=True
+                )
         self._answer_query(p["inline_query_id"])
         return True
 
@@ -1023,8 +1157,10 @@ class BotAPIEmulator:
 
     def _api_setmycommands(self, p: Json, f: Files) -> bool:
         commands = p["commands"]
-        if len(commands) > 100 or any(not re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", ""))
-                                      or not 1 <= len(c.get("description", "")) <= 256 for c in commands):
+        if len(commands) > 100 or any(
+            not re.fullmatch(r"[a-z0-9_]{1,32}", c.get("command", "")) or not 1 <= len(c.get("description", "")) <= 256
+            for c in commands
+        ):
             raise _bad("BOT_COMMAND_INVALID")
         self.commands[self._commands_key(p)] = commands
         return True
@@ -1037,24 +1173,31 @@ class BotAPIEmulator:
         return self.commands.get(self._commands_key(p), [])
 
     def _api_getchat(self, p: Json, f: Files) -> Json:
-        gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription",
-                               "gifts_from_channels"), False)
-        return self._chat(p["chat_id"]) | {"accent_color_id": 0, "max_reaction_count": 11,
-                                          "accepted_gift_types": gifts}
+        gifts = dict.fromkeys(
+            ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels"), False
+        )
+        return self._chat(p["chat_id"]) | {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
     def _api_getchatmember(self, p: Json, f: Files) -> Json:
         chat, user_id = self._chat(p["chat_id"]), int(p["user_id"])
         known = self._users[user_id].to_dict() if user_id in self._users else None
-        user = self.bot_user if user_id == self.bot_id else known or {
-            "id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+        user = (
+            self.bot_user
+            if user_id == self.bot_id
+            else known or {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+        )
         default = "member" if chat["type"] == "private" and user_id in (chat["id"], self.bot_id) else "left"
         return self._member(user, self._members.get((chat["id"], user_id), default))
 
     def _api_getfile(self, p: Json, f: Files) -> Json:
         if (stored := self._files.get(str(p["file_id"]))) is None:
             raise _bad("invalid file_id")
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": len(stored.content), "file_path": stored.file_path}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
 
     def _source(self, p: Json, action: str) -> Json:
         source = self._messages.get((self._chat(p["from_chat_id"])["id"], int(p["message_id"])))

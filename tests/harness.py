@@ -56,9 +56,15 @@ class RunningBot:
         if self.http:
             self.app.http = HttpServer("127.0.0.1", 0)
             add_routes(self.app.http, self.app)
-        self._task = asyncio.create_task(run_polling(
-            self.app, handle_as_tasks=self.handle_as_tasks, polling_timeout=1, handle_signals=False,
-            background=False))
+        self._task = asyncio.create_task(
+            run_polling(
+                self.app,
+                handle_as_tasks=self.handle_as_tasks,
+                polling_timeout=1,
+                handle_signals=False,
+                background=False,
+            )
+        )
         if self.app.http is not None:  # run_polling binds it first thing
             async with asyncio.timeout(10):
                 while not self.app.http.port:
@@ -93,8 +99,14 @@ def free_port() -> int:
 def webhook_settings(settings: Settings, *, secret: str = "s3cret-token") -> Settings:
     """The same bot in webhook mode, on a port of its own."""
     port = free_port()
-    return settings.model_copy(update={"webhook_url": f"http://127.0.0.1:{port}/telegram/hook",
-                                       "webhook_secret": secret, "http_host": "127.0.0.1", "http_port": port})
+    return settings.model_copy(
+        update={
+            "webhook_url": f"http://127.0.0.1:{port}/telegram/hook",
+            "webhook_secret": secret,
+            "http_host": "127.0.0.1",
+            "http_port": port,
+        }
+    )
 
 
 class RoundRobin:
@@ -130,8 +142,9 @@ class RoundRobin:
         for _ in self.backends:
             backend = self.backends[next(self._turn) % len(self.backends)]
             try:
-                async with self._http.request(request.method, backend + request.path_qs, data=body,
-                                              headers=headers) as answer:
+                async with self._http.request(
+                    request.method, backend + request.path_qs, data=body, headers=headers
+                ) as answer:
                     return web.Response(status=answer.status, body=await answer.read())
             except aiohttp.ClientConnectionError:
                 continue

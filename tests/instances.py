@@ -45,14 +45,24 @@ class BotProcess:
 
     def environment(self) -> dict[str, str]:
         keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV", "PYTHONPATH")}
-        return keep | {
-            "BOT_TOKEN": self.emulator.token, "TELEGRAM_API_URL": self.emulator.url,
-            "DATABASE_URL": self.database_url, "ADMIN_IDS": str(self.admin_id), "REDIS_URL": "",
-            "WEBHOOK_URL": self.webhook_url, "WEBHOOK_SECRET": SECRET if self.webhook_url else "",
-            "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(self.port),
-            # A killed instance's claims lapse soon, so that the test need not wait long.
-            "UPDATE_LEASE_SECONDS": "2", "PYTHONPATH": str(ROOT),
-        } | self.extra
+        return (
+            keep
+            | {
+                "BOT_TOKEN": self.emulator.token,
+                "TELEGRAM_API_URL": self.emulator.url,
+                "DATABASE_URL": self.database_url,
+                "ADMIN_IDS": str(self.admin_id),
+                "REDIS_URL": "",
+                "WEBHOOK_URL": self.webhook_url,
+                "WEBHOOK_SECRET": SECRET if self.webhook_url else "",
+                "HTTP_HOST": "127.0.0.1",
+                "HTTP_PORT": str(self.port),
+                # A killed instance's claims lapse soon, so that the test need not wait long.
+                "UPDATE_LEASE_SECONDS": "2",
+                "PYTHONPATH": str(ROOT),
+            }
+            | self.extra
+        )
 
     async def start(self, timeout: float = 120) -> None:
         """Start and wait until it takes updates: its webhook server answers, or (polling) it
@@ -60,8 +70,8 @@ class BotProcess:
         deleted = len(self.emulator.calls_of("deleteWebhook"))
         log = (self.folder / f"{self.name}.log").open("ab")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=self.folder, env=self.environment(),
-            stdout=log, stderr=log)
+            sys.executable, "-m", "bot", "run", cwd=self.folder, env=self.environment(), stdout=log, stderr=log
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while not await self._ready(deleted):
@@ -140,12 +150,20 @@ async def outcome(database_url: str, people: list[User], updates: list[dict[str,
     engine = create_async_engine(database_url)
     try:
         async with engine.connect() as connection:
-            done = set((await connection.scalars(
-                select(InboxUpdate.update_id).where(InboxUpdate.done_at.is_not(None)))).all())
-            pending = int(await connection.scalar(
-                select(func.count()).select_from(InboxUpdate).where(InboxUpdate.done_at.is_(None))) or 0)
-            requests = (await connection.execute(select(JoinRequest.telegram_id, JoinRequest.full_name,
-                                                         JoinRequest.organisation))).all()
+            done = set(
+                (await connection.scalars(select(InboxUpdate.update_id).where(InboxUpdate.done_at.is_not(None)))).all()
+            )
+            pending = int(
+                await connection.scalar(
+                    select(func.count()).select_from(InboxUpdate).where(InboxUpdate.done_at.is_(None))
+                )
+                or 0
+            )
+            requests = (
+                await connection.execute(
+                    select(JoinRequest.telegram_id, JoinRequest.full_name, JoinRequest.organisation)
+                )
+            ).all()
     finally:
         await engine.dispose()
     by_guest: dict[int, list[tuple[str, str]]] = {}
@@ -153,11 +171,18 @@ async def outcome(database_url: str, people: list[User], updates: list[dict[str,
         by_guest.setdefault(telegram_id, []).append((name, org))
     expected = {u.id: [(f"Имя {u.id}", f"Орг {u.id}")] for u in people}
     # A step applied again shows: a second request, or the name taken again for the organisation.
-    twice = {u.id for u in people if len(by_guest.get(u.id, [])) > 1
-             or any(name == org for name, org in by_guest.get(u.id, []))}
+    twice = {
+        u.id
+        for u in people
+        if len(by_guest.get(u.id, [])) > 1 or any(name == org for name, org in by_guest.get(u.id, []))
+    }
     wrong = sum(1 for u in people if u.id not in twice and by_guest.get(u.id) != expected[u.id])
-    return Outcome(lost=sum(1 for u in updates if u["update_id"] not in done), applied_twice=len(twice),
-                   wrong=wrong, pending=pending)
+    return Outcome(
+        lost=sum(1 for u in updates if u["update_id"] not in done),
+        applied_twice=len(twice),
+        wrong=wrong,
+        pending=pending,
+    )
 
 
 def replies(emulator: BotAPIEmulator, people: list[User], per_guest: int = 4) -> tuple[int, int]:
@@ -178,8 +203,15 @@ async def until_drained(database_url: str, updates: list[dict[str, Any]], timeou
     try:
         while time.monotonic() < deadline:
             async with engine.connect() as connection:
-                done = set((await connection.scalars(select(InboxUpdate.update_id).where(
-                    InboxUpdate.done_at.is_not(None), InboxUpdate.update_id.in_(wanted)))).all())
+                done = set(
+                    (
+                        await connection.scalars(
+                            select(InboxUpdate.update_id).where(
+                                InboxUpdate.done_at.is_not(None), InboxUpdate.update_id.in_(wanted)
+                            )
+                        )
+                    ).all()
+                )
             if done == wanted:
                 return
             await asyncio.sleep(0.2)

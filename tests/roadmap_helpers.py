@@ -37,8 +37,15 @@ async def link_people_in(session: AsyncSession, now: datetime) -> dict[int, int]
     for user_id, key in PEOPLE.items():
         person_id = await session.scalar(select(Person.id).where(Person.key == key))
         assert person_id is not None
-        session.add(Account(telegram_id=user_id, first_name=key, person_id=person_id, created_at=now,
-                            telegram_language="en" if user_id == SOLO.id else "ru"))
+        session.add(
+            Account(
+                telegram_id=user_id,
+                first_name=key,
+                person_id=person_id,
+                created_at=now,
+                telegram_language="en" if user_id == SOLO.id else "ru",
+            )
+        )
         session.add(PersonRole(person_id=person_id, role="member"))
         found[user_id] = person_id
     await session.flush()
@@ -50,8 +57,9 @@ async def item_with_owners(app: App, *, number: int = 1, deadline: datetime = DE
         return await item_with_owners_in(session, app.clock(), number=number, deadline=deadline)
 
 
-async def item_with_owners_in(session: AsyncSession, now: datetime, *, number: int = 1,
-                              deadline: datetime = DEADLINE) -> int:
+async def item_with_owners_in(
+    session: AsyncSession, now: datetime, *, number: int = 1, deadline: datetime = DEADLINE
+) -> int:
     """Item `number` due at `deadline`, owned by the linked organisation, the unlinked one and SOLO."""
     people = await link_people_in(session, now)
     item_id = await session.scalar(select(RoadmapItem.id).where(RoadmapItem.number == number))
@@ -67,10 +75,13 @@ async def item_with_owners_in(session: AsyncSession, now: datetime, *, number: i
 
 async def reminder_keys(app: App, kind: str = "reminder") -> list[str]:
     async with app.database.sessions() as session:
-        return list(await session.scalars(select(OutboxMessage.key).where(OutboxMessage.kind == kind)
-                                          .order_by(OutboxMessage.id)))
+        return list(
+            await session.scalars(
+                select(OutboxMessage.key).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+            )
+        )
 
 
 def kinds_for(keys: list[str], person_id: int) -> list[str]:
-    """"d14@2026-12-01", … of one recipient, in the order they were enqueued."""
+    """ "d14@2026-12-01", … of one recipient, in the order they were enqueued."""
     return [f"{k.split(':')[2]}@{k.split(':')[4]}" for k in keys if k.split(":")[3] == f"p{person_id}"]

@@ -15,8 +15,16 @@ ADMINS = frozenset({1})
 
 
 async def _viewer(session, telegram_id: int, language: str = "ru") -> access.Viewer:  # type: ignore[no-untyped-def]
-    return await access.identify(session, telegram_id=telegram_id, first_name="Test", username=None,
-                                 language_code=language, admin_ids=ADMINS, default_language="ru", now=NOW)
+    return await access.identify(
+        session,
+        telegram_id=telegram_id,
+        first_name="Test",
+        username=None,
+        language_code=language,
+        admin_ids=ADMINS,
+        default_language="ru",
+        now=NOW,
+    )
 
 
 async def _person(session, key: str) -> Person:  # type: ignore[no-untyped-def]
@@ -61,22 +69,36 @@ async def test_join_request_decided_once(session) -> None:  # type: ignore[no-un
 
 
 async def test_invite_is_single_use_and_expires(session) -> None:  # type: ignore[no-untyped-def]
-    invite = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW)
+    invite = await invites.create_invite(
+        session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW
+    )
     for tid in (80, 81, 82):
         await _viewer(session, tid)
-    assert (await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", member=False, now=NOW)).status == "linked"
-    assert (await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", member=False, now=NOW)).status == "already"
-    assert (await invites.redeem_invite(session, invite.code, telegram_id=81, first_name="B", member=False, now=NOW)).status == "used"
+    assert (
+        await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", member=False, now=NOW)
+    ).status == "linked"
+    assert (
+        await invites.redeem_invite(session, invite.code, telegram_id=80, first_name="A", member=False, now=NOW)
+    ).status == "already"
+    assert (
+        await invites.redeem_invite(session, invite.code, telegram_id=81, first_name="B", member=False, now=NOW)
+    ).status == "used"
     late = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW)
-    assert (await invites.redeem_invite(session, late.code, telegram_id=82, first_name="C", member=False,
-                                       now=NOW + timedelta(hours=2))).status == "expired"
-    assert (await invites.redeem_invite(session, "nonsense", telegram_id=82, first_name="C", member=False, now=NOW)).status == "invalid"
+    assert (
+        await invites.redeem_invite(
+            session, late.code, telegram_id=82, first_name="C", member=False, now=NOW + timedelta(hours=2)
+        )
+    ).status == "expired"
+    assert (
+        await invites.redeem_invite(session, "nonsense", telegram_id=82, first_name="C", member=False, now=NOW)
+    ).status == "invalid"
 
 
 async def test_bound_invite_grants_its_role(session) -> None:  # type: ignore[no-untyped-def]
     zakharova = await _person(session, "zakharova-galina")
-    invite = await invites.create_invite(session, actor=1, role="secretariat", person_id=zakharova.id,
-                                        ttl=timedelta(days=1), now=NOW)
+    invite = await invites.create_invite(
+        session, actor=1, role="secretariat", person_id=zakharova.id, ttl=timedelta(days=1), now=NOW
+    )
     await _viewer(session, 90)
     outcome = await invites.redeem_invite(session, invite.code, telegram_id=90, first_name="G", member=False, now=NOW)
     assert outcome.status == "linked" and outcome.person_id == zakharova.id
@@ -127,7 +149,9 @@ async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> N
     await _viewer(session, 111)
     assert (await joining.link_by_phone(session, 111, blinov.phones[-1], NOW)).status == "closed"
     assert not (await _viewer(session, 111)).is_member
-    generic = await invites.create_invite(session, actor=1, role="member", person_id=None, ttl=timedelta(days=1), now=NOW)
+    generic = await invites.create_invite(
+        session, actor=1, role="member", person_id=None, ttl=timedelta(days=1), now=NOW
+    )
     outcome = await invites.redeem_invite(session, generic.code, telegram_id=110, first_name="I", member=False, now=NOW)
     assert outcome.status == "revoked" and outcome.person_id == blinov.id
     assert not (await _viewer(session, 110)).is_member
@@ -139,13 +163,19 @@ async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> N
     viewer = await _viewer(session, 110)
     assert viewer.is_member and viewer.person_id == blinov.id
     # the generic invite was not spent on the refusal
-    assert (await invites.redeem_invite(session, generic.code, telegram_id=111, first_name="J", member=False, now=NOW)).status == "linked"
+    assert (
+        await invites.redeem_invite(session, generic.code, telegram_id=111, first_name="J", member=False, now=NOW)
+    ).status == "linked"
 
 
 async def test_an_invite_bound_to_a_revoked_person_lets_them_back(session) -> None:  # type: ignore[no-untyped-def]
     blinov = await _revoked_blinov(session, 120)
-    bound = await invites.create_invite(session, actor=1, role="member", person_id=blinov.id, ttl=timedelta(days=1), now=NOW)
-    assert (await invites.redeem_invite(session, bound.code, telegram_id=120, first_name="I", member=False, now=NOW)).status == "linked"
+    bound = await invites.create_invite(
+        session, actor=1, role="member", person_id=blinov.id, ttl=timedelta(days=1), now=NOW
+    )
+    assert (
+        await invites.redeem_invite(session, bound.code, telegram_id=120, first_name="I", member=False, now=NOW)
+    ).status == "linked"
     assert (await _viewer(session, 120)).is_member
     await members.revoke_member(session, blinov.id, actor=1, now=NOW)
     assert (await joining.link_by_phone(session, 120, blinov.phones[-1], NOW)).status == "revoked"
@@ -156,9 +186,12 @@ async def test_an_invite_for_someone_else_stays_theirs(session) -> None:  # type
     blinov = await _person(session, "blinov-ivan")
     zakharova = await _person(session, "zakharova-galina")
     await joining.link_by_phone(session, 130, blinov.phones[-1], NOW)
-    invite = await invites.create_invite(session, actor=1, role="member", person_id=zakharova.id,
-                                        ttl=timedelta(days=1), now=NOW)
-    assert (await invites.redeem_invite(session, invite.code, telegram_id=130, first_name="I", member=True, now=NOW)).status == "not_yours"
+    invite = await invites.create_invite(
+        session, actor=1, role="member", person_id=zakharova.id, ttl=timedelta(days=1), now=NOW
+    )
+    assert (
+        await invites.redeem_invite(session, invite.code, telegram_id=130, first_name="I", member=True, now=NOW)
+    ).status == "not_yours"
     await _viewer(session, 131)
     outcome = await invites.redeem_invite(session, invite.code, telegram_id=131, first_name="G", member=False, now=NOW)
     assert outcome.status == "linked" and outcome.person_id == zakharova.id
@@ -227,13 +260,17 @@ async def test_a_generic_invite_is_not_spent_on_someone_in_already(session) -> N
     await _viewer(session, 135)
     blinov = await _person(session, "blinov-ivan")
     await joining.link_by_phone(session, 135, blinov.phones[-1], NOW)
-    generic = await invites.create_invite(session, actor=1, role="secretariat", person_id=None, ttl=timedelta(days=1), now=NOW)
+    generic = await invites.create_invite(
+        session, actor=1, role="secretariat", person_id=None, ttl=timedelta(days=1), now=NOW
+    )
     outcome = await invites.redeem_invite(session, generic.code, telegram_id=135, first_name="I", member=True, now=NOW)
     assert outcome.status == "not_needed" and not (await _viewer(session, 135)).is_secretariat
     # a secretary by configuration, linked to nobody, neither
     await _viewer(session, 1)
-    assert (await invites.redeem_invite(session, generic.code, telegram_id=1, first_name="S", member=True,
-                                        now=NOW)).status == "not_needed"
+    assert (
+        await invites.redeem_invite(session, generic.code, telegram_id=1, first_name="S", member=True, now=NOW)
+    ).status == "not_needed"
     await _viewer(session, 136)
-    assert (await invites.redeem_invite(session, generic.code, telegram_id=136, first_name="N", member=False,
-                                        now=NOW)).status == "linked"
+    assert (
+        await invites.redeem_invite(session, generic.code, telegram_id=136, first_name="N", member=False, now=NOW)
+    ).status == "linked"

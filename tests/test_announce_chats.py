@@ -23,7 +23,8 @@ def requests(emulator: BotAPIEmulator, title: str) -> list[Call]:
 
 
 async def test_a_strangers_group_is_no_audience_until_the_secretariat_approves_it(  # type: ignore[no-untyped-def]
-        bot, emulator, clock) -> None:
+    bot, emulator, clock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     emulator.add_chat(-100900, "supergroup", "Клуб <b>чужих</b>")
     await emulator.wait_handled(emulator.my_chat_member(-100900, STRANGER))
@@ -35,7 +36,9 @@ async def test_a_strangers_group_is_no_audience_until_the_secretariat_approves_i
 
     summary = await compose(emulator, "Внутреннее объявление", audience=GROUPS)
     assert "Получателей: 0" in summary.text and "Отправить сейчас" not in str(summary.buttons)
-    picker = next(c for c in reversed(emulator.calls) if c.method == "editMessageText" and "Кому отправить" in (c.text or ""))
+    picker = next(
+        c for c in reversed(emulator.calls) if c.method == "editMessageText" and "Кому отправить" in (c.text or "")
+    )
     assert "Ждут вашего решения" in picker.text and "«Клуб <b>чужих</b>»" in picker.text, "the picker names it"
 
     calls = await emulator.tap(ADMIN, card, button(card, "Одобрить"))
@@ -47,7 +50,9 @@ async def test_a_strangers_group_is_no_audience_until_the_secretariat_approves_i
 
     summary = await compose(emulator, "Внутреннее объявление", audience=GROUPS)
     assert "Кому: 💬 Группам и каналам: «Клуб <b>чужих</b>»" in summary.text and "Получателей: 1" in summary.text
-    preview = next(c for c in reversed(emulator.calls) if c.method == "editMessageText" and "Так они увидят" in (c.text or ""))
+    preview = next(
+        c for c in reversed(emulator.calls) if c.method == "editMessageText" and "Так они увидят" in (c.text or "")
+    )
     assert "«Клуб <b>чужих</b>»" in preview.text
     await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
     await bot.app.sender.deliver_due()
@@ -66,7 +71,9 @@ async def test_an_ignored_chat_gets_nothing(bot, emulator, clock) -> None:  # ty
     assert "Проигнорировано" in alerts(calls)[0]
     summary = await compose(emulator, "Никому из чужих", audience=GROUPS)
     assert "Получателей: 0" in summary.text
-    picker = next(c for c in reversed(emulator.calls) if c.method == "editMessageText" and "Кому отправить" in (c.text or ""))
+    picker = next(
+        c for c in reversed(emulator.calls) if c.method == "editMessageText" and "Кому отправить" in (c.text or "")
+    )
     assert "Group -100901" not in picker.text
 
 
@@ -81,7 +88,9 @@ async def test_leaving_or_demotion_drops_a_chat_at_once(bot, emulator, clock) ->
     await emulator.wait_handled(emulator.my_chat_member(-100902, ADMIN, can_post=False, old_status="administrator"))
     assert "Получателей: 0" in (await compose(emulator, "Вторая", audience=GROUPS)).text, "may no longer post"
     await emulator.wait_handled(emulator.my_chat_member(-100902, ADMIN, old_status="administrator"))
-    assert "Получателей: 1" in (await compose(emulator, "Третья", audience=GROUPS)).text, "promoted back: still approved"
+    assert "Получателей: 1" in (await compose(emulator, "Третья", audience=GROUPS)).text, (
+        "promoted back: still approved"
+    )
 
     await emulator.wait_handled(emulator.my_chat_member(-100902, ADMIN, status="left", old_status="administrator"))
     summary = await compose(emulator, "Четвёртая", audience=GROUPS)
@@ -98,7 +107,8 @@ async def test_leaving_or_demotion_drops_a_chat_at_once(bot, emulator, clock) ->
 
 
 async def test_only_the_secretariat_decides_and_forged_buttons_are_refused(  # type: ignore[no-untyped-def]
-        bot, emulator, clock) -> None:
+    bot, emulator, clock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     member = User(id=cast.plain[0], first_name="Member")
@@ -128,8 +138,18 @@ async def test_chats_recorded_before_approvals_wait_in_the_picker(bot, emulator,
     await emulator.ask(ADMIN, "/start")
     emulator.add_chat(-100950, "supergroup", "Старый чат")
     async with bot.app.database.sessions.begin() as session:  # as migration 0010 leaves such a chat
-        session.add(BotChat(chat_id=-100950, title="Старый чат", type="supergroup", status="administrator",
-                            can_post=True, approval="pending", round=1, updated_at=clock()))
+        session.add(
+            BotChat(
+                chat_id=-100950,
+                title="Старый чат",
+                type="supergroup",
+                status="administrator",
+                can_post=True,
+                approval="pending",
+                round=1,
+                updated_at=clock(),
+            )
+        )
     summary = await compose(emulator, "Старым", audience=GROUPS)
     assert "Получателей: 0" in summary.text
     calls = await emulator.tap(ADMIN, summary, button(summary, "Другие получатели"))
@@ -148,10 +168,13 @@ def test_the_migration_makes_recorded_chats_pending(tmp_path) -> None:  # type: 
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0005")
-        connection.execute(sa.text(
-            "INSERT INTO bot_chats (chat_id, title, type, status, updated_at) VALUES "
-            "(-1, 'Admin there', 'supergroup', 'administrator', '2026-12-01 10:00:00'), "
-            "(-2, 'Member there', 'group', 'member', '2026-12-01 10:00:00')"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO bot_chats (chat_id, title, type, status, updated_at) VALUES "
+                "(-1, 'Admin there', 'supergroup', 'administrator', '2026-12-01 10:00:00'), "
+                "(-2, 'Member there', 'group', 'member', '2026-12-01 10:00:00')"
+            )
+        )
         command.upgrade(config, "heads")
         rows = connection.execute(sa.text("SELECT chat_id, approval, can_post FROM bot_chats ORDER BY chat_id")).all()
     engine.dispose()

@@ -102,8 +102,9 @@ async def test_cancel_mid_flight(bot, emulator, clock) -> None:  # type: ignore[
     sender.batch = 10
 
     async def cancel_after_first_batch(batches: set[int]) -> None:
-        if len(received(emulator, "Длинная рассылка")) >= 9 and "Отменить" in str(emulator.message(
-                ADMIN.id, report.message["message_id"]).get("reply_markup")):
+        if len(received(emulator, "Длинная рассылка")) >= 9 and "Отменить" in str(
+            emulator.message(ADMIN.id, report.message["message_id"]).get("reply_markup")
+        ):
             current = emulator.message(ADMIN.id, report.message["message_id"])
             await emulator.tap(ADMIN, current, button(report, "Отменить рассылку"))
 

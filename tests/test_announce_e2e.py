@@ -60,8 +60,13 @@ async def test_each_audience_kind(bot, emulator, clock, kind) -> None:  # type: 
         labels: tuple[str, ...] = ("Группам и каналам",)
     else:
         labels = tuple(label.format(project=cast.project_title[:20]) for label in AUDIENCES[kind])
-    expected = {"leaders": [cast.leader], "projects": sorted([cast.leader, cast.partner]),
-                "country": [cast.finn], "language": [cast.finn], "groups": [-100778, -100777]}[kind]
+    expected = {
+        "leaders": [cast.leader],
+        "projects": sorted([cast.leader, cast.partner]),
+        "country": [cast.finn],
+        "language": [cast.finn],
+        "groups": [-100778, -100777],
+    }[kind]
     summary = await compose(emulator, f"Новость для {kind}", audience=labels)
     assert f"Получателей: {len(expected)}" in summary.text
     await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
@@ -89,8 +94,11 @@ async def test_live_figures_every_few_seconds(bot, emulator, clock) -> None:  # 
 
     sender.observe(seconds_pass)
     await sender.deliver_due()
-    edits = [c.params["text"] for c in emulator.calls if c.method == "editMessageText"
-             and c.params.get("message_id") == report.message["message_id"]][1:]
+    edits = [
+        c.params["text"]
+        for c in emulator.calls
+        if c.method == "editMessageText" and c.params.get("message_id") == report.message["message_id"]
+    ][1:]
     # batches end 2 s apart: figures after the first, again once 5 s have passed, and at the end
     assert [e.split("осталось: ")[1].split(" ")[0] for e in edits] == ["38", "8", "0"]
     assert "разослано" in edits[-1] and f"Доставлено: {len(cast.members)}" in edits[-1]

@@ -122,8 +122,11 @@ async def test_plurals_language_names_and_a_readable_list(bot, emulator, clock) 
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock(), extra=1)  # ADMIN, leader, partner, finn, one more: 5 members
     counts = []
-    for audience in (("Лидерам проектов",), ("Участникам проектов", cast.project_title[:20], "Готово"),
-                     ("Всем участникам",)):
+    for audience in (
+        ("Лидерам проектов",),
+        ("Участникам проектов", cast.project_title[:20], "Готово"),
+        ("Всем участникам",),
+    ):
         summary = await compose(emulator, f"Проверка склонения для {audience[0]}", audience=audience)
         calls = await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
         counts.append(alerts(calls)[0])
@@ -134,8 +137,19 @@ async def test_plurals_language_names_and_a_readable_list(bot, emulator, clock) 
     assert "Получателей: 1" in summary.text
 
     from bot.i18n import plural_form
+
     assert [plural_form(n, "ru") for n in (1, 2, 4, 5, 11, 12, 21, 22, 25, 111)] == [
-        "one", "few", "few", "many", "many", "many", "one", "few", "many", "many"]
+        "one",
+        "few",
+        "few",
+        "many",
+        "many",
+        "many",
+        "one",
+        "few",
+        "many",
+        "many",
+    ]
     assert [plural_form(n, "en") for n in (1, 2, 21)] == ["one", "many", "many"]
 
     listing = sent(await emulator.ask(ADMIN, "/announcements"))[-1]

@@ -3,6 +3,8 @@ in virtual time, so nothing here sleeps on the wall clock."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from aiogram.exceptions import TelegramRetryAfter
 from sqlalchemy import select
 
@@ -17,7 +19,7 @@ def test_overall_rate_spaces_messages_evenly() -> None:
     pacer = Pacer(Limits(rate=30, chat_interval=1, group_per_minute=20), VirtualTimer())
     starts = [pacer.book(chat) for chat in range(1, 91)]
     assert starts[0] == 0 and abs(starts[-1] - 89 / 30) < 1e-9
-    assert all(abs((b - a) - 1 / 30) < 1e-9 for a, b in zip(starts, starts[1:]))
+    assert all(abs((b - a) - 1 / 30) < 1e-9 for a, b in pairwise(starts))
 
 
 def test_a_chat_waits_its_interval_without_holding_up_others() -> None:
@@ -48,8 +50,9 @@ async def test_the_sender_keeps_the_rate(bot, emulator, clock) -> None:  # type:
     timer = VirtualTimer()
     sender = Sender(app.bot, app.database.sessions, clock, limits=Limits(rate=30), batch=40, timer=timer)
     async with app.database.sessions.begin() as session:
-        await outbox.enqueue(session, [Outgoing(key=f"n{n}", chat_id=5000 + n, kind="notice", text="hi")
-                                       for n in range(90)], clock())
+        await outbox.enqueue(
+            session, [Outgoing(key=f"n{n}", chat_id=5000 + n, kind="notice", text="hi") for n in range(90)], clock()
+        )
         await outbox.enqueue(session, [Outgoing(key="again", chat_id=5000, kind="notice", text="again")], clock())
     assert await sender.deliver_due() == 91
     assert 89 / 30 <= timer.now < 3.2, "91 messages at 30/s take about three seconds"
@@ -78,9 +81,16 @@ async def test_the_emulator_can_enforce_telegrams_limits(emulator) -> None:  # t
 async def test_an_odd_row_does_not_hold_up_its_batch(bot, clock) -> None:  # type: ignore[no-untyped-def]
     app = bot.app
     async with app.database.sessions.begin() as session:
-        await outbox.enqueue(session, [Outgoing(key="bad", chat_id=5001, kind="notice", text="x",
-                                                reply_markup={"inline_keyboard": "not a keyboard"}),
-                                       Outgoing(key="good", chat_id=5002, kind="notice", text="y")], clock())
+        await outbox.enqueue(
+            session,
+            [
+                Outgoing(
+                    key="bad", chat_id=5001, kind="notice", text="x", reply_markup={"inline_keyboard": "not a keyboard"}
+                ),
+                Outgoing(key="good", chat_id=5002, kind="notice", text="y"),
+            ],
+            clock(),
+        )
     assert await app.sender.deliver_due() == 2
     async with app.database.sessions() as session:
         status = {key: state for key, state in await session.execute(select(OutboxMessage.key, OutboxMessage.status))}

@@ -22,8 +22,15 @@ async def _members(session, now, n: int = 5) -> list[int]:  # type: ignore[no-un
         session.add(person)
         await session.flush()
         session.add(PersonRole(person_id=person.id, role="member"))
-        session.add(Account(telegram_id=600 + k, first_name=f"m{k}", person_id=person.id, created_at=now,
-                            language="en" if k == 0 else None))
+        session.add(
+            Account(
+                telegram_id=600 + k,
+                first_name=f"m{k}",
+                person_id=person.id,
+                created_at=now,
+                language="en" if k == 0 else None,
+            )
+        )
         ids.append(600 + k)
     await session.flush()
     return ids
@@ -36,8 +43,14 @@ def _draft(token: str = "tok0000001", category: str = "general", kind: str = "me
 async def test_one_write_per_draft_and_scheduled_rows_held(session, clock) -> None:  # type: ignore[no-untyped-def]
     members = await _members(session, clock())
     later = clock() + timedelta(hours=2)
-    kwargs = {"author_id": 77, "now": clock(), "report_chat_id": 77, "report_message_id": 5,
-              "admin_ids": ADMINS, "default_language": "ru"}
+    kwargs = {
+        "author_id": 77,
+        "now": clock(),
+        "report_chat_id": 77,
+        "report_message_id": 5,
+        "admin_ids": ADMINS,
+        "default_language": "ru",
+    }
     created = await announcements.create(session, _draft(), scheduled_at=later, **kwargs)
     assert created is not None and created.total == len(members) and created.status == "scheduled"
     assert await announcements.create(session, _draft(), scheduled_at=None, **kwargs) is None, "confirmed once"
@@ -48,8 +61,14 @@ async def test_one_write_per_draft_and_scheduled_rows_held(session, clock) -> No
     assert await announcements.release_due(session, later) == [created.id]
     rows = await outbox.claim_due(session, later, 3)
     assert {r.payload["text"] for r in rows} == {"<i>New</i>"}
-    await outbox.record(session, [outbox.sent(rows[0], 11, later), outbox.unreachable(rows[1], "Forbidden"),
-                                  outbox.retry(rows[2], later + timedelta(seconds=5), "Bad Gateway")])
+    await outbox.record(
+        session,
+        [
+            outbox.sent(rows[0], 11, later),
+            outbox.unreachable(rows[1], "Forbidden"),
+            outbox.retry(rows[2], later + timedelta(seconds=5), "Bad Gateway"),
+        ],
+    )
     assert (await session.get(Account, rows[1].chat_id)).blocked_bot  # type: ignore[union-attr]
 
     view = await announcements.cancel(session, created.id, later)
@@ -81,8 +100,17 @@ async def test_a_chat_is_an_audience_only_approved_and_while_the_bot_may_post(se
     stranger = 4242
 
     async def status(status: str, chat: int = -1001, type_: str = "supergroup", post: bool | None = None):  # type: ignore[no-untyped-def]
-        return await record_chat(session, chat_id=chat, title="Chat", type_=type_, status=status,
-                                 can_post_messages=post, by=stranger, by_secretariat=False, now=clock())
+        return await record_chat(
+            session,
+            chat_id=chat,
+            title="Chat",
+            type_=type_,
+            status=status,
+            can_post_messages=post,
+            by=stranger,
+            by_secretariat=False,
+            now=clock(),
+        )
 
     async def groups() -> list[int]:
         draft = Draft("t", "x", 1, "general", Audience("groups", ("-1001", "-1002", "-1003")))
@@ -91,9 +119,15 @@ async def test_a_chat_is_an_audience_only_approved_and_while_the_bot_may_post(se
     assert not (await status("member")).ask, "a plain member cannot post: nothing to ask yet"
     asked = await status("administrator")
     assert asked.ask and asked.chat.added_by == stranger and await groups() == []
-    assert (await decide_chat(session, -1001, asked.chat.round + 1, approve=True, actor=77, now=clock())).status == "stale"
-    assert (await decide_chat(session, -1001, asked.chat.round, approve=True, actor=77, now=clock())).status == "decided"
-    assert (await decide_chat(session, -1001, asked.chat.round, approve=False, actor=78, now=clock())).status == "already"
+    assert (
+        await decide_chat(session, -1001, asked.chat.round + 1, approve=True, actor=77, now=clock())
+    ).status == "stale"
+    assert (
+        await decide_chat(session, -1001, asked.chat.round, approve=True, actor=77, now=clock())
+    ).status == "decided"
+    assert (
+        await decide_chat(session, -1001, asked.chat.round, approve=False, actor=78, now=clock())
+    ).status == "already"
     assert await groups() == [-1001]
     await status("member")
     assert await groups() == [], "demoted: out at once"
@@ -111,11 +145,30 @@ async def test_a_chat_is_an_audience_only_approved_and_while_the_bot_may_post(se
     await status("member", -1002, "channel")
     assert not (await status("administrator", -1002, "channel", post=True)).ask, "ignored stays ignored in one stay"
     assert await groups() == []
-    secretary = await record_chat(session, chat_id=-1003, title="Ours", type_="group", status="administrator",
-                                  can_post_messages=None, by=77, by_secretariat=True, now=clock())
+    secretary = await record_chat(
+        session,
+        chat_id=-1003,
+        title="Ours",
+        type_="group",
+        status="administrator",
+        can_post_messages=None,
+        by=77,
+        by_secretariat=True,
+        now=clock(),
+    )
     assert not secretary.ask and await groups() == [-1003], "a secretary's own chat is approved at once"
     await outbox.record(session, [outbox.Outcome(0, -1003, "unreachable", 1, clock(), error="kicked")])
     assert await groups() == []
-    assert (await record_chat(session, chat_id=-1003, title="Ours", type_="group", status="administrator",
-                              can_post_messages=None, by=stranger, by_secretariat=False, now=clock())).ask, \
-        "found gone by a send, then added back: asked again"
+    assert (
+        await record_chat(
+            session,
+            chat_id=-1003,
+            title="Ours",
+            type_="group",
+            status="administrator",
+            can_post_messages=None,
+            by=stranger,
+            by_secretariat=False,
+            now=clock(),
+        )
+    ).ask, "found gone by a send, then added back: asked again"

@@ -16,7 +16,8 @@ BATCH = 10
 
 
 def test_backup_while_a_writer_writes_is_a_consistent_copy(
-        tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     live = tmp_path / "bot.db"
     shutil.copy(template_db, live)
     writer = sqlite3.connect(live, check_same_thread=False)
@@ -29,8 +30,7 @@ def test_backup_while_a_writer_writes_is_a_consistent_copy(
         """Batches of BATCH rows, each batch one transaction, until told to stop."""
         while not stop.is_set():
             with writer:
-                writer.executemany("INSERT INTO writes VALUES (?, ?)",
-                                   [(committed[0], n) for n in range(BATCH)])
+                writer.executemany("INSERT INTO writes VALUES (?, ?)", [(committed[0], n) for n in range(BATCH)])
             committed[0] += 1
             if committed[0] == 20:
                 started.set()
@@ -61,8 +61,9 @@ def test_backup_while_a_writer_writes_is_a_consistent_copy(
     copy.close()
 
 
-def test_backup_refuses_postgresql_with_a_hint(monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_backup_refuses_postgresql_with_a_hint(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://bot:secret@db.example/cluster")
     assert main(["backup", str(tmp_path / "copy.db")]) == 2
     err = capsys.readouterr().err

@@ -21,18 +21,21 @@ def at(text: str, tz: ZoneInfo = MSK) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=tz)
 
 
-@pytest.mark.parametrize(("cadence", "now", "start"), [
-    (Cadence("weekly", 0, 10), "2026-11-23 10:00", "2026-11-23 10:00"),  # opens on the hour
-    (Cadence("weekly", 0, 10), "2026-11-23 09:59", "2026-11-16 10:00"),
-    (Cadence("weekly", 0, 10), "2026-11-29 23:00", "2026-11-23 10:00"),
-    (Cadence("weekly", 4, 18), "2026-11-23 12:00", "2026-11-20 18:00"),
-    (Cadence("biweekly", 0, 10), "2026-11-23 12:00", "2026-11-16 10:00"),  # fortnights from 2024-01-01
-    (Cadence("biweekly", 0, 10), "2026-11-30 12:00", "2026-11-30 10:00"),
-    (Cadence("biweekly", 0, 10), "2026-12-06 12:00", "2026-11-30 10:00"),
-    (Cadence("monthly", 5, 9), "2026-11-23 12:00", "2026-11-05 09:00"),
-    (Cadence("monthly", 28, 9), "2026-01-10 12:00", "2025-12-28 09:00"),  # across the new year
-    (Cadence("monthly", 1, 0), "2026-03-01 00:00", "2026-03-01 00:00"),
-])
+@pytest.mark.parametrize(
+    ("cadence", "now", "start"),
+    [
+        (Cadence("weekly", 0, 10), "2026-11-23 10:00", "2026-11-23 10:00"),  # opens on the hour
+        (Cadence("weekly", 0, 10), "2026-11-23 09:59", "2026-11-16 10:00"),
+        (Cadence("weekly", 0, 10), "2026-11-29 23:00", "2026-11-23 10:00"),
+        (Cadence("weekly", 4, 18), "2026-11-23 12:00", "2026-11-20 18:00"),
+        (Cadence("biweekly", 0, 10), "2026-11-23 12:00", "2026-11-16 10:00"),  # fortnights from 2024-01-01
+        (Cadence("biweekly", 0, 10), "2026-11-30 12:00", "2026-11-30 10:00"),
+        (Cadence("biweekly", 0, 10), "2026-12-06 12:00", "2026-11-30 10:00"),
+        (Cadence("monthly", 5, 9), "2026-11-23 12:00", "2026-11-05 09:00"),
+        (Cadence("monthly", 28, 9), "2026-01-10 12:00", "2025-12-28 09:00"),  # across the new year
+        (Cadence("monthly", 1, 0), "2026-03-01 00:00", "2026-03-01 00:00"),
+    ],
+)
 def test_period_start(cadence: Cadence, now: str, start: str) -> None:
     assert period_start(cadence, at(now), MSK) == at(start)
 
@@ -60,16 +63,20 @@ async def _leaders(session, n: int, now: datetime) -> tuple[int, list[int]]:  # 
         session.add(person)
         await session.flush()
         session.add(ProjectPerson(project_id=project_id, person_id=person.id, role="leader"))
-        session.add(Account(telegram_id=9000 + k, first_name="L", person_id=person.id, created_at=now,
-                            language="en" if k else None))
+        session.add(
+            Account(
+                telegram_id=9000 + k, first_name="L", person_id=person.id, created_at=now, language="en" if k else None
+            )
+        )
         people.append(person.id)
     await session.flush()
     return project_id, people
 
 
 async def _due(session, now: datetime) -> list[checkins.Due]:  # type: ignore[no-untyped-def]
-    return await checkins.due_prompts(session, now, MSK, default=Cadence("weekly", 0, 10),
-                                      nudge_after=timedelta(hours=24), default_language="ru")
+    return await checkins.due_prompts(
+        session, now, MSK, default=Cadence("weekly", 0, 10), nudge_after=timedelta(hours=24), default_language="ru"
+    )
 
 
 async def test_prompts_then_one_nudge_per_leader_and_period(session) -> None:  # type: ignore[no-untyped-def]
@@ -98,8 +105,19 @@ async def test_a_report_pause_or_block_silences_prompts(session) -> None:  # typ
     assert [d.chat_id for d in await _due(session, now)] == [9002]
     assert await checkins.paused_until(session, people[0], date(2026, 11, 23)) == date(2026, 11, 29)
     # a report by any leader answers the project's period: co-leaders are not nudged any more
-    session.add(Report(token="t", project_id=project_id, person_id=people[2], submitted_by=9002, status="on_track",
-                       done="x", attachments=[], created_at=now, local_day=now.date()))
+    session.add(
+        Report(
+            token="t",
+            project_id=project_id,
+            person_id=people[2],
+            submitted_by=9002,
+            status="on_track",
+            done="x",
+            attachments=[],
+            created_at=now,
+            local_day=now.date(),
+        )
+    )
     await session.flush()
     assert await _due(session, now + timedelta(hours=1)) == []
     await checkins.pause(session, people[0], None)

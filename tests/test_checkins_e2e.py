@@ -98,7 +98,7 @@ async def test_the_secretariat_sets_a_cadence_with_buttons(bot, emulator, settin
     assert "раз в неделю, по понедельникам, в 10:00" in view.text and "по умолчанию" in view.text
     view = shown(await emulator.tap(ADMIN, view, button(view, "раз в месяц")))
     view = shown(await emulator.tap(ADMIN, view, button(view, "5")))
-    view = shown(await emulator.tap(ADMIN, view, "rpc:%s:hour:9" % view.callback_data[0].split(":")[1]))
+    view = shown(await emulator.tap(ADMIN, view, f"rpc:{view.callback_data[0].split(':')[1]}:hour:9"))
     assert "раз в месяц, 5-го числа, в 09:00" in view.text
     database = await open_database(settings, load_bundled=False)
     async with database.sessions() as session:
@@ -114,16 +114,35 @@ async def test_the_secretariat_sets_a_cadence_with_buttons(bot, emulator, settin
     assert len(texts(emulator, LEADER.id, PROMPT)) == 1, "check-ins off: nobody is asked"
 
 
-async def add_report(settings, project_key: str, person_key: str, status: str, at: datetime,  # type: ignore[no-untyped-def]
-                     percent: int | None = None, help_needed: str | None = None) -> None:
+async def add_report(
+    settings,
+    project_key: str,
+    person_key: str,
+    status: str,
+    at: datetime,  # type: ignore[no-untyped-def]
+    percent: int | None = None,
+    help_needed: str | None = None,
+) -> None:
     database = await open_database(settings, load_bundled=False)
     async with database.sessions.begin() as session:
         project_id = await session.scalar(select(Project.id).where(Project.key == project_key))
         person_id = await session.scalar(select(Person.id).where(Person.key == person_key))
-        session.add(Report(token=f"{project_key}-{at.isoformat()}", project_id=project_id, person_id=person_id,
-                           submitted_by=1, status=status, percent=percent, done=f"Работы по {project_key}",
-                           next_steps="Дальше", help_needed=help_needed, attachments=[], created_at=at,
-                           local_day=at.date()))
+        session.add(
+            Report(
+                token=f"{project_key}-{at.isoformat()}",
+                project_id=project_id,
+                person_id=person_id,
+                submitted_by=1,
+                status=status,
+                percent=percent,
+                done=f"Работы по {project_key}",
+                next_steps="Дальше",
+                help_needed=help_needed,
+                attachments=[],
+                created_at=at,
+                local_day=at.date(),
+            )
+        )
     await database.close()
 
 
@@ -195,7 +214,9 @@ async def test_exports_parse_back(bot, emulator, settings, clock) -> None:  # ty
         chooser = shown(await emulator.tap(ADMIN, chooser, button(chooser, "▶️")))
     project_button = next(b for b in chooser.buttons if "Теплый город" in b["text"])
     calls = await emulator.tap(ADMIN, chooser, project_button["callback_data"])
-    rows = list(csv.DictReader(io.StringIO(sent(calls, "sendDocument")[0].files["document"].content.decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(sent(calls, "sendDocument")[0].files["document"].content.decode("utf-8-sig")))
+    )
     assert [r["Проект"] for r in rows] == ["Теплый город", "Теплый город"]
 
 

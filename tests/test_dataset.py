@@ -22,8 +22,16 @@ from models import Organisation, Person, Project, ProjectPartner, RoadmapItem
 def test_bundled_dataset_is_faithful_to_the_seeds() -> None:
     data = load_dataset(BUNDLED_DATASET)
     titles = {p.title for p in data.projects}
-    for title in ("Эффективный свет", "Теплый город", "ЭКОЛЕНД", "Резервное тепло из отходов", "AREA 21",
-                  "CITIES.MULTIMODAL", "BSR ELECTRIC", "Кластер Устойчивого развития 2030"):
+    for title in (
+        "Эффективный свет",
+        "Теплый город",
+        "ЭКОЛЕНД",
+        "Резервное тепло из отходов",
+        "AREA 21",
+        "CITIES.MULTIMODAL",
+        "BSR ELECTRIC",
+        "Кластер Устойчивого развития 2030",
+    ):
         assert any(title.lower() in t.lower() for t in titles), title
     assert {p.kind for p in data.projects} == {"city_cluster", "international", "initiative", "flagship"}
     assert {"RU", "FI", "NO", "DK", "JP"} <= {o.country for o in data.organisations}
@@ -75,10 +83,16 @@ def test_broken_files_are_refused(tmp_path: Path, content: str) -> None:
 
 
 async def test_import_twice_changes_nothing(session) -> None:  # type: ignore[no-untyped-def]
-    counts = [await session.scalar(select(func.count()).select_from(m)) for m in (Organisation, Person, Project, ProjectPartner, RoadmapItem)]
+    counts = [
+        await session.scalar(select(func.count()).select_from(m))
+        for m in (Organisation, Person, Project, ProjectPartner, RoadmapItem)
+    ]
     report = await import_dataset(session, load_dataset(BUNDLED_DATASET))
     assert not report.changed, (report.created, report.updated)
-    after = [await session.scalar(select(func.count()).select_from(m)) for m in (Organisation, Person, Project, ProjectPartner, RoadmapItem)]
+    after = [
+        await session.scalar(select(func.count()).select_from(m))
+        for m in (Organisation, Person, Project, ProjectPartner, RoadmapItem)
+    ]
     assert counts == after and all(counts[:3])
 
 

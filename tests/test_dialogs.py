@@ -46,7 +46,9 @@ async def test_quick_answers_are_taken_in_order_when_updates_run_as_tasks(settin
         asked = await emulator.wait_for("sendMessage", chat_id=GUEST.id)
         for text in ("✍️ Ввести имя и организацию", "Иванова Анна", "ООО «Ромашка»"):
             emulator.send_message(GUEST, text)
-        done = await emulator.wait_for("sendMessage", chat_id=GUEST.id, predicate=lambda c: "Заявка отправлена" in (c.text or ""))
+        done = await emulator.wait_for(
+            "sendMessage", chat_id=GUEST.id, predicate=lambda c: "Заявка отправлена" in (c.text or "")
+        )
         replies = [c.text or "" for c in emulator.calls_of("sendMessage", GUEST.id) if asked.seq < c.seq <= done.seq]
         assert ["Как вас зовут" in r for r in replies] == [True, False, False], replies
         assert "Какую организацию" in replies[1], replies

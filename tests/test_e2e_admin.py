@@ -58,8 +58,9 @@ async def test_invite_offers_a_choice_between_namesakes(bot, emulator) -> None: 
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Галина Захарова")
-    request = next(c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "КВС")))
-                   if c.chat_id == ADMIN.id)
+    request = next(
+        c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "КВС"))) if c.chat_id == ADMIN.id
+    )
     await emulator.tap(ADMIN, request, button(request, "Принять"))
     choice = sent(await emulator.ask(ADMIN, "/invite leader Захарова"))[-1]
     assert not INVITE_LINK.search(choice.text)
@@ -102,8 +103,12 @@ async def test_a_secretary_removing_their_own_role_confirms(bot, emulator, setti
 async def test_a_secretary_from_admin_ids_on_the_member_card(bot, emulator) -> None:  # type: ignore[no-untyped-def]
     # linked to their directory entry by an invite another secretary made out for them (a generic
     # one, or one they made themselves, is not spent on someone in already)
-    await emulator.ask(GUEST, "/start " + INVITE_LINK.search(last_text(await emulator.ask(ADMIN, "/invite секретариат"))).group(1))
-    await emulator.ask(ADMIN, "/start " + INVITE_LINK.search(last_text(await emulator.ask(GUEST, "/invite Захарова"))).group(1))
+    await emulator.ask(
+        GUEST, "/start " + INVITE_LINK.search(last_text(await emulator.ask(ADMIN, "/invite секретариат"))).group(1)
+    )
+    await emulator.ask(
+        ADMIN, "/start " + INVITE_LINK.search(last_text(await emulator.ask(GUEST, "/invite Захарова"))).group(1)
+    )
     card = await open_card(emulator, ADMIN, "Захарова")
     assert "секретариат" in card.text.split("Роли:")[1].splitlines()[0]
     assert "@secretary" in card.text
@@ -157,8 +162,12 @@ async def test_member_card_shows_the_accounts_own_telegram_name(bot, emulator, s
 async def test_audit_lines_name_their_target_alike(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
     await join_by_phone(emulator, settings, GALINA, "zakharova-galina")
     card = await open_card(emulator, ADMIN, "Захарова")
-    card = next(c for c in await emulator.tap(ADMIN, card, button(card, "Дать роль: лидер")) if c.method == "editMessageText")
-    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть доступ")) if c.method == "editMessageText")
+    card = next(
+        c for c in await emulator.tap(ADMIN, card, button(card, "Дать роль: лидер")) if c.method == "editMessageText"
+    )
+    confirm = next(
+        c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть доступ")) if c.method == "editMessageText"
+    )
     await emulator.tap(ADMIN, confirm, button(confirm, "Да"))
     lines = last_text(await emulator.ask(ADMIN, "/audit")).splitlines()
     assert any(line.endswith("закрыл(а) доступ: Захарова Галина Анатольевна") for line in lines), lines

@@ -123,7 +123,9 @@ async def test_bad_input_gets_polite_answers(bot, emulator) -> None:  # type: ig
         assert answer.params.get("show_alert") and answer.params["text"], forged
         assert "пошло не так" not in answer.params["text"], f"{forged}: a polite answer, not a failure"
     calls = await emulator.wait_handled(emulator.press_forged(GUEST, card, "op::999"))
-    assert "1/" in " ".join(b["text"] for b in sent(calls, "editMessageText")[0].buttons), "past the end: the first page"
+    assert "1/" in " ".join(b["text"] for b in sent(calls, "editMessageText")[0].buttons), (
+        "past the end: the first page"
+    )
 
 
 async def test_group_chats_get_pointed_to_private(bot, emulator) -> None:  # type: ignore[no-untyped-def]
@@ -191,8 +193,11 @@ async def test_organisation_pages_edit_one_message(bot, emulator) -> None:  # ty
 async def test_a_members_menu_leads_to_every_section(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
     await join_member(emulator, settings)
     menu = sent(await emulator.ask(MEMBER, "/start"))[0]
-    for label, expected in (("Дорожная карта", "Дорожная карта"), ("Статусы проектов", "Статус"),
-                            ("Настройки", "объявлен")):
+    for label, expected in (
+        ("Дорожная карта", "Дорожная карта"),
+        ("Статусы проектов", "Статус"),
+        ("Настройки", "объявлен"),
+    ):
         calls = await emulator.tap(MEMBER, menu, button(menu, label))
         assert expected.lower() in (sent(calls)[0].text or "").lower(), label
     guest_menu = sent(await emulator.ask(GUEST, "/start"))[0]
@@ -252,7 +257,11 @@ async def test_the_only_result_opens_and_a_guess_is_offered(bot, emulator, setti
 
 async def test_a_sections_name_points_to_its_command(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
     await join_member(emulator, settings)
-    for typed, command in (("Дорожная карта", "/roadmap"), ("помощь", "/help"), ("организации", "/orgs"), ("отчёт", "/report")):
+    for typed, command in (
+        ("Дорожная карта", "/roadmap"),
+        ("помощь", "/help"),
+        ("организации", "/orgs"),
+        ("отчёт", "/report"),
+    ):
         assert command in last_text(await emulator.ask(MEMBER, typed)), typed
     assert "/roadmap" in last_text(await emulator.ask(GUEST_EN, "roadmap?"))
-

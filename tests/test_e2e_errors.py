@@ -21,7 +21,9 @@ async def test_a_user_who_blocked_the_bot_is_not_an_error(bot, emulator, caplog:
     assert [c for c in await emulator.ask(GUEST, "Данфосс") if c.method == "sendMessage" and c.ok]
 
 
-async def test_a_throttled_reply_is_a_warning_without_an_apology(bot, emulator, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_a_throttled_reply_is_a_warning_without_an_apology(
+    bot, emulator, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
     emulator.fail("sendMessage", 429, retry_after=7, chat_id=GUEST.id)
     with caplog.at_level(logging.INFO):
         calls = await emulator.ask(GUEST, "Данфосс")

@@ -258,8 +258,9 @@ async def test_commands_and_other_text_leave_the_joining_dialog(bot, emulator) -
 async def _revoke(bot, emulator, name: str) -> None:  # type: ignore[no-untyped-def]
     listing = sent(await emulator.ask(ADMIN, "/members"))[0]
     card = next(c for c in await emulator.tap(ADMIN, listing, button(listing, name)) if c.method == "editMessageText")
-    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть доступ"))
-                   if c.method == "editMessageText")
+    confirm = next(
+        c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть доступ")) if c.method == "editMessageText"
+    )
     await with_outbox(bot, emulator, await emulator.tap(ADMIN, confirm, button(confirm, "Да")))
 
 
@@ -356,7 +357,9 @@ async def test_a_late_tap_on_a_decided_request_says_who_decided(bot, emulator) -
     assert any(c.method == "editMessageText" and "Sekretar" in c.params["text"] for c in calls)
     calls = await emulator.tap(second, theirs, button(theirs, "Отклонить"))
     answer = next(c for c in calls if c.method == "answerCallbackQuery")
-    assert answer.params.get("show_alert") and "принята" in answer.params["text"] and "Sekretar" in answer.params["text"]
+    assert (
+        answer.params.get("show_alert") and "принята" in answer.params["text"] and "Sekretar" in answer.params["text"]
+    )
     edit = next(c for c in calls if c.method == "editMessageText")
     assert edit.chat_id == second.id and "принята" in edit.params["text"] and not edit.buttons
     assert not [c for c in sent(calls) if c.chat_id == GUEST.id], "the guest hears one decision"
@@ -365,7 +368,9 @@ async def test_a_late_tap_on_a_decided_request_says_who_decided(bot, emulator) -
 async def test_a_member_sending_a_contact_is_not_asked_to_join(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
     await emulator.ask(GUEST, "/join")
     await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
-    calls = await emulator.wait_handled(emulator.send_contact(GUEST, "+79219174040", user_id=None, first_name="Святослав"))
+    calls = await emulator.wait_handled(
+        emulator.send_contact(GUEST, "+79219174040", user_id=None, first_name="Святослав")
+    )
     text = last_text(calls)
     assert "уже участник" in text and "своим номером" not in text
     assert "keyboard" not in (sent(calls)[-1].params.get("reply_markup") or {})
@@ -401,7 +406,9 @@ async def test_approving_a_copy_of_a_linked_member_is_refused(bot, emulator, set
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Захарова Галина Анатольевна")
-    request_card = next(c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "КВС"))) if c.chat_id == ADMIN.id)
+    request_card = next(
+        c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "КВС"))) if c.chat_id == ADMIN.id
+    )
     calls = await emulator.tap(ADMIN, request_card, button(request_card, "Принять"))
     alert = next(c for c in calls if c.method == "answerCallbackQuery").params
     assert alert.get("show_alert") and "Захарова" in alert["text"] and "@galina_z" in alert["text"]
@@ -418,13 +425,17 @@ async def test_the_request_card_shows_the_accounts_own_telegram_name(bot, emulat
     await emulator.ask(poser, "/join")
     await emulator.ask(poser, "✍️ Ввести имя и организацию")
     await emulator.ask(poser, "Галина Захарова")
-    card = next(c for c in sent(await with_outbox(bot, emulator, await emulator.ask(poser, "КВС"))) if c.chat_id == ADMIN.id)
+    card = next(
+        c for c in sent(await with_outbox(bot, emulator, await emulator.ask(poser, "КВС"))) if c.chat_id == ADMIN.id
+    )
     telegram = card.text.split("Telegram:")[1]
     assert "Вася" in telegram and "Захарова" not in telegram
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Пётр Петров")
-    card = next(c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "Завод"))) if c.chat_id == ADMIN.id)
+    card = next(
+        c for c in sent(await with_outbox(bot, emulator, await emulator.ask(GUEST, "Завод"))) if c.chat_id == ADMIN.id
+    )
     telegram = card.text.split("Telegram:")[1]
     assert "Гость" in telegram and "@guest" in telegram and "Петров" not in telegram
 
@@ -468,8 +479,13 @@ class Witness(BaseRequestMiddleware):
         if isinstance(method, SendMessage) and method.chat_id == GUEST.id and "отправлена" in method.text:
             database = await open_database(self.settings, load_bundled=False)
             async with database.sessions() as session:
-                self.cards = list(await session.scalars(select(OutboxMessage.chat_id).where(
-                    OutboxMessage.key.like("join:%"), OutboxMessage.status == "pending")))
+                self.cards = list(
+                    await session.scalars(
+                        select(OutboxMessage.chat_id).where(
+                            OutboxMessage.key.like("join:%"), OutboxMessage.status == "pending"
+                        )
+                    )
+                )
             await database.close()
         return await make_request(bot, method)
 

@@ -10,13 +10,24 @@ from tests.test_e2e_directory import MEMBER, join_member
 from tests.test_e2e_join import last_text, sent
 
 
-@pytest.mark.parametrize("query", ["секретариат", "Секретариат кластера", "контакты секретариата", "кто в секретариате?",
-                                   "cluster secretariat", "secretariat contacts"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "секретариат",
+        "Секретариат кластера",
+        "контакты секретариата",
+        "кто в секретариате?",
+        "cluster secretariat",
+        "secretariat contacts",
+    ],
+)
 def test_queries_for_the_secretariat(query: str) -> None:
     assert asks_for_secretariat(query)
 
 
-@pytest.mark.parametrize("query", ["Секретариат Баренцева моря", "Norwegian Barents Secretariat", "кластер", "Кузьменко"])
+@pytest.mark.parametrize(
+    "query", ["Секретариат Баренцева моря", "Norwegian Barents Secretariat", "кластер", "Кузьменко"]
+)
 def test_queries_for_something_else(query: str) -> None:
     assert not asks_for_secretariat(query)
 

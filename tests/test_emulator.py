@@ -80,8 +80,10 @@ def make_router(errors: list[Exception]) -> Router:
     @router.inline_query()
     async def inline(query: InlineQuery) -> None:
         content = InputTextMessageContent(message_text=html.quote(query.query))
-        await query.answer([InlineQueryResultArticle(id="1", title=f"Search {query.query}",
-                                                     input_message_content=content)], cache_time=1)
+        await query.answer(
+            [InlineQueryResultArticle(id="1", title=f"Search {query.query}", input_message_content=content)],
+            cache_time=1,
+        )
 
     @router.my_chat_member()
     async def added(event: ChatMemberUpdated) -> None:
@@ -106,7 +108,8 @@ async def env() -> AsyncIterator[Env]:
         env = Env(emu, bot, Dispatcher())
         env.dp.include_router(make_router(env.errors))
         polling = asyncio.create_task(
-            env.dp.start_polling(bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False))
+            env.dp.start_polling(bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False)
+        )
         await emu.wait_for("getMe")  # polling has started
         yield env
         await env.dp.stop_polling()
@@ -122,8 +125,7 @@ async def test_echo_round_trip(env: Env) -> None:
     assert reply.text == "a < b & c"  # as shown
     message = reply.message
     assert message["from"]["username"] == "clusterbot_test_bot"
-    assert message["chat"] == {"id": 101, "type": "private", "first_name": "Ann", "last_name": "Lee",
-                               "username": "ann"}
+    assert message["chat"] == {"id": 101, "type": "private", "first_name": "Ann", "last_name": "Lee", "username": "ann"}
     [again] = await env.emu.ask(ANN, "again")
     assert again.message["message_id"] == message["message_id"] + 2  # the user's message in between
     assert env.errors == []
@@ -150,8 +152,12 @@ async def test_callback_button_press(env: Env) -> None:
 async def test_retry_after_surfaces(env: Env) -> None:
     env.emu.fail("sendMessage", 429, retry_after=7)
     [failed] = await env.emu.ask(ANN, "hi")
-    assert failed.error == {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
-                            "parameters": {"retry_after": 7}}
+    assert failed.error == {
+        "ok": False,
+        "error_code": 429,
+        "description": "Too Many Requests: retry after 7",
+        "parameters": {"retry_after": 7},
+    }
     [error] = env.errors
     assert isinstance(error, TelegramRetryAfter)
     assert error.retry_after == 7
@@ -234,8 +240,7 @@ async def test_raw_protocol() -> None:
         base = f"{emu.url}/bot{emu.token}"
         async with http.post(f"{base}/fooBar") as resp:
             assert resp.status == 404
-            assert await resp.json() == {"ok": False, "error_code": 404,
-                                         "description": "Not Found: method not found"}
+            assert await resp.json() == {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
         async with http.post(f"{base}/sendMessage", json={"chat_id": 5, "text": "hi"}) as resp:
             chat = (await resp.json())["result"]["chat"]
             assert chat == {"id": 5, "type": "private", "first_name": "User 5"}
@@ -244,8 +249,9 @@ async def test_raw_protocol() -> None:
             updates = (await resp.json())["result"]
         assert [u["update_id"] for u in updates] == [first["update_id"]]
         assert updates[0]["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
-        poll = asyncio.create_task(http.get(f"{base}/getUpdates",
-                                            params={"offset": str(first["update_id"] + 1), "timeout": "30"}))
+        poll = asyncio.create_task(
+            http.get(f"{base}/getUpdates", params={"offset": str(first["update_id"] + 1), "timeout": "30"})
+        )
         await emu.wait_handled(first)  # confirmed by the offset while the poll waits
         second = emu.send_message(BOB, "hello")
         async with await asyncio.wait_for(poll, 5) as resp:
@@ -254,8 +260,12 @@ async def test_raw_protocol() -> None:
 
 async def test_parse_html() -> None:
     assert parse_html('<b>a</b> &amp; <a href="https://e.org">e</a>') == (
-        "a & e", [{"type": "bold", "offset": 0, "length": 1},
-                  {"type": "text_link", "offset": 4, "length": 1, "url": "https://e.org"}])
+        "a & e",
+        [
+            {"type": "bold", "offset": 0, "length": 1},
+            {"type": "text_link", "offset": 4, "length": 1, "url": "https://e.org"},
+        ],
+    )
     for bad in ("a < b", "a & b", "<b>x", "<b>x</i>", "<br>", "<span>x</span>"):
         with pytest.raises(ValueError, match=r"at byte offset|end tag"):
             parse_html(bad)

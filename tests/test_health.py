@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,16 @@ async def get(running: RunningBot, path: str) -> tuple[int, Any]:
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 async def test_healthz_turns_503_while_the_database_is_gone_and_back(
-        served: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock) -> None:
+    served: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
     # The answer to /start came through a long poll that has returned: updates are flowing.
     await emulator.ask(GUEST, "/start")
     await served.tick()  # this instance takes the ticker lease
@@ -81,7 +85,8 @@ async def polls_answered(emulator: BotAPIEmulator) -> None:
 
 
 async def test_healthz_turns_503_when_polls_stop_answering(
-        served: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
+    served: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(GUEST, "/start")
     clock.advance(hours=5)  # a quiet bot: no update for hours is no fault while the polls answer
     await polls_answered(emulator)
@@ -97,7 +102,8 @@ async def test_healthz_turns_503_when_polls_stop_answering(
 
 @pytest.mark.postgresql_too
 async def test_metrics_count_updates_ticks_and_deliveries(
-        served: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock) -> None:
+    served: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
     await emulator.ask(GUEST, "/start")
     await leader(emulator, settings)  # a project leader, owed a check-in prompt this Monday
     emulator.fail("sendMessage", 429, retry_after=1, chat_id=LEADER.id)

@@ -39,8 +39,22 @@ def test_arguments_are_escaped_but_plain_text_is_not() -> None:
 # The placeholders that carry a number are named for it. A text puts a noun after one of them only
 # through the plural construct (keys `x.one`, `x.few`, `x.many`, rendered by `Translator.plural`);
 # otherwise the noun comes first, as a label: «пунктов: {n}», never «{n} пунктов» (1 пунктов).
-COUNTS = {"n", "count", "total", "shown", "limit", "length", "hours", "seconds", "weeks", "pending", "sent",
-          "failed", "remaining", "cancelled"}
+COUNTS = {
+    "n",
+    "count",
+    "total",
+    "shown",
+    "limit",
+    "length",
+    "hours",
+    "seconds",
+    "weeks",
+    "pending",
+    "sent",
+    "failed",
+    "remaining",
+    "cancelled",
+}
 PLURAL_FORM = re.compile(r"\.(one|few|many)$")
 # After a number, what does not agree with it: a unit symbol or a short preposition (ч, h, s, из,
 # of, in, so), an abbreviation with its dot (нед.), and "more".
@@ -52,10 +66,14 @@ def _agrees_with_a_number(word: str, dot: str) -> bool:
 
 
 def test_no_text_puts_a_count_before_a_noun_outside_the_plural_rule() -> None:
-    wrong = [f"{language} {key}: «{match.group(0)}»"
-             for language in ("ru", "en") for key, text in catalog(language).items() if not PLURAL_FORM.search(key)
-             for match in COUNT_THEN_WORD.finditer(re.sub(r"<[^>]+>", "", text))
-             if match.group(1) in COUNTS and _agrees_with_a_number(match.group(2), match.group(3))]
+    wrong = [
+        f"{language} {key}: «{match.group(0)}»"
+        for language in ("ru", "en")
+        for key, text in catalog(language).items()
+        if not PLURAL_FORM.search(key)
+        for match in COUNT_THEN_WORD.finditer(re.sub(r"<[^>]+>", "", text))
+        if match.group(1) in COUNTS and _agrees_with_a_number(match.group(2), match.group(3))
+    ]
     assert not wrong, "a count before a noun: use a plural key (Translator.plural) or put the noun first"
 
 
@@ -66,11 +84,20 @@ def _text_calls() -> Iterator[tuple[str, ast.Call, str, dict[str, ast.expr]]]:
     plural_keys = {PLURAL_FORM.sub("", key) for key in keys if PLURAL_FORM.search(key)}
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        constants = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
-                     for target in node.targets if isinstance(target, ast.Name)}
+        constants = {
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
-                    and node.args[0].value in keys | plural_keys):
+            if (
+                isinstance(node, ast.Call)
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value in keys | plural_keys
+            ):
                 yield f"{path.relative_to(ROOT)}:{node.lineno}", node, node.args[0].value, constants
 
 
@@ -81,8 +108,9 @@ def _is_a_number(value: ast.expr, constants: dict[str, ast.expr]) -> bool:
     if isinstance(value, ast.Call):
         return isinstance(value.func, ast.Name) and value.func.id in {"len", "min", "max", "sum", "abs", "round"}
     if isinstance(value, ast.BinOp):
-        return not any(isinstance(side, ast.Constant) and isinstance(side.value, str)
-                       for side in (value.left, value.right))
+        return not any(
+            isinstance(side, ast.Constant) and isinstance(side.value, str) for side in (value.left, value.right)
+        )
     if isinstance(value, ast.Name) and value.id in constants:
         return _is_a_number(constants[value.id], {})
     name = value.attr if isinstance(value, ast.Attribute) else value.id if isinstance(value, ast.Name) else ""
@@ -92,9 +120,15 @@ def _is_a_number(value: ast.expr, constants: dict[str, ast.expr]) -> bool:
 def test_counts_are_passed_under_count_names_and_plurals_exist() -> None:
     """What makes the rule above hold: a number passed to a text is passed as a count, so a text
     cannot put a noun after it unseen; and every plural key has its forms in both languages."""
-    misnamed = [f"{where} {key}: {kw.arg}={ast.unparse(kw.value)}" for where, call, key, constants in _text_calls()
-                for kw in call.keywords if kw.arg and kw.arg not in COUNTS and _is_a_number(kw.value, constants)
-                and kw.arg not in ("number", "id", "hour")]  # an item's number, a row's id, an hour of the day
+    misnamed = [
+        f"{where} {key}: {kw.arg}={ast.unparse(kw.value)}"
+        for where, call, key, constants in _text_calls()
+        for kw in call.keywords
+        if kw.arg
+        and kw.arg not in COUNTS
+        and _is_a_number(kw.value, constants)
+        and kw.arg not in ("number", "id", "hour")
+    ]  # an item's number, a row's id, an hour of the day
     assert not misnamed
     for where, call, key, _ in _text_calls():
         if isinstance(call.func, ast.Attribute) and call.func.attr == "plural":

@@ -21,18 +21,43 @@ from tests.emulator import BotAPIEmulator
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the bot reads at run time besides its modules; every one must be in the wheel.
-RUNTIME_FILES = ("bot/locales/*/*.yaml", "models/migrations/env.py", "models/migrations/versions/*.py",
-                 "data/cluster.yaml")
+RUNTIME_FILES = (
+    "bot/locales/*/*.yaml",
+    "models/migrations/env.py",
+    "models/migrations/versions/*.py",
+    "data/cluster.yaml",
+)
 PACKAGES = ("bot", "handlers", "models", "scheduler", "data")
 
 
 def build_wheel(tmp: Path) -> Path:
     """From a copy of the project as a clean checkout has it (no build/ left over from earlier)."""
     source = tmp / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "tests", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "*.db", ".env"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index",
-                    "-w", str(tmp / "dist"), str(source)], check=True, capture_output=True, timeout=120)
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "tests", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "*.db", ".env"
+        ),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-w",
+            str(tmp / "dist"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     [wheel] = (tmp / "dist").glob("*.whl")
     return wheel
 
@@ -44,8 +69,12 @@ def install(wheel: Path, tmp: Path) -> Path:
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
     python = venv / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
-                    "--no-index", str(wheel)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     [packages] = venv.glob("lib/python*/site-packages")
     (packages / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     return venv
@@ -61,16 +90,32 @@ async def test_the_wheel_runs_from_any_folder(tmp_path: Path, emulator: BotAPIEm
     venv = await asyncio.to_thread(install, wheel, tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "BOT_TOKEN": emulator.token,
-           "TELEGRAM_API_URL": emulator.url, "DATABASE_URL": f"sqlite+aiosqlite:///{elsewhere / 'bot.db'}",
-           "HTTP_PORT": "0"}
-    where = subprocess.run([venv / "bin" / "python", "-c", "import bot, data; print(bot.__file__, data.__file__)"],
-                           cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_URL": emulator.url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{elsewhere / 'bot.db'}",
+        "HTTP_PORT": "0",
+    }
+    where = subprocess.run(
+        [venv / "bin" / "python", "-c", "import bot, data; print(bot.__file__, data.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert where.stdout.count(str(venv)) == 2, where.stdout  # the wheel's copy, not this checkout
 
     process = await asyncio.create_subprocess_exec(
-        venv / "bin" / "clusterbot", "run", cwd=elsewhere, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        venv / "bin" / "clusterbot",
+        "run",
+        cwd=elsewhere,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     try:
         # migrated, the bundled dataset loaded, Russian texts: a guest finds a project's card
         emulator.send_message(GUEST, "Эффективный свет")
@@ -84,17 +129,29 @@ async def test_the_wheel_runs_from_any_folder(tmp_path: Path, emulator: BotAPIEm
     assert "loaded the bundled dataset" in output
 
 
-@pytest.mark.parametrize(("setting", "value", "said"), [
-    ("DATASET_PATH", "{tmp}/missing.yaml", "dataset {tmp}/missing.yaml: No such file or directory"),
-    ("DATASET_PATH", "{readme}", "not valid YAML"),
-    ("DATABASE_URL", "postgresql+asyncpg://bot:secret@127.0.0.1:1/bot", "database postgresql+asyncpg://bot:***@"),
-    ("DATABASE_URL", "sqlite+aiosqlite:///{tmp}/no/such/folder/bot.db", "the folder {tmp}/no/such/folder does not exist"),
-    ("DATABASE_URL", "sqlite:///{tmp}/bot.db", "DATABASE_URL cannot be used"),
-    ("DATABASE_URL", "clusterbot.db", "DATABASE_URL cannot be used"),
-])
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("DATASET_PATH", "{tmp}/missing.yaml", "dataset {tmp}/missing.yaml: No such file or directory"),
+        ("DATASET_PATH", "{readme}", "not valid YAML"),
+        ("DATABASE_URL", "postgresql+asyncpg://bot:secret@127.0.0.1:1/bot", "database postgresql+asyncpg://bot:***@"),
+        (
+            "DATABASE_URL",
+            "sqlite+aiosqlite:///{tmp}/no/such/folder/bot.db",
+            "the folder {tmp}/no/such/folder does not exist",
+        ),
+        ("DATABASE_URL", "sqlite:///{tmp}/bot.db", "DATABASE_URL cannot be used"),
+        ("DATABASE_URL", "clusterbot.db", "DATABASE_URL cannot be used"),
+    ],
+)
 def test_what_cannot_be_used_is_one_line_and_an_exit(
-        setting: str, value: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    setting: str,
+    value: str,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     def fill(text: str) -> str:
         return text.format(tmp=tmp_path, readme=ROOT / "README.md")
 

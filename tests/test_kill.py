@@ -20,24 +20,33 @@ WORKERS = 8  # UPDATE_WORKERS: what one instance has in flight at most, so what 
 
 # By webhook, two instances behind a proxy share PostgreSQL when the suite has it, else SQLite
 # (one host, one database file). Each process start costs seconds (importing aiogram), hence few.
-@pytest.mark.parametrize("mode,bot_database_url,count", [
-    ("polling", "sqlite", 1),
-    ("webhook", "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite", 2)],
-    indirect=["bot_database_url"])
+@pytest.mark.parametrize(
+    "mode,bot_database_url,count",
+    [("polling", "sqlite", 1), ("webhook", "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite", 2)],
+    indirect=["bot_database_url"],
+)
 async def test_a_kill_mid_burst_loses_no_update_and_applies_none_twice(
-        mode: str, bot_database_url: str, count: int, tmp_path: Path, emulator: BotAPIEmulator) -> None:
+    mode: str, bot_database_url: str, count: int, tmp_path: Path, emulator: BotAPIEmulator
+) -> None:
     url = bot_database_url
     async with RoundRobin([]) as proxy:
-        instances = [BotProcess(emulator, url, tmp_path, f"instance{n}",
-                                webhook_url=proxy.url + "/telegram/hook" if mode == "webhook" else "",
-                                extra={"UPDATE_WORKERS": str(WORKERS)}) for n in range(count)]
+        instances = [
+            BotProcess(
+                emulator,
+                url,
+                tmp_path,
+                f"instance{n}",
+                webhook_url=proxy.url + "/telegram/hook" if mode == "webhook" else "",
+                extra={"UPDATE_WORKERS": str(WORKERS)},
+            )
+            for n in range(count)
+        ]
         proxy.backends = [i.backend for i in instances]
         try:
             await asyncio.gather(*(instance.start() for instance in instances))
             people = guests(GUESTS)
             updates = join_burst(emulator, people)
-            await emulator._wait_until(
-                lambda: len(emulator.calls_of("sendMessage")) >= len(updates) // 3, 60)
+            await emulator._wait_until(lambda: len(emulator.calls_of("sendMessage")) >= len(updates) // 3, 60)
             victim = instances[0]
             victim.kill()
             await victim.reap()

@@ -41,9 +41,12 @@ async def test_due_rows_are_delivered_once_and_failures_recorded(bot, emulator, 
     emulator.remove_chat(4343)
     async with app.database.sessions.begin() as session:
         session.add(Account(telegram_id=4242, first_name="Blocked", created_at=clock()))
-        later = Outgoing(key="later", chat_id=GUEST.id, kind="notice", text="later", not_before=clock() + timedelta(hours=1))
-        await outbox.enqueue(session, [note("hi", GUEST.id, "<b>Привет</b>"), note("blocked", 4242),
-                                       note("gone", 4343), later], clock())
+        later = Outgoing(
+            key="later", chat_id=GUEST.id, kind="notice", text="later", not_before=clock() + timedelta(hours=1)
+        )
+        await outbox.enqueue(
+            session, [note("hi", GUEST.id, "<b>Привет</b>"), note("blocked", 4242), note("gone", 4343), later], clock()
+        )
     assert await app.sender.deliver_due() == 3
     assert await app.sender.deliver_due() == 0, "nothing is sent twice"
     state = await rows(app)

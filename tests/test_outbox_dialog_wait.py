@@ -35,9 +35,13 @@ async def need_more_time(bot, emulator, clock) -> None:  # type: ignore[no-untyp
 
 async def test_a_prompt_waits_until_the_dialog_ends_and_urgent_news_does_not(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
     await need_more_time(bot, emulator, clock)
-    await enqueue(bot, clock, Outgoing(key="prompt", chat_id=ORG_A.id, kind="checkin", text=PROMPT),
-                  Outgoing(key="alarm", chat_id=ORG_A.id, kind="announcement", text=ALARM, urgent=True),
-                  Outgoing(key="other", chat_id=ORG_B.id, kind="checkin", text=PROMPT))
+    await enqueue(
+        bot,
+        clock,
+        Outgoing(key="prompt", chat_id=ORG_A.id, kind="checkin", text=PROMPT),
+        Outgoing(key="alarm", chat_id=ORG_A.id, kind="announcement", text=ALARM, urgent=True),
+        Outgoing(key="other", chat_id=ORG_B.id, kind="checkin", text=PROMPT),
+    )
     assert await bot.app.sender.deliver_due() == 2, "the urgent one and the one to a chat in no dialog"
     assert ALARM in texts(emulator, ORG_A.id) and PROMPT in texts(emulator, ORG_B.id)
     clock.advance(minutes=2)

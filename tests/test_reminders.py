@@ -27,8 +27,16 @@ from tests.roadmap_helpers import (
 )
 
 MSK = ZoneInfo("Europe/Moscow")
-FULL = ["d14@2026-12-01", "d7@2026-12-08", "d3@2026-12-12", "d1@2026-12-14", "d0@2026-12-15",
-        "overdue@2026-12-18", "overdue@2026-12-21", "overdue@2026-12-24"]
+FULL = [
+    "d14@2026-12-01",
+    "d7@2026-12-08",
+    "d3@2026-12-12",
+    "d1@2026-12-14",
+    "d0@2026-12-15",
+    "overdue@2026-12-18",
+    "overdue@2026-12-21",
+    "overdue@2026-12-24",
+]
 
 
 async def run_until(bot, clock, until: datetime, step: timedelta = timedelta(days=1)) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +73,9 @@ async def test_every_reminder_kind_once_per_owner_and_escalation_once(bot, emula
         assert len(texts) == len(FULL), "each reminder delivered exactly once"
     assert "15.12.2026" in texts[0] and "14 days until the deadline" in texts[0]  # SOLO reads English
     admin = [k for k in keys if f":c{ADMIN.id}:" in k]
-    assert [k.split(":")[2] for k in admin] == ["unreachable", "escalate"], "pravitelstvo reported once, escalation once"
+    assert [k.split(":")[2] for k in admin] == ["unreachable", "escalate"], (
+        "pravitelstvo reported once, escalation once"
+    )
     assert admin[1].endswith(":2026-12-22")
     told = [c.text for c in emulator.calls_of("sendMessage", ADMIN.id) if c.ok]
     assert any("Правительство" in t and "не доходят" in t for t in told)
@@ -105,8 +115,14 @@ async def test_an_edited_deadline_moves_the_reminders(bot, emulator, clock) -> N
         assert await roadmap.set_deadline(session, item_id, new, actor=ADMIN.id, actor_name="S", now=clock())
     await run_until(bot, clock, datetime(2026, 12, 29, 12, tzinfo=UTC))
     assert kinds_for(await reminder_keys(app), ids[SOLO.id]) == [
-        "d14@2026-12-01", "d7@2026-12-08",  # before the edit
-        "d14@2026-12-15", "d7@2026-12-22", "d3@2026-12-26", "d1@2026-12-28", "d0@2026-12-29"]
+        "d14@2026-12-01",
+        "d7@2026-12-08",  # before the edit
+        "d14@2026-12-15",
+        "d7@2026-12-22",
+        "d3@2026-12-26",
+        "d1@2026-12-28",
+        "d0@2026-12-29",
+    ]
 
 
 async def test_a_closed_item_stops_its_reminders(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
@@ -129,7 +145,10 @@ async def test_an_item_policy_of_its_own(bot, clock) -> None:  # type: ignore[no
     await run_until(bot, clock, datetime(2026, 12, 17, 12, tzinfo=UTC))
     ids = await people(bot)
     assert kinds_for(await reminder_keys(app), ids[SOLO.id]) == [
-        "d2@2026-12-13", "overdue@2026-12-16", "overdue@2026-12-17"]
+        "d2@2026-12-13",
+        "overdue@2026-12-16",
+        "overdue@2026-12-17",
+    ]
 
 
 def test_due_derivation_in_the_cluster_zone() -> None:

@@ -26,10 +26,12 @@ def _draft(project_id: int, status: str = "on_track", done: str = "done") -> Dra
 
 async def test_a_dialog_token_saves_one_report(session) -> None:  # type: ignore[no-untyped-def]
     project_id = await _project(session)
-    first, created = await reports.submit(session, "tok", _draft(project_id), person_id=None, submitted_by=1,
-                                          on_behalf=True, now=NOW, tz=MSK)
-    again, created_again = await reports.submit(session, "tok", _draft(project_id, "blocked"), person_id=None,
-                                                 submitted_by=1, on_behalf=True, now=NOW, tz=MSK)
+    first, created = await reports.submit(
+        session, "tok", _draft(project_id), person_id=None, submitted_by=1, on_behalf=True, now=NOW, tz=MSK
+    )
+    again, created_again = await reports.submit(
+        session, "tok", _draft(project_id, "blocked"), person_id=None, submitted_by=1, on_behalf=True, now=NOW, tz=MSK
+    )
     assert created and not created_again and again.id == first.id and again.status == "on_track"
     assert first.local_day.isoformat() == "2026-11-24", "the cluster's day, not UTC's"
     assert await reports.token_used(session, "tok") and not await reports.token_used(session, "other")
@@ -39,10 +41,19 @@ async def test_a_dialog_token_saves_one_report(session) -> None:  # type: ignore
 
 async def test_only_the_senders_latest_report_within_the_window_changes(session) -> None:  # type: ignore[no-untyped-def]
     project_id = await _project(session)
-    old, _ = await reports.submit(session, "a", _draft(project_id), person_id=None, submitted_by=7, on_behalf=False,
-                                  now=NOW, tz=MSK)
-    new, _ = await reports.submit(session, "b", _draft(project_id, done="newer"), person_id=None, submitted_by=7,
-                                  on_behalf=False, now=NOW + timedelta(minutes=5), tz=MSK)
+    old, _ = await reports.submit(
+        session, "a", _draft(project_id), person_id=None, submitted_by=7, on_behalf=False, now=NOW, tz=MSK
+    )
+    new, _ = await reports.submit(
+        session,
+        "b",
+        _draft(project_id, done="newer"),
+        person_id=None,
+        submitted_by=7,
+        on_behalf=False,
+        now=NOW + timedelta(minutes=5),
+        tz=MSK,
+    )
     assert await reports.editable(session, old.id, 7, NOW, WINDOW) is None, "not the latest"
     assert await reports.editable(session, new.id, 8, NOW, WINDOW) is None, "not theirs"
     assert await reports.editable(session, new.id, 7, NOW + WINDOW + timedelta(minutes=6), WINDOW) is None
@@ -60,7 +71,9 @@ async def test_only_the_senders_latest_report_within_the_window_changes(session)
 async def test_leaders_are_members_and_changes_are_audited(session) -> None:  # type: ignore[no-untyped-def]
     project_id = await _project(session)
     person = await session.scalar(select(Person).where(Person.key == "blinov-ivan"))
-    assert await reports.set_leader(session, project_id, person.id, leader=True, actor=1, now=NOW) is None, "not a member yet"
+    assert await reports.set_leader(session, project_id, person.id, leader=True, actor=1, now=NOW) is None, (
+        "not a member yet"
+    )
     session.add(PersonRole(person_id=person.id, role="member"))
     await session.flush()
     page = await reports.candidates(session, project_id, offset=0, limit=10)
@@ -82,10 +95,26 @@ async def test_the_status_grid_puts_trouble_first_and_is_capped(session) -> None
     projects = list(await session.scalars(select(Project.id).order_by(Project.id).limit(3)))
     statuses = ["on_track", "blocked", "at_risk"]
     for n, (project_id, status) in enumerate(zip(projects, statuses, strict=True)):
-        await reports.submit(session, f"g{n}", _draft(project_id, status), person_id=None, submitted_by=1,
-                             on_behalf=False, now=NOW - timedelta(days=8), tz=MSK)
-    await reports.submit(session, "late", _draft(projects[1], "on_track"), person_id=None, submitted_by=1,
-                         on_behalf=False, now=NOW, tz=MSK)
+        await reports.submit(
+            session,
+            f"g{n}",
+            _draft(project_id, status),
+            person_id=None,
+            submitted_by=1,
+            on_behalf=False,
+            now=NOW - timedelta(days=8),
+            tz=MSK,
+        )
+    await reports.submit(
+        session,
+        "late",
+        _draft(projects[1], "on_track"),
+        person_id=None,
+        submitted_by=1,
+        on_behalf=False,
+        now=NOW,
+        tz=MSK,
+    )
     grid = await reports.status_grid(session, NOW, MSK, weeks=4, limit=2)
     assert grid.total == 3 and [p.id for p in grid.projects] == [projects[2], projects[0]]
     assert grid.cells[0] == [None, None, "at_risk", None]

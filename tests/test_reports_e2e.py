@@ -36,8 +36,13 @@ async def db_leader(settings: Settings, person_key: str, project_key: str = PROJ
     return project_id
 
 
-async def leader(emulator: BotAPIEmulator, settings: Settings, user: User = LEADER, person_key: str = "blinov-ivan",
-                 project_key: str = PROJECT) -> int:
+async def leader(
+    emulator: BotAPIEmulator,
+    settings: Settings,
+    user: User = LEADER,
+    person_key: str = "blinov-ivan",
+    project_key: str = PROJECT,
+) -> int:
     await join(emulator, settings, user, person_key)
     return await db_leader(settings, person_key, project_key)
 
@@ -59,9 +64,17 @@ def alert(calls: list[Call]) -> str:
     return next(c for c in calls if c.method == "answerCallbackQuery").params.get("text") or ""
 
 
-async def fill_report(emulator: BotAPIEmulator, user: User, first: Call, *, status: str = "есть риски",
-                      percent: str = "50%", done: str = "Провели энергоаудит двух домов",
-                      next_steps: str | None = "Монтаж светильников", help_text: str | None = None) -> Call:
+async def fill_report(
+    emulator: BotAPIEmulator,
+    user: User,
+    first: Call,
+    *,
+    status: str = "есть риски",
+    percent: str = "50%",
+    done: str = "Провели энергоаудит двух домов",
+    next_steps: str | None = "Монтаж светильников",
+    help_text: str | None = None,
+) -> Call:
     """From the status question to the preview, by buttons and text; returns the preview."""
     calls = await emulator.tap(user, first, button(first, status))
     step = shown(calls)
@@ -69,7 +82,9 @@ async def fill_report(emulator: BotAPIEmulator, user: User, first: Call, *, stat
     assert "Что сделано" in shown(calls).text
     calls = await emulator.ask(user, done)
     step = shown(calls)
-    calls = await (emulator.ask(user, next_steps) if next_steps else emulator.tap(user, step, button(step, "Пропустить")))
+    calls = await (
+        emulator.ask(user, next_steps) if next_steps else emulator.tap(user, step, button(step, "Пропустить"))
+    )
     step = shown(calls)
     assert "помощь" in step.text
     calls = await (emulator.ask(user, help_text) if help_text else emulator.tap(user, step, button(step, "не нужна")))
@@ -91,8 +106,10 @@ async def test_the_whole_dialog_from_assigning_a_leader_to_the_card(bot, emulato
     await bot.app.sender.deliver_due()
     told = emulator.calls_of("sendMessage", LEADER.id)[-1]
     assert "руководителем проекта" in told.text and "Эффективный свет" in told.text
-    assert any(c.params.get("scope", {}).get("chat_id") == LEADER.id and "report" in str(c.params["commands"])
-               for c in emulator.calls_of("setMyCommands"))
+    assert any(
+        c.params.get("scope", {}).get("chat_id") == LEADER.id and "report" in str(c.params["commands"])
+        for c in emulator.calls_of("setMyCommands")
+    )
 
     calls = await emulator.tap(LEADER, told, button(told, "Отчитаться"))
     first = shown(calls)
@@ -101,7 +118,9 @@ async def test_the_whole_dialog_from_assigning_a_leader_to_the_card(bot, emulato
     calls = await emulator.tap(LEADER, shown(calls), button(shown(calls), "50%"))
     calls = await emulator.wait_handled(emulator.send_photo(LEADER))
     assert "Вложение сохранено" in sent(calls)[-1].text
-    calls = await emulator.wait_handled(emulator.send_document(LEADER, "plan.pdf", b"%PDF-1.4", caption="Провели аудит"))
+    calls = await emulator.wait_handled(
+        emulator.send_document(LEADER, "plan.pdf", b"%PDF-1.4", caption="Провели аудит")
+    )
     assert "Что дальше" in sent(calls)[-1].text
     await emulator.ask(LEADER, "Монтаж светильников")
     calls = await emulator.ask(LEADER, "Согласовать доступ в подвалы с <b>управляющей</b> компанией")
@@ -150,7 +169,12 @@ async def test_a_restart_in_the_middle_of_the_dialog_loses_nothing(bot, emulator
     await bot.restart()
     await emulator.tap(LEADER, preview, button(preview, "Отправить"))
     [report] = await reports_in_db(settings)
-    assert (report.status, report.percent, report.done, report.next_steps) == ("on_track", 75, "Закупили оборудование", "Монтаж")
+    assert (report.status, report.percent, report.done, report.next_steps) == (
+        "on_track",
+        75,
+        "Закупили оборудование",
+        "Монтаж",
+    )
 
 
 async def test_edit_and_withdraw_within_the_window(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
@@ -170,7 +194,11 @@ async def test_edit_and_withdraw_within_the_window(bot, emulator, settings, cloc
     assert "исправлен" in shown(calls).text
     [report] = await reports_in_db(settings)
     assert (report.status, report.percent, report.done, report.help_needed) == (
-        "blocked", None, "Провели энергоаудит двух домов", "Нужен подрядчик по монтажу")
+        "blocked",
+        None,
+        "Провели энергоаудит двух домов",
+        "Нужен подрядчик по монтажу",
+    )
     assert report.edited_at is not None
     # withdraw, after a confirmation
     edited = shown(calls)
@@ -209,7 +237,9 @@ async def test_only_leaders_and_the_secretariat_report(bot, emulator, settings) 
     await emulator.tap(ADMIN, preview, button(preview, "Отправить"))
     [report] = await reports_in_db(settings)
     assert report.on_behalf and report.submitted_by == ADMIN.id
-    page = shown(await emulator.tap(LEADER, sent(await emulator.ask(LEADER, "Эффективный свет"))[0], "rph:%d:0" % project_id))
+    page = shown(
+        await emulator.tap(LEADER, sent(await emulator.ask(LEADER, "Эффективный свет"))[0], f"rph:{project_id}:0")
+    )
     assert "от секретариата" in page.text
 
 
@@ -256,8 +286,9 @@ async def test_a_leader_removed_mid_dialog_cannot_send(bot, emulator, settings) 
     view = shown(await emulator.tap(ADMIN, view, button(view, "❌ Блинов")))
     assert "не назначены" in view.text
     await bot.app.sender.deliver_due()
-    assert "больше не отмечены" not in emulator.calls_of("sendMessage", LEADER.id)[-1].text, \
+    assert "больше не отмечены" not in emulator.calls_of("sendMessage", LEADER.id)[-1].text, (
         "not in the middle of the leader's report dialog"
+    )
     calls = await emulator.tap(LEADER, preview, button(preview, "Отправить"))
     assert "отправляют его руководители" in alert(calls)
     assert not await reports_in_db(settings)

@@ -13,12 +13,27 @@ from tests.test_e2e_join import button, sent
 from tests.test_reports_e2e import LEADER, MEMBER, join, leader, shown
 
 
-async def add_report(settings, project_id: int, at: datetime, *, status: str = "on_track", text: str = "Сделано",  # type: ignore[no-untyped-def]
-                     on_behalf: bool = False) -> None:
+async def add_report(
+    settings,
+    project_id: int,
+    at: datetime,
+    *,
+    status: str = "on_track",
+    text: str = "Сделано",  # type: ignore[no-untyped-def]
+    on_behalf: bool = False,
+) -> None:
     database = await open_database(settings, load_bundled=False)
     async with database.sessions.begin() as session:
-        await reports.submit(session, f"t{at.timestamp()}{status}", Draft(project_id, status, 100, text, text, text, []),
-                             person_id=None, submitted_by=1, on_behalf=on_behalf, now=at, tz=settings.tz)
+        await reports.submit(
+            session,
+            f"t{at.timestamp()}{status}",
+            Draft(project_id, status, 100, text, text, text, []),
+            person_id=None,
+            submitted_by=1,
+            on_behalf=on_behalf,
+            now=at,
+            tz=settings.tz,
+        )
     await database.close()
 
 
@@ -43,7 +58,9 @@ async def test_history_of_maximal_reports_fits_every_page(bot, emulator, setting
     assert "Слово" in page.text
 
 
-async def test_the_digest_sums_up_the_closed_period_and_an_early_report_counts_for_the_next(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_the_digest_sums_up_the_closed_period_and_an_early_report_counts_for_the_next(
+    bot, emulator, settings, clock
+) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import ADMIN
     from tests.test_checkins_e2e import PROMPT, texts
     from tests.test_reports_e2e import db_leader, fill_report
@@ -87,7 +104,9 @@ async def test_editing_shows_and_keeps_status_and_percent(bot, emulator, setting
     assert "Сейчас: 50%" in step.text and button(step, "Без процента")
     step = shown(await emulator.tap(LEADER, step, button(step, "Оставить")))
     for _ in range(3):
-        step = shown(await emulator.tap(LEADER, step, button(step, "Оставить" if "Сейчас" in step.text else "не нужна")))
+        step = shown(
+            await emulator.tap(LEADER, step, button(step, "Оставить" if "Сейчас" in step.text else "не нужна"))
+        )
     shown(await emulator.tap(LEADER, step, button(step, "Отправить")))
     [report] = await reports_in_db(settings)
     assert (report.status, report.percent, report.done) == ("at_risk", 50, "Провели энергоаудит двух домов")
@@ -154,7 +173,9 @@ async def test_the_secretariat_hears_when_trouble_clears_once(bot, emulator, set
     step = shown(await emulator.tap(LEADER, step, button(step, "по плану")))
     step = shown(await emulator.tap(LEADER, step, button(step, "Оставить")))
     for _ in range(3):
-        step = shown(await emulator.tap(LEADER, step, button(step, "Оставить" if "Сейчас" in step.text else "не нужна")))
+        step = shown(
+            await emulator.tap(LEADER, step, button(step, "Оставить" if "Сейчас" in step.text else "не нужна"))
+        )
     await emulator.tap(LEADER, step, button(step, "Отправить"))
     await emulator.tap(LEADER, step, button(step, "Отправить"))
     await bot.app.sender.deliver_due()
@@ -188,7 +209,10 @@ async def test_a_report_on_the_leaders_behalf_reaches_them_and_is_marked_on_the_
     [told] = texts(emulator, LEADER.id, "Секретариат отправил отчёт")
     assert "Эффективный свет" in told and "Провели энергоаудит" in told
     card = sent(await emulator.ask(LEADER, "Эффективный свет"))[0]
-    assert "(от секретариата)" in card.text.split("\n")[[n for n, line in enumerate(card.text.split("\n")) if "Ход проекта" in line][0]]
+    assert (
+        "(от секретариата)"
+        in card.text.split("\n")[[n for n, line in enumerate(card.text.split("\n")) if "Ход проекта" in line][0]]
+    )
 
 
 def test_a_day_without_a_year_is_the_next_such_day() -> None:
@@ -231,7 +255,9 @@ async def test_cadence_screen_says_when_the_next_prompt_comes(bot, emulator, set
     assert "Следующий запрос" not in view.text
 
 
-async def test_a_caption_taken_as_the_answer_is_said_and_exports_speak_the_readers_language(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_caption_taken_as_the_answer_is_said_and_exports_speak_the_readers_language(
+    bot, emulator, settings
+) -> None:  # type: ignore[no-untyped-def]
     import csv
     import io
 
@@ -260,7 +286,9 @@ def test_export_words_match_the_columns_in_both_languages() -> None:
         assert len(Translator(language).plain("reports.export_columns").split("|")) == len(COLUMNS)
 
 
-async def test_the_digest_names_a_leader_asked_for_the_closed_period_who_did_not_report(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_the_digest_names_a_leader_asked_for_the_closed_period_who_did_not_report(
+    bot, emulator, settings, clock
+) -> None:  # type: ignore[no-untyped-def]
     from tests.conftest import ADMIN
     from tests.test_checkins_e2e import texts
 

@@ -23,8 +23,9 @@ from bot.settings import Settings
 from bot.startup import wait_for_api
 from bot.telegram_calls import RetryTransient
 from tests.conftest import GUEST, GUEST_EN
-from tests.emulator import BotAPIEmulator, Call
+from tests.emulator import Call
 from tests.harness import FakeClock, RunningBot
+
 
 def replies(calls: list[Call]) -> list[Call]:
     return [c for c in calls if c.method == "sendMessage" and c.ok]
@@ -54,8 +55,10 @@ async def running(settings: Settings, clock: FakeClock) -> AsyncIterator[tuple[R
 def logs(settings: Settings, caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
     """Every record at every level, as the CLI's handler writes it (JSON) and as caplog keeps it."""
     stream = io.StringIO()
-    handler = prepare(logging.StreamHandler(stream), settings.model_copy(
-        update={"log_format": "json", "instance_name": "test-instance"}))
+    handler = prepare(
+        logging.StreamHandler(stream),
+        settings.model_copy(update={"log_format": "json", "instance_name": "test-instance"}),
+    )
     prepare(caplog.handler, settings)
     root = logging.getLogger()
     root.addHandler(handler)
@@ -109,7 +112,9 @@ async def test_a_bad_request_is_not_retried(running, emulator) -> None:  # type:
     emulator.fail("sendMessage", 400, "Bad Request: something unexpected", times=1, chat_id=GUEST.id)
     calls = await emulator.ask(GUEST, "/projects")
     sends = [c for c in calls if c.method == "sendMessage"]
-    assert [c.ok for c in sends] == [False, True] and "пошло не так" in (sends[1].text or ""), "refused once, apologised"
+    assert [c.ok for c in sends] == [False, True] and "пошло не так" in (sends[1].text or ""), (
+        "refused once, apologised"
+    )
     assert sleeps.asked == []
 
 
@@ -156,7 +161,8 @@ async def test_a_refused_token_ends_the_cli_with_one_line(emulator, settings, ca
         code = await COMMANDS["run"](settings, argparse.Namespace())
     assert code == 2
     assert capsys.readouterr().err == (
-        "clusterbot: the Bot API refuses BOT_TOKEN (401 Unauthorized): revoked or mistyped? Check it with @BotFather\n")
+        "clusterbot: the Bot API refuses BOT_TOKEN (401 Unauthorized): revoked or mistyped? Check it with @BotFather\n"
+    )
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "no traceback, no error logged"
     assert len(emulator.calls_of("getMe")) == 1, "no waiting for a token that was refused"
 
@@ -174,6 +180,7 @@ async def test_the_apology_speaks_the_users_language_when_the_database_fails(bot
 @pytest.fixture
 async def redirect_loop() -> AsyncIterator[str]:
     """A server on 127.0.0.1 answering every request with a redirect to itself."""
+
     async def again(request: web.Request) -> web.Response:
         raise web.HTTPFound(str(request.url))
 
@@ -232,8 +239,9 @@ def test_text_and_json_logs_are_one_event_a_line(settings) -> None:  # type: ign
     outputs = {}
     for kind in ("text", "json"):
         stream = io.StringIO()
-        handler = prepare(logging.StreamHandler(stream), settings.model_copy(
-            update={"log_format": kind, "instance_name": "bot-a"}))
+        handler = prepare(
+            logging.StreamHandler(stream), settings.model_copy(update={"log_format": kind, "instance_name": "bot-a"})
+        )
         log.addHandler(handler)
         try:
             raise RuntimeError(f"at {settings.telegram_api_url}/bot{settings.bot_token}/getMe")

@@ -17,21 +17,32 @@ MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("15.12.2026", datetime(2026, 12, 15, 20, 59, tzinfo=UTC)),
-    ("2026-12-15", datetime(2026, 12, 15, 20, 59, tzinfo=UTC)),
-    ("15/12/2026 14:30", datetime(2026, 12, 15, 11, 30, tzinfo=UTC)),
-    (" 1.2.2027, 9.05 ", datetime(2027, 2, 1, 6, 5, tzinfo=UTC)),
-    ("23.11.2026", datetime(2026, 11, 23, 20, 59, tzinfo=UTC)),  # today is still open until its end
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15.12.2026", datetime(2026, 12, 15, 20, 59, tzinfo=UTC)),
+        ("2026-12-15", datetime(2026, 12, 15, 20, 59, tzinfo=UTC)),
+        ("15/12/2026 14:30", datetime(2026, 12, 15, 11, 30, tzinfo=UTC)),
+        (" 1.2.2027, 9.05 ", datetime(2027, 2, 1, 6, 5, tzinfo=UTC)),
+        ("23.11.2026", datetime(2026, 11, 23, 20, 59, tzinfo=UTC)),  # today is still open until its end
+    ],
+)
 def test_deadlines_are_read_in_the_cluster_zone(text: str, expected: datetime) -> None:
     assert parse_deadline(text, MSK, NOW) == expected
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("31.02.2027", "invalid"), ("15.12.2026 25:00", "invalid"), ("31.02", "invalid"), ("завтра", "format"),
-    ("", "format"), ("01.01.2020", "past"), ("23.11.2026 11:00", "past"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("31.02.2027", "invalid"),
+        ("15.12.2026 25:00", "invalid"),
+        ("31.02", "invalid"),
+        ("завтра", "format"),
+        ("", "format"),
+        ("01.01.2020", "past"),
+        ("23.11.2026 11:00", "past"),
+    ],
+)
 def test_bad_deadlines_are_refused_with_a_reason(text: str, reason: str) -> None:
     with pytest.raises(DateProblem) as problem:
         parse_deadline(text, MSK, NOW)
@@ -59,8 +70,9 @@ def test_the_nudge_week_starts_on_its_weekday_and_hour() -> None:
 
 async def test_the_calendar_round_trips_and_the_chart_draws(session) -> None:  # type: ignore[no-untyped-def]
     who = {"actor": ADMIN.id, "actor_name": "S", "now": NOW}
-    new = await roadmap.create_item(session, title="Пилот <умного> освещения", description="Описание & план",
-                                    source=None, **who)
+    new = await roadmap.create_item(
+        session, title="Пилот <умного> освещения", description="Описание & план", source=None, **who
+    )
     assert await roadmap.set_deadline(session, new, parse_deadline("15.12.2026 14:30", MSK, NOW), **who)
     assert await roadmap.set_deadline(session, 1, parse_deadline("01.12.2026", MSK, NOW), **who)
     assert await roadmap.close_item(session, 1, "cancelled", **who)
@@ -95,16 +107,22 @@ async def test_an_extension_is_decided_once(session) -> None:  # type: ignore[no
     assert (await roadmap.decide_extension(session, 999_999, True, **who)).status == "gone"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("15.12.2026", date(2026, 12, 15)), ("15.12.26", date(2026, 12, 15)), ("2026-12-15", date(2026, 12, 15)),
-    (" 1/2/2027 ", date(2027, 2, 1)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15.12.2026", date(2026, 12, 15)),
+        ("15.12.26", date(2026, 12, 15)),
+        ("2026-12-15", date(2026, 12, 15)),
+        (" 1/2/2027 ", date(2027, 2, 1)),
+    ],
+)
 def test_one_reader_of_typed_days(text: str, expected: date) -> None:
     assert parse_day(text, NOW.date()) == expected
 
 
-@pytest.mark.parametrize(("text", "reason"), [("31.02.2027", "invalid"), ("завтра", "format"),
-                                              ("15.12.2026 10:00", "format")])
+@pytest.mark.parametrize(
+    ("text", "reason"), [("31.02.2027", "invalid"), ("завтра", "format"), ("15.12.2026 10:00", "format")]
+)
 def test_typed_days_that_are_not(text: str, reason: str) -> None:
     with pytest.raises(DateProblem) as problem:
         parse_day(text, NOW.date())

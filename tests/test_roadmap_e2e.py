@@ -4,7 +4,6 @@ download it, the responsible answer from the reminder, the secretariat decides w
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
@@ -129,7 +128,9 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
     mine = sent(emulator.calls_of("sendMessage", ORG_A.id))[-1]
     calls = await emulator.tap(ORG_A, mine, button(mine, "Выполнено"))
     assert "документ" in last_text(calls)
-    calls = await emulator.wait_handled(emulator.send_document(ORG_A, "act.pdf", b"%PDF-1.4 act", caption="Акт подписан"))
+    calls = await emulator.wait_handled(
+        emulator.send_document(ORG_A, "act.pdf", b"%PDF-1.4 act", caption="Акт подписан")
+    )
     assert "Пункт закрыт" in last_text(calls)
     await bot.app.sender.deliver_due()
     evidence = sent(emulator.calls_of("sendDocument", ADMIN.id), "sendDocument")[-1]
@@ -141,8 +142,12 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
     assert "уже закрыт" in [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"]
     calls = await emulator.tap(ORG_A, mine, button(mine, "Открыть пункт"))
     card = sent(calls)[-1].text
-    for line in ("просит продлить срок до 20.01.2027 (одобрено)", "отклонил продление до 01.03.2027",
-                 "пункт не его", "выполнено — Акт подписан 📎"):
+    for line in (
+        "просит продлить срок до 20.01.2027 (одобрено)",
+        "отклонил продление до 01.03.2027",
+        "пункт не его",
+        "выполнено — Акт подписан 📎",
+    ):
         assert line in card, line
     assert "Выполнено" not in [b["text"] for b in sent(calls)[-1].buttons]
 

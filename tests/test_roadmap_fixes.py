@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from handlers import roadmap_render
 from bot.i18n import Translator
 from bot.services import roadmap_chart
+from handlers import roadmap_render
 from tests.conftest import ADMIN
 from tests.roadmap_helpers import ORG_A, ORG_B, SOLO, item_with_owners
 from tests.test_e2e_join import button, last_text, sent
@@ -94,14 +94,16 @@ async def test_close_and_cancel_ask_to_confirm_tell_the_owners_and_can_be_reopen
     await item_with_owners(bot.app)
     listing = sent(await emulator.ask(ADMIN, "/roadmap"))[-1]
     card = sent(await emulator.tap(ADMIN, listing, button(listing, "1. Пакет")))[-1]
-    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Отменить пункт"))
-                   if c.method == "editMessageText")
+    confirm = next(
+        c for c in await emulator.tap(ADMIN, card, button(card, "Отменить пункт")) if c.method == "editMessageText"
+    )
     assert "Отменить пункт?" in confirm.text
     calls = await emulator.tap(ADMIN, confirm, button(confirm, "Нет"))
     assert (await item(bot, 1)).status == "open"
     card = sent(calls)[-1]
-    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Отменить пункт"))
-                   if c.method == "editMessageText")
+    confirm = next(
+        c for c in await emulator.tap(ADMIN, card, button(card, "Отменить пункт")) if c.method == "editMessageText"
+    )
     calls = await emulator.tap(ADMIN, confirm, button(confirm, "Да, отменить"))
     assert (await item(bot, 1)).status == "cancelled"
     card = next(c for c in calls if c.method == "editMessageText")
@@ -115,8 +117,7 @@ async def test_close_and_cancel_ask_to_confirm_tell_the_owners_and_can_be_reopen
     assert (await item(bot, 1)).status == "open"
     card = next(c for c in calls if c.method == "editMessageText")
     assert "пункт открыт снова" in card.text
-    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть"))
-                   if c.method == "editMessageText")
+    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть")) if c.method == "editMessageText")
     await emulator.tap(ADMIN, confirm, button(confirm, "Да, закрыть"))
     await bot.app.sender.deliver_due()
     assert "closed this item as done" in last_text(emulator.calls_of("sendMessage", SOLO.id))
@@ -157,8 +158,7 @@ async def test_an_extension_decision_keeps_the_item_and_the_person(bot, emulator
     await bot.app.sender.deliver_due()
     request = sent(emulator.calls_of("sendMessage", ADMIN.id))[-1]
     card = sent(await emulator.tap(ADMIN, request, button(request, "Открыть пункт")))[-1]
-    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть"))
-                   if c.method == "editMessageText")
+    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть")) if c.method == "editMessageText")
     await emulator.tap(ADMIN, confirm, button(confirm, "Да, закрыть"))
     calls = await emulator.tap(ADMIN, request, button(request, "Одобрить"))
     edited = next(c for c in calls if c.method == "editMessageText").text
@@ -193,8 +193,15 @@ async def test_the_default_policy_reads_plainly(bot, emulator) -> None:  # type:
 
 def test_days_have_plural_forms() -> None:
     ru, en = Translator("ru"), Translator("en")
-    assert [roadmap_render.plural_days(ru, n) for n in (1, 2, 5, 11, 21, 22, 112)] == \
-        ["1 день", "2 дня", "5 дней", "11 дней", "21 день", "22 дня", "112 дней"]
+    assert [roadmap_render.plural_days(ru, n) for n in (1, 2, 5, 11, 21, 22, 112)] == [
+        "1 день",
+        "2 дня",
+        "5 дней",
+        "11 дней",
+        "21 день",
+        "22 дня",
+        "112 дней",
+    ]
     assert [roadmap_render.plural_days(en, n) for n in (1, 2, 0)] == ["1 day", "2 days", "0 days"]
 
 
@@ -211,8 +218,9 @@ async def test_the_timeline_of_mine_is_titled_so_and_labels_end_at_words(bot, em
     monkeypatch.setattr(roadmap_chart, "timeline", spy)
     listing = sent(await emulator.ask(SOLO, "/roadmap"))[-1]
     await emulator.tap(SOLO, listing, button(listing, "Timeline"))
-    mine = next(c for c in await emulator.tap(SOLO, listing, button(listing, "Only mine"))
-                if c.method == "editMessageText")
+    mine = next(
+        c for c in await emulator.tap(SOLO, listing, button(listing, "Only mine")) if c.method == "editMessageText"
+    )
     calls = await emulator.tap(SOLO, mine, button(mine, "Timeline"))
     assert sent(calls, "sendPhoto")[0].files["photo"].content.startswith(b"\x89PNG")
     assert titles == ["Cluster roadmap", "My roadmap items"]
@@ -220,4 +228,3 @@ async def test_the_timeline_of_mine_is_titled_so_and_labels_end_at_words(bot, em
     assert label.endswith("…") and len(label) <= roadmap_chart.LABEL_LIMIT
     assert label[:-1] in "1. Пакет инструментов международной кооперации (GCCA, Baltic Cleantech Alliance)"
     assert label == "1. Пакет инструментов международной кооперации (GCCA…"
-

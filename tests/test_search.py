@@ -28,8 +28,11 @@ def indexed(template_db: Path) -> tuple[SearchIndex, dict[tuple[str, int], str]]
         database = await open_database(Settings(database_url=sqlite_url(template_db), _env_file=None))
         async with database.sessions() as session:
             index = await build_index(session)
-            keys = {(kind, row.id): f"{kind}:{row.key}" for kind, model in MODELS.items()
-                    for row in await session.scalars(select(model))}
+            keys = {
+                (kind, row.id): f"{kind}:{row.key}"
+                for kind, model in MODELS.items()
+                for row in await session.scalars(select(model))
+            }
         await database.close()
         return index, keys
 
@@ -65,18 +68,39 @@ def test_an_email_local_part_finds_its_owners(indexed: tuple[SearchIndex, dict[t
 
 
 NONSENSE = [
-    "", "   ", "???", "…", "😀", "и в на", "zzzzqqqq", "<b>x</b>" * 20, "asdfgh", "ывапролдж",
+    "",
+    "   ",
+    "???",
+    "…",
+    "😀",
+    "и в на",
+    "zzzzqqqq",
+    "<b>x</b>" * 20,
+    "asdfgh",
+    "ывапролдж",
     "ыыы",  # folds to the key "i", the tail of "137-й серии"
-    "кот", "бла бла",  # prefixes of words in descriptions only (который, благодарность)
+    "кот",
+    "бла бла",  # prefixes of words in descriptions only (который, благодарность)
     # dates, times and numbers that are no name's word, though descriptions are full of them
-    "15.12.2026", "2026", "10.02.2017", "2017", "12:30", "1", "0", "0,4", "1%", "№1",
+    "15.12.2026",
+    "2026",
+    "10.02.2017",
+    "2017",
+    "12:30",
+    "1",
+    "0",
+    "0,4",
+    "1%",
+    "№1",
     "44",  # a number matches whole numbers only: not Жилищный кооператив №4
 ]
 
 
 @pytest.mark.parametrize("members", [True, False])
 @pytest.mark.parametrize("query", NONSENSE)
-def test_nonsense_finds_nothing(query: str, members: bool, indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+def test_nonsense_finds_nothing(
+    query: str, members: bool, indexed: tuple[SearchIndex, dict[tuple[str, int], str]]
+) -> None:
     index, keys = indexed
     result = find(index, query, members=members)
     assert result.hits == [], [keys[(h.doc.kind, h.doc.id)] for h in result.hits]
@@ -93,8 +117,9 @@ def test_guests_get_nothing_for_contacts(query: str, indexed: tuple[SearchIndex,
 
 @pytest.mark.parametrize("query", ["someone@gmail.com", "ivanov@mail.ru", "nobody@"])
 @pytest.mark.parametrize("members", [True, False])
-def test_an_address_nobody_has_finds_nothing(query: str, members: bool,
-                                             indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+def test_an_address_nobody_has_finds_nothing(
+    query: str, members: bool, indexed: tuple[SearchIndex, dict[tuple[str, int], str]]
+) -> None:
     """Not the organisations whose texts happen to say "mail" or "ru"."""
     index, _ = indexed
     assert find(index, query, members=members).hits == []
@@ -108,8 +133,13 @@ def test_a_domain_finds_no_chance_cards_for_guests(query: str, indexed: Indexed)
 
 def test_a_domain_matches_its_words_as_typed_and_all_of_them() -> None:
     index = SearchIndex()
-    for n, (name, text) in enumerate((("Ассоциация малого предпринимательства", "поддержка"),
-                                      ("Почтовый сервис", "сайт mail.ru и почта"), ("Сервис", "mail"))):
+    for n, (name, text) in enumerate(
+        (
+            ("Ассоциация малого предпринимательства", "поддержка"),
+            ("Почтовый сервис", "сайт mail.ru и почта"),
+            ("Сервис", "mail"),
+        )
+    ):
         index.add(Doc("organisation", n, name), [(name, 3.0), (text, 0.3)])
     index.finish()
     result = find(index, "mail.ru", members=False)
@@ -117,17 +147,23 @@ def test_a_domain_matches_its_words_as_typed_and_all_of_them() -> None:
 
 
 def test_a_guest_does_not_find_an_organisation_by_a_persons_address(
-        indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    indexed: tuple[SearchIndex, dict[tuple[str, int], str]],
+) -> None:
     index, keys = indexed
     assert [keys[(h.doc.kind, h.doc.id)] for h in find(index, "npgorod@mail.ru", members=True).hits] == [
-        "person:kuzmenko-svyatoslav", "person:pitirimov-nikolay"]
+        "person:kuzmenko-svyatoslav",
+        "person:pitirimov-nikolay",
+    ]
     assert find(index, "npgorod@mail.ru", members=False).hits == []
 
 
 def test_a_shared_phone_fragment_lists_its_owners(indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
     index, keys = indexed
     result = find(index, "521-77", members=True)
-    assert sorted(keys[(h.doc.kind, h.doc.id)] for h in result.hits) == ["person:kuzmenko-svyatoslav", "person:pitirimov-nikolay"]
+    assert sorted(keys[(h.doc.kind, h.doc.id)] for h in result.hits) == [
+        "person:kuzmenko-svyatoslav",
+        "person:pitirimov-nikolay",
+    ]
     assert not result.clear
 
 
@@ -158,8 +194,23 @@ def _keys_of(indexed: Indexed, query: str, *, members: bool = True) -> list[str]
 
 
 # Words that occur in many documents, or name a kind or a country of them: they ask for a list.
-GENERAL = ["организации", "организация", "проект", "проекты", "project", "кластер", "компании", "company",
-           "government", "Правительство", "Norway", "Норвегия", "норвежские", "Finland", "Финляндия"]
+GENERAL = [
+    "организации",
+    "организация",
+    "проект",
+    "проекты",
+    "project",
+    "кластер",
+    "компании",
+    "company",
+    "government",
+    "Правительство",
+    "Norway",
+    "Норвегия",
+    "норвежские",
+    "Finland",
+    "Финляндия",
+]
 
 
 @pytest.mark.parametrize("members", [True, False])
@@ -170,9 +221,18 @@ def test_a_general_word_gives_a_list(query: str, members: bool, indexed: Indexed
     assert result.hits and not result.clear, [keys[(h.doc.kind, h.doc.id)] for h in result.hits]
 
 
-@pytest.mark.parametrize("query", ["проект «Эффективный свет»", "статус проекта Эффективный свет",
-                                   "кто партнеры проекта Эффективный свет", "партнеры ЭКОЛЕНД", "проекты Технопарка",
-                                   "как связаться с Питиримовым", "Effective Light project status"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "проект «Эффективный свет»",
+        "статус проекта Эффективный свет",
+        "кто партнеры проекта Эффективный свет",
+        "партнеры ЭКОЛЕНД",
+        "проекты Технопарка",
+        "как связаться с Питиримовым",
+        "Effective Light project status",
+    ],
+)
 def test_about_words_beside_a_name_leave_the_name_to_decide(query: str, indexed: Indexed) -> None:
     """Not every project or company that mentions «проект» or «партнер»: the card named."""
     index, _ = indexed
@@ -216,8 +276,15 @@ def test_only_a_name_opens_a_card(indexed: Indexed) -> None:
         assert find(index, query, members=True).clear, query
 
 
-@pytest.mark.parametrize(("latin", "cyrillic"), [("Helsinki", "Хельсинки"), ("Technopark", "Технопарк"),
-                                                 ("Kuzmenko", "Кузьменко"), ("Chistye tekhnologii", "Чистые технологии")])
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Helsinki", "Хельсинки"),
+        ("Technopark", "Технопарк"),
+        ("Kuzmenko", "Кузьменко"),
+        ("Chistye tekhnologii", "Чистые технологии"),
+    ],
+)
 def test_latin_spelling_finds_what_cyrillic_does(latin: str, cyrillic: str, indexed: Indexed) -> None:
     index, _ = indexed
     assert sorted(_keys_of(indexed, latin)) == sorted(_keys_of(indexed, cyrillic))
@@ -231,7 +298,9 @@ def test_a_country_finds_its_organisations(query: str, indexed: Indexed) -> None
     assert norwegian and norwegian <= set(_keys_of(indexed, query, members=False))
 
 
-@pytest.mark.parametrize(("english", "russian"), [("Norway", "Норвегия"), ("Finland", "Финляндия"), ("Norwegian", "норвежские")])
+@pytest.mark.parametrize(
+    ("english", "russian"), [("Norway", "Норвегия"), ("Finland", "Финляндия"), ("Norwegian", "норвежские")]
+)
 def test_a_country_finds_the_same_in_both_languages(english: str, russian: str, indexed: Indexed) -> None:
     assert sorted(_keys_of(indexed, english)) == sorted(_keys_of(indexed, russian))
 
@@ -239,8 +308,11 @@ def test_a_country_finds_the_same_in_both_languages(english: str, russian: str, 
 def test_a_country_in_english_finds_what_its_russian_name_does_in_texts() -> None:
     """A text that says «Дания» is found by "Denmark"; a two-word category name lends no synonyms."""
     index = SearchIndex()
-    index.add(Doc("project", 1, "Тёплый город"), [("Тёплый город", 3.0), ("опыт Дании", 0.3)],
-              categories=["International projects, Международные проекты"])
+    index.add(
+        Doc("project", 1, "Тёплый город"),
+        [("Тёплый город", 3.0), ("опыт Дании", 0.3)],
+        categories=["International projects, Международные проекты"],
+    )
     index.add(Doc("organisation", 2, "Данфосс"), [("Данфосс", 3.0)], categories=["Denmark, Danish, Дания, датский"])
     index.add(Doc("project", 3, "Свет"), [("Свет", 3.0), ("международный опыт", 0.3)])
     index.finish()
@@ -259,7 +331,7 @@ def test_a_list_counts_all_it_found_and_shows_names_first(indexed: Indexed) -> N
 
 
 def test_initials_that_are_stop_words_still_make_a_whole_name() -> None:
-    """"Кузьменко А.И." is not the whole name "Кузьменко": А and И are initials there, not
+    """ "Кузьменко А.И." is not the whole name "Кузьменко": А and И are initials there, not
     conjunctions, so a surname shared by several people lists them all."""
     index = SearchIndex()
     for n, name in enumerate(("Кузьменко А.И.", "Кузьменко Елена", "Роман Кузьменко")):
@@ -302,13 +374,20 @@ def test_a_name_nobody_has_opens_nothing(query: str, indexed: Indexed) -> None:
         assert result.unknown_name and not result.clear, (query, members)
 
 
-@pytest.mark.parametrize(("query", "expect"), [
-    ("Галина Захарова", "person:zakharova-galina"), ("Захорова Галина", "person:zakharova-galina"),
-    ("Nikolay Pitirimov", "person:pitirimov-nikolay"), ("Бондаренко Н.Л.", "person:bondarenko-nl"),
-    ("Эффективный Свет", "project:effektivny-svet"), ("Effective Light", "project:effektivny-svet"),
-    ("Грин Нет Финланд", "organisation:green-net-finland"), ("Нордик Коммодитиз", "organisation:nordic-commodities"),
-    ("Первая Зелёная Энергия", "project:green-energy-one-geo"),
-])
+@pytest.mark.parametrize(
+    ("query", "expect"),
+    [
+        ("Галина Захарова", "person:zakharova-galina"),
+        ("Захорова Галина", "person:zakharova-galina"),
+        ("Nikolay Pitirimov", "person:pitirimov-nikolay"),
+        ("Бондаренко Н.Л.", "person:bondarenko-nl"),
+        ("Эффективный Свет", "project:effektivny-svet"),
+        ("Effective Light", "project:effektivny-svet"),
+        ("Грин Нет Финланд", "organisation:green-net-finland"),
+        ("Нордик Коммодитиз", "organisation:nordic-commodities"),
+        ("Первая Зелёная Энергия", "project:green-energy-one-geo"),
+    ],
+)
 def test_a_name_typed_like_a_persons_still_finds_its_owner(query: str, expect: str, indexed: Indexed) -> None:
     index, keys = indexed
     result = find(index, query, members=True)

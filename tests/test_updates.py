@@ -21,10 +21,16 @@ from tests.harness import FakeClock, RoundRobin, RunningBot, webhook_settings
 
 
 def message(update_id: int, chat_id: int, text: str = "hi") -> dict[str, Any]:
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": 1700000000, "text": text,
-        "chat": {"id": chat_id, "type": "private", "first_name": "A"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "A"}}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1700000000,
+            "text": text,
+            "chat": {"id": chat_id, "type": "private", "first_name": "A"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "A"},
+        },
+    }
 
 
 async def rows(database: Database) -> dict[int, InboxUpdate]:
@@ -33,7 +39,9 @@ async def rows(database: Database) -> dict[int, InboxUpdate]:
 
 
 # ------------------------------------------------------------------ the inbox itself
-async def test_a_chat_s_updates_are_claimed_one_after_another_in_update_id_order(database: Database, clock: FakeClock) -> None:
+async def test_a_chat_s_updates_are_claimed_one_after_another_in_update_id_order(
+    database: Database, clock: FakeClock
+) -> None:
     lease = timedelta(seconds=30)
     async with database.sessions.begin() as session:
         # Arriving out of order (webhook requests run in parallel) changes nothing.
@@ -54,7 +62,9 @@ async def test_a_chat_s_updates_are_claimed_one_after_another_in_update_id_order
     assert following is not None and following.update_id == 12
 
 
-async def test_a_lapsed_claim_is_taken_over_and_the_first_claimant_may_not_apply_it(database: Database, clock: FakeClock) -> None:
+async def test_a_lapsed_claim_is_taken_over_and_the_first_claimant_may_not_apply_it(
+    database: Database, clock: FakeClock
+) -> None:
     lease = timedelta(seconds=30)
     async with database.sessions.begin() as session:
         await inbox.store(session, [message(21, 1)], clock())
@@ -99,7 +109,9 @@ async def test_an_update_polled_again_after_a_crash_is_applied_once(bot: Running
     assert stored.outcome == "ok" and stored.done_at is not None
 
 
-async def test_a_failing_update_is_recorded_as_such_and_not_tried_again(bot: RunningBot, emulator: BotAPIEmulator) -> None:
+async def test_a_failing_update_is_recorded_as_such_and_not_tried_again(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
     emulator.fail("sendMessage", 400, times=2)  # the reply and the apology (a 4xx is not retried)
     update = emulator.send_message(GUEST, "/start")
     await emulator.wait_handled(update)
@@ -183,13 +195,21 @@ async def test_the_webhook_takes_updates_with_the_secret_and_refuses_them_withou
         assert all(status == 200 for _, status in emulator.deliveries)
         async with aiohttp.ClientSession() as http:
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
-                async with http.post(hooked.webhook_url, json=message(99, GUEST_EN.id, "/start"), headers=headers) as answer:
+                async with http.post(
+                    hooked.webhook_url, json=message(99, GUEST_EN.id, "/start"), headers=headers
+                ) as answer:
                     assert answer.status == 403
             # A webhook retry (the first 200 was lost on the way): answered 200, applied once.
-            delivered = {"update_id": 98, **{k: v for k, v in message(98, GUEST_EN.id, "/start").items() if k != "update_id"}}
+            delivered = {
+                "update_id": 98,
+                **{k: v for k, v in message(98, GUEST_EN.id, "/start").items() if k != "update_id"},
+            }
             for _ in range(2):
-                async with http.post(hooked.webhook_url, json=delivered,
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": hooked.webhook_secret}) as answer:
+                async with http.post(
+                    hooked.webhook_url,
+                    json=delivered,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": hooked.webhook_secret},
+                ) as answer:
                     assert answer.status == 200
         await emulator.wait_for("sendMessage", chat_id=GUEST_EN.id)
         assert running.app is not None
@@ -250,8 +270,9 @@ async def test_two_instances_serve_users_and_keep_each_chat_s_order(settings, cl
                 for user in users:
                     emulator.send_message(user, f"xqz{n}")
             for user in users:
-                await emulator.wait_for("sendMessage", chat_id=user.id, timeout=20,
-                                        predicate=lambda c: "xqz11" in (c.text or ""))
+                await emulator.wait_for(
+                    "sendMessage", chat_id=user.id, timeout=20, predicate=lambda c: "xqz11" in (c.text or "")
+                )
             for user in users:
                 asked = [re.search(r"«(xqz\d+)»", c.text or "") for c in emulator.calls_of("sendMessage", user.id)]
                 assert [m.group(1) for m in asked if m] == [f"xqz{n}" for n in range(12)]

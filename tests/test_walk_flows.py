@@ -15,8 +15,8 @@ from bot.services.dates import DateProblem, parse_day, parse_moment, read
 from models import RoadmapItem
 from tests.conftest import ADMIN
 from tests.roadmap_helpers import ORG_A, ORG_B, SOLO, link_people
-from tests.test_e2e_join import button, last_text, sent
 from tests.test_checkins_e2e import PROMPT, texts
+from tests.test_e2e_join import button, last_text, sent
 from tests.test_reports_e2e import LEADER, leader
 
 
@@ -44,7 +44,9 @@ async def _deadline(bot, number: int, deadline: datetime) -> None:  # type: igno
     async with bot.app.database.sessions.begin() as session:
         item_id = await session.scalar(select(RoadmapItem.id).where(RoadmapItem.number == number))
         assert item_id is not None
-        assert await roadmap.set_deadline(session, item_id, deadline, actor=ADMIN.id, actor_name="S", now=bot.app.clock())
+        assert await roadmap.set_deadline(
+            session, item_id, deadline, actor=ADMIN.id, actor_name="S", now=bot.app.clock()
+        )
 
 
 async def _assign(bot, emulator, number: int, *names: str) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +64,9 @@ def _messages(emulator, user) -> list[Any]:  # type: ignore[no-untyped-def]
     return sent(emulator.calls_of("sendMessage", user.id))
 
 
-async def test_an_owner_assigned_after_the_reminder_hour_can_answer_and_is_not_reminded_twice(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_an_owner_assigned_after_the_reminder_hour_can_answer_and_is_not_reminded_twice(
+    bot, emulator, clock
+) -> None:  # type: ignore[no-untyped-def]
     # Monday 23.11, 12:00 in Moscow: today's reminders went out at 10:00
     await link_people(bot.app)
     await _deadline(bot, 1, datetime(2026, 11, 23, 20, 59, tzinfo=UTC))  # today, end of the day
@@ -76,7 +80,9 @@ async def test_an_owner_assigned_after_the_reminder_hour_can_answer_and_is_not_r
     assert "1 day until the deadline" in tomorrow.text
     # the day goes by to Tuesday 10:30 (item 2's reminder time): nothing repeats the assignment
     for hour in (10, 14, 18, 20, 31):
-        clock.now = datetime(2026, 11, 23, hour, 30, tzinfo=UTC) if hour < 24 else datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+        clock.now = (
+            datetime(2026, 11, 23, hour, 30, tzinfo=UTC) if hour < 24 else datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+        )
         await bot.tick()
     assert len(_messages(emulator, SOLO)) == 2
     # and the answer buttons work from the assignment
@@ -96,37 +102,77 @@ async def test_a_person_and_then_their_organisation_made_owners_is_told_once(bot
 TODAY = date(2026, 11, 23)
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("15.12", date(2026, 12, 15)), ("15.12.", date(2026, 12, 15)), ("15/12", date(2026, 12, 15)),
-    ("10.01", date(2027, 1, 10)), ("23.11", TODAY), ("22.11", date(2027, 11, 22)), ("29.02", date(2028, 2, 29)),
-    ("15.12.2026", date(2026, 12, 15)), ("15.12.26", date(2026, 12, 15)), ("2026-12-15", date(2026, 12, 15)),
-    ("15 декабря", date(2026, 12, 15)), ("15 Декабря", date(2026, 12, 15)), ("15 дек", date(2026, 12, 15)),
-    ("15 дек.", date(2026, 12, 15)), ("1 марта", date(2027, 3, 1)), ("3 мая", date(2027, 5, 3)),
-    ("3 май", date(2027, 5, 3)), ("20 сентября 2027 г.", date(2027, 9, 20)), ("15 декабря 2026", date(2026, 12, 15)),
-    ("December 15", date(2026, 12, 15)), ("december 15, 2027", date(2027, 12, 15)), ("15 Dec 2026", date(2026, 12, 15)),
-    ("Dec 15th", date(2026, 12, 15)), ("1 Sept", date(2027, 9, 1)), ("  15   ноября  2027 ", date(2027, 11, 15)),
-    ("1 июня", date(2027, 6, 1)), ("2 июля", date(2027, 7, 2)), ("8 февр.", date(2027, 2, 8)),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("15.12", date(2026, 12, 15)),
+        ("15.12.", date(2026, 12, 15)),
+        ("15/12", date(2026, 12, 15)),
+        ("10.01", date(2027, 1, 10)),
+        ("23.11", TODAY),
+        ("22.11", date(2027, 11, 22)),
+        ("29.02", date(2028, 2, 29)),
+        ("15.12.2026", date(2026, 12, 15)),
+        ("15.12.26", date(2026, 12, 15)),
+        ("2026-12-15", date(2026, 12, 15)),
+        ("15 декабря", date(2026, 12, 15)),
+        ("15 Декабря", date(2026, 12, 15)),
+        ("15 дек", date(2026, 12, 15)),
+        ("15 дек.", date(2026, 12, 15)),
+        ("1 марта", date(2027, 3, 1)),
+        ("3 мая", date(2027, 5, 3)),
+        ("3 май", date(2027, 5, 3)),
+        ("20 сентября 2027 г.", date(2027, 9, 20)),
+        ("15 декабря 2026", date(2026, 12, 15)),
+        ("December 15", date(2026, 12, 15)),
+        ("december 15, 2027", date(2027, 12, 15)),
+        ("15 Dec 2026", date(2026, 12, 15)),
+        ("Dec 15th", date(2026, 12, 15)),
+        ("1 Sept", date(2027, 9, 1)),
+        ("  15   ноября  2027 ", date(2027, 11, 15)),
+        ("1 июня", date(2027, 6, 1)),
+        ("2 июля", date(2027, 7, 2)),
+        ("8 февр.", date(2027, 2, 8)),
+    ],
+)
 def test_the_date_reader_takes_days_as_people_type_them(text: str, day: date) -> None:
     assert parse_day(text, TODAY) == day
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("31.02", "invalid"), ("32.01", "invalid"), ("1.13", "invalid"), ("31 ноября", "invalid"),
-    ("30 февраля 2027", "invalid"), ("31.02.2027", "invalid"), ("завтра", "format"), ("15 брюмера", "format"),
-    ("", "format"), ("15", "format"), ("15.12 10:00", "format"), ("декабрь", "format"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("31.02", "invalid"),
+        ("32.01", "invalid"),
+        ("1.13", "invalid"),
+        ("31 ноября", "invalid"),
+        ("30 февраля 2027", "invalid"),
+        ("31.02.2027", "invalid"),
+        ("завтра", "format"),
+        ("15 брюмера", "format"),
+        ("", "format"),
+        ("15", "format"),
+        ("15.12 10:00", "format"),
+        ("декабрь", "format"),
+    ],
+)
 def test_what_the_date_reader_refuses(text: str, reason: str) -> None:
     with pytest.raises(DateProblem) as problem:
         parse_day(text, TODAY)
     assert problem.value.reason == reason
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("15.12 14:30", (date(2026, 12, 15), time(14, 30))), ("15 декабря в 9:05", (date(2026, 12, 15), time(9, 5))),
-    ("Dec 15 at 14:30", (date(2026, 12, 15), time(14, 30))), ("2026-12-15T14:30", (date(2026, 12, 15), time(14, 30))),
-    ("15 дек 2026, 14.30", (date(2026, 12, 15), time(14, 30))), ("15.12", (date(2026, 12, 15), None)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15.12 14:30", (date(2026, 12, 15), time(14, 30))),
+        ("15 декабря в 9:05", (date(2026, 12, 15), time(9, 5))),
+        ("Dec 15 at 14:30", (date(2026, 12, 15), time(14, 30))),
+        ("2026-12-15T14:30", (date(2026, 12, 15), time(14, 30))),
+        ("15 дек 2026, 14.30", (date(2026, 12, 15), time(14, 30))),
+        ("15.12", (date(2026, 12, 15), None)),
+    ],
+)
 def test_a_time_may_follow(text: str, expected: tuple[date, time | None]) -> None:
     assert read(text, TODAY) == expected
 

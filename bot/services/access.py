@@ -88,11 +88,13 @@ async def roles_of(session: AsyncSession, person_id: int | None) -> set[str]:
     if person_id is None:
         return set()
     leads = exists().where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader")
-    rows = (await session.execute(
-        select(PersonRole.role, leads)
-        .join(Person, Person.id == PersonRole.person_id)
-        .where(PersonRole.person_id == person_id, Person.status == "active")
-    )).all()
+    rows = (
+        await session.execute(
+            select(PersonRole.role, leads)
+            .join(Person, Person.id == PersonRole.person_id)
+            .where(PersonRole.person_id == person_id, Person.status == "active")
+        )
+    ).all()
     if not rows:
         return set()
     return {role for role, _ in rows} | {"member"} | ({"leader"} if rows[0][1] else set())
@@ -133,9 +135,14 @@ async def secretariat_chats(
 ) -> list[tuple[int, str]]:
     """(chat id, language) of everyone who acts for the secretariat."""
     chats = await secretariat_ids(session, admin_ids)
-    stored = {row.telegram_id: pick_language(row.language, row.telegram_language, default_language)
-              for row in await session.execute(select(Account.telegram_id, Account.language, Account.telegram_language)
-                                               .where(Account.telegram_id.in_(chats)))}
+    stored = {
+        row.telegram_id: pick_language(row.language, row.telegram_language, default_language)
+        for row in await session.execute(
+            select(Account.telegram_id, Account.language, Account.telegram_language).where(
+                Account.telegram_id.in_(chats)
+            )
+        )
+    }
     return [(chat, stored.get(chat, default_language)) for chat in sorted(chats)]
 
 
@@ -171,11 +178,13 @@ class Holder:
 
 async def holder_of(session: AsyncSession, person_id: int) -> Holder | None:
     """The account a directory person is in the cluster with, if any."""
-    row = (await session.execute(
-        select(Person.id, Person.name, Account.telegram_id, Account.first_name, Account.username)
-        .join(Account, Account.person_id == Person.id)
-        .where(Person.id == person_id)
-    )).first()
+    row = (
+        await session.execute(
+            select(Person.id, Person.name, Account.telegram_id, Account.first_name, Account.username)
+            .join(Account, Account.person_id == Person.id)
+            .where(Person.id == person_id)
+        )
+    ).first()
     return Holder(row.id, row.name, row.telegram_id, row.first_name or None, row.username) if row else None
 
 
@@ -206,8 +215,10 @@ async def claim_person(session: AsyncSession, telegram_id: int, person_id: int) 
     rival = aliased(Account)
     claim = (
         update(Account)
-        .where(Account.telegram_id == telegram_id,
-               ~exists().where(rival.person_id == person_id, rival.telegram_id != telegram_id))
+        .where(
+            Account.telegram_id == telegram_id,
+            ~exists().where(rival.person_id == person_id, rival.telegram_id != telegram_id),
+        )
         .values(person_id=person_id)
         .execution_options(synchronize_session="fetch")
     )
@@ -220,9 +231,7 @@ async def claim_person(session: AsyncSession, telegram_id: int, person_id: int) 
         return False
 
 
-async def revocation_of(
-    session: AsyncSession, *, telegram_id: int, person_id: int | None = None
-) -> Revocation | None:
+async def revocation_of(session: AsyncSession, *, telegram_id: int, person_id: int | None = None) -> Revocation | None:
     """The closed access that keeps this account (or this directory person) out, if any."""
     return await session.scalar(
         select(Revocation).where(or_(Revocation.telegram_id == telegram_id, Revocation.person_id == person_id)).limit(1)

@@ -57,13 +57,23 @@ def _member_accounts() -> Select[int, int | None, str | None, str | None]:
     return (
         select(Account.telegram_id, Account.person_id, Account.language, Account.telegram_language)
         .join(Person, Person.id == Account.person_id)
-        .where(Person.status == "active", Account.blocked_bot.is_(False),
-               Account.person_id.in_(select(PersonRole.person_id)))
+        .where(
+            Person.status == "active",
+            Account.blocked_bot.is_(False),
+            Account.person_id.in_(select(PersonRole.person_id)),
+        )
     )
 
 
-async def resolve(session: AsyncSession, audience: Audience, category: str, *, urgent: bool,
-                  admin_ids: frozenset[int], default_language: str) -> list[int]:
+async def resolve(
+    session: AsyncSession,
+    audience: Audience,
+    category: str,
+    *,
+    urgent: bool,
+    admin_ids: frozenset[int],
+    default_language: str,
+) -> list[int]:
     """The chat ids, sorted, without those who muted `category` (unless it is urgent)."""
     if not audience.complete:
         return []
@@ -77,20 +87,29 @@ async def resolve(session: AsyncSession, audience: Audience, category: str, *, u
         query = query.where(or_(Account.person_id.in_(leads), Account.person_id.in_(granted)))
     elif audience.kind == "projects":
         projects = [int(v) for v in audience.values if v.isdigit()]
-        organisations = select(Project.leader_id).where(Project.id.in_(projects)).union(
-            select(ProjectPartner.organisation_id).where(ProjectPartner.project_id.in_(projects)))
-        query = query.where(or_(
-            Account.person_id.in_(select(ProjectPerson.person_id).where(ProjectPerson.project_id.in_(projects))),
-            Person.organisation_id.in_(organisations)))
+        organisations = (
+            select(Project.leader_id)
+            .where(Project.id.in_(projects))
+            .union(select(ProjectPartner.organisation_id).where(ProjectPartner.project_id.in_(projects)))
+        )
+        query = query.where(
+            or_(
+                Account.person_id.in_(select(ProjectPerson.person_id).where(ProjectPerson.project_id.in_(projects))),
+                Person.organisation_id.in_(organisations),
+            )
+        )
     elif audience.kind == "country":
         query = query.join(Organisation, Organisation.id == Person.organisation_id).where(
-            Organisation.country.in_(audience.values))
+            Organisation.country.in_(audience.values)
+        )
     rows = list(await session.execute(query))
     if audience.kind in ("members", "language"):
         # The secretariat by ADMIN_IDS counts as members even without a directory entry.
         rows += await session.execute(
-            select(Account.telegram_id, Account.person_id, Account.language, Account.telegram_language)
-            .where(Account.telegram_id.in_(admin_ids), Account.blocked_bot.is_(False)))
+            select(Account.telegram_id, Account.person_id, Account.language, Account.telegram_language).where(
+                Account.telegram_id.in_(admin_ids), Account.blocked_bot.is_(False)
+            )
+        )
     if audience.kind == "language":
         rows = [r for r in rows if pick_language(r.language, r.telegram_language, default_language) in audience.values]
     chats = {r.telegram_id for r in rows}
@@ -133,16 +152,30 @@ class ChatChange:
     ask: bool = False
 
 
-async def record_chat(session: AsyncSession, *, chat_id: int, title: str, type_: str, status: str,
-                      can_post_messages: bool | None, by: int, by_secretariat: bool, now: datetime) -> ChatChange:
+async def record_chat(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    title: str,
+    type_: str,
+    status: str,
+    can_post_messages: bool | None,
+    by: int,
+    by_secretariat: bool,
+    now: datetime,
+) -> ChatChange:
     """The bot's status in a group or channel changed (`by` changed it).
 
     The first time in a stay that the bot may post there, the secretariat is asked (approved at
     once when a secretary added it). Demoted and promoted again, the chat keeps its decision; added
     back after leaving, it is asked about anew, and leaving makes an open request's buttons stale."""
-    await session.execute(insert_for(session, BotChat).values(
-        chat_id=chat_id, title="", type=type_, status="left", can_post=False, approval=NEW, round=0,
-        updated_at=now).on_conflict_do_nothing(index_elements=["chat_id"]))
+    await session.execute(
+        insert_for(session, BotChat)
+        .values(
+            chat_id=chat_id, title="", type=type_, status="left", can_post=False, approval=NEW, round=0, updated_at=now
+        )
+        .on_conflict_do_nothing(index_elements=["chat_id"])
+    )
     row = await session.get(BotChat, chat_id, with_for_update=True, populate_existing=True)
     assert row is not None
     # Leaving ends a stay, and so does coming back to a chat where a send found the bot removed.
@@ -162,8 +195,16 @@ async def record_chat(session: AsyncSession, *, chat_id: int, title: str, type_:
 
 async def _view(session: AsyncSession, row: BotChat) -> ChatView:
     account = await session.get(Account, row.added_by) if row.added_by is not None else None
-    return ChatView(row.chat_id, row.title, row.type, row.approval, row.round, row.added_by,
-                    account.first_name if account else None, account.username if account else None)
+    return ChatView(
+        row.chat_id,
+        row.title,
+        row.type,
+        row.approval,
+        row.round,
+        row.added_by,
+        account.first_name if account else None,
+        account.username if account else None,
+    )
 
 
 async def chats(session: AsyncSession) -> list[ChatView]:
@@ -172,9 +213,12 @@ async def chats(session: AsyncSession) -> list[ChatView]:
         select(BotChat, Account.first_name, Account.username)
         .outerjoin(Account, Account.telegram_id == BotChat.added_by)
         .where(_postable(), BotChat.approval.in_((APPROVED, PENDING)))
-        .order_by(BotChat.title, BotChat.chat_id))
-    return [ChatView(c.chat_id, c.title, c.type, c.approval, c.round, c.added_by, name, username)
-            for c, name, username in rows]
+        .order_by(BotChat.title, BotChat.chat_id)
+    )
+    return [
+        ChatView(c.chat_id, c.title, c.type, c.approval, c.round, c.added_by, name, username)
+        for c, name, username in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -187,22 +231,32 @@ class ChatDecision:
     decided_by: str | None = None
 
 
-async def decide_chat(session: AsyncSession, chat_id: int, round_: int, *, approve: bool, actor: int,
-                      now: datetime) -> ChatDecision:
+async def decide_chat(
+    session: AsyncSession, chat_id: int, round_: int, *, approve: bool, actor: int, now: datetime
+) -> ChatDecision:
     row = await session.get(BotChat, chat_id)
     if row is None or row.round != round_ or row.approval == NEW:
         return ChatDecision("stale")
     approval = APPROVED if approve else IGNORED
     # One decision per request, whichever secretary taps first.
     changed = await session.execute(
-        update(BotChat).where(BotChat.chat_id == chat_id, BotChat.round == round_, BotChat.approval == PENDING)
-        .values(approval=approval, decided_by=actor).execution_options(synchronize_session=False))
+        update(BotChat)
+        .where(BotChat.chat_id == chat_id, BotChat.round == round_, BotChat.approval == PENDING)
+        .values(approval=approval, decided_by=actor)
+        .execution_options(synchronize_session=False)
+    )
     await session.refresh(row)
     decided_by = await session.scalar(
         select(Person.name).join(Account, Account.person_id == Person.id).where(Account.telegram_id == row.decided_by)
     ) or await session.scalar(select(Account.first_name).where(Account.telegram_id == row.decided_by))
     if not changed.rowcount:  # type: ignore[attr-defined]
         return ChatDecision("already", await _view(session, row), decided_by)
-    audit.record(session, at=now, actor=actor, action="chat." + ("approve" if approve else "ignore"),
-                 target=f"chat:{chat_id}", name=row.title)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="chat." + ("approve" if approve else "ignore"),
+        target=f"chat:{chat_id}",
+        name=row.title,
+    )
     return ChatDecision("decided", await _view(session, row), decided_by)

@@ -69,34 +69,87 @@ class AnnouncementView:
 
 def _view(row: Announcement, counts: BatchCounts) -> AnnouncementView:
     return AnnouncementView(
-        row.id, row.token, row.author_id, row.text, row.photo, row.document, row.category,
-        Audience.from_dict(row.audience), row.status, row.total, row.scheduled_at, row.created_at,
-        row.started_at, row.finished_at, row.report_chat_id, row.report_message_id, row.reported_at, counts)
+        row.id,
+        row.token,
+        row.author_id,
+        row.text,
+        row.photo,
+        row.document,
+        row.category,
+        Audience.from_dict(row.audience),
+        row.status,
+        row.total,
+        row.scheduled_at,
+        row.created_at,
+        row.started_at,
+        row.finished_at,
+        row.report_chat_id,
+        row.report_message_id,
+        row.reported_at,
+        counts,
+    )
 
 
-async def recipients(session: AsyncSession, draft: Draft, *, admin_ids: frozenset[int],
-                     default_language: str) -> list[int]:
-    return await resolve(session, draft.audience, draft.category, urgent=draft.category == URGENT,
-                         admin_ids=admin_ids, default_language=default_language)
+async def recipients(
+    session: AsyncSession, draft: Draft, *, admin_ids: frozenset[int], default_language: str
+) -> list[int]:
+    return await resolve(
+        session,
+        draft.audience,
+        draft.category,
+        urgent=draft.category == URGENT,
+        admin_ids=admin_ids,
+        default_language=default_language,
+    )
 
 
 def _payload_message(row: Announcement, chat_id: int) -> Outgoing:
-    return Outgoing(key=f"{KIND}:{row.id}:{chat_id}", chat_id=chat_id, kind=KIND, text=row.text,
-                    photo=row.photo, document=row.document, batch_id=row.id, urgent=row.category == URGENT)
+    return Outgoing(
+        key=f"{KIND}:{row.id}:{chat_id}",
+        chat_id=chat_id,
+        kind=KIND,
+        text=row.text,
+        photo=row.photo,
+        document=row.document,
+        batch_id=row.id,
+        urgent=row.category == URGENT,
+    )
 
 
-async def create(session: AsyncSession, draft: Draft, *, author_id: int, now: datetime,
-                 scheduled_at: datetime | None, report_chat_id: int, report_message_id: int | None,
-                 admin_ids: frozenset[int], default_language: str) -> AnnouncementView | None:
+async def create(
+    session: AsyncSession,
+    draft: Draft,
+    *,
+    author_id: int,
+    now: datetime,
+    scheduled_at: datetime | None,
+    report_chat_id: int,
+    report_message_id: int | None,
+    admin_ids: frozenset[int],
+    default_language: str,
+) -> AnnouncementView | None:
     """Write the announcement and its deliveries; None when this draft was confirmed already."""
     inserted = await session.execute(
-        insert_for(session, Announcement).values(
-            token=draft.token, author_id=author_id, text=draft.text, photo=draft.photo, document=draft.document,
-            category=draft.category, audience=draft.audience.as_dict(),
-            status="scheduled" if scheduled_at else "sending", total=0, scheduled_at=scheduled_at,
-            created_at=now, started_at=None if scheduled_at else now, report_chat_id=report_chat_id,
-            report_message_id=report_message_id)
-        .on_conflict_do_nothing(index_elements=["token"]).returning(Announcement.id))
+        insert_for(session, Announcement)
+        .values(
+            token=draft.token,
+            author_id=author_id,
+            text=draft.text,
+            photo=draft.photo,
+            document=draft.document,
+            category=draft.category,
+            audience=draft.audience.as_dict(),
+            status="scheduled" if scheduled_at else "sending",
+            total=0,
+            scheduled_at=scheduled_at,
+            created_at=now,
+            started_at=None if scheduled_at else now,
+            report_chat_id=report_chat_id,
+            report_message_id=report_message_id,
+        )
+        .on_conflict_do_nothing(index_elements=["token"])
+        .returning(Announcement.id)
+    )
     announcement_id = inserted.scalar()
     if announcement_id is None:
         return None
@@ -129,8 +182,11 @@ async def recent(session: AsyncSession, *, limit: int = 10) -> list[Announcement
 
 async def release_due(session: AsyncSession, now: datetime) -> list[int]:
     """Scheduled announcements whose time has come start sending."""
-    due = list(await session.scalars(select(Announcement).where(
-        Announcement.status == "scheduled", Announcement.scheduled_at <= now)))
+    due = list(
+        await session.scalars(
+            select(Announcement).where(Announcement.status == "scheduled", Announcement.scheduled_at <= now)
+        )
+    )
     for row in due:
         row.status, row.started_at = "sending", now
         row.total -= await _drop_left_out(session, row)
@@ -143,13 +199,18 @@ async def _drop_left_out(session: AsyncSession, row: Announcement) -> int:
     chats the bot left or may no longer post in, are left out now, when it starts; returns how many."""
     left_out: ColumnElement[bool] = or_(
         OutboxMessage.chat_id.in_(select(Account.telegram_id).where(Account.blocked_bot.is_(True))),
-        OutboxMessage.chat_id.in_(select(BotChat.chat_id).where(not_(is_audience()))))
+        OutboxMessage.chat_id.in_(select(BotChat.chat_id).where(not_(is_audience()))),
+    )
     if row.category != URGENT:
-        left_out = or_(left_out, OutboxMessage.chat_id.in_(
-            select(CategoryMute.telegram_id).where(CategoryMute.category == row.category)))
+        left_out = or_(
+            left_out,
+            OutboxMessage.chat_id.in_(select(CategoryMute.telegram_id).where(CategoryMute.category == row.category)),
+        )
     dropped = await session.execute(
-        delete(OutboxMessage).where(OutboxMessage.kind == KIND, OutboxMessage.batch_id == row.id,
-                                    OutboxMessage.status == "held", left_out))
+        delete(OutboxMessage).where(
+            OutboxMessage.kind == KIND, OutboxMessage.batch_id == row.id, OutboxMessage.status == "held", left_out
+        )
+    )
     return int(dropped.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -160,9 +221,10 @@ async def in_flight(session: AsyncSession) -> list[int]:
 async def cancel(session: AsyncSession, announcement_id: int, now: datetime) -> AnnouncementView | None:
     """Stop a scheduled or sending announcement: what is not yet with Telegram is not sent."""
     changed = await session.execute(
-        update(Announcement).where(Announcement.id == announcement_id,
-                                   Announcement.status.in_(("scheduled", "sending")))
-        .values(status="cancelled", finished_at=now))
+        update(Announcement)
+        .where(Announcement.id == announcement_id, Announcement.status.in_(("scheduled", "sending")))
+        .values(status="cancelled", finished_at=now)
+    )
     if changed.rowcount:  # type: ignore[attr-defined]
         await outbox.cancel_batch(session, KIND, announcement_id)
     return await get(session, announcement_id)
@@ -174,8 +236,10 @@ async def finish_if_done(session: AsyncSession, announcement_id: int, now: datet
     if counts.remaining:
         return False
     changed = await session.execute(
-        update(Announcement).where(Announcement.id == announcement_id, Announcement.status == "sending")
-        .values(status="done", finished_at=now))
+        update(Announcement)
+        .where(Announcement.id == announcement_id, Announcement.status == "sending")
+        .values(status="done", finished_at=now)
+    )
     return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
@@ -184,12 +248,21 @@ async def mark_reported(session: AsyncSession, announcement_id: int, now: dateti
 
 
 async def set_report_message(session: AsyncSession, announcement_id: int, chat_id: int, message_id: int) -> None:
-    await session.execute(update(Announcement).where(Announcement.id == announcement_id)
-                          .values(report_chat_id=chat_id, report_message_id=message_id))
+    await session.execute(
+        update(Announcement)
+        .where(Announcement.id == announcement_id)
+        .values(report_chat_id=chat_id, report_message_id=message_id)
+    )
 
 
-async def edit_scheduled(session: AsyncSession, announcement_id: int, *, text: str | None = None,
-                         length: int | None = None, when: datetime | None = None) -> str:
+async def edit_scheduled(
+    session: AsyncSession,
+    announcement_id: int,
+    *,
+    text: str | None = None,
+    length: int | None = None,
+    when: datetime | None = None,
+) -> str:
     """Change the text or time of a scheduled announcement: ok | started | too_long."""
     row = await session.get(Announcement, announcement_id)
     if row is None or row.status != "scheduled":
@@ -220,10 +293,14 @@ async def unreached(session: AsyncSession, announcement_id: int) -> list[Unreach
     chats = [chat for chat, _, _ in failures]
     names: dict[int, str] = {}
     for telegram_id, first_name, person in await session.execute(
-            select(Account.telegram_id, Account.first_name, Person.name)
-            .outerjoin(Person, Person.id == Account.person_id).where(Account.telegram_id.in_(chats))):
+        select(Account.telegram_id, Account.first_name, Person.name)
+        .outerjoin(Person, Person.id == Account.person_id)
+        .where(Account.telegram_id.in_(chats))
+    ):
         names[telegram_id] = person or first_name
-    for chat_id, title in await session.execute(select(BotChat.chat_id, BotChat.title).where(BotChat.chat_id.in_(chats))):
+    for chat_id, title in await session.execute(
+        select(BotChat.chat_id, BotChat.title).where(BotChat.chat_id.in_(chats))
+    ):
         names[chat_id] = title
     return [Unreached(chat, names.get(chat, ""), status, error or "") for chat, status, error in failures]
 
@@ -240,10 +317,13 @@ async def toggle_mute(session: AsyncSession, telegram_id: int, category: str) ->
     if category not in MUTABLE:
         raise ValueError(category)
     if category in await muted(session, telegram_id):
-        await session.execute(delete(CategoryMute).where(CategoryMute.telegram_id == telegram_id,
-                                                         CategoryMute.category == category))
+        await session.execute(
+            delete(CategoryMute).where(CategoryMute.telegram_id == telegram_id, CategoryMute.category == category)
+        )
     else:
-        await session.execute(insert_for(session, CategoryMute).values(telegram_id=telegram_id, category=category)
-                              .on_conflict_do_nothing(index_elements=["telegram_id", "category"]))
+        await session.execute(
+            insert_for(session, CategoryMute)
+            .values(telegram_id=telegram_id, category=category)
+            .on_conflict_do_nothing(index_elements=["telegram_id", "category"])
+        )
     return await muted(session, telegram_id)
-

@@ -117,8 +117,9 @@ def default_cadence(day: int, hour: int) -> Cadence:
 async def cadences(session: AsyncSession, default: Cadence) -> dict[int, Cadence]:
     """Every project's cadence, the default where none was set."""
     rows = await session.execute(
-        select(Project.id, ProjectCadence.frequency, ProjectCadence.day, ProjectCadence.hour)
-        .outerjoin(ProjectCadence, ProjectCadence.project_id == Project.id)
+        select(Project.id, ProjectCadence.frequency, ProjectCadence.day, ProjectCadence.hour).outerjoin(
+            ProjectCadence, ProjectCadence.project_id == Project.id
+        )
     )
     return {r.id: Cadence(r.frequency, r.day, r.hour) if r.frequency else default for r in rows}
 
@@ -141,8 +142,16 @@ class LeaderChat:
 async def leader_chats(session: AsyncSession, default_language: str) -> list[LeaderChat]:
     """Every active leader of every project, with their chat, language and pause: one query."""
     query = (
-        select(ProjectPerson.project_id, Person.id, Person.name, Account.telegram_id, Account.language,
-               Account.telegram_language, Account.blocked_bot, CheckinPause.until)
+        select(
+            ProjectPerson.project_id,
+            Person.id,
+            Person.name,
+            Account.telegram_id,
+            Account.language,
+            Account.telegram_language,
+            Account.blocked_bot,
+            CheckinPause.until,
+        )
         .join(Person, Person.id == ProjectPerson.person_id)
         .outerjoin(Account, Account.person_id == Person.id)
         .outerjoin(CheckinPause, CheckinPause.person_id == Person.id)
@@ -150,8 +159,14 @@ async def leader_chats(session: AsyncSession, default_language: str) -> list[Lea
         .order_by(ProjectPerson.project_id, Person.name)
     )
     return [
-        LeaderChat(r.project_id, r.id, r.name, None if r.blocked_bot else r.telegram_id,
-                   pick_language(r.language, r.telegram_language, default_language), r.until)
+        LeaderChat(
+            r.project_id,
+            r.id,
+            r.name,
+            None if r.blocked_bot else r.telegram_id,
+            pick_language(r.language, r.telegram_language, default_language),
+            r.until,
+        )
         for r in await session.execute(query)
     ]
 
@@ -160,8 +175,7 @@ async def reported_since(session: AsyncSession, since: datetime) -> dict[int, li
     """When each project was reported on (withdrawn reports do not count), from `since` on."""
     found: dict[int, list[datetime]] = defaultdict(list)
     rows = await session.execute(
-        select(Report.project_id, Report.created_at)
-        .where(Report.created_at >= since, Report.withdrawn_at.is_(None))
+        select(Report.project_id, Report.created_at).where(Report.created_at >= since, Report.withdrawn_at.is_(None))
     )
     for project_id, created_at in rows:
         found[project_id].append(created_at)
@@ -174,11 +188,13 @@ async def outbox_times(session: AsyncSession, keys: list[str]) -> dict[str, date
     if session.get_bind().dialect.name == "postgresql":
         # One array parameter: PostgreSQL compares a list of hundreds of parameters row by row
         # (0.16 s per 500 keys on a few thousand rows), an array it probes by the unique index or a hash.
-        rows = await session.execute(query.where(OutboxMessage.key == any_(bindparam("keys", keys, type_=ARRAY(String)))))
+        rows = await session.execute(
+            query.where(OutboxMessage.key == any_(bindparam("keys", keys, type_=ARRAY(String))))
+        )
         return {key: at for key, at in rows}
     found: dict[str, datetime] = {}
     for start in range(0, len(keys), 500):  # SQLite caps bound parameters
-        rows = await session.execute(query.where(OutboxMessage.key.in_(keys[start:start + 500])))
+        rows = await session.execute(query.where(OutboxMessage.key.in_(keys[start : start + 500])))
         found.update({key: at for key, at in rows})
     return found
 
@@ -196,23 +212,36 @@ class Due:
     language: str
 
 
-async def due_prompts(session: AsyncSession, now: datetime, tz: ZoneInfo, *, default: Cadence,
-                      nudge_after: timedelta, default_language: str) -> list[Due]:
+async def due_prompts(
+    session: AsyncSession,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    default: Cadence,
+    nudge_after: timedelta,
+    default_language: str,
+) -> list[Due]:
     """Prompts for periods that are open and unreported, nudges for prompts left unanswered
     for `nudge_after`; never one already decided, never to a paused or unreachable leader."""
     plans = await cadences(session, default)
     starts = {pid: start for pid, c in plans.items() if (start := period_start(c, now, tz)) is not None}
     if not starts:
         return []
-    leaders = [lc for lc in await leader_chats(session, default_language)
-               if lc.project_id in starts and lc.telegram_id is not None]
+    leaders = [
+        lc
+        for lc in await leader_chats(session, default_language)
+        if lc.project_id in starts and lc.telegram_id is not None
+    ]
     if not leaders:
         return []
     reported = await reported_since(session, answers_from(min(starts.values())))
     today = now.astimezone(tz).date()
-    silent = [lc for lc in leaders
-              if not any(at >= answers_from(starts[lc.project_id]) for at in reported.get(lc.project_id, ()))
-              and not (lc.paused_until and lc.paused_until >= today)]
+    silent = [
+        lc
+        for lc in leaders
+        if not any(at >= answers_from(starts[lc.project_id]) for at in reported.get(lc.project_id, ()))
+        and not (lc.paused_until and lc.paused_until >= today)
+    ]
 
     def key(kind: str, lc: LeaderChat) -> str:
         return f"{kind}:{lc.project_id}:{period_key(starts[lc.project_id])}:{lc.person_id}"
@@ -254,8 +283,9 @@ async def set_cadence(session: AsyncSession, project_id: int, cadence: Cadence) 
         raise ValueError(cadence)
     row = await session.get(ProjectCadence, project_id)
     if row is None:
-        session.add(ProjectCadence(project_id=project_id, frequency=cadence.frequency, day=cadence.day,
-                                   hour=cadence.hour))
+        session.add(
+            ProjectCadence(project_id=project_id, frequency=cadence.frequency, day=cadence.day, hour=cadence.hour)
+        )
     else:
         row.frequency, row.day, row.hour = cadence.frequency, cadence.day, cadence.hour
     await session.flush()

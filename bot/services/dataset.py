@@ -73,9 +73,7 @@ def load_dataset(path: Path) -> DatasetIn:
     try:
         dataset = DatasetIn.model_validate(raw)
     except ValidationError as exc:
-        raise DatasetError(
-            [Problem(_locate(name, root, err["loc"]), err["msg"]) for err in exc.errors()]
-        ) from exc
+        raise DatasetError([Problem(_locate(name, root, err["loc"]), err["msg"]) for err in exc.errors()]) from exc
     problems = [Problem(_locate(name, root, loc), msg) for loc, msg in _reference_problems(dataset)]
     if problems:
         raise DatasetError(problems)
@@ -163,8 +161,9 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
     info = await session.get(ClusterInfo, 1)
     apply("cluster", info or ClusterInfo(id=1), data.cluster.model_dump(exclude={"figures"}), info is None)
 
-    async def by_key(section: str, model: type[Any], entries: list[Any],
-                     values: Callable[[int, Any], dict[str, Any]]) -> dict[str, Any]:
+    async def by_key(
+        section: str, model: type[Any], entries: list[Any], values: Callable[[int, Any], dict[str, Any]]
+    ) -> dict[str, Any]:
         rows = {row.key: row for row in await session.scalars(select(model))}
         for position, entry in enumerate(entries):
             existing = rows.get(entry.key)
@@ -173,22 +172,34 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
         await session.flush()
         return rows
 
-    await by_key("figures", ClusterFigure, data.cluster.figures,
-                 lambda position, figure: {**figure.model_dump(), "position": position})
+    await by_key(
+        "figures",
+        ClusterFigure,
+        data.cluster.figures,
+        lambda position, figure: {**figure.model_dump(), "position": position},
+    )
     org_rows = await by_key("organisations", Organisation, data.organisations, lambda _, org: org.model_dump())
-    person_rows = await by_key("people", Person, data.people, lambda _, person: {
-        **person.model_dump(exclude={"organisation"}),
-        "organisation_id": org_rows[person.organisation].id if person.organisation else None,
-    })
-    project_rows = await by_key("projects", Project, data.projects, lambda _, project: {
-        **project.model_dump(exclude={"leader", "partners", "leaders", "contacts"}),
-        "leader_id": org_rows[project.leader].id if project.leader else None,
-    })
+    person_rows = await by_key(
+        "people",
+        Person,
+        data.people,
+        lambda _, person: {
+            **person.model_dump(exclude={"organisation"}),
+            "organisation_id": org_rows[person.organisation].id if person.organisation else None,
+        },
+    )
+    project_rows = await by_key(
+        "projects",
+        Project,
+        data.projects,
+        lambda _, project: {
+            **project.model_dump(exclude={"leader", "partners", "leaders", "contacts"}),
+            "leader_id": org_rows[project.leader].id if project.leader else None,
+        },
+    )
 
     wanted_partners = {
-        (project_rows[p.key].id, org_rows[x.organisation].id): x.role
-        for p in data.projects
-        for x in p.partners
+        (project_rows[p.key].id, org_rows[x.organisation].id): x.role for p in data.projects for x in p.partners
     }
     wanted_people = {
         (project_rows[p.key].id, person_rows[key].id, part[:-1])
@@ -224,9 +235,7 @@ async def _sync_partners(
             report.updated["partners"] += 1
 
 
-async def _sync_project_people(
-    session: AsyncSession, wanted: set[tuple[int, int, str]], report: ImportReport
-) -> None:
+async def _sync_project_people(session: AsyncSession, wanted: set[tuple[int, int, str]], report: ImportReport) -> None:
     existing = {(r.project_id, r.person_id, r.role): r for r in await session.scalars(select(ProjectPerson))}
     for triple in wanted - existing.keys():
         session.add(ProjectPerson(project_id=triple[0], person_id=triple[1], role=triple[2]))
@@ -284,15 +293,18 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
     partners_of: dict[int, list[dict[str, Any]]] = {}
     for partner in partners:
         partners_of.setdefault(partner.project_id, []).append(
-            {"organisation": org_key[partner.organisation_id], "role": partner.role})
+            {"organisation": org_key[partner.organisation_id], "role": partner.role}
+        )
     people_of: dict[tuple[int, str], list[str]] = {}
     for part in project_people:
         people_of.setdefault((part.project_id, part.role), []).append(person_key[part.person_id])
     owners_of: dict[int, list[dict[str, Any]]] = {}
     for owner in owners:
         owners_of.setdefault(owner.item_id, []).append(
-            {"organisation": org_key[owner.organisation_id]} if owner.organisation_id
-            else {"person": person_key[owner.person_id or 0]})
+            {"organisation": org_key[owner.organisation_id]}
+            if owner.organisation_id
+            else {"person": person_key[owner.person_id or 0]}
+        )
 
     def columns(row: Any, names: list[str]) -> dict[str, Any]:
         return {n: getattr(row, n) for n in names}
@@ -301,31 +313,62 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
         columns(info, ["name", "name_en", "founded", "description", "description_en"]) if info else {"name": ""}
     )
     cluster["figures"] = [columns(f, ["key", "label", "label_en", "value", "value_en"]) for f in figures]
-    org_fields = ["key", "name", "legal_form", "name_en", "aliases", "kind", "country", "region",
-                  "cluster_role", "website", "description"]
-    project_fields = ["key", "title", "title_en", "kind", "programme", "period", "status", "goal",
-                      "tasks", "results", "prospects", "budget", "summary"]
+    org_fields = [
+        "key",
+        "name",
+        "legal_form",
+        "name_en",
+        "aliases",
+        "kind",
+        "country",
+        "region",
+        "cluster_role",
+        "website",
+        "description",
+    ]
+    project_fields = [
+        "key",
+        "title",
+        "title_en",
+        "kind",
+        "programme",
+        "period",
+        "status",
+        "goal",
+        "tasks",
+        "results",
+        "prospects",
+        "budget",
+        "summary",
+    ]
     return {
         "cluster": cluster,
         "organisations": [columns(o, org_fields) for o in orgs],
         "people": [
-            {**columns(p, ["key", "name", "name_en", "position"]),
-             "organisation": org_key.get(p.organisation_id) if p.organisation_id else None,
-             "phones": p.phones, "emails": p.emails}
+            {
+                **columns(p, ["key", "name", "name_en", "position"]),
+                "organisation": org_key.get(p.organisation_id) if p.organisation_id else None,
+                "phones": p.phones,
+                "emails": p.emails,
+            }
             for p in people
         ],
         "projects": [
-            {**columns(p, project_fields),
-             "leader": org_key.get(p.leader_id) if p.leader_id else None,
-             "partners": partners_of.get(p.id, []),
-             "leaders": people_of.get((p.id, "leader"), []),
-             "contacts": people_of.get((p.id, "contact"), [])}
+            {
+                **columns(p, project_fields),
+                "leader": org_key.get(p.leader_id) if p.leader_id else None,
+                "partners": partners_of.get(p.id, []),
+                "leaders": people_of.get((p.id, "leader"), []),
+                "contacts": people_of.get((p.id, "contact"), []),
+            }
             for p in await session.scalars(select(Project).order_by(Project.id))
         ],
         "roadmap": [
-            {**columns(i, ["number", "title", "description", "source"]),
-             "deadline": i.deadline.date() if i.deadline else None,
-             "owners": owners_of.get(i.id, [])}
+            {
+                **columns(i, ["number", "title", "description", "source"]),
+                "deadline": i.deadline.date() if i.deadline else None,
+                "owners": owners_of.get(i.id, []),
+            }
             for i in await session.scalars(select(RoadmapItem).order_by(RoadmapItem.number))
         ],
     }

@@ -20,20 +20,23 @@ _NAME_DAY = re.compile(r"(?P<name>[^\W\d_]+)\.?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?
 _TIME = re.compile(r"(?:[\s,]+(?:(?:в|at)\s+)?|t)(?P<hh>\d{1,2})[:.](?P<mm>\d{2})$")
 
 # Each month's name as a whole word: Russian stems take every case ending, and the abbreviations.
-_MONTHS = [re.compile(pattern) for pattern in (
-    r"январ\w*|янв|jan|january",
-    r"феврал\w*|фев|февр|feb|february",
-    r"март\w*|мар|mar|march",
-    r"апрел\w*|апр|apr|april",
-    r"ма[йяюе]|маем|may",
-    r"июн\w*|jun|june",
-    r"июл\w*|jul|july",
-    r"август\w*|авг|aug|august",
-    r"сентябр\w*|сен|сент|sep|sept|september",
-    r"октябр\w*|окт|oct|october",
-    r"ноябр\w*|ноя|нояб|nov|november",
-    r"декабр\w*|дек|dec|december",
-)]
+_MONTHS = [
+    re.compile(pattern)
+    for pattern in (
+        r"январ\w*|янв|jan|january",
+        r"феврал\w*|фев|февр|feb|february",
+        r"март\w*|мар|mar|march",
+        r"апрел\w*|апр|apr|april",
+        r"ма[йяюе]|маем|may",
+        r"июн\w*|jun|june",
+        r"июл\w*|jul|july",
+        r"август\w*|авг|aug|august",
+        r"сентябр\w*|сен|сент|sep|sept|september",
+        r"октябр\w*|окт|oct|october",
+        r"ноябр\w*|ноя|нояб|nov|november",
+        r"декабр\w*|дек|dec|december",
+    )
+]
 
 
 class DateProblem(ValueError):
@@ -87,7 +90,7 @@ def read(text: str, today: date) -> tuple[date, time | None]:
             at = time(int(timed["hh"]), int(timed["mm"]))
         except ValueError as exc:
             raise DateProblem("invalid") from exc
-        text = text[:timed.start()]
+        text = text[: timed.start()]
     day, month, year = _day(text)
     if year is None:
         return _next(day, month, today), at

@@ -27,10 +27,23 @@ CYRILLIC_FULL_NAME = re.compile(r"^[А-ЯЁ][а-яё-]+ [А-ЯЁ][а-яё-]+ [А
 PROJECT_KINDS = ("flagship", "city_cluster", "international", "initiative")
 # The order of kinds in an organisation list: the city's bodies first, then the cluster's own
 # associations, then companies and the rest.
-ORGANISATION_KINDS = ("government", "public_institution", "association", "company", "research", "university",
-                      "fund", "international", "representative_office", "other")
-_KIND_PLACE = case({kind: place for place, kind in enumerate(ORGANISATION_KINDS)}, value=Organisation.kind,
-                   else_=len(ORGANISATION_KINDS))
+ORGANISATION_KINDS = (
+    "government",
+    "public_institution",
+    "association",
+    "company",
+    "research",
+    "university",
+    "fund",
+    "international",
+    "representative_office",
+    "other",
+)
+_KIND_PLACE = case(
+    {kind: place for place, kind in enumerate(ORGANISATION_KINDS)},
+    value=Organisation.kind,
+    else_=len(ORGANISATION_KINDS),
+)
 
 
 @dataclass(frozen=True)
@@ -133,8 +146,13 @@ async def cluster_view(session: AsyncSession) -> ClusterView | None:
     if info is None:
         return None
     figures = await session.scalars(select(ClusterFigure).order_by(ClusterFigure.position))
-    return ClusterView(info.name, info.name_en, info.description, info.description_en,
-                       [Figure(f.label, f.label_en, f.value, f.value_en) for f in figures])
+    return ClusterView(
+        info.name,
+        info.name_en,
+        info.description,
+        info.description_en,
+        [Figure(f.label, f.label_en, f.value, f.value_en) for f in figures],
+    )
 
 
 async def projects_page(session: AsyncSession, *, offset: int, limit: int) -> Page[ProjectRow]:
@@ -162,13 +180,21 @@ async def organisations_page(
     the page's total). An offset past the end (a list grown shorter, a forged button) gives the
     first page."""
     where = [Organisation.country == country] if country else []
-    kinds = [(kind, count) for kind, count in await session.execute(
-        select(Organisation.kind, func.count()).where(*where).group_by(Organisation.kind).order_by(_KIND_PLACE))]
+    kinds = [
+        (kind, count)
+        for kind, count in await session.execute(
+            select(Organisation.kind, func.count()).where(*where).group_by(Organisation.kind).order_by(_KIND_PLACE)
+        )
+    ]
     total = sum(count for _, count in kinds)
     offset = offset if offset < total else 0
     rows = await session.execute(
-        select(Organisation.id, Organisation.name, Organisation.kind, Organisation.name_en).where(*where)
-        .order_by(_KIND_PLACE, Organisation.name).offset(offset).limit(limit))
+        select(Organisation.id, Organisation.name, Organisation.kind, Organisation.name_en)
+        .where(*where)
+        .order_by(_KIND_PLACE, Organisation.name)
+        .offset(offset)
+        .limit(limit)
+    )
     return Page([Ref(r.id, r.name, r.kind, r.name_en) for r in rows], total, offset, limit), kinds
 
 
@@ -183,21 +209,32 @@ async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | 
         .where(ProjectPartner.project_id == project_id)
         .order_by(ProjectPartner.id)
     )
-    people = (await session.execute(
-        select(Person.id, Person.name, Person.position, ProjectPerson.role)
-        .join(ProjectPerson, ProjectPerson.person_id == Person.id)
-        .where(ProjectPerson.project_id == project_id, Person.status == "active")
-        .order_by(ProjectPerson.id)
-    )).all()
+    people = (
+        await session.execute(
+            select(Person.id, Person.name, Person.position, ProjectPerson.role)
+            .join(ProjectPerson, ProjectPerson.person_id == Person.id)
+            .where(ProjectPerson.project_id == project_id, Person.status == "active")
+            .order_by(ProjectPerson.id)
+        )
+    ).all()
     return ProjectCard(
-        id=project.id, title=project.title, title_en=project.title_en, kind=project.kind,
-        programme=project.programme, period=project.period, status=project.status,
+        id=project.id,
+        title=project.title,
+        title_en=project.title_en,
+        kind=project.kind,
+        programme=project.programme,
+        period=project.period,
+        status=project.status,
         leader=Ref(leader.id, leader.name, name_en=leader.name_en) if leader else None,
         partners=[Ref(r.id, r.name, r.role, r.name_en) for r in partners],
         leaders=[Ref(r.id, r.name, r.position) for r in people if r.role == "leader"],
         contacts=[Ref(r.id, r.name, r.position) for r in people if r.role == "contact"],
-        goal=project.goal, tasks=project.tasks, results=project.results,
-        prospects=project.prospects, budget=project.budget, summary=project.summary,
+        goal=project.goal,
+        tasks=project.tasks,
+        results=project.results,
+        prospects=project.prospects,
+        budget=project.budget,
+        summary=project.summary,
     )
 
 
@@ -220,8 +257,15 @@ async def organisation_card(session: AsyncSession, org_id: int) -> OrganisationC
         .order_by(Person.name)
     )
     return OrganisationCard(
-        id=org.id, name=org.name, legal_form=org.legal_form, name_en=org.name_en, kind=org.kind,
-        country=org.country, region=org.region, cluster_role=org.cluster_role, website=org.website,
+        id=org.id,
+        name=org.name,
+        legal_form=org.legal_form,
+        name_en=org.name_en,
+        kind=org.kind,
+        country=org.country,
+        region=org.region,
+        cluster_role=org.cluster_role,
+        website=org.website,
         description=org.description,
         led=[Ref(r.id, r.title, name_en=r.title_en) for r in led],
         joined=[Ref(r.id, r.title, name_en=r.title_en) for r in joined],
@@ -242,10 +286,16 @@ async def person_card(session: AsyncSession, person_id: int) -> PersonCard | Non
         .order_by(Project.title)
     )
     return PersonCard(
-        id=person.id, name=person.name, name_en=person.name_en, position=person.position,
-        organisation=Ref(org.id, org.name, name_en=org.name_en) if org else None, affiliation=person.affiliation,
-        phones=list(person.phones or ()), emails=list(person.emails or ()),
-        telegram_username=username, projects=[Ref(r.id, r.title, r.role, r.title_en) for r in projects],
+        id=person.id,
+        name=person.name,
+        name_en=person.name_en,
+        position=person.position,
+        organisation=Ref(org.id, org.name, name_en=org.name_en) if org else None,
+        affiliation=person.affiliation,
+        phones=list(person.phones or ()),
+        emails=list(person.emails or ()),
+        telegram_username=username,
+        projects=[Ref(r.id, r.title, r.role, r.title_en) for r in projects],
     )
 
 

@@ -40,13 +40,15 @@ def chat_key(update: dict[str, Any]) -> int | None:
 
 async def store(session: AsyncSession, updates: Iterable[dict[str, Any]], now: datetime) -> list[int]:
     """Add the updates not stored yet; returns the ids added (a redelivered one is left alone)."""
-    rows = [{"update_id": u["update_id"], "chat_key": chat_key(u), "payload": u, "received_at": now}
-            for u in updates]
+    rows = [{"update_id": u["update_id"], "chat_key": chat_key(u), "payload": u, "received_at": now} for u in updates]
     if not rows:
         return []
     added = await session.execute(
-        insert_for(session, InboxUpdate).values(rows)
-        .on_conflict_do_nothing(index_elements=["update_id"]).returning(InboxUpdate.update_id))
+        insert_for(session, InboxUpdate)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(InboxUpdate.update_id)
+    )
     return list(added.scalars())
 
 
@@ -70,11 +72,17 @@ async def claim(session: AsyncSession, token: str, now: datetime, lease: timedel
     free = or_(InboxUpdate.claimed_until.is_(None), InboxUpdate.claimed_until < now)
     oldest = (
         select(candidate.update_id)
-        .where(candidate.done_at.is_(None),
-               or_(candidate.claimed_until.is_(None), candidate.claimed_until < now),
-               ~exists().where(earlier.chat_key == candidate.chat_key, earlier.update_id < candidate.update_id,
-                               or_(earlier.done_at.is_(None), earlier.claimed_until >= now)))
-        .order_by(candidate.update_id).limit(1)
+        .where(
+            candidate.done_at.is_(None),
+            or_(candidate.claimed_until.is_(None), candidate.claimed_until < now),
+            ~exists().where(
+                earlier.chat_key == candidate.chat_key,
+                earlier.update_id < candidate.update_id,
+                or_(earlier.done_at.is_(None), earlier.claimed_until >= now),
+            ),
+        )
+        .order_by(candidate.update_id)
+        .limit(1)
         # On PostgreSQL, instances claiming at once skip each other's row instead of queueing on it.
         .with_for_update(skip_locked=True)
         .scalar_subquery()
@@ -95,8 +103,11 @@ async def begin(session: AsyncSession, claimed: Claim, now: datetime) -> bool:
     or it is done already: then it must not be handled here."""
     marked = await session.execute(
         update(InboxUpdate)
-        .where(InboxUpdate.update_id == claimed.update_id, InboxUpdate.claimed_by == claimed.token,
-               InboxUpdate.done_at.is_(None))
+        .where(
+            InboxUpdate.update_id == claimed.update_id,
+            InboxUpdate.claimed_by == claimed.token,
+            InboxUpdate.done_at.is_(None),
+        )
         .values(done_at=now, outcome="ok")
     )
     claimed.begun = bool(marked.rowcount)  # type: ignore[attr-defined]
@@ -117,15 +128,15 @@ async def renew(session: AsyncSession, tokens: Sequence[str], now: datetime, lea
     """Extend the claims still being handled (done or not: the chat waits until they finish)."""
     if tokens:
         await session.execute(
-            update(InboxUpdate).where(InboxUpdate.claimed_by.in_(tokens)).values(claimed_until=now + lease))
+            update(InboxUpdate).where(InboxUpdate.claimed_by.in_(tokens)).values(claimed_until=now + lease)
+        )
 
 
 async def release(session: AsyncSession, tokens: Sequence[str]) -> None:
     """Let claims go: their handlers finished (the chat's next update may be taken), or a stop ran
     out of time (an update not done yet is taken again at once, by any instance)."""
     if tokens:
-        await session.execute(
-            update(InboxUpdate).where(InboxUpdate.claimed_by.in_(tokens)).values(claimed_until=None))
+        await session.execute(update(InboxUpdate).where(InboxUpdate.claimed_by.in_(tokens)).values(claimed_until=None))
 
 
 async def prune(session: AsyncSession, before: datetime) -> int:

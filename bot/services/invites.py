@@ -20,9 +20,14 @@ from models import Account, Invite, Person
 
 # The beginnings of role words in any form: «участника», «лидера», «секретарь», «secretary», «admin».
 ROLE_STEMS = (
-    ("участник", "member"), ("member", "member"),
-    ("лидер", "leader"), ("leader", "leader"),
-    ("секретар", "secretariat"), ("secretar", "secretariat"), ("админ", "secretariat"), ("admin", "secretariat"),
+    ("участник", "member"),
+    ("member", "member"),
+    ("лидер", "leader"),
+    ("leader", "leader"),
+    ("секретар", "secretariat"),
+    ("secretar", "secretariat"),
+    ("админ", "secretariat"),
+    ("admin", "secretariat"),
 )
 # The longest ending a form may add to a stem («секретар|иата», «администратор» is «админ|истратор»).
 ENDING = 8
@@ -31,8 +36,7 @@ CANDIDATES = 8
 
 def role_of(word: str) -> str | None:
     word = fold_case(word)
-    return next((role for stem, role in ROLE_STEMS
-                 if word.startswith(stem) and len(word) - len(stem) <= ENDING), None)
+    return next((role for stem, role in ROLE_STEMS if word.startswith(stem) and len(word) - len(stem) <= ENDING), None)
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,24 @@ async def create_invite(
 ) -> InviteView:
     if role not in ROLES:
         raise ValueError(role)
-    invite = Invite(code=secrets.token_urlsafe(12), role=role, person_id=person_id,
-                    created_by=actor, created_at=now, expires_at=now + ttl)
+    invite = Invite(
+        code=secrets.token_urlsafe(12),
+        role=role,
+        person_id=person_id,
+        created_by=actor,
+        created_at=now,
+        expires_at=now + ttl,
+    )
     session.add(invite)
-    audit.record(session, at=now, actor=actor, action="invite.create", target=f"invite:{invite.code[:4]}…",
-                 role=role, person_id=person_id)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="invite.create",
+        target=f"invite:{invite.code[:4]}…",
+        role=role,
+        person_id=person_id,
+    )
     await session.flush()
     return InviteView(invite.code, role, person_id, invite.expires_at)
 
@@ -98,8 +115,11 @@ async def redeem_invite(
     # link a secretary by ADMIN_IDS to their directory entry): a generic one, or one they made
     # themselves for someone (a secretary checking the link), would be spent on them and lost
     # for the newcomer it was meant for. Either stays valid for its newcomer.
-    if invite.person_id is not None and invite.person_id != linked_to and (
-            linked_to is not None or invite.created_by == telegram_id):
+    if (
+        invite.person_id is not None
+        and invite.person_id != linked_to
+        and (linked_to is not None or invite.created_by == telegram_id)
+    ):
         return JoinOutcome("not_yours")
     if invite.person_id is None and member:
         return JoinOutcome("not_needed")
@@ -126,7 +146,9 @@ async def redeem_invite(
     if person_id is None:
         person = await session.scalar(select(Person).where(Person.key == f"{JOINED_KEY_PREFIX}{telegram_id}"))
         if person is None:
-            person = Person(key=f"{JOINED_KEY_PREFIX}{telegram_id}", name=first_name or str(telegram_id), phones=[], emails=[])
+            person = Person(
+                key=f"{JOINED_KEY_PREFIX}{telegram_id}", name=first_name or str(telegram_id), phones=[], emails=[]
+            )
             session.add(person)
             await session.flush()
         person_id = person.id

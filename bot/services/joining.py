@@ -47,8 +47,13 @@ async def link_by_phone(session: AsyncSession, telegram_id: int, phone: str, now
 
 
 async def request_to_join(
-    session: AsyncSession, telegram_id: int, full_name: str, organisation: str, now: datetime,
-    *, person_id: int | None = None,
+    session: AsyncSession,
+    telegram_id: int,
+    full_name: str,
+    organisation: str,
+    now: datetime,
+    *,
+    person_id: int | None = None,
 ) -> JoinOutcome:
     """File a request for the secretariat: "requested" when filed now, "pending" when one is
     already waiting (that one stands), "member" when the account is in already.
@@ -59,8 +64,9 @@ async def request_to_join(
     pending = await pending_request_of(session, telegram_id)
     if pending is not None:
         return JoinOutcome("pending", request_id=pending)
-    request = JoinRequest(telegram_id=telegram_id, full_name=full_name, organisation=organisation,
-                          person_id=person_id, created_at=now)
+    request = JoinRequest(
+        telegram_id=telegram_id, full_name=full_name, organisation=organisation, person_id=person_id, created_at=now
+    )
     session.add(request)
     await session.flush()
     return JoinOutcome("requested", request_id=request.id)
@@ -100,8 +106,15 @@ async def decide_join_request(
     if approve and (holder := await _duplicate_of(session, request_id)) is not None:
         request = await session.get(JoinRequest, request_id)
         assert request is not None
-        return JoinRequestView(request.id, request.telegram_id, request.full_name, request.organisation,
-                               request.status, request.decided_by, duplicate_of=holder), False
+        return JoinRequestView(
+            request.id,
+            request.telegram_id,
+            request.full_name,
+            request.organisation,
+            request.status,
+            request.decided_by,
+            duplicate_of=holder,
+        ), False
     decided = await session.execute(
         update(JoinRequest)
         .where(JoinRequest.id == request_id, JoinRequest.status == "pending")
@@ -112,13 +125,25 @@ async def decide_join_request(
         return None, False
     first = bool(decided.rowcount)  # type: ignore[attr-defined]
     if first:
-        audit.record(session, at=now, actor=actor, action="join.approve" if approve else "join.reject",
-                     target=f"request:{request_id}", name=request.full_name)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="join.approve" if approve else "join.reject",
+            target=f"request:{request_id}",
+            name=request.full_name,
+        )
     if first and approve:
         await _admit_applicant(session, request)
-    view = JoinRequestView(request.id, request.telegram_id, request.full_name, request.organisation,
-                           request.status, request.decided_by,
-                           decided_by_name=await _name_of(session, request.decided_by))
+    view = JoinRequestView(
+        request.id,
+        request.telegram_id,
+        request.full_name,
+        request.organisation,
+        request.status,
+        request.decided_by,
+        decided_by_name=await _name_of(session, request.decided_by),
+    )
     return view, first
 
 
@@ -181,11 +206,13 @@ async def _name_of(session: AsyncSession, telegram_id: int | None) -> str | None
     """Someone acting in the bot, by their directory name, else their Telegram name."""
     if telegram_id is None:
         return None
-    row = (await session.execute(
-        select(Account.first_name, Person.name)
-        .outerjoin(Person, Person.id == Account.person_id)
-        .where(Account.telegram_id == telegram_id)
-    )).first()
+    row = (
+        await session.execute(
+            select(Account.first_name, Person.name)
+            .outerjoin(Person, Person.id == Account.person_id)
+            .where(Account.telegram_id == telegram_id)
+        )
+    ).first()
     return (row.name or row.first_name or None) if row else None
 
 
@@ -225,8 +252,17 @@ async def pending_requests(session: AsyncSession, *, request_id: int | None = No
     if request_id is not None:
         query = query.where(JoinRequest.id == request_id)
     return [
-        JoinRequestView(r.id, r.telegram_id, r.full_name, r.organisation, r.status, r.decided_by, username,
-                        readmission=revoked, telegram_name=first_name or None)
+        JoinRequestView(
+            r.id,
+            r.telegram_id,
+            r.full_name,
+            r.organisation,
+            r.status,
+            r.decided_by,
+            username,
+            readmission=revoked,
+            telegram_name=first_name or None,
+        )
         for r, username, first_name, revoked in await session.execute(query)
     ]
 

@@ -21,7 +21,8 @@ async def hold(session: AsyncSession, name: str, holder: str, now: datetime, ttl
     if renewed.rowcount:  # type: ignore[attr-defined]
         return True
     taken = await session.execute(
-        insert_for(session, Lease).values(name=name, holder=holder, expires_at=now + ttl)
+        insert_for(session, Lease)
+        .values(name=name, holder=holder, expires_at=now + ttl)
         .on_conflict_do_nothing(index_elements=["name"])
     )
     return bool(taken.rowcount)  # type: ignore[attr-defined]

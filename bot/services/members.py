@@ -28,9 +28,9 @@ class MemberRow:
 
 async def list_members(session: AsyncSession, *, offset: int, limit: int) -> tuple[list[MemberRow], int]:
     is_member = Person.id.in_(select(PersonRole.person_id).distinct().scalar_subquery())
-    total = await session.scalar(
-        select(func.count()).select_from(Person).where(is_member, Person.status == "active")
-    ) or 0
+    total = (
+        await session.scalar(select(func.count()).select_from(Person).where(is_member, Person.status == "active")) or 0
+    )
     rows = await _member_rows(session, is_member & (Person.status == "active"), offset=offset, limit=limit)
     return rows, total
 
@@ -44,22 +44,25 @@ async def _member_rows(
     session: AsyncSession, where: ColumnElement[bool], *, offset: int = 0, limit: int | None = None
 ) -> list[MemberRow]:
     """People with their organisation, linked account and roles: two queries for a whole page."""
-    people = (await session.execute(
-        select(Person.id, Person.name, Person.affiliation, Organisation.name.label("org"), Account.telegram_id)
-        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .outerjoin(Account, Account.person_id == Person.id)
-        .where(where)
-        .order_by(Person.name)
-        .offset(offset)
-        .limit(limit)
-    )).all()
+    people = (
+        await session.execute(
+            select(Person.id, Person.name, Person.affiliation, Organisation.name.label("org"), Account.telegram_id)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .outerjoin(Account, Account.person_id == Person.id)
+            .where(where)
+            .order_by(Person.name)
+            .offset(offset)
+            .limit(limit)
+        )
+    ).all()
     roles: dict[int, set[str]] = {}
     for person_id, role in await session.execute(
         select(PersonRole.person_id, PersonRole.role).where(PersonRole.person_id.in_([p.id for p in people]))
     ):
         roles.setdefault(person_id, set()).add(role)
-    return [MemberRow(p.id, p.name, p.org or p.affiliation, frozenset(roles.get(p.id, ())), p.telegram_id)
-            for p in people]
+    return [
+        MemberRow(p.id, p.name, p.org or p.affiliation, frozenset(roles.get(p.id, ())), p.telegram_id) for p in people
+    ]
 
 
 async def set_role(
@@ -76,8 +79,14 @@ async def set_role(
         await access.grant_roles(session, person_id, {role, "member"})
     else:
         await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id, PersonRole.role == role))
-    audit.record(session, at=now, actor=actor, action="role.grant" if granted else "role.remove",
-                 target=f"person:{person_id}", role=role)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="role.grant" if granted else "role.remove",
+        target=f"person:{person_id}",
+        role=role,
+    )
     return await member(session, person_id)
 
 
@@ -128,11 +137,22 @@ async def card(session: AsyncSession, person_id: int, admin_ids: frozenset[int])
     row = await member(session, person_id)
     if row is None:
         return None
-    account = (await session.execute(
-        select(Account.username, Account.first_name).where(Account.telegram_id == row.telegram_id)
-    )).first() if row.telegram_id else None
-    return MemberCard(row, roles(row, admin_ids), account.username if account else None,
-                      (account.first_name or None) if account else None, row.telegram_id in admin_ids)
+    account = (
+        (
+            await session.execute(
+                select(Account.username, Account.first_name).where(Account.telegram_id == row.telegram_id)
+            )
+        ).first()
+        if row.telegram_id
+        else None
+    )
+    return MemberCard(
+        row,
+        roles(row, admin_ids),
+        account.username if account else None,
+        (account.first_name or None) if account else None,
+        row.telegram_id in admin_ids,
+    )
 
 
 async def last_secretary(session: AsyncSession, telegram_id: int, admin_ids: frozenset[int]) -> bool:
@@ -140,7 +160,8 @@ async def last_secretary(session: AsyncSession, telegram_id: int, admin_ids: fro
     return await access.secretariat_ids(session, admin_ids) <= {telegram_id}
 
 
-# --- the cluster's secretariat, as members look for it (see search.asks_for_secretariat) -----------------------------------------
+# --- the cluster's secretariat, as members look for it (see search.asks_for_secretariat) ---
+
 
 @dataclass(frozen=True)
 class Secretary:
@@ -160,7 +181,9 @@ async def secretariat(session: AsyncSession, admin_ids: frozenset[int]) -> list[
         .outerjoin(Person, (Person.id == Account.person_id) & (Person.status == "active"))
         .where(Account.telegram_id.in_(ids))
     )
-    known = {row.telegram_id: Secretary(row.telegram_id, row.name or row.first_name or None, row.username, row.id)
-             for row in rows}
+    known = {
+        row.telegram_id: Secretary(row.telegram_id, row.name or row.first_name or None, row.username, row.id)
+        for row in rows
+    }
     unseen = [Secretary(telegram_id, None, None, None) for telegram_id in sorted(ids - known.keys())]
     return sorted(known.values(), key=lambda s: s.name or "") + unseen

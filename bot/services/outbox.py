@@ -59,15 +59,26 @@ class Outgoing:
         return data
 
 
-async def enqueue(session: AsyncSession, messages: Iterable[Outgoing], now: datetime, *,
-                  held: bool = False) -> list[str]:
+async def enqueue(
+    session: AsyncSession, messages: Iterable[Outgoing], now: datetime, *, held: bool = False
+) -> list[str]:
     """Add the messages whose keys are new; returns the keys added (the rest were already there).
     `held` rows wait for `release_batch` (a scheduled announcement) instead of being due."""
     status = "held" if held else "pending"
     rows = [
-        {"key": m.key, "chat_id": m.chat_id, "kind": m.kind, "batch_id": m.batch_id, "payload": m.payload(),
-         "attachment": m.attachment, "status": status, "urgent": m.urgent, "not_before": m.not_before or now,
-         "attempts": 0, "created_at": now}
+        {
+            "key": m.key,
+            "chat_id": m.chat_id,
+            "kind": m.kind,
+            "batch_id": m.batch_id,
+            "payload": m.payload(),
+            "attachment": m.attachment,
+            "status": status,
+            "urgent": m.urgent,
+            "not_before": m.not_before or now,
+            "attempts": 0,
+            "created_at": now,
+        }
         for m in messages
     ]
     if not rows:
@@ -75,7 +86,7 @@ async def enqueue(session: AsyncSession, messages: Iterable[Outgoing], now: date
     added: list[str] = []
     statement = insert_for(session, OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
     for start in range(0, len(rows), 500):  # bounded statements: SQLite caps bound parameters
-        result = await session.execute(statement.returning(OutboxMessage.key), rows[start:start + 500])
+        result = await session.execute(statement.returning(OutboxMessage.key), rows[start : start + 500])
         added.extend(result.scalars())
     if added:
         session.info[ENQUEUED] = True
@@ -86,8 +97,9 @@ async def sent_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     """Which of these keys are already in the outbox, whatever became of them."""
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        found.update(await session.scalars(
-            select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))))
+        found.update(
+            await session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start : start + 500])))
+        )
     return found
 
 
@@ -99,19 +111,25 @@ class Backlog:
 
 async def backlog(session: AsyncSession, now: datetime) -> Backlog:
     """What the sender still has to do: a growing count or an old due row means it is stuck."""
-    waiting = await session.scalar(
-        select(func.count()).where(OutboxMessage.status.in_(("pending", "sending"))))
+    waiting = await session.scalar(select(func.count()).where(OutboxMessage.status.in_(("pending", "sending"))))
     oldest = await session.scalar(
-        select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == "pending",
-                                                         OutboxMessage.not_before <= now))
+        select(func.min(OutboxMessage.not_before)).where(
+            OutboxMessage.status == "pending", OutboxMessage.not_before <= now
+        )
+    )
     return Backlog(waiting or 0, oldest)
+
+
 async def dialog_moved(session: AsyncSession, chat_id: int, now: datetime | None) -> None:
     """A private chat's dialog moved to a step at `now`, or ended (None): messages to it wait meanwhile."""
     if now is None:
         await session.execute(delete(DialogMark).where(DialogMark.chat_id == chat_id))
         return
-    await session.execute(insert_for(session, DialogMark).values(chat_id=chat_id, updated_at=now)
-                          .on_conflict_do_update(index_elements=["chat_id"], set_={"updated_at": now}))
+    await session.execute(
+        insert_for(session, DialogMark)
+        .values(chat_id=chat_id, updated_at=now)
+        .on_conflict_do_update(index_elements=["chat_id"], set_={"updated_at": now})
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,20 +156,31 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Cl
     A row waiting for its chat's dialog (see DIALOG_WAIT) is passed over: only private chats in a
     dialog have a mark, so this costs a primary-key probe of a small table per due row."""
     in_dialog = exists().where(_MARKS.c.chat_id == _TABLE.c.chat_id, _MARKS.c.updated_at > now - DIALOG_WAIT)
-    due = (select(_TABLE.c.id)
-           .where(_TABLE.c.status == "pending", _TABLE.c.not_before <= now,
-                  or_(_TABLE.c.urgent, _TABLE.c.not_before <= now - DIALOG_WAIT, ~in_dialog))
-           .order_by(_TABLE.c.not_before, _TABLE.c.id).limit(limit).scalar_subquery())
+    due = (
+        select(_TABLE.c.id)
+        .where(
+            _TABLE.c.status == "pending",
+            _TABLE.c.not_before <= now,
+            or_(_TABLE.c.urgent, _TABLE.c.not_before <= now - DIALOG_WAIT, ~in_dialog),
+        )
+        .order_by(_TABLE.c.not_before, _TABLE.c.id)
+        .limit(limit)
+        .scalar_subquery()
+    )
     claimed = await session.execute(
-        _TABLE.update().where(_TABLE.c.id.in_(due), _TABLE.c.status == "pending")
-        .values(status="sending", attempts=_TABLE.c.attempts + 1).returning(*_CLAIMED))
+        _TABLE.update()
+        .where(_TABLE.c.id.in_(due), _TABLE.c.status == "pending")
+        .values(status="sending", attempts=_TABLE.c.attempts + 1)
+        .returning(*_CLAIMED)
+    )
     return sorted((Claimed(*row) for row in claimed), key=lambda row: row.id)
 
 
 async def release_in_flight(session: AsyncSession) -> int:
     """On start: rows a crashed process was sending go out again (at most these are doubled)."""
     result = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == "sending").values(status="pending"))
+        update(OutboxMessage).where(OutboxMessage.status == "sending").values(status="pending")
+    )
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
@@ -191,17 +220,32 @@ def refused(row: Claimed, error: str) -> Outcome:
     return Outcome(row.id, row.chat_id, "failed", row.attempts, row.not_before, error=error[:500])
 
 
-_RECORD = _TABLE.update().where(_TABLE.c.id == bindparam("row_id")).values(
-    {name: bindparam(name) for name in ("status", "attempts", "not_before", "sent_at", "message_id", "error")})
+_RECORD = (
+    _TABLE.update()
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values({name: bindparam(name) for name in ("status", "attempts", "not_before", "sent_at", "message_id", "error")})
+)
 
 
 async def record(session: AsyncSession, outcomes: Sequence[Outcome]) -> None:
     """Record a batch of outcomes: one executemany by primary key, and the chats found gone."""
     if not outcomes:
         return
-    await session.execute(_RECORD, [
-        {"row_id": o.row_id, "status": o.status, "attempts": o.attempts, "not_before": o.not_before,
-         "sent_at": o.sent_at, "message_id": o.message_id, "error": o.error} for o in outcomes])
+    await session.execute(
+        _RECORD,
+        [
+            {
+                "row_id": o.row_id,
+                "status": o.status,
+                "attempts": o.attempts,
+                "not_before": o.not_before,
+                "sent_at": o.sent_at,
+                "message_id": o.message_id,
+                "error": o.error,
+            }
+            for o in outcomes
+        ],
+    )
     gone = sorted({o.chat_id for o in outcomes if o.status == "unreachable"})
     if gone:  # people who blocked the bot, and groups it was removed from, are skipped from now on
         await session.execute(update(Account).where(Account.telegram_id.in_(gone)).values(blocked_bot=True))
@@ -223,12 +267,20 @@ async def batch_counts(session: AsyncSession, kind: str, batch_ids: Sequence[int
     rows = await session.execute(
         select(OutboxMessage.batch_id, OutboxMessage.status, func.count())
         .where(OutboxMessage.kind == kind, OutboxMessage.batch_id.in_(batch_ids))
-        .group_by(OutboxMessage.batch_id, OutboxMessage.status))
+        .group_by(OutboxMessage.batch_id, OutboxMessage.status)
+    )
     tally: dict[int, dict[str, int]] = {batch: {} for batch in batch_ids}
     for batch, status, count in rows:
         assert batch is not None  # the query names its batches
-        bucket = ("sent" if status == "sent" else "failed" if status in ("failed", "unreachable")
-                  else "cancelled" if status == "cancelled" else "remaining")
+        bucket = (
+            "sent"
+            if status == "sent"
+            else "failed"
+            if status in ("failed", "unreachable")
+            else "cancelled"
+            if status == "cancelled"
+            else "remaining"
+        )
         tally[batch][bucket] = tally[batch].get(bucket, 0) + count
     return {batch: BatchCounts(**counts) for batch, counts in tally.items()}
 
@@ -236,31 +288,46 @@ async def batch_counts(session: AsyncSession, kind: str, batch_ids: Sequence[int
 async def release_batch(session: AsyncSession, kind: str, batch_id: int, now: datetime) -> int:
     """Held rows become due now."""
     result = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id,
-                                    OutboxMessage.status == "held").values(status="pending", not_before=now))
+        update(OutboxMessage)
+        .where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id, OutboxMessage.status == "held")
+        .values(status="pending", not_before=now)
+    )
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
 async def cancel_batch(session: AsyncSession, kind: str, batch_id: int) -> int:
     """Rows not yet handed to Telegram are cancelled; those in flight go out."""
     result = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id,
-                                    OutboxMessage.status.in_(("held", "pending"))).values(status="cancelled"))
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == kind,
+            OutboxMessage.batch_id == batch_id,
+            OutboxMessage.status.in_(("held", "pending")),
+        )
+        .values(status="cancelled")
+    )
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
 async def update_held_payload(session: AsyncSession, kind: str, batch_id: int, payload: dict[str, Any]) -> None:
     await session.execute(
-        update(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id,
-                                    OutboxMessage.status == "held").values(payload=payload))
+        update(OutboxMessage)
+        .where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id, OutboxMessage.status == "held")
+        .values(payload=payload)
+    )
 
 
 async def batch_failures(session: AsyncSession, kind: str, batch_id: int) -> list[tuple[int, str, str | None]]:
     """(chat id, status, error) of the rows that did not reach their chat."""
     rows = await session.execute(
         select(OutboxMessage.chat_id, OutboxMessage.status, OutboxMessage.error)
-        .where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id,
-               OutboxMessage.status.in_(("failed", "unreachable"))).order_by(OutboxMessage.id))
+        .where(
+            OutboxMessage.kind == kind,
+            OutboxMessage.batch_id == batch_id,
+            OutboxMessage.status.in_(("failed", "unreachable")),
+        )
+        .order_by(OutboxMessage.id)
+    )
     return [(r.chat_id, r.status, r.error) for r in rows]
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, cast
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, or_, select, update
@@ -37,14 +37,23 @@ class Policy:
     def for_item(self, days: Sequence[int] | None, every: int | None) -> Policy:
         if days is None and every is None:
             return self
-        return replace(self, days_before=tuple(days) if days is not None else self.days_before,
-                       overdue_every=every or self.overdue_every)
+        return replace(
+            self,
+            days_before=tuple(days) if days is not None else self.days_before,
+            overdue_every=every or self.overdue_every,
+        )
 
 
 def policy_of(settings: Settings) -> Policy:
     """The cluster's reminder policy, as configured."""
-    return Policy(settings.reminder_days, settings.reminder_overdue_every_days, settings.reminder_escalate_after_days,
-                  settings.reminder_hour, settings.tz, timedelta(minutes=settings.reminder_late_minutes))
+    return Policy(
+        settings.reminder_days,
+        settings.reminder_overdue_every_days,
+        settings.reminder_escalate_after_days,
+        settings.reminder_hour,
+        settings.tz,
+        timedelta(minutes=settings.reminder_late_minutes),
+    )
 
 
 @dataclass(frozen=True)
@@ -152,22 +161,40 @@ class _Owner:
     added_at: datetime | None
 
 
-async def collect(session: AsyncSession, policy: Policy, now: datetime, default_language: str, *,
-                  limit: int | None = None) -> list[ItemDue]:
+async def collect(
+    session: AsyncSession, policy: Policy, now: datetime, default_language: str, *, limit: int | None = None
+) -> list[ItemDue]:
     """Open items whose reminder time has come (at most `limit`; the rest stay due for the next
     tick), with what they owe; advances their watermarks. Run in one transaction with the
     enqueue of what it returns."""
     result: list[ItemDue] = []
     # Ids first, through the index on the watermark; most ticks find none.
-    due_ids = sorted(await session.scalars(
-        select(RoadmapItem.id).where(RoadmapItem.status == "open", RoadmapItem.deadline.is_not(None),
-                                     or_(RoadmapItem.next_reminder_at.is_(None), RoadmapItem.next_reminder_at <= now))
-        .order_by(RoadmapItem.next_reminder_at.is_not(None), RoadmapItem.next_reminder_at).limit(limit)))
+    due_ids = sorted(
+        await session.scalars(
+            select(RoadmapItem.id)
+            .where(
+                RoadmapItem.status == "open",
+                RoadmapItem.deadline.is_not(None),
+                or_(RoadmapItem.next_reminder_at.is_(None), RoadmapItem.next_reminder_at <= now),
+            )
+            .order_by(RoadmapItem.next_reminder_at.is_not(None), RoadmapItem.next_reminder_at)
+            .limit(limit)
+        )
+    )
     for start in range(0, len(due_ids), BATCH):
-        items = list(await session.execute(
-            select(RoadmapItem.id, RoadmapItem.number, RoadmapItem.title, RoadmapItem.deadline,
-                   RoadmapItem.reminder_days, RoadmapItem.overdue_every_days, RoadmapItem.schedule_from)
-            .where(RoadmapItem.id.in_(due_ids[start:start + BATCH]))))
+        items = list(
+            await session.execute(
+                select(
+                    RoadmapItem.id,
+                    RoadmapItem.number,
+                    RoadmapItem.title,
+                    RoadmapItem.deadline,
+                    RoadmapItem.reminder_days,
+                    RoadmapItem.overdue_every_days,
+                    RoadmapItem.schedule_from,
+                ).where(RoadmapItem.id.in_(due_ids[start : start + BATCH]))
+            )
+        )
         owners = await _owners(session, [i.id for i in items])
         reach = await _reach(session, owners, default_language)
         disowned = await _disowned(session, [i.id for i in items])
@@ -183,8 +210,11 @@ async def collect(session: AsyncSession, policy: Policy, now: datetime, default_
             for owner in item_owners:
                 people, name = reach.get((owner.organisation_id, owner.person_id), ([], ""))
                 if not people:
-                    unreachable.append(("o", owner.organisation_id, name) if owner.organisation_id
-                                       else ("p", owner.person_id or 0, name))
+                    unreachable.append(
+                        ("o", owner.organisation_id, name)
+                        if owner.organisation_id
+                        else ("p", owner.person_id or 0, name)
+                    )
                 starts = max(filter(None, (since, owner.added_at)), default=None)
                 if due is not None and (starts is None or due.at >= starts):
                     for person in people:
@@ -193,19 +223,31 @@ async def collect(session: AsyncSession, policy: Policy, now: datetime, default_
             owed = due if due is not None and (since is None or due.at >= since) else None
             escalates = escalate if escalate.at <= now and (since is None or escalate.at >= since) else None
             if owed or escalates:
-                result.append(ItemDue(item.id, item.number, item.title, item.deadline, owed,
-                                      owed is not None and now - owed.at > policy.late_after,
-                                      list(recipients.values()) if owed else [], escalates, unreachable))
+                result.append(
+                    ItemDue(
+                        item.id,
+                        item.number,
+                        item.title,
+                        item.deadline,
+                        owed,
+                        owed is not None and now - owed.at > policy.late_after,
+                        list(recipients.values()) if owed else [],
+                        escalates,
+                        unreachable,
+                    )
+                )
             watermarks.append({"item": item.id, "at": next_after(item.deadline, own, now)})
         items_table = cast(Table, RoadmapItem.__table__)
         await session.execute(
-            update(items_table).where(items_table.c.id == bindparam("item"))
-            .values(next_reminder_at=bindparam("at")), watermarks)
+            update(items_table).where(items_table.c.id == bindparam("item")).values(next_reminder_at=bindparam("at")),
+            watermarks,
+        )
     return result
 
 
-async def recipients_of(session: AsyncSession, *, organisation_id: int | None, person_id: int | None,
-                        default_language: str) -> list[Recipient]:
+async def recipients_of(
+    session: AsyncSession, *, organisation_id: int | None, person_id: int | None, default_language: str
+) -> list[Recipient]:
     """The people one owner (an organisation or a person) means, as far as they are in Telegram."""
     owner = _Owner(organisation_id, person_id, None)
     people, _ = (await _reach(session, {0: [owner]}, default_language)).get((organisation_id, person_id), ([], ""))
@@ -215,8 +257,9 @@ async def recipients_of(session: AsyncSession, *, organisation_id: int | None, p
 async def _owners(session: AsyncSession, item_ids: list[int]) -> dict[int, list[_Owner]]:
     owners: dict[int, list[_Owner]] = {}
     for row in await session.execute(
-        select(RoadmapOwner.item_id, RoadmapOwner.organisation_id, RoadmapOwner.person_id, RoadmapOwner.added_at)
-        .where(RoadmapOwner.item_id.in_(item_ids))
+        select(RoadmapOwner.item_id, RoadmapOwner.organisation_id, RoadmapOwner.person_id, RoadmapOwner.added_at).where(
+            RoadmapOwner.item_id.in_(item_ids)
+        )
     ):
         owners.setdefault(row.item_id, []).append(_Owner(row.organisation_id, row.person_id, row.added_at))
     return owners
@@ -228,24 +271,26 @@ async def _disowned(session: AsyncSession, item_ids: list[int]) -> dict[int, set
     found: dict[int, set[int]] = {}
     for chunk in _chunks(sorted(item_ids)):
         for item_id, actor in await session.execute(
-            select(RoadmapEvent.item_id, RoadmapEvent.actor_telegram_id)
-            .where(RoadmapEvent.item_id.in_(chunk), RoadmapEvent.kind == "not_mine",
-                   RoadmapEvent.decision == "pending")
+            select(RoadmapEvent.item_id, RoadmapEvent.actor_telegram_id).where(
+                RoadmapEvent.item_id.in_(chunk), RoadmapEvent.kind == "not_mine", RoadmapEvent.decision == "pending"
+            )
         ):
             if actor is not None:
                 found.setdefault(item_id, set()).add(actor)
     return found
 
 
-async def _reach(session: AsyncSession, owners: dict[int, list[_Owner]], default_language: str
-                 ) -> dict[tuple[int | None, int | None], tuple[list[Recipient], str]]:
+async def _reach(
+    session: AsyncSession, owners: dict[int, list[_Owner]], default_language: str
+) -> dict[tuple[int | None, int | None], tuple[list[Recipient], str]]:
     """For each owner (organisation or person): the people reachable in Telegram, and its name."""
     org_ids = {o.organisation_id for group in owners.values() for o in group if o.organisation_id}
     person_ids = {o.person_id for group in owners.values() for o in group if o.person_id}
     found: dict[tuple[int | None, int | None], tuple[list[Recipient], str]] = {}
     for chunk in _chunks(sorted(org_ids)):
         for org_id, name in await session.execute(
-                select(Organisation.id, Organisation.name).where(Organisation.id.in_(chunk))):
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(chunk))
+        ):
             found[(org_id, None)] = ([], name)
         for row in await session.execute(
             select(Person.organisation_id, Person.id, Account.telegram_id, Account.language, Account.telegram_language)
@@ -268,4 +313,4 @@ async def _reach(session: AsyncSession, owners: dict[int, list[_Owner]], default
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

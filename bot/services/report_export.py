@@ -16,9 +16,21 @@ from openpyxl.utils import get_column_letter
 from bot.services.reports import ReportView
 
 # (column title, width in characters)
-COLUMNS = (("id", 6), ("project", 40), ("submitted", 17), ("status", 10), ("percent", 8), ("done", 60),
-           ("next", 50), ("help needed", 40), ("author", 28), ("on behalf", 10), ("edited", 17),
-           ("withdrawn", 17), ("attachments", 12))
+COLUMNS = (
+    ("id", 6),
+    ("project", 40),
+    ("submitted", 17),
+    ("status", 10),
+    ("percent", 8),
+    ("done", 60),
+    ("next", 50),
+    ("help needed", 40),
+    ("author", 28),
+    ("on behalf", 10),
+    ("edited", 17),
+    ("withdrawn", 17),
+    ("attachments", 12),
+)
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
 
 
@@ -42,10 +54,21 @@ def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
 
 def _row(report: ReportView, tz: ZoneInfo, words: Words) -> list[object]:
     project = (report.project.title_en or report.project.title) if words.english else report.project.title
-    return [report.id, project, _local(report.created_at, tz), words.statuses.get(report.status, report.status),
-            report.percent, report.done, report.next_steps or "", report.help_needed or "", report.author or "",
-            words.yes if report.on_behalf else "", _local(report.edited_at, tz), _local(report.withdrawn_at, tz),
-            len(report.attachments)]
+    return [
+        report.id,
+        project,
+        _local(report.created_at, tz),
+        words.statuses.get(report.status, report.status),
+        report.percent,
+        report.done,
+        report.next_steps or "",
+        report.help_needed or "",
+        report.author or "",
+        words.yes if report.on_behalf else "",
+        _local(report.edited_at, tz),
+        _local(report.withdrawn_at, tz),
+        len(report.attachments),
+    ]
 
 
 def to_csv(reports: Sequence[ReportView], tz: ZoneInfo, words: Words = PLAIN) -> bytes:
@@ -54,8 +77,12 @@ def to_csv(reports: Sequence[ReportView], tz: ZoneInfo, words: Words = PLAIN) ->
     writer = csv.writer(buffer)
     writer.writerow(list(words.headers))
     for report in reports:
-        writer.writerow(["" if v is None else v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v
-                         for v in _row(report, tz, words)])
+        writer.writerow(
+            [
+                "" if v is None else v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v
+                for v in _row(report, tz, words)
+            ]
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -16,9 +16,7 @@ async def directory_revision(session: AsyncSession) -> int:
 
 
 async def bump_directory_revision(session: AsyncSession) -> None:
-    result = await session.execute(
-        update(Counter).where(Counter.name == DIRECTORY).values(value=Counter.value + 1)
-    )
+    result = await session.execute(update(Counter).where(Counter.name == DIRECTORY).values(value=Counter.value + 1))
     if not result.rowcount:  # type: ignore[attr-defined]
         session.add(Counter(name=DIRECTORY, value=1))
         await session.flush()

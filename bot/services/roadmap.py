@@ -34,7 +34,7 @@ DEFAULT_WORDS = {"default", "по умолчанию", "-"}
 
 
 def parse_policy(text: str) -> tuple[list[int] | None, int | None] | None:
-    """"14, 7, 1" (days before), optionally "/ 2" (overdue every N days); "default" for the global
+    """ "14, 7, 1" (days before), optionally "/ 2" (overdue every N days); "default" for the global
     policy (None, None); None when it cannot be read."""
     if text.strip().lower() in DEFAULT_WORDS:
         return None, None
@@ -115,22 +115,29 @@ async def list_items(session: AsyncSession, *, person_id: int | None, offset: in
     """Open items first by deadline (blank last), then closed ones; only the person's when given."""
     where = [_mine(person_id, await person_organisation(session, person_id))] if person_id is not None else []
     total = await session.scalar(select(func.count()).select_from(RoadmapItem).where(*where)) or 0
-    owners = (select(func.count()).where(RoadmapOwner.item_id == RoadmapItem.id)
-              .correlate(RoadmapItem).scalar_subquery())
+    owners = select(func.count()).where(RoadmapOwner.item_id == RoadmapItem.id).correlate(RoadmapItem).scalar_subquery()
     rows = await session.execute(
-        select(RoadmapItem.id, RoadmapItem.number, RoadmapItem.title, RoadmapItem.status, RoadmapItem.deadline,
-               owners.label("owners"))
+        select(
+            RoadmapItem.id,
+            RoadmapItem.number,
+            RoadmapItem.title,
+            RoadmapItem.status,
+            RoadmapItem.deadline,
+            owners.label("owners"),
+        )
         .where(*where)
-        .order_by(RoadmapItem.status != OPEN, RoadmapItem.deadline.is_(None), RoadmapItem.deadline,
-                  RoadmapItem.number)
-        .offset(offset).limit(limit))
+        .order_by(RoadmapItem.status != OPEN, RoadmapItem.deadline.is_(None), RoadmapItem.deadline, RoadmapItem.number)
+        .offset(offset)
+        .limit(limit)
+    )
     return Page([ItemRow(*row) for row in rows], total, offset, limit)
 
 
 async def items_for_calendar(session: AsyncSession, *, person_id: int | None) -> list[ItemCard]:
     where = [_mine(person_id, await person_organisation(session, person_id))] if person_id is not None else []
-    ids = await session.scalars(select(RoadmapItem.id).where(RoadmapItem.deadline.is_not(None), *where)
-                                .order_by(RoadmapItem.deadline))
+    ids = await session.scalars(
+        select(RoadmapItem.id).where(RoadmapItem.deadline.is_not(None), *where).order_by(RoadmapItem.deadline)
+    )
     return [card for i in ids if (card := await item_card(session, i, history=False)) is not None]
 
 
@@ -138,39 +145,85 @@ async def item_card(session: AsyncSession, item_id: int, *, history: bool = True
     item = await session.get(RoadmapItem, item_id)
     if item is None:
         return None
-    linked_org = (select(func.count()).select_from(Person).join(Account, Account.person_id == Person.id)
-                  .where(Person.organisation_id == RoadmapOwner.organisation_id, Person.status == "active")
-                  .correlate(RoadmapOwner).scalar_subquery())
-    linked_person = (select(func.count()).select_from(Account).where(Account.person_id == RoadmapOwner.person_id)
-                     .correlate(RoadmapOwner).scalar_subquery())
+    linked_org = (
+        select(func.count())
+        .select_from(Person)
+        .join(Account, Account.person_id == Person.id)
+        .where(Person.organisation_id == RoadmapOwner.organisation_id, Person.status == "active")
+        .correlate(RoadmapOwner)
+        .scalar_subquery()
+    )
+    linked_person = (
+        select(func.count())
+        .select_from(Account)
+        .where(Account.person_id == RoadmapOwner.person_id)
+        .correlate(RoadmapOwner)
+        .scalar_subquery()
+    )
     owners = [
-        OwnerView(row.id, "o" if row.organisation_id else "p", row.organisation_id or row.person_id,
-                  row.org or row.person or "?", (row.linked_org if row.organisation_id else row.linked_person) or 0)
+        OwnerView(
+            row.id,
+            "o" if row.organisation_id else "p",
+            row.organisation_id or row.person_id,
+            row.org or row.person or "?",
+            (row.linked_org if row.organisation_id else row.linked_person) or 0,
+        )
         for row in await session.execute(
-            select(RoadmapOwner.id, RoadmapOwner.organisation_id, RoadmapOwner.person_id,
-                   Organisation.name.label("org"), Person.name.label("person"),
-                   linked_org.label("linked_org"), linked_person.label("linked_person"))
+            select(
+                RoadmapOwner.id,
+                RoadmapOwner.organisation_id,
+                RoadmapOwner.person_id,
+                Organisation.name.label("org"),
+                Person.name.label("person"),
+                linked_org.label("linked_org"),
+                linked_person.label("linked_person"),
+            )
             .outerjoin(Organisation, Organisation.id == RoadmapOwner.organisation_id)
             .outerjoin(Person, Person.id == RoadmapOwner.person_id)
-            .where(RoadmapOwner.item_id == item_id).order_by(RoadmapOwner.id))
+            .where(RoadmapOwner.item_id == item_id)
+            .order_by(RoadmapOwner.id)
+        )
     ]
-    events = [
-        EventView(e.id, e.at, e.kind, e.actor_name, e.note, e.file_id, e.proposed_deadline, e.decision)
-        for e in await session.scalars(select(RoadmapEvent).where(RoadmapEvent.item_id == item_id)
-                                       .order_by(RoadmapEvent.at, RoadmapEvent.id))
-    ] if history else []
-    return ItemCard(item.id, item.number, item.title, item.description, item.source, item.status, item.deadline,
-                    item.reminder_days, item.overdue_every_days, owners, events)
+    events = (
+        [
+            EventView(e.id, e.at, e.kind, e.actor_name, e.note, e.file_id, e.proposed_deadline, e.decision)
+            for e in await session.scalars(
+                select(RoadmapEvent).where(RoadmapEvent.item_id == item_id).order_by(RoadmapEvent.at, RoadmapEvent.id)
+            )
+        ]
+        if history
+        else []
+    )
+    return ItemCard(
+        item.id,
+        item.number,
+        item.title,
+        item.description,
+        item.source,
+        item.status,
+        item.deadline,
+        item.reminder_days,
+        item.overdue_every_days,
+        owners,
+        events,
+    )
 
 
 async def needing_attention(session: AsyncSession) -> list[ItemRow]:
     """Open items without a deadline or without an owner."""
     owned = exists().where(RoadmapOwner.item_id == RoadmapItem.id)
     rows = await session.execute(
-        select(RoadmapItem.id, RoadmapItem.number, RoadmapItem.title, RoadmapItem.status, RoadmapItem.deadline,
-               owned.label("owned"))
+        select(
+            RoadmapItem.id,
+            RoadmapItem.number,
+            RoadmapItem.title,
+            RoadmapItem.status,
+            RoadmapItem.deadline,
+            owned.label("owned"),
+        )
         .where(RoadmapItem.status == OPEN, or_(RoadmapItem.deadline.is_(None), ~owned))
-        .order_by(RoadmapItem.number))
+        .order_by(RoadmapItem.number)
+    )
     return [ItemRow(r.id, r.number, r.title, r.status, r.deadline, int(bool(r.owned))) for r in rows]
 
 
@@ -179,17 +232,24 @@ async def may_answer(session: AsyncSession, item_id: int, person_id: int | None)
     if person_id is None:
         return False
     organisation_id = await person_organisation(session, person_id)
-    return bool(await session.scalar(
-        select(RoadmapItem.id).where(RoadmapItem.id == item_id, _mine(person_id, organisation_id))))
+    return bool(
+        await session.scalar(select(RoadmapItem.id).where(RoadmapItem.id == item_id, _mine(person_id, organisation_id)))
+    )
 
 
 # --- the secretariat's changes ---------------------------------------------------------------
 
 
-def _event(session: AsyncSession, item_id: int, kind: str, now: datetime, actor: int | None,
-           actor_name: str | None, **values: object) -> RoadmapEvent:
-    event = RoadmapEvent(item_id=item_id, at=now, kind=kind, actor_telegram_id=actor, actor_name=actor_name,
-                         **values)
+def _event(
+    session: AsyncSession,
+    item_id: int,
+    kind: str,
+    now: datetime,
+    actor: int | None,
+    actor_name: str | None,
+    **values: object,
+) -> RoadmapEvent:
+    event = RoadmapEvent(item_id=item_id, at=now, kind=kind, actor_telegram_id=actor, actor_name=actor_name, **values)
     session.add(event)
     return event
 
@@ -200,19 +260,34 @@ def _reschedule(item: RoadmapItem, now: datetime) -> None:
     item.next_reminder_at = now
 
 
-async def create_item(session: AsyncSession, *, title: str, description: str, source: str | None,
-                      actor: int, actor_name: str, now: datetime) -> int:
+async def create_item(
+    session: AsyncSession,
+    *,
+    title: str,
+    description: str,
+    source: str | None,
+    actor: int,
+    actor_name: str,
+    now: datetime,
+) -> int:
     number = (await session.scalar(select(func.max(RoadmapItem.number))) or 0) + 1
-    item = RoadmapItem(number=number, title=title, description=description, source=source, status=OPEN,
-                       created_at=now)
+    item = RoadmapItem(number=number, title=title, description=description, source=source, status=OPEN, created_at=now)
     session.add(item)
     await session.flush()
     _event(session, item.id, "created", now, actor, actor_name)
     return item.id
 
 
-async def set_deadline(session: AsyncSession, item_id: int, deadline: datetime, *, actor: int,
-                       actor_name: str, now: datetime, note: str | None = None) -> bool:
+async def set_deadline(
+    session: AsyncSession,
+    item_id: int,
+    deadline: datetime,
+    *,
+    actor: int,
+    actor_name: str,
+    now: datetime,
+    note: str | None = None,
+) -> bool:
     item = await session.get(RoadmapItem, item_id)
     if item is None or item.status != OPEN:
         return False
@@ -222,8 +297,16 @@ async def set_deadline(session: AsyncSession, item_id: int, deadline: datetime, 
     return True
 
 
-async def set_policy(session: AsyncSession, item_id: int, days: list[int] | None, every: int | None, *,
-                     actor: int, actor_name: str, now: datetime) -> bool:
+async def set_policy(
+    session: AsyncSession,
+    item_id: int,
+    days: list[int] | None,
+    every: int | None,
+    *,
+    actor: int,
+    actor_name: str,
+    now: datetime,
+) -> bool:
     item = await session.get(RoadmapItem, item_id)
     if item is None or item.status != OPEN:
         return False
@@ -234,8 +317,16 @@ async def set_policy(session: AsyncSession, item_id: int, days: list[int] | None
     return True
 
 
-async def add_owner(session: AsyncSession, item_id: int, *, organisation_id: int | None = None,
-                    person_id: int | None = None, actor: int, actor_name: str, now: datetime) -> int | None:
+async def add_owner(
+    session: AsyncSession,
+    item_id: int,
+    *,
+    organisation_id: int | None = None,
+    person_id: int | None = None,
+    actor: int,
+    actor_name: str,
+    now: datetime,
+) -> int | None:
     """The new owner row's id; None when the item is gone or closed, or the owner is already there."""
     item = await session.get(RoadmapItem, item_id)
     if item is None or item.status != OPEN or (organisation_id is None) == (person_id is None):
@@ -243,8 +334,11 @@ async def add_owner(session: AsyncSession, item_id: int, *, organisation_id: int
     same = RoadmapOwner.organisation_id == organisation_id if organisation_id else RoadmapOwner.person_id == person_id
     if await session.scalar(select(RoadmapOwner.id).where(RoadmapOwner.item_id == item_id, same)):
         return None
-    name = await session.scalar(select(Organisation.name).where(Organisation.id == organisation_id)
-                                if organisation_id else select(Person.name).where(Person.id == person_id))
+    name = await session.scalar(
+        select(Organisation.name).where(Organisation.id == organisation_id)
+        if organisation_id
+        else select(Person.name).where(Person.id == person_id)
+    )
     if name is None:
         return None
     owner = RoadmapOwner(item_id=item_id, organisation_id=organisation_id, person_id=person_id, added_at=now)
@@ -256,30 +350,45 @@ async def add_owner(session: AsyncSession, item_id: int, *, organisation_id: int
     return owner.id
 
 
-async def remove_owner(session: AsyncSession, item_id: int, owner_id: int, *, actor: int, actor_name: str,
-                       now: datetime) -> tuple[int | None, int | None] | None:
+async def remove_owner(
+    session: AsyncSession, item_id: int, owner_id: int, *, actor: int, actor_name: str, now: datetime
+) -> tuple[int | None, int | None] | None:
     """The removed owner as (organisation id, person id); None when there was no such owner."""
     owner = await session.get(RoadmapOwner, owner_id)
     if owner is None or owner.item_id != item_id:
         return None
     removed = (owner.organisation_id, owner.person_id)
-    name = await session.scalar(select(Organisation.name).where(Organisation.id == owner.organisation_id)
-                                if owner.organisation_id else select(Person.name).where(Person.id == owner.person_id))
+    name = await session.scalar(
+        select(Organisation.name).where(Organisation.id == owner.organisation_id)
+        if owner.organisation_id
+        else select(Person.name).where(Person.id == owner.person_id)
+    )
     await session.execute(delete(RoadmapOwner).where(RoadmapOwner.id == owner_id))
     _event(session, item_id, "owner_removed", now, actor, actor_name, note=name)
     await resolve_not_mine(session, item_id, "reassigned")
     return removed
 
 
-async def close_item(session: AsyncSession, item_id: int, status: str, *, actor: int, actor_name: str,
-                     now: datetime, note: str | None = None, file_id: str | None = None) -> int | None:
+async def close_item(
+    session: AsyncSession,
+    item_id: int,
+    status: str,
+    *,
+    actor: int,
+    actor_name: str,
+    now: datetime,
+    note: str | None = None,
+    file_id: str | None = None,
+) -> int | None:
     """Done or cancelled: the history event's id; None when it was already closed (a second tap
     closes nothing)."""
     if status not in CLOSED:
         raise ValueError(status)
     closed = await session.execute(
-        update(RoadmapItem).where(RoadmapItem.id == item_id, RoadmapItem.status == OPEN)
-        .values(status=status, closed_at=now, next_reminder_at=None))
+        update(RoadmapItem)
+        .where(RoadmapItem.id == item_id, RoadmapItem.status == OPEN)
+        .values(status=status, closed_at=now, next_reminder_at=None)
+    )
     if not closed.rowcount:  # type: ignore[attr-defined]
         return None
     event = _event(session, item_id, status, now, actor, actor_name, note=note, file_id=file_id)
@@ -300,19 +409,27 @@ async def reopen_item(session: AsyncSession, item_id: int, *, actor: int, actor_
 
 async def owners_of(session: AsyncSession, item_id: int) -> list[tuple[int | None, int | None]]:
     """(organisation id, person id) of each owner of the item."""
-    return [(row.organisation_id, row.person_id) for row in await session.execute(
-        select(RoadmapOwner.organisation_id, RoadmapOwner.person_id).where(RoadmapOwner.item_id == item_id)
-        .order_by(RoadmapOwner.id))]
+    return [
+        (row.organisation_id, row.person_id)
+        for row in await session.execute(
+            select(RoadmapOwner.organisation_id, RoadmapOwner.person_id)
+            .where(RoadmapOwner.item_id == item_id)
+            .order_by(RoadmapOwner.id)
+        )
+    ]
 
 
 async def person_label(session: AsyncSession, person_id: int | None, fallback: str) -> str:
     """The directory name of a linked person, with their organisation: «Иван Блинов (Технопарк)»."""
     if person_id is None:
         return fallback
-    row = (await session.execute(
-        select(Person.name, Organisation.name.label("org")).outerjoin(Organisation,
-                                                                      Organisation.id == Person.organisation_id)
-        .where(Person.id == person_id))).first()
+    row = (
+        await session.execute(
+            select(Person.name, Organisation.name.label("org"))
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+            .where(Person.id == person_id)
+        )
+    ).first()
     if row is None:
         return fallback
     return f"{row.name} ({row.org})" if row.org else row.name
@@ -325,8 +442,9 @@ async def is_open(session: AsyncSession, item_id: int) -> bool:
 # --- answers from a reminder -------------------------------------------------------------------
 
 
-async def not_mine(session: AsyncSession, item_id: int, *, actor: int, actor_name: str, now: datetime,
-                   note: str | None = None) -> int:
+async def not_mine(
+    session: AsyncSession, item_id: int, *, actor: int, actor_name: str, now: datetime, note: str | None = None
+) -> int:
     """The person says the item is not theirs: pending until the secretariat changes the owners
     (reassigned) or keeps them (kept); meanwhile they are not reminded of it."""
     event = _event(session, item_id, "not_mine", now, actor, actor_name, note=note, decision="pending")
@@ -334,8 +452,9 @@ async def not_mine(session: AsyncSession, item_id: int, *, actor: int, actor_nam
     return event.id
 
 
-async def resolve_not_mine(session: AsyncSession, item_id: int, decision: str, *, event_id: int | None = None
-                           ) -> list[int]:
+async def resolve_not_mine(
+    session: AsyncSession, item_id: int, decision: str, *, event_id: int | None = None
+) -> list[int]:
     """Pending "not mine" answers of the item (or just `event_id`) decided; the Telegram ids of
     those who gave them."""
     where = [RoadmapEvent.item_id == item_id, RoadmapEvent.kind == "not_mine", RoadmapEvent.decision == "pending"]
@@ -351,12 +470,22 @@ async def current_deadline(session: AsyncSession, item_id: int) -> datetime | No
     return await session.scalar(select(RoadmapItem.deadline).where(RoadmapItem.id == item_id))
 
 
-async def request_extension(session: AsyncSession, item_id: int, deadline: datetime, reason: str, *,
-                            actor: int, actor_name: str, now: datetime) -> int | None:
+async def request_extension(
+    session: AsyncSession, item_id: int, deadline: datetime, reason: str, *, actor: int, actor_name: str, now: datetime
+) -> int | None:
     if not await is_open(session, item_id):
         return None
-    event = _event(session, item_id, "extension", now, actor, actor_name, note=reason,
-                   proposed_deadline=deadline, decision="pending")
+    event = _event(
+        session,
+        item_id,
+        "extension",
+        now,
+        actor,
+        actor_name,
+        note=reason,
+        proposed_deadline=deadline,
+        decision="pending",
+    )
     await session.flush()
     return event.id
 
@@ -372,31 +501,49 @@ class ExtensionDecision:
     who: str | None = None
 
 
-async def decide_extension(session: AsyncSession, event_id: int, approve: bool, *, actor: int, actor_name: str,
-                           now: datetime) -> ExtensionDecision:
+async def decide_extension(
+    session: AsyncSession, event_id: int, approve: bool, *, actor: int, actor_name: str, now: datetime
+) -> ExtensionDecision:
     event = await session.get(RoadmapEvent, event_id)
     if event is None or event.kind != "extension":
         return ExtensionDecision("gone")
     if event.decision != "pending":
-        return ExtensionDecision("already", event.item_id, event.actor_telegram_id, event.proposed_deadline,
-                                 event.actor_name)
+        return ExtensionDecision(
+            "already", event.item_id, event.actor_telegram_id, event.proposed_deadline, event.actor_name
+        )
     if not await is_open(session, event.item_id):
-        return ExtensionDecision("closed", event.item_id, event.actor_telegram_id, event.proposed_deadline,
-                                 event.actor_name)
+        return ExtensionDecision(
+            "closed", event.item_id, event.actor_telegram_id, event.proposed_deadline, event.actor_name
+        )
     # Only one of two taps (or two secretaries) decides.
-    decided = await session.execute(update(RoadmapEvent).where(RoadmapEvent.id == event_id,
-                                                               RoadmapEvent.decision == "pending")
-                                    .values(decision="approved" if approve else "declined"))
+    decided = await session.execute(
+        update(RoadmapEvent)
+        .where(RoadmapEvent.id == event_id, RoadmapEvent.decision == "pending")
+        .values(decision="approved" if approve else "declined")
+    )
     if not decided.rowcount:  # type: ignore[attr-defined]
-        return ExtensionDecision("already", event.item_id, event.actor_telegram_id, event.proposed_deadline,
-                                 event.actor_name)
+        return ExtensionDecision(
+            "already", event.item_id, event.actor_telegram_id, event.proposed_deadline, event.actor_name
+        )
     if approve and event.proposed_deadline is not None:
-        await set_deadline(session, event.item_id, event.proposed_deadline, actor=actor, actor_name=actor_name,
-                           now=now, note=event.note)
+        await set_deadline(
+            session,
+            event.item_id,
+            event.proposed_deadline,
+            actor=actor,
+            actor_name=actor_name,
+            now=now,
+            note=event.note,
+        )
     else:
         _event(session, event.item_id, "declined", now, actor, actor_name, proposed_deadline=event.proposed_deadline)
-    return ExtensionDecision("approved" if approve else "declined", event.item_id, event.actor_telegram_id,
-                             event.proposed_deadline, event.actor_name)
+    return ExtensionDecision(
+        "approved" if approve else "declined",
+        event.item_id,
+        event.actor_telegram_id,
+        event.proposed_deadline,
+        event.actor_name,
+    )
 
 
 def days_left(deadline: datetime, now: datetime, tz: ZoneInfo) -> int:

@@ -33,8 +33,9 @@ def label(number: int, title: str) -> str:
     return text[: cut if cut > LABEL_LIMIT // 2 else LABEL_LIMIT - 1].rstrip(" ,.;:—-") + "…"
 
 
-def timeline(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: str, today_label: str = "today"
-             ) -> bytes:
+def timeline(
+    items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: str, today_label: str = "today"
+) -> bytes:
     dated = [i for i in items if i.deadline is not None][:MAX_BARS]
     figure, axes = plt.subplots(figsize=(10, 1.2 + 0.45 * max(len(dated), 1)), dpi=100)
     try:
@@ -45,13 +46,26 @@ def timeline(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, title: s
             overdue = item.status == "open" and item.deadline < now
             colour = COLOURS["overdue" if overdue else item.status if item.status in COLOURS else "open"]
             start, end = (deadline, today) if overdue else (min(today, deadline), deadline)
-            axes.barh(row, mdates.date2num(end) - mdates.date2num(start) or 0.5, left=mdates.date2num(start),
-                      color=colour, height=0.6)
+            axes.barh(
+                row,
+                mdates.date2num(end) - mdates.date2num(start) or 0.5,
+                left=mdates.date2num(start),
+                color=colour,
+                height=0.6,
+            )
             axes.text(mdates.date2num(start), row, " " + label(item.number, item.title), va="center", fontsize=8)
         axes.axvline(mdates.date2num(today), color="#1565c0", linewidth=1, linestyle="--")
-        axes.annotate(today_label, xy=(mdates.date2num(today), 1), xycoords=("data", "axes fraction"),
-                      xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=8,
-                      color="#1565c0")
+        axes.annotate(
+            today_label,
+            xy=(mdates.date2num(today), 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color="#1565c0",
+        )
         axes.xaxis_date()
         # Ticks evenly spaced (not restarted at each month's 1st, where two labels would overlap).
         axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=9, interval_multiples=False))

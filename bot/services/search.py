@@ -80,9 +80,7 @@ class DirectorySearch:
                 self._revision = revision
         return True
 
-    async def search(
-        self, session: AsyncSession, query: str, *, members: bool, limit: int = 10
-    ) -> SearchResult:
+    async def search(self, session: AsyncSession, query: str, *, members: bool, limit: int = 10) -> SearchResult:
         await self.refresh(session)
         return find(self._index, query, members=members, limit=limit)
 
@@ -139,18 +137,45 @@ def _leader_first(index: SearchIndex, hits: list[Hit]) -> list[Hit]:
 
 async def build_index(session: AsyncSession) -> SearchIndex:
     with _collector_paused():
-        orgs = (await session.execute(select(
-            Organisation.id, Organisation.name, Organisation.name_en, Organisation.aliases,
-            Organisation.legal_form, Organisation.description, Organisation.kind, Organisation.country,
-        ))).all()
-        projects = (await session.execute(select(
-            Project.id, Project.title, Project.title_en, Project.programme, Project.leader_id,
-            Project.goal, Project.summary, Project.kind,
-        ))).all()
-        people = await session.execute(select(
-            Person.id, Person.name, Person.name_en, Person.position, Person.organisation_id,
-            Person.phones, Person.emails,
-        ).where(Person.status == "active"))
+        orgs = (
+            await session.execute(
+                select(
+                    Organisation.id,
+                    Organisation.name,
+                    Organisation.name_en,
+                    Organisation.aliases,
+                    Organisation.legal_form,
+                    Organisation.description,
+                    Organisation.kind,
+                    Organisation.country,
+                )
+            )
+        ).all()
+        projects = (
+            await session.execute(
+                select(
+                    Project.id,
+                    Project.title,
+                    Project.title_en,
+                    Project.programme,
+                    Project.leader_id,
+                    Project.goal,
+                    Project.summary,
+                    Project.kind,
+                )
+            )
+        ).all()
+        people = await session.execute(
+            select(
+                Person.id,
+                Person.name,
+                Person.name_en,
+                Person.position,
+                Person.organisation_id,
+                Person.phones,
+                Person.emails,
+            ).where(Person.status == "active")
+        )
         return _fill(SearchIndex(), orgs, projects, people)
 
 
@@ -160,25 +185,62 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
         org_names[org.id] = (org.name, org.name_en or "")
         title = _with_form(org.legal_form, org.name)
         names = [(org.name, 3.0), (org.name_en, 3.0), *((alias, 3.0) for alias in org.aliases or ())]
-        index.add(Doc("organisation", org.id, title, (org.name_en or org.description or "")[:100],
-                      title_en=org.name_en or "", subtitle_en=title),
-                  [*names, (org.description, 0.3)],
-                  categories=[_labels(f"orgkind.{org.kind}"), _labels(f"search.country.{org.country}")])
+        index.add(
+            Doc(
+                "organisation",
+                org.id,
+                title,
+                (org.name_en or org.description or "")[:100],
+                title_en=org.name_en or "",
+                subtitle_en=title,
+            ),
+            [*names, (org.description, 0.3)],
+            categories=[_labels(f"orgkind.{org.kind}"), _labels(f"search.country.{org.country}")],
+        )
     for project in projects:
         leader = org_names[project.leader_id][0] if project.leader_id in org_names else None
         index.project_leaders[project.id] = project.leader_id
-        index.add(Doc("project", project.id, project.title, project.title_en or "",
-                      title_en=project.title_en or "", subtitle_en=project.title),
-                  [(project.title, 3.0), (project.title_en, 3.0), (project.programme, 0.5),
-                   (leader, 0.5), (project.goal, 0.3), (project.summary, 0.3)],
-                  categories=[_labels(f"kind.{project.kind}")])
+        index.add(
+            Doc(
+                "project",
+                project.id,
+                project.title,
+                project.title_en or "",
+                title_en=project.title_en or "",
+                subtitle_en=project.title,
+            ),
+            [
+                (project.title, 3.0),
+                (project.title_en, 3.0),
+                (project.programme, 0.5),
+                (leader, 0.5),
+                (project.goal, 0.3),
+                (project.summary, 0.3),
+            ],
+            categories=[_labels(f"kind.{project.kind}")],
+        )
     for person in people:
         employer, employer_en = org_names.get(person.organisation_id, ("", ""))
-        index.add(Doc("person", person.id, person.name, employer, public=False,
-                      title_en=person.name_en or "", subtitle_en=employer_en),
-                  [(person.name, 3.0), (person.name_en, 3.0), (person.position, 0.5), (employer, 0.5),
-                   *((email.partition("@")[0], 1.0) for email in person.emails or ())],
-                  phones=person.phones or [], emails=person.emails or [])
+        index.add(
+            Doc(
+                "person",
+                person.id,
+                person.name,
+                employer,
+                public=False,
+                title_en=person.name_en or "",
+                subtitle_en=employer_en,
+            ),
+            [
+                (person.name, 3.0),
+                (person.name_en, 3.0),
+                (person.position, 0.5),
+                (employer, 0.5),
+                *((email.partition("@")[0], 1.0) for email in person.emails or ()),
+            ],
+            phones=person.phones or [],
+            emails=person.emails or [],
+        )
     return index.finish()
 
 

@@ -126,7 +126,7 @@ class SearchIndex:
                 continue
             text_words = words(text)
             text_keys = [word_key(word) for word in text_words]
-            for word, key in zip(text_words, text_keys):
+            for word, key in zip(text_words, text_keys, strict=True):
                 self._scripts[key] = self._scripts.get(key, 0) | script(word)
             if weight >= NAME and text_keys:
                 self.titles.setdefault(name_key(text), []).append(n)
@@ -225,7 +225,9 @@ class SearchIndex:
             return True
         if matches.general:
             return False
-        first, *others = (0.0 if hit.guessed else self._name_strength(n, matches.words) for n, hit in zip(top, hits))
+        first, *others = (
+            0.0 if hit.guessed else self._name_strength(n, matches.words) for n, hit in zip(top, hits, strict=False)
+        )
         return first > 0.0 and all(other < first for other in others)
 
     def _contact_scores(self, query: str, public_only: bool) -> dict[int, float]:
@@ -277,7 +279,9 @@ class SearchIndex:
                         held[n] = max(held.get(n, 0.0), weight * idf)
         return held
 
-    def _word_scores(self, query_keys: list[QueryWord], whole_name: str) -> tuple[dict[int, float], list[QueryWord], int]:
+    def _word_scores(
+        self, query_keys: list[QueryWord], whole_name: str
+    ) -> tuple[dict[int, float], list[QueryWord], int]:
         """Scores of documents by the query's words, and a bonus for a name that is the whole
         query (initials included: "Бондаренко Н.Л." among many Бондаренко); the words that found
         anything (a typo nobody can place, "Эффективный свте", does not make the rest unclear);
@@ -317,7 +321,9 @@ class SearchIndex:
         values: list[tuple[float, tuple[int, ...]]] = []
         for candidate, factor in expansion.items():
             floor = _weight_floor(word, candidate)
-            values.extend((factor * weight * idf, numbers) for weight, numbers in self._grouped[candidate] if weight >= floor)
+            values.extend(
+                (factor * weight * idf, numbers) for weight, numbers in self._grouped[candidate] if weight >= floor
+            )
         values.sort(key=itemgetter(0))  # ascending: a larger value overwrites a smaller one
         best: dict[int, float] = {}
         for value, numbers in values:
@@ -327,9 +333,9 @@ class SearchIndex:
     def _guessed(self, n: int, query_keys: list[QueryWord]) -> bool:
         """Whether no query word reaches the document as typed or as a prefix, counted as _best counts them."""
         return not any(
-            _begins(word, candidate)
-            and self.postings[candidate].get(n, 0.0) >= _weight_floor(word, candidate)
-            for word in query_keys for candidate in self._expand(word)
+            _begins(word, candidate) and self.postings[candidate].get(n, 0.0) >= _weight_floor(word, candidate)
+            for word in query_keys
+            for candidate in self._expand(word)
         )
 
     def names(self, doc: Doc, query: str) -> bool:
@@ -342,11 +348,17 @@ class SearchIndex:
         n = self._number.get((doc.kind, doc.id))
         if n is None:
             return False
-        known = [word for word in _words_only([self._with_synonyms(word) for word in dict.fromkeys(query_words(query))])
-                 if self._expand(word)]
+        known = [
+            word
+            for word in _words_only([self._with_synonyms(word) for word in dict.fromkeys(query_words(query))])
+            if self._expand(word)
+        ]
         held = self._name_keys(n, known)
         if doc.kind != "person":
-            held = [{key: trust for key, trust in keys.items() if _begins(word, key)} for word, keys in zip(known, held)]
+            held = [
+                {key: trust for key, trust in keys.items() if _begins(word, key)}
+                for word, keys in zip(known, held, strict=False)
+            ]
         return 2 * _matched(held) > len(known)
 
     def _name_strength(self, n: int, query_keys: list[QueryWord]) -> float:
@@ -360,8 +372,14 @@ class SearchIndex:
 
     def _name_keys(self, n: int, query_keys: list[QueryWord]) -> list[dict[str, float]]:
         """Per query word, the keys of the document's names it may stand for, with their trust."""
-        return [{candidate: factor for candidate, factor in self._expand(word).items()
-                 if self.postings[candidate].get(n, 0.0) >= NAME} for word in query_keys]
+        return [
+            {
+                candidate: factor
+                for candidate, factor in self._expand(word).items()
+                if self.postings[candidate].get(n, 0.0) >= NAME
+            }
+            for word in query_keys
+        ]
 
     def _expand(self, word: QueryWord) -> dict[str, float]:
         """Index keys that may stand for a query word, with how much to trust each (shared: do not modify)."""

@@ -16,8 +16,9 @@ COLOURS = {"on_track": "#2e9d4f", "at_risk": "#f2b134", "blocked": "#d64545", No
 LABEL_CHARS = 38
 
 
-def status_chart(title: str, rows: list[str], columns: list[str], cells: list[list[str | None]],
-                 legend: dict[str | None, str]) -> bytes:
+def status_chart(
+    title: str, rows: list[str], columns: list[str], cells: list[list[str | None]], legend: dict[str | None, str]
+) -> bytes:
     """A PNG: `cells[row][column]` is a status (or None), `legend` names each status."""
     height = 1.6 + 0.42 * max(len(rows), 1)
     figure = Figure(figsize=(2.6 + 0.75 * len(columns), height), dpi=100)
@@ -33,8 +34,13 @@ def status_chart(title: str, rows: list[str], columns: list[str], cells: list[li
     for side in axes.spines.values():
         side.set_visible(False)
     axes.set_title(title, fontsize=10, loc="left")
-    figure.legend(handles=[Patch(color=COLOURS[s], label=text) for s, text in legend.items()],
-                  loc="lower center", ncols=len(legend), fontsize=8, frameon=False)
+    figure.legend(
+        handles=[Patch(color=COLOURS[s], label=text) for s, text in legend.items()],
+        loc="lower center",
+        ncols=len(legend),
+        fontsize=8,
+        frameon=False,
+    )
     figure.tight_layout(rect=(0, 0.06, 1, 1))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

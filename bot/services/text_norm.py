@@ -50,9 +50,22 @@ _DOUBLE = re.compile(r"([a-z])\1+")  # letters only: 44 is not 4
 # Latin spellings of Russian sounds, longest first, to read a Latin word as the Russian one it may
 # transliterate ("Helsinki" → хелсинки, whose Russian stem drops the ending as Хельсинки's does).
 _TO_CYRILLIC = (
-    ("shch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"),
-    ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ay", "ай"), ("ey", "ей"), ("iy", "ий"), ("oy", "ой"), ("uy", "уй"),
-    *zip("abcdefghijklmnopqrstuvwyz", "абкдефгхийклмнопкрстуввыз"), ("x", "кс"),
+    ("shch", "щ"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("ts", "ц"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("yu", "ю"),
+    ("ya", "я"),
+    ("yo", "е"),
+    ("ay", "ай"),
+    ("ey", "ей"),
+    ("iy", "ий"),
+    ("oy", "ой"),
+    ("uy", "уй"),
+    *zip("abcdefghijklmnopqrstuvwyz", "абкдефгхийклмнопкрстуввыз", strict=True),
+    ("x", "кс"),
 )
 
 

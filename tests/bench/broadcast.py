@@ -60,8 +60,14 @@ async def child(mode: str, db: Path, url: str, token: str, count: int, rate: flo
                 await bot.send_message(FIRST_CHAT + n, TEXT)
             return {"sent": count, "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
         database = await open_database(settings, load_bundled=False)
-        sender = Sender(bot, database.sessions, system_clock, batch=batch, concurrency=settings.send_concurrency,
-                        limits=Limits(rate=rate, chat_interval=1.0, group_per_minute=20))
+        sender = Sender(
+            bot,
+            database.sessions,
+            system_clock,
+            batch=batch,
+            concurrency=settings.send_concurrency,
+            limits=Limits(rate=rate, chat_interval=1.0, group_per_minute=20),
+        )
         released = await sender.resume()
         started, cpu = time.perf_counter(), time.process_time()
         handled = await sender.deliver_due()
@@ -77,17 +83,46 @@ async def fill_outbox(db: Path, count: int) -> None:
     database = await open_database(settings_for(db, "http://unused", "1:x"), load_bundled=False)
     now = system_clock()
     async with database.sessions.begin() as session:
-        await outbox.enqueue(session, [Outgoing(key=f"announcement:1:{FIRST_CHAT + n}", chat_id=FIRST_CHAT + n,
-                                                kind="announcement", text=TEXT, batch_id=1) for n in range(count)], now)
+        await outbox.enqueue(
+            session,
+            [
+                Outgoing(
+                    key=f"announcement:1:{FIRST_CHAT + n}",
+                    chat_id=FIRST_CHAT + n,
+                    kind="announcement",
+                    text=TEXT,
+                    batch_id=1,
+                )
+                for n in range(count)
+            ],
+            now,
+        )
     await database.close()
 
 
-async def spawn(mode: str, db: Path, emulator: BotAPIEmulator, count: int, *, rate: float = 0,
-                batch: int = 100) -> asyncio.subprocess.Process:
+async def spawn(
+    mode: str, db: Path, emulator: BotAPIEmulator, count: int, *, rate: float = 0, batch: int = 100
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.bench.broadcast", "--child", mode, "--db", str(db), "--url", emulator.url,
-        "--token", emulator.token, "--count", str(count), "--rate", str(rate), "--batch", str(batch),
-        stdout=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "tests.bench.broadcast",
+        "--child",
+        mode,
+        "--db",
+        str(db),
+        "--url",
+        emulator.url,
+        "--token",
+        emulator.token,
+        "--count",
+        str(count),
+        "--rate",
+        str(rate),
+        "--batch",
+        str(batch),
+        stdout=asyncio.subprocess.PIPE,
+    )
 
 
 async def result_of(process: asyncio.subprocess.Process) -> dict[str, Any]:
@@ -108,8 +143,12 @@ async def limited(work: Path, count: int) -> dict[str, Any]:
         emulator.enforce_limits(overall=30, per_chat=1, per_group_minute=20)
         run = await result_of(await spawn("sender", db, emulator, count, rate=30))
         sent = sum(deliveries(emulator).values())
-        return {"limited_recipients": count, "limited_sent": sent, "limited_rate": round(sent / run["seconds"], 2),
-                "throttled_429": emulator.throttled}
+        return {
+            "limited_recipients": count,
+            "limited_sent": sent,
+            "limited_rate": round(sent / run["seconds"], 2),
+            "throttled_429": emulator.throttled,
+        }
 
 
 async def ceiling(work: Path, count: int) -> dict[str, Any]:
@@ -131,9 +170,14 @@ async def ceiling(work: Path, count: int) -> dict[str, Any]:
         return round(1000 * sum(run["cpu"] for run in runs[mode]) / (2 * count), 3)
 
     bare_per_s, ceiling_per_s = per_s("bare"), per_s("sender")
-    return {"recipients": count, "bare_per_s": round(bare_per_s, 1), "ceiling_per_s": round(ceiling_per_s, 1),
-            "ceiling_vs_bare": round(ceiling_per_s / bare_per_s, 3),
-            "bare_cpu_ms": cpu_ms("bare"), "ceiling_cpu_ms": cpu_ms("sender")}
+    return {
+        "recipients": count,
+        "bare_per_s": round(bare_per_s, 1),
+        "ceiling_per_s": round(ceiling_per_s, 1),
+        "ceiling_vs_bare": round(ceiling_per_s / bare_per_s, 3),
+        "bare_cpu_ms": cpu_ms("bare"),
+        "ceiling_cpu_ms": cpu_ms("sender"),
+    }
 
 
 async def crash(work: Path, count: int, batch: int) -> dict[str, Any]:
@@ -153,9 +197,13 @@ async def crash(work: Path, count: int, batch: int) -> dict[str, Any]:
         restarted = await result_of(await spawn("sender", db, emulator, count, batch=batch))
         got = deliveries(emulator)
     expected = {FIRST_CHAT + n for n in range(count)}
-    return {"crash_killed_at": at_kill, "crash_released": restarted["released"],
-            "crash_missed": len(expected - set(got)), "crash_duplicates": sum(n - 1 for n in got.values() if n > 1),
-            "duplicate_bound": Settings(_env_file=None).send_concurrency}
+    return {
+        "crash_killed_at": at_kill,
+        "crash_released": restarted["released"],
+        "crash_missed": len(expected - set(got)),
+        "crash_duplicates": sum(n - 1 for n in got.values() if n > 1),
+        "duplicate_bound": Settings(_env_file=None).send_concurrency,
+    }
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -163,8 +211,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="broadcast-bench-") as tmp:
         work = Path(tmp)
-        parts = {"limited": lambda: limited(work, args.limited), "ceiling": lambda: ceiling(work, args.recipients),
-                 "crash": lambda: crash(work, args.recipients, args.batch)}
+        parts = {
+            "limited": lambda: limited(work, args.limited),
+            "ceiling": lambda: ceiling(work, args.recipients),
+            "crash": lambda: crash(work, args.recipients, args.batch),
+        }
         for name in args.parts.split(","):
             started = time.perf_counter()
             figures |= await parts[name]()
@@ -196,8 +247,21 @@ def parse() -> argparse.Namespace:
 if __name__ == "__main__":
     arguments = parse()
     if arguments.child:
-        print(json.dumps(asyncio.run(child(arguments.child, arguments.db, arguments.url, arguments.token,
-                                           arguments.count, arguments.rate, arguments.batch))))
+        print(
+            json.dumps(
+                asyncio.run(
+                    child(
+                        arguments.child,
+                        arguments.db,
+                        arguments.url,
+                        arguments.token,
+                        arguments.count,
+                        arguments.rate,
+                        arguments.batch,
+                    )
+                )
+            )
+        )
     else:
         result = asyncio.run(main(arguments))
         for key, value in result.items():

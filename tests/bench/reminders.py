@@ -53,7 +53,7 @@ CHUNK = 5000
 async def insert_rows(database: Database, model: Any, rows: list[dict[str, Any]]) -> None:
     async with database.sessions.begin() as session:
         for start in range(0, len(rows), CHUNK):
-            await session.execute(insert(model), rows[start:start + CHUNK])
+            await session.execute(insert(model), rows[start : start + CHUNK])
 
 
 async def populate(database: Database, items: int, *, spread: bool) -> None:
@@ -62,28 +62,67 @@ async def populate(database: Database, items: int, *, spread: bool) -> None:
     base_person = await _next_id(database, Person.id)
     base_item = await _next_id(database, RoadmapItem.id)
     first_number = await _next_id(database, RoadmapItem.number)
-    await insert_rows(database, Organisation, [
-        {"id": base_org + i, "key": f"bench-org-{i}", "name": f"Организация {i}", "aliases": []} for i in range(orgs)])
+    await insert_rows(
+        database,
+        Organisation,
+        [{"id": base_org + i, "key": f"bench-org-{i}", "name": f"Организация {i}", "aliases": []} for i in range(orgs)],
+    )
     # people 0..2N-1 own items directly; people 2N.. are the organisations' (none for every 100th).
     linked_orgs = [i for i in range(orgs) if i % 100]
-    await insert_rows(database, Person, [
-        {"id": base_person + i, "key": f"bench-person-{i}", "name": f"Человек {i}", "phones": [], "emails": [],
-         "organisation_id": base_org + linked_orgs[i - people] if i >= people else None}
-        for i in range(people + len(linked_orgs))])
-    await insert_rows(database, Account, [
-        {"telegram_id": 10_000_000 + i, "first_name": f"P{i}", "person_id": base_person + i,
-         "created_at": NOW - timedelta(days=30), "language": "ru" if i % 3 else "en"}
-        for i in range(people + len(linked_orgs))])
+    await insert_rows(
+        database,
+        Person,
+        [
+            {
+                "id": base_person + i,
+                "key": f"bench-person-{i}",
+                "name": f"Человек {i}",
+                "phones": [],
+                "emails": [],
+                "organisation_id": base_org + linked_orgs[i - people] if i >= people else None,
+            }
+            for i in range(people + len(linked_orgs))
+        ],
+    )
+    await insert_rows(
+        database,
+        Account,
+        [
+            {
+                "telegram_id": 10_000_000 + i,
+                "first_name": f"P{i}",
+                "person_id": base_person + i,
+                "created_at": NOW - timedelta(days=30),
+                "language": "ru" if i % 3 else "en",
+            }
+            for i in range(people + len(linked_orgs))
+        ],
+    )
     set_at = NOW - timedelta(days=60)
-    await insert_rows(database, RoadmapItem, [
-        {"id": base_item + i, "number": first_number + i, "title": f"Пункт дорожной карты {i}",
-         "description": "Описание", "status": "open", "deadline": deadline(i, spread), "schedule_from": set_at,
-         "created_at": set_at} for i in range(items)])
+    await insert_rows(
+        database,
+        RoadmapItem,
+        [
+            {
+                "id": base_item + i,
+                "number": first_number + i,
+                "title": f"Пункт дорожной карты {i}",
+                "description": "Описание",
+                "status": "open",
+                "deadline": deadline(i, spread),
+                "schedule_from": set_at,
+                "created_at": set_at,
+            }
+            for i in range(items)
+        ],
+    )
     owners: list[dict[str, Any]] = []
     for i in range(items):
-        owners += [{"item_id": base_item + i, "person_id": base_person + 2 * i, "added_at": set_at},
-                   {"item_id": base_item + i, "person_id": base_person + 2 * i + 1, "added_at": set_at},
-                   {"item_id": base_item + i, "organisation_id": base_org + i % orgs, "added_at": set_at}]
+        owners += [
+            {"item_id": base_item + i, "person_id": base_person + 2 * i, "added_at": set_at},
+            {"item_id": base_item + i, "person_id": base_person + 2 * i + 1, "added_at": set_at},
+            {"item_id": base_item + i, "organisation_id": base_org + i % orgs, "added_at": set_at},
+        ]
     await insert_rows(database, RoadmapOwner, owners)
 
 
@@ -151,8 +190,17 @@ async def scenario(settings: Settings, items: int, *, spread: bool) -> dict[str,
         clock[0] = NOW
         await rewind(database, before)
         peak = await traced(app)
-        return {"populate_s": populate_s, "tick_s": busy, "enqueued": enqueued, "idle_tick_s": idle,
-                "doubled": doubled, "peak_mb": peak, "ticks": ticks, "slowest_s": slowest, "total_s": total}
+        return {
+            "populate_s": populate_s,
+            "tick_s": busy,
+            "enqueued": enqueued,
+            "idle_tick_s": idle,
+            "doubled": doubled,
+            "peak_mb": peak,
+            "ticks": ticks,
+            "slowest_s": slowest,
+            "total_s": total,
+        }
     finally:
         await database.close()
 
@@ -175,6 +223,7 @@ async def rewind(database: Database, keep: int) -> None:
 
 async def main(items: int, database_url: str | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
+
         def settings(name: str) -> Settings:
             url = database_url or f"sqlite+aiosqlite:///{Path(tmp) / name}"
             return Settings(database_url=url, admin_ids=frozenset({1001}), _env_file=None)
@@ -183,14 +232,23 @@ async def main(items: int, database_url: str | None) -> dict[str, Any]:
         burst = await scenario(settings("burst.db"), items, spread=False)
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
-        "items": items, "owners_per_item": 3, "backend": settings("x").database_url.split(":")[0],
-        "tick_s": round(day["slowest_s"], 3), "enqueued": day["enqueued"], "idle_tick_s": round(day["idle_tick_s"], 4),
+        "items": items,
+        "owners_per_item": 3,
+        "backend": settings("x").database_url.split(":")[0],
+        "tick_s": round(day["slowest_s"], 3),
+        "enqueued": day["enqueued"],
+        "idle_tick_s": round(day["idle_tick_s"], 4),
         "peak_mb": round(day["peak_mb"], 1),
-        "burst_enqueued": burst["enqueued"], "burst_ticks": burst["ticks"],
-        "burst_slowest_tick_s": round(burst["slowest_s"], 3), "burst_total_s": round(burst["total_s"], 2),
-        "burst_peak_mb": round(burst["peak_mb"], 1), "tick_items": Settings(_env_file=None).reminder_tick_items,
-        "doubled": day["doubled"] + burst["doubled"], "rss_mb": round(rss_kb / 1024, 1),
-        "populate_s": round(day["populate_s"], 1), "target_s": TARGET_S,
+        "burst_enqueued": burst["enqueued"],
+        "burst_ticks": burst["ticks"],
+        "burst_slowest_tick_s": round(burst["slowest_s"], 3),
+        "burst_total_s": round(burst["total_s"], 2),
+        "burst_peak_mb": round(burst["peak_mb"], 1),
+        "tick_items": Settings(_env_file=None).reminder_tick_items,
+        "doubled": day["doubled"] + burst["doubled"],
+        "rss_mb": round(rss_kb / 1024, 1),
+        "populate_s": round(day["populate_s"], 1),
+        "target_s": TARGET_S,
         "ok": max(day["slowest_s"], burst["slowest_s"]) < TARGET_S and not day["doubled"] + burst["doubled"],
     }
 
@@ -201,7 +259,10 @@ if __name__ == "__main__":
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     figures = asyncio.run(main(args.items, args.database_url))
-    print(f"10:00 tick: {figures['tick_s']} s for {figures['enqueued']} outbox rows; idle tick: "
-          f"{figures['idle_tick_s']} s; burst: {figures['burst_enqueued']} rows in {figures['burst_ticks']} ticks, "
-          f"slowest {figures['burst_slowest_tick_s']} s", file=sys.stderr)
+    print(
+        f"10:00 tick: {figures['tick_s']} s for {figures['enqueued']} outbox rows; idle tick: "
+        f"{figures['idle_tick_s']} s; burst: {figures['burst_enqueued']} rows in {figures['burst_ticks']} ticks, "
+        f"slowest {figures['burst_slowest_tick_s']} s",
+        file=sys.stderr,
+    )
     print(json.dumps(figures))

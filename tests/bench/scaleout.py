@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +62,22 @@ async def reset(url: str) -> list[str]:
     return names
 
 
-async def start(emulator: BotAPIEmulator, url: str, folder: Path, count: int, tag: str
-                ) -> tuple[RoundRobin, list[BotProcess]]:
+async def start(
+    emulator: BotAPIEmulator, url: str, folder: Path, count: int, tag: str
+) -> tuple[RoundRobin, list[BotProcess]]:
     proxy = RoundRobin([])
     await proxy.__aenter__()
-    instances = [BotProcess(emulator, url, folder, f"{tag}{n}", webhook_url=proxy.url + "/telegram/hook",
-                            extra={"UPDATE_WORKERS": str(WORKERS)}) for n in range(count)]
+    instances = [
+        BotProcess(
+            emulator,
+            url,
+            folder,
+            f"{tag}{n}",
+            webhook_url=proxy.url + "/telegram/hook",
+            extra={"UPDATE_WORKERS": str(WORKERS)},
+        )
+        for n in range(count)
+    ]
     proxy.backends = [i.backend for i in instances]
     await asyncio.gather(*(i.start() for i in instances))
     return proxy, instances
@@ -78,16 +89,20 @@ async def stop(proxy: RoundRobin, instances: list[BotProcess]) -> None:
     await proxy.__aexit__(None, None, None)
 
 
-async def throughput(emulator: BotAPIEmulator, url: str, folder: Path, count: int, users: list[User],
-                     names: list[str], searches: int) -> dict[str, float]:
+async def throughput(
+    emulator: BotAPIEmulator, url: str, folder: Path, count: int, users: list[User], names: list[str], searches: int
+) -> dict[str, float]:
     proxy, instances = await start(emulator, url, folder, count, f"tp{count}-")
     try:
         await asyncio.sleep(2)  # let start-up ticks settle
         cpu = [cpu_seconds(i) for i in instances]
         replies_before = len(emulator.calls_of("sendMessage"))
         began = time.perf_counter()
-        updates = [emulator.send_message(user, names[(n * 7 + k) % len(names)])
-                   for k in range(searches) for n, user in enumerate(users)]
+        updates = [
+            emulator.send_message(user, names[(n * 7 + k) % len(names)])
+            for k in range(searches)
+            for n, user in enumerate(users)
+        ]
         await until_drained(url, updates, 600)
         seconds = time.perf_counter() - began
         spent = sum(cpu_seconds(i) - c for i, c in zip(instances, cpu, strict=True))
@@ -101,13 +116,22 @@ async def order_violations(url: str) -> int:
     """Pairs of one chat's updates whose handling began in the other order than their ids."""
     engine = create_async_engine(url)
     async with engine.connect() as connection:
-        rows = (await connection.execute(select(InboxUpdate.chat_key, InboxUpdate.update_id, InboxUpdate.done_at)
-                                         .order_by(InboxUpdate.chat_key, InboxUpdate.update_id))).all()
+        rows = (
+            await connection.execute(
+                select(InboxUpdate.chat_key, InboxUpdate.update_id, InboxUpdate.done_at).order_by(
+                    InboxUpdate.chat_key, InboxUpdate.update_id
+                )
+            )
+        ).all()
     await engine.dispose()
     violations = 0
-    for previous, row in zip(rows, rows[1:]):
-        if previous.chat_key == row.chat_key and row.done_at is not None and previous.done_at is not None \
-                and row.done_at < previous.done_at:
+    for previous, row in pairwise(rows):
+        if (
+            previous.chat_key == row.chat_key
+            and row.done_at is not None
+            and previous.done_at is not None
+            and row.done_at < previous.done_at
+        ):
             violations += 1
     return violations
 
@@ -127,9 +151,16 @@ async def kill(emulator: BotAPIEmulator, url: str, folder: Path, writers: int) -
         missing, repeated = replies(emulator, people)
     finally:
         await stop(proxy, instances)
-    return {"kill_lost": result.lost, "kill_applied_twice": result.applied_twice, "kill_wrong": result.wrong,
-            "order_violations": await order_violations(url), "replies_missing": missing,
-            "replies_repeated": repeated, "reply_bound": WORKERS, "kill_updates": len(updates)}
+    return {
+        "kill_lost": result.lost,
+        "kill_applied_twice": result.applied_twice,
+        "kill_wrong": result.wrong,
+        "order_violations": await order_violations(url),
+        "replies_missing": missing,
+        "replies_repeated": repeated,
+        "reply_bound": WORKERS,
+        "kill_updates": len(updates),
+    }
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -144,10 +175,14 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             print(f"one instance: {one['per_s']:.1f} replies/s, {one['cpu_ms']:.1f} CPU ms/update", flush=True)
             two = await throughput(emulator, url, folder, 2, users, names, args.searches)
             print(f"two instances: {two['per_s']:.1f} replies/s, {two['cpu_ms']:.1f} CPU ms/update", flush=True)
-            figures |= {"one_per_s": round(one["per_s"], 1), "two_per_s": round(two["per_s"], 1),
-                        "two_over_one": round(two["per_s"] / one["per_s"], 2),
-                        "one_cpu_ms": round(one["cpu_ms"], 1), "two_cpu_ms": round(two["cpu_ms"], 1),
-                        "updates": args.users * args.searches}
+            figures |= {
+                "one_per_s": round(one["per_s"], 1),
+                "two_per_s": round(two["per_s"], 1),
+                "two_over_one": round(two["per_s"] / one["per_s"], 2),
+                "one_cpu_ms": round(one["cpu_ms"], 1),
+                "two_cpu_ms": round(two["cpu_ms"], 1),
+                "updates": args.users * args.searches,
+            }
             await reset(url)
             figures |= await kill(emulator, url, folder, args.writers)
     return figures
