@@ -9,6 +9,7 @@ import signal
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -115,6 +116,23 @@ def create_bot(settings: Settings, *, sleep: Sleep = asyncio.sleep) -> Bot:
     )
 
 
+async def _check_redis(url: str) -> None:
+    """Dialog state lives in Redis when REDIS_URL is set: one that does not answer is a one-line
+    error at start, not an apology to every user who writes."""
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    parts = urlsplit(url)
+    shown = parts._replace(netloc=f"{parts.hostname or ''}:{parts.port or 6379}").geturl()
+    client = Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        await client.ping()
+    except (RedisError, OSError) as exc:
+        raise StartupError(f"REDIS_URL {shown}: {_first_line(exc)}") from exc
+    finally:
+        await client.aclose()
+
+
 def create_storage(settings: Settings, database: Database, clock: Clock) -> BaseStorage:
     ttl = timedelta(hours=settings.dialog_ttl_hours)
     storage: BaseStorage
@@ -180,6 +198,8 @@ def create_dispatcher(
 
 
 async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: Sleep = asyncio.sleep) -> App:
+    if settings.redis_url:
+        await _check_redis(settings.redis_url)
     database = await open_database(settings)
     search = DirectorySearch()
     async with database.sessions() as session:
@@ -237,7 +257,9 @@ async def run_polling(
     sending: asyncio.Task[None] | None = None
     handling: asyncio.Task[None] | None = None
     try:
-        await wait_for_api(app.bot, sleep=app.sleep)
+        me = await wait_for_api(app.bot, app.stopping, sleep=app.sleep)
+        if me is None:
+            return
         if background:
             scheduler.start()
             sending = asyncio.create_task(app.sender.run(app.instance_id), name="outbox-sender")
@@ -259,6 +281,7 @@ async def run_polling(
             await _watch_webhook(app)
         else:
             await app.bot.delete_webhook(drop_pending_updates=False)
+            log.info("taking updates by long polling as @%s", me.username)
             await poll(
                 app.bot,
                 pipeline,
@@ -310,7 +333,8 @@ async def _close(app: App) -> None:
 
 
 async def _serve(app: App) -> None:
-    """Bound first, so that a taken port stops the start before anything else runs."""
+    """Bound before the Bot API is called and anything is started, so that a taken port ends the
+    start with one line (the database is opened, and migrated, before)."""
     http = app.http
     assert http is not None
     try:

@@ -198,7 +198,9 @@ async def poll(
                 batch = [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in fetch.result()]
                 added = await pipeline.receive(batch, watch=confirm_after_handling)
             except Exception as exc:  # noqa: BLE001 - Telegram or the database may be back soon
-                log.error(
+                # A warning, once every few seconds of an outage: /healthz turns 503 after two
+                # minutes of it, which is what should page someone, not each attempt.
+                log.warning(
                     "could not take updates - %s: %s; trying again in %.1f s",
                     type(exc).__name__,
                     exc,

@@ -155,6 +155,21 @@ async def test_a_start_while_the_api_is_unreachable_waits_then_serves(settings, 
     assert_no_token(settings.bot_token, logs, caplog)
 
 
+async def test_a_stop_while_waiting_for_the_api_ends_the_start(settings, clock, emulator) -> None:  # type: ignore[no-untyped-def]
+    await emulator.stop()
+    waiting, forever = asyncio.Event(), asyncio.Event()
+
+    async def long_wait(seconds: float) -> None:
+        waiting.set()
+        await forever.wait()  # a real wait of up to 30 s: a stop must not sit it out
+
+    bot = RunningBot(settings, clock, sleep=long_wait)
+    await bot.start()
+    await asyncio.wait_for(waiting.wait(), 10)
+    await bot.stop()  # as SIGTERM: within its 10 s, or it raises
+    await emulator.start()
+
+
 async def test_a_refused_token_ends_the_cli_with_one_line(emulator, settings, capsys, caplog) -> None:  # type: ignore[no-untyped-def]
     emulator.fail("getMe", 401, "Unauthorized", times=100)
     with caplog.at_level(logging.INFO):
@@ -211,7 +226,7 @@ async def test_no_log_record_contains_the_token(settings, redirect_loop, logs, c
 
     try:
         with pytest.raises(Enough):
-            await wait_for_api(bot, sleep=give_up_after_two)
+            await wait_for_api(bot, asyncio.Event(), sleep=give_up_after_two)
         with update_context(10008), pytest.raises(TelegramNetworkError) as failure:
             await bot.send_message(GUEST.id, "hello")  # a reply: tried again, then given up
         log.error("update 10008 failed", exc_info=failure.value)
