@@ -160,8 +160,15 @@ async def _backup(settings: Settings, args: argparse.Namespace) -> int:
         )
     if not url.database or url.database == ":memory:":
         return _fail("DATABASE_URL names no SQLite file to copy")
+    source = Path(url.database)
+    if not source.is_file():
+        return _fail(f"no database at {source.resolve()} (DATABASE_URL, relative to the current folder)")
+    if args.file.resolve() == source.resolve():
+        return _fail(f"{args.file} is the database itself: give the copy another name")
+    if not args.file.resolve().parent.is_dir():
+        return _fail(f"the folder {args.file.resolve().parent} does not exist")
     try:
-        await asyncio.to_thread(backup_sqlite, Path(url.database), args.file)
+        await asyncio.to_thread(backup_sqlite, source, args.file)
     except (sqlite3.Error, OSError) as exc:
         return _fail(f"backup of {url.database} to {args.file} failed: {exc}")
     print(f"backed up {url.database} to {args.file}")

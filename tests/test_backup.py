@@ -69,3 +69,23 @@ def test_backup_refuses_postgresql_with_a_hint(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pg_dump" in err and "secret" not in err
     assert not (tmp_path / "copy.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "said"),
+    [
+        ("copy.db", "no database at"),  # the default DATABASE_URL in a folder without one
+        ("clusterbot.db", "is the database itself"),
+        ("no/such/folder/copy.db", "does not exist"),
+    ],
+)
+def test_backup_says_what_is_wrong_in_one_line(
+    target: str, said: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    if said != "no database at":
+        sqlite3.connect(tmp_path / "clusterbot.db").close()
+    assert main(["backup", target]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and said in err, err
