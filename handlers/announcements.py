@@ -21,13 +21,13 @@ from bot.services import access, announcement_audiences, announcements, dates, d
 from bot.services.access import Viewer
 from bot.services.announcement_audiences import APPROVED, KINDS, PENDING, WITH_VALUES, Audience, ChatView
 from bot.services.announcements import CATEGORIES, Draft
-from bot.services.outbox import Outgoing, enqueue
 from bot.settings import Settings
 from handlers import announcements_render as render
 from handlers.admin import SecretariatOnly
 from handlers.callbacks import AnnouncementAct, AnnounceStep, ChatAction, ChatApproval, Menu
 from handlers.directory import show
 from handlers.edits import edit_text
+from handlers.notify import tell_secretariat
 from handlers.routes import Routes, command
 
 router = Routes("announcements")
@@ -534,19 +534,13 @@ async def bot_status_changed(
 
 
 async def _ask_secretariat(session: AsyncSession, settings: Settings, chat: ChatView, now: datetime) -> None:
-    messages = []
-    for secretary, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
-        text, markup = render.chat_request(Translator(language), chat)
-        messages.append(
-            Outgoing(
-                key=f"chat-request:{chat.chat_id}:{chat.round}:{secretary}",
-                chat_id=secretary,
-                kind="notice",
-                text=text,
-                reply_markup=markup.model_dump(exclude_none=True),
-            )
-        )
-    await enqueue(session, messages, now)
+    await tell_secretariat(
+        session,
+        settings,
+        now,
+        lambda secretary: f"chat-request:{chat.chat_id}:{chat.round}:{secretary}",
+        lambda t: render.chat_request(t, chat),
+    )
 
 
 @router.callback_query(ChatApproval.filter())

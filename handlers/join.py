@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from aiogram import Bot, F
 from aiogram.filters import CommandStart, StateFilter
@@ -27,7 +28,7 @@ from bot.settings import Settings
 from handlers import render
 from handlers.callbacks import Decide, Menu
 from handlers.edits import edit_text
-from handlers.notify import set_commands_for, set_viewer_commands
+from handlers.notify import set_commands_for, set_viewer_commands, tell_secretariat
 from handlers.routes import Routes, command
 
 router = Routes("join")
@@ -163,21 +164,14 @@ async def _tell_secretariat(session: AsyncSession, settings: Settings, request_i
     """The request's card for every secretary goes into the outbox before the guest is answered:
     the reply commits the request and its cards together (bot.telegram_calls.CommitBeforeCalling),
     so a crash can no longer leave a request the secretariat never hears of."""
-    requests = await joining.pending_requests(session, request_id=request_id)
-    messages = []
-    for chat_id, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
-        for request in requests:
-            text, markup = render.request_card(Translator(language), request)
-            messages.append(
-                Outgoing(
-                    key=f"join:{request.id}:c{chat_id}",
-                    chat_id=chat_id,
-                    kind="notice",
-                    text=text,
-                    reply_markup=markup.model_dump(exclude_none=True),
-                )
-            )
-    await enqueue(session, messages, clock())
+    for request in await joining.pending_requests(session, request_id=request_id):
+        await tell_secretariat(
+            session,
+            settings,
+            clock(),
+            partial("join:{}:c{}".format, request.id),
+            partial(render.request_card, request=request),
+        )
 
 
 @router.message(StateFilter(JoinForm.choosing, None), F.text.in_(BY_NAME))

@@ -4,12 +4,18 @@ other people go through the outbox: bot/services/outbox.py)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from aiogram import Bot
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import LANGUAGES, Translator
+from bot.services import access
 from bot.services.access import Viewer
+from bot.services.outbox import Outgoing, enqueue
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +35,27 @@ SECRETARIAT_COMMANDS = (
     "language",
     "help",
 )
+
+
+async def tell_secretariat(
+    session: AsyncSession,
+    settings: Settings,
+    now: datetime,
+    key: Callable[[int], str],
+    message: Callable[[Translator], tuple[str, InlineKeyboardMarkup]],
+) -> None:
+    """Every secretary gets the message, in their language, through the outbox under `key(chat)`:
+    enqueued in the caller's transaction, so it commits with what it tells of."""
+    chats = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
+    messages = []
+    for chat, language in chats:
+        text, markup = message(Translator(language))
+        messages.append(
+            Outgoing(
+                key=key(chat), chat_id=chat, kind="notice", text=text, reply_markup=markup.model_dump(exclude_none=True)
+            )
+        )
+    await enqueue(session, messages, now)
 
 
 def _commands(t: Translator, names: tuple[str, ...]) -> list[BotCommand]:

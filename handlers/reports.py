@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.services import access, checkins, dates, reports
+from bot.services import checkins, dates, reports
 from bot.services.access import Viewer
 from bot.services.directory import Page, projects_page
 from bot.services.outbox import Outgoing, enqueue
@@ -27,6 +27,7 @@ from bot.settings import Settings
 from handlers import reports_render as render
 from handlers.callbacks import Menu, ReportAction, ReportHistory, ReportPause, ReportStart, ReportStep
 from handlers.directory import show
+from handlers.notify import tell_secretariat
 from handlers.routes import Routes, command
 
 router = Routes("reports")
@@ -327,37 +328,25 @@ async def cleared_secretariat(
     latest = await reports.latest(session, view.project.id) if withdrawn else view
     if latest is not None and latest.status in reports.TROUBLE:
         return
-    messages = []
-    for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
-        text, markup = render.cleared(Translator(language), view, latest, withdrawn=withdrawn)
-        messages.append(
-            Outgoing(
-                key=f"{key}:{chat}",
-                chat_id=chat,
-                kind="notice",
-                text=text,
-                reply_markup=markup.model_dump(exclude_none=True),
-            )
-        )
-    await enqueue(session, messages, now)
+    await tell_secretariat(
+        session,
+        settings,
+        now,
+        lambda chat: f"{key}:{chat}",
+        lambda t: render.cleared(t, view, latest, withdrawn=withdrawn),
+    )
 
 
 async def alert_secretariat(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime) -> None:
     """A project turning at risk or blocked reaches the secretariat at once, not only in the digest;
     once per report and status, whatever is tapped twice."""
-    messages = []
-    for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
-        text, markup = render.alert(Translator(language), view)
-        messages.append(
-            Outgoing(
-                key=f"report-alert:{view.id}:{view.status}:{chat}",
-                chat_id=chat,
-                kind="notice",
-                text=text,
-                reply_markup=markup.model_dump(exclude_none=True),
-            )
-        )
-    await enqueue(session, messages, now)
+    await tell_secretariat(
+        session,
+        settings,
+        now,
+        lambda chat: f"report-alert:{view.id}:{view.status}:{chat}",
+        lambda t: render.alert(t, view),
+    )
 
 
 @router.message(ReportForm.percent, F.text)

@@ -31,6 +31,7 @@ from handlers.callbacks import (
     RoadmapOwnerPick,
 )
 from handlers.directory import show
+from handlers.notify import tell_secretariat
 from handlers.routes import Routes, command
 
 router = Routes("roadmap")
@@ -668,19 +669,13 @@ async def reason_typed(
     if event_id is None or found is None:
         await message.answer(t("roadmap.closed_already"))
         return
-    messages = []
-    for chat, language in await access.secretariat_chats(session, settings.admin_ids, settings.default_language):
-        text, markup = view.extension_request(Translator(language), found, event_id, who, deadline, reason, settings.tz)
-        messages.append(
-            Outgoing(
-                key=f"rm:ext:{event_id}:c{chat}",
-                chat_id=chat,
-                kind="notice",
-                text=text,
-                reply_markup=markup.model_dump(exclude_none=True),
-            )
-        )
-    await enqueue(session, messages, clock())
+    await tell_secretariat(
+        session,
+        settings,
+        clock(),
+        lambda chat: f"rm:ext:{event_id}:c{chat}",
+        lambda t: view.extension_request(t, found, event_id, who, deadline, reason, settings.tz),
+    )
     await message.answer(t("roadmap.extension_sent", date=view.when(deadline, settings.tz)))
 
 
