@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import signal
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +17,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, Sleep, system_clock
 from bot.fsm_storage import DialogMarks, SqlStorage
@@ -26,6 +24,7 @@ from bot.health import Liveness, add_routes
 from bot.http_server import HttpServer
 from bot.metrics import Metrics
 from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, UpdateContext, ViewerMiddleware
+from bot.runtime import Database, Runtime
 from bot.services.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
 from bot.services.dataset_schema import DatasetIn
 from bot.services.search import DirectorySearch
@@ -33,7 +32,7 @@ from bot.settings import Settings, StartupError
 from bot.startup import wait_for_api
 from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat, RetryTransient
 from bot.updates import UpdatePipeline, poll, webhook_endpoint
-from handlers import routers
+from handlers import jobs, routers
 from handlers.announcements_report import ProgressReporter
 from handlers.errors import on_error
 from handlers.notify import set_default_commands
@@ -43,15 +42,6 @@ from scheduler.sender import Sender
 log = logging.getLogger(__name__)
 # How often a webhook instance asks Telegram about its webhook (within /healthz's two minutes).
 WEBHOOK_LOOK_SECONDS = 30
-
-
-@dataclass
-class Database:
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-
-    async def close(self) -> None:
-        await self.engine.dispose()
 
 
 async def open_database(settings: Settings, *, load_bundled: bool = True) -> Database:
@@ -145,22 +135,11 @@ def create_storage(settings: Settings, database: Database, clock: Clock) -> Base
     return DialogMarks(storage, database.sessions, clock)
 
 
-@dataclass
-class App:
-    settings: Settings
-    database: Database
-    bot: Bot
+@dataclass(kw_only=True)
+class App(Runtime):
     dispatcher: Dispatcher
-    search: DirectorySearch
-    sender: Sender
-    clock: Clock
-    metrics: Metrics
-    liveness: Liveness
     # Serves /healthz and /metrics (None with HTTP_PORT=0); started and stopped with the bot.
     http: HttpServer | None
-    # Names this process in the ticker lease and its claims on updates, so that of several
-    # instances only one ticks, and each update is handled by one.
-    instance_id: str = field(default_factory=lambda: secrets.token_hex(8))
     # How the Bot API client and the start-up wait between retries (tests pass one that returns at once).
     sleep: Sleep = asyncio.sleep
     # Set to stop `run_polling` (on SIGTERM/SIGINT, or by tests).
@@ -211,7 +190,20 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: 
     sender.observe(ProgressReporter(bot, database.sessions, settings, clock))
     dispatcher = create_dispatcher(settings, database, search, clock, sender, metrics, liveness)
     http = HttpServer(settings.http_host, settings.http_port) if settings.http_port else None
-    app = App(settings, database, bot, dispatcher, search, sender, clock, metrics, liveness, http, sleep=sleep)
+    app = App(
+        settings=settings,
+        database=database,
+        bot=bot,
+        search=search,
+        sender=sender,
+        clock=clock,
+        metrics=metrics,
+        liveness=liveness,
+        jobs=jobs(),
+        dispatcher=dispatcher,
+        http=http,
+        sleep=sleep,
+    )
     if http is not None:
         add_routes(http, app)
     return app

@@ -17,8 +17,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from bot.services import lease, outbox
 
 if TYPE_CHECKING:
-    from bot.app import App
     from bot.http_server import HttpServer
+    from bot.runtime import Runtime
 
 # A long poll answers within its timeout (10 s) even when nothing happens; a network error makes
 # aiogram retry within seconds. A source silent this long is stuck or cut off.
@@ -44,7 +44,7 @@ class Inspection:
     leases: dict[str, tuple[str, datetime]]
 
 
-async def inspect(app: App, now: datetime) -> Inspection:
+async def inspect(app: Runtime, now: datetime) -> Inspection:
     async with asyncio.timeout(CHECK_SECONDS):
         async with app.database.sessions() as session:
             return Inspection(await outbox.backlog(session, now), await lease.holders(session))
@@ -59,7 +59,7 @@ def _time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-async def health(app: App) -> tuple[bool, dict[str, Any]]:
+async def health(app: Runtime) -> tuple[bool, dict[str, Any]]:
     """Whether this instance is healthy, and what was checked."""
     now = app.clock()
     flowing = app.liveness.flowing(now)
@@ -88,7 +88,7 @@ async def health(app: App) -> tuple[bool, dict[str, Any]]:
     return flowing, body
 
 
-def _lease(app: App, found: tuple[str, datetime] | None, now: datetime) -> dict[str, Any] | None:
+def _lease(app: Runtime, found: tuple[str, datetime] | None, now: datetime) -> dict[str, Any] | None:
     """Who holds a lease; None when nobody does (never taken, given up, or lapsed)."""
     if found is None or found[1] <= now:
         return None
@@ -116,10 +116,10 @@ async def _metrics(request: web.Request) -> web.Response:
     return web.Response(body=app.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-APP: web.AppKey[App] = web.AppKey("clusterbot")
+APP: web.AppKey[Runtime] = web.AppKey("clusterbot")
 
 
-def add_routes(server: HttpServer, app: App) -> None:
+def add_routes(server: HttpServer, app: Runtime) -> None:
     server.web[APP] = app
     server.web.router.add_get("/healthz", _healthz)
     server.web.router.add_get("/metrics", _metrics)

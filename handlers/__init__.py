@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from bot.runtime import Job
+
 
 def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
@@ -38,3 +40,12 @@ def routers() -> list[Router]:
         fallback.router,
     )
     return [routes.build() for routes in modules]
+
+
+def jobs() -> list[Job]:
+    """What each scheduler tick runs, in this order: every feature's scheduled messages."""
+    from handlers.announcements_report import announcements_tick
+    from scheduler.checkins import checkins_tick
+    from scheduler.roadmap import roadmap_tick
+
+    return [roadmap_tick, checkins_tick, announcements_tick]

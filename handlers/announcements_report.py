@@ -19,7 +19,7 @@ from bot.settings import Settings
 from handlers import announcements_render as render
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class ProgressReporter:
             log.info("report of announcement %s not edited: %s", view.id, exc)
 
 
-async def announcements_tick(app: App) -> None:
+async def announcements_tick(app: Runtime) -> None:
     """Scheduled announcements whose time has come start; in-flight ones are checked for the end."""
     async with app.database.sessions.begin() as session:
         released = await announcements.release_due(session, app.clock())

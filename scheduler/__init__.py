@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,10 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from scheduler.jobs import refresh_search_index, tick
 
 if TYPE_CHECKING:
-    from bot.app import App
-
-
-Job = Callable[["App"], Awaitable[None]]
+    from bot.runtime import Job, Runtime
 
 
 class Scheduler(AsyncIOScheduler):
@@ -27,7 +23,7 @@ class Scheduler(AsyncIOScheduler):
         self._running: set[asyncio.Task[None]] = set()
 
     def tracked(self, job: Job) -> Job:
-        async def run(app: App) -> None:
+        async def run(app: Runtime) -> None:
             task = asyncio.current_task()
             assert task is not None
             self._running.add(task)
@@ -49,7 +45,7 @@ class Scheduler(AsyncIOScheduler):
         self.shutdown(wait=False)
 
 
-def create_scheduler(app: App) -> Scheduler:
+def create_scheduler(app: Runtime) -> Scheduler:
     scheduler = Scheduler(timezone=app.settings.tz)
     # A tick missed while the process was busy is simply the next one: the jobs look at the
     # database, not at the time they were meant to run, so nothing is lost by coalescing.

@@ -16,10 +16,10 @@ from bot.settings import Settings
 from handlers import reports_render as render
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime import Runtime
 
 
-async def checkins_tick(app: App) -> None:
+async def checkins_tick(app: Runtime) -> None:
     now = app.clock()
     for derive in (prompts, digests):
         async with app.database.sessions.begin() as session:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.services import inbox, lease
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -19,31 +18,20 @@ TICKER_LEASE = "ticker"
 # that a late redelivery is still recognised.
 INBOX_KEEP = timedelta(hours=25)
 
-Tick = Callable[["App"], Awaitable[None]]
 
-
-async def refresh_search_index(app: App) -> None:
+async def refresh_search_index(app: Runtime) -> None:
     """Pick up directory changes made by another instance before a user's search has to."""
     async with app.database.sessions() as session:
         if await app.search.refresh(session):
             log.info("search index rebuilt")
 
 
-async def prune_inbox(app: App) -> None:
+async def prune_inbox(app: Runtime) -> None:
     async with app.database.sessions.begin() as session:
         await inbox.prune(session, app.clock() - INBOX_KEEP)
 
 
-def ticks() -> list[Tick]:
-    """Each feature's scheduled decisions (what is due now → outbox rows), in this order."""
-    from handlers.announcements_report import announcements_tick
-    from scheduler.checkins import checkins_tick
-    from scheduler.roadmap import roadmap_tick
-
-    return [roadmap_tick, checkins_tick, announcements_tick, prune_inbox]
-
-
-async def tick(app: App) -> None:
+async def tick(app: Runtime) -> None:
     """One tick: if this instance holds the ticker lease, every feature derives from the database
     what is due now and enqueues it; then the sender is woken. Each feature runs on its own, so
     one failing does not hold up the others."""
@@ -53,7 +41,7 @@ async def tick(app: App) -> None:
             app.metrics.ticks.labels("follower").inc()
             return
     with app.metrics.tick_seconds.time():
-        for job in ticks():
+        for job in [*app.jobs, prune_inbox]:
             try:
                 await job(app)
             except Exception:  # noqa: BLE001 - logged; the next tick derives the same work again
@@ -64,7 +52,7 @@ async def tick(app: App) -> None:
     app.sender.wake()
 
 
-async def step_down(app: App) -> None:
+async def step_down(app: Runtime) -> None:
     """On a clean shutdown: give up the ticker and sender leases, so that a restarted process (or
     another instance) takes over at once instead of waiting for them to lapse."""
     try:

@@ -11,7 +11,7 @@ from bot.services.outbox import Outgoing
 from handlers import roadmap_render as view
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime import Runtime
 
 
 @cache
@@ -19,7 +19,7 @@ def _translator(language: str) -> Translator:
     return Translator(language)
 
 
-async def roadmap_tick(app: App) -> None:
+async def roadmap_tick(app: Runtime) -> None:
     settings, now, tz = app.settings, app.clock(), app.settings.tz
     async with app.database.sessions.begin() as session:
         due = await reminders.collect(

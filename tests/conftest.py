@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import Database, open_database
+from bot.app import open_database
+from bot.runtime import Database
 from bot.settings import Settings
 from tests.emulator import BotAPIEmulator, User
 from tests.harness import FakeClock, RunningBot

@@ -12,7 +12,8 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import Database, open_database
+from bot.app import open_database
+from bot.runtime import Database
 from bot.services import inbox
 from models import InboxUpdate, Organisation
 from tests.conftest import GUEST, GUEST_EN

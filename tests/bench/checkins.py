@@ -31,7 +31,8 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, text
 
-from bot.app import Database, open_database
+from bot.app import open_database
+from bot.runtime import Database
 from bot.settings import Settings
 from models import Account, OutboxMessage, Person, PersonRole, Project, ProjectPerson
 from scheduler.checkins import checkins_tick

@@ -39,7 +39,8 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.app import Database, open_database
+from bot.app import open_database
+from bot.runtime import Database
 from bot.settings import Settings
 from models import Account, Organisation, OutboxMessage, Person, RoadmapItem, RoadmapOwner
 from scheduler.roadmap import roadmap_tick

@@ -40,7 +40,8 @@ from aiogram.types import Message
 from sqlalchemy import Table, event, func, insert, select
 from unidecode import unidecode
 
-from bot.app import Database, open_database
+from bot.app import open_database
+from bot.runtime import Database
 from bot.services.revision import bump_directory_revision, directory_revision
 from bot.services.search import DirectorySearch
 from bot.settings import BUNDLED_DATASET, Settings
