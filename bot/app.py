@@ -25,17 +25,17 @@ from bot.http_server import HttpServer
 from bot.metrics import Metrics
 from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, UpdateContext, ViewerMiddleware
 from bot.runtime import Database, Runtime
-from bot.services.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
-from bot.services.dataset_schema import DatasetIn
-from bot.services.search import DirectorySearch
+from bot.services.directory.dataset import DatasetError, directory_is_empty, import_dataset, load_dataset
+from bot.services.directory.dataset_schema import DatasetIn
+from bot.services.directory.search import DirectorySearch
 from bot.settings import Settings, StartupError
 from bot.startup import wait_for_api
 from bot.telegram_calls import CommitBeforeCalling, KeepResponseTypes, PollingHeartbeat, RetryTransient
 from bot.updates import UpdatePipeline, poll, webhook_endpoint
 from handlers import jobs, routers
-from handlers.announcements_report import ProgressReporter
-from handlers.errors import on_error
-from handlers.notify import set_default_commands
+from handlers.announcements.progress import ProgressReporter
+from handlers.common.errors import on_error
+from handlers.common.notify import set_default_commands
 from models.db import create_engine, migrate, session_factory, setting_up
 from scheduler.sender import Sender
 

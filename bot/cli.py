@@ -89,7 +89,7 @@ async def _run(settings: Settings, _args: argparse.Namespace) -> int:
 
 async def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import open_database
-    from bot.services.dataset import DatasetError, import_dataset, load_dataset
+    from bot.services.directory.dataset import DatasetError, import_dataset, load_dataset
 
     try:
         dataset = load_dataset(args.file)
@@ -117,7 +117,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import open_database
-    from bot.services.dataset import dump_yaml, export_dataset
+    from bot.services.directory.dataset import dump_yaml, export_dataset
 
     database = await open_database(settings, load_bundled=False)
     try:

@@ -25,7 +25,7 @@ REDACTED = "[redacted]"
 _PLAIN = logging.Formatter()
 
 # The update being handled in this context: set by bot.middlewares.UpdateContext, and around the
-# apology in handlers.errors (aiogram calls error handlers outside the update's middlewares).
+# apology in handlers.common.errors (aiogram calls error handlers outside the update's middlewares).
 # None outside updates: polling, the scheduler, the outbox sender.
 handling_update: ContextVar[int | None] = ContextVar("handling_update", default=None)
 

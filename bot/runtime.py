@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.health import Liveness
 from bot.metrics import Metrics
-from bot.services.search import DirectorySearch
+from bot.services.directory.search import DirectorySearch
 from bot.settings import Settings
 from scheduler.sender import Sender
 

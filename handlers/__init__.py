@@ -1,4 +1,5 @@
-"""aiogram Routers, one module per feature: filter -> service -> render."""
+"""aiogram Routers, a package per feature (its routers, texts and keyboards, CallbackData, and
+the messages it schedules): filter -> service -> render."""
 
 from __future__ import annotations
 
@@ -9,24 +10,21 @@ from bot.runtime import Job
 
 def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
-    from handlers import (
-        admin,
-        announcements,
-        directory,
-        fallback,
-        join,
-        reports,
-        reports_manage,
-        roadmap,
-        search,
-        settings,
-        start,
-    )
+    from handlers.admin import router as admin
+    from handlers.announcements import router as announcements
+    from handlers.announcements import settings
+    from handlers.common import fallback
+    from handlers.directory import browse, search
+    from handlers.joining import router as joining
+    from handlers.reports import dialog as reports
+    from handlers.reports import manage as reports_manage
+    from handlers.roadmap import router as roadmap
+    from handlers.start import router as start
 
     modules = (
         fallback.groups,
         start.router,
-        join.router,
+        joining.router,
         admin.router,
         reports_manage.router,
         reports.router,
@@ -34,7 +32,7 @@ def routers() -> list[Router]:
         announcements.denied,
         announcements.chats,
         settings.router,
-        directory.router,
+        browse.router,
         roadmap.router,
         search.router,
         fallback.router,
@@ -44,8 +42,8 @@ def routers() -> list[Router]:
 
 def jobs() -> list[Job]:
     """What each scheduler tick runs, in this order: every feature's scheduled messages."""
-    from handlers.announcements_report import announcements_tick
-    from scheduler.checkins import checkins_tick
-    from scheduler.roadmap import roadmap_tick
+    from handlers.announcements.progress import announcements_tick
+    from handlers.reports.scheduled import checkins_tick
+    from handlers.roadmap.scheduled import roadmap_tick
 
     return [roadmap_tick, checkins_tick, announcements_tick]

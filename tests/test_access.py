@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.services import access, invites, joining, members
+from bot.services import access
+from bot.services.access import invites, joining, members
 from models import AuditEntry, Person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

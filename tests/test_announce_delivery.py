@@ -7,7 +7,7 @@ import io
 from collections import Counter
 
 from bot.services import outbox
-from handlers.callbacks import AnnounceStep
+from handlers.announcements.callbacks import AnnounceStep
 from tests.announce_helpers import alerts, button, choose, compose, received, seed, sent
 from tests.conftest import ADMIN, GUEST
 from tests.emulator import User

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.services import announcements, outbox
-from bot.services.announcement_audiences import Audience, decide_chat, record_chat
 from bot.services.announcements import Draft
+from bot.services.announcements.audiences import Audience, decide_chat, record_chat
 from models import Account, OutboxMessage, Person, PersonRole
 
 ADMINS = frozenset({77})

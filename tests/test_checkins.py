@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.services import checkins, outbox
-from bot.services.checkins import Cadence, period_key, period_start
+from bot.services import outbox
 from bot.services.outbox import Outgoing
+from bot.services.reports import checkins
+from bot.services.reports.checkins import Cadence, period_key, period_start
 from models import Account, Person, Project, ProjectPerson, Report
 
 MSK = ZoneInfo("Europe/Moscow")

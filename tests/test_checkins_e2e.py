@@ -12,8 +12,8 @@ import openpyxl
 from sqlalchemy import select
 
 from bot.app import create_app, open_database
+from handlers.reports.scheduled import checkins_tick
 from models import Person, Project, ProjectCadence, Report
-from scheduler.checkins import checkins_tick
 from tests.conftest import ADMIN
 from tests.test_e2e_join import button, sent
 from tests.test_reports_e2e import LEADER, alert, db_leader, fill_report, leader, shown

@@ -8,13 +8,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from bot.services.dataset import (
-    DatasetError,
-    dump_yaml,
-    export_dataset,
-    import_dataset,
-    load_dataset,
-)
+from bot.services.directory.dataset import DatasetError, dump_yaml, export_dataset, import_dataset, load_dataset
 from bot.settings import BUNDLED_DATASET
 from models import Organisation, Person, Project, ProjectPartner, RoadmapItem
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.search import asks_for_secretariat
+from bot.services.directory.search import asks_for_secretariat
 from tests.conftest import ADMIN, GUEST
 from tests.test_e2e_directory import MEMBER, join_member
 from tests.test_e2e_join import last_text, sent

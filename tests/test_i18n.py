@@ -11,8 +11,10 @@ from pathlib import Path
 from bot.i18n import Translator, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-# Everywhere texts are rendered: handlers, the scheduler's ticks, bot/ and its services.
-SOURCES = sorted({*ROOT.glob("handlers/*.py"), *ROOT.glob("scheduler/*.py"), *ROOT.glob("bot/**/*.py")})
+# Every package of the application, however deep: texts may be rendered anywhere.
+SOURCES = sorted(
+    path for package in ("bot", "handlers", "models", "scheduler") for path in ROOT.glob(f"{package}/**/*.py")
+)
 # Literal keys only: keys built at run time ("join.outcome." + status) end in a dot and are skipped.
 LITERAL_KEY = re.compile(r"""\b(?:t|st|told|guest_t)(?:\.plain)?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
 

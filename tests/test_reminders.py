@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from bot.app import create_app
-from bot.services import reminders, roadmap
+from bot.services import roadmap
+from bot.services.roadmap import reminders
 from models import Account, RoadmapItem
 from scheduler.jobs import tick
 from tests.conftest import ADMIN

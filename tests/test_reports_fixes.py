@@ -280,7 +280,7 @@ async def test_a_caption_taken_as_the_answer_is_said_and_exports_speak_the_reade
 
 def test_export_words_match_the_columns_in_both_languages() -> None:
     from bot.i18n import Translator
-    from bot.services.report_export import COLUMNS
+    from bot.services.reports.export import COLUMNS
 
     for language in ("ru", "en"):
         assert len(Translator(language).plain("reports.export_columns").split("|")) == len(COLUMNS)

@@ -212,7 +212,7 @@ async def redirect_loop() -> AsyncIterator[str]:
 async def test_no_log_record_contains_the_token(settings, redirect_loop, logs, caplog) -> None:  # type: ignore[no-untyped-def]
     retries = Sleeps()
     bot = create_bot(settings.model_copy(update={"telegram_api_url": redirect_loop}), sleep=retries)
-    log = logging.getLogger("handlers.errors")
+    log = logging.getLogger("handlers.common.errors")
 
     class Enough(Exception):
         pass

@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.services import checkins, roadmap, roadmap_calendar, roadmap_chart
+from bot.services import roadmap
 from bot.services.dates import DateProblem, parse_day, parse_moment
+from bot.services.reports import checkins
+from bot.services.roadmap import calendar as roadmap_calendar
+from bot.services.roadmap import chart as roadmap_chart
 from bot.services.roadmap import parse_deadline, parse_policy
 from tests.conftest import ADMIN
 

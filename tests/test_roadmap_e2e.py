@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from sqlalchemy import select
 
-from handlers.callbacks import RoadmapAnswer
+from handlers.roadmap.callbacks import RoadmapAnswer
 from models import RoadmapItem
 from tests.conftest import ADMIN, GUEST
 from tests.roadmap_helpers import DEADLINE, ORG_A, ORG_B, SOLO, item_with_owners, link_people

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.i18n import Translator
-from bot.services import roadmap_chart
-from handlers import roadmap_render
+from bot.services.roadmap import chart as roadmap_chart
+from handlers.roadmap import ui as roadmap_render
 from tests.conftest import ADMIN
 from tests.roadmap_helpers import ORG_A, ORG_B, SOLO, item_with_owners
 from tests.test_e2e_join import button, last_text, sent

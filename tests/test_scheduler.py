@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.services.dataset import import_dataset, load_dataset
+from bot.services.directory.dataset import import_dataset, load_dataset
 from bot.settings import BUNDLED_DATASET
 from models import Project
 from scheduler import create_scheduler

@@ -10,8 +10,8 @@ import yaml
 from sqlalchemy import select
 
 from bot.app import open_database
-from bot.services.search import DirectorySearch, build_index, find
-from bot.services.search_index import Doc, SearchIndex
+from bot.services.directory.search import DirectorySearch, build_index, find
+from bot.services.directory.search_index import Doc, SearchIndex
 from bot.settings import Settings
 from models import Organisation, Person, Project
 from tests.conftest import sqlite_url

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.bench.checkins [--projects N] [--leaders N] [--url DATABASE_URL]
 
-Measures the check-in tick (`scheduler.checkins.checkins_tick`: cadences, leaders, pauses and
+Measures the check-in tick (`handlers.reports.scheduled.checkins_tick`: cadences, leaders, pauses and
 reports read, outbox keys checked, every prompt rendered and enqueued, then the digest decision)
 when a period opens for every project at once: its wall time, the peak of Python allocations
 during such a tick (tracemalloc, in a separate untimed tick a week later) and the process's peak
@@ -34,8 +34,8 @@ from sqlalchemy import delete, func, insert, select, text
 from bot.app import open_database
 from bot.runtime import Database
 from bot.settings import Settings
+from handlers.reports.scheduled import checkins_tick
 from models import Account, OutboxMessage, Person, PersonRole, Project, ProjectPerson
-from scheduler.checkins import checkins_tick
 from tests.harness import FakeClock
 
 TARGET_S = 1.0

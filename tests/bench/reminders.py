@@ -42,8 +42,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.app import open_database
 from bot.runtime import Database
 from bot.settings import Settings
+from handlers.roadmap.scheduled import roadmap_tick
 from models import Account, Organisation, OutboxMessage, Person, RoadmapItem, RoadmapOwner
-from scheduler.roadmap import roadmap_tick
 
 TARGET_S = 1.0
 # 10:00:30 in Moscow on the day every "7 days before" reminder is due.

@@ -42,8 +42,8 @@ from unidecode import unidecode
 
 from bot.app import open_database
 from bot.runtime import Database
+from bot.services.directory.search import DirectorySearch
 from bot.services.revision import bump_directory_revision, directory_revision
-from bot.services.search import DirectorySearch
 from bot.settings import BUNDLED_DATASET, Settings
 from models import Organisation, Person, Project
 from tests.emulator import BotAPIEmulator, User

@@ -1,0 +1,269 @@
+"""Directory search: builds the index from the database, keeps it fresh, and reads simple
+questions ("кто лидер проекта …", "телефон …") as searches with an intent."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import LANGUAGES, catalog
+from bot.services.directory.search_index import EMAIL_QUERY, Doc, Hit, SearchIndex
+from bot.services.revision import directory_revision
+from bot.services.text_norm import keys, name_key
+from models import Organisation, Person, Project
+
+QUESTION_WORDS = re.compile(
+    r"\b(кто|что|где|как|какой|какая|какие|каков\w*|подскажите|скажите|покажи\w*|найди\w*|"
+    r"who|what|where|how|which|show|find|me|is|are|the|of|does)\b|\?",
+    re.IGNORECASE,
+)
+_LEADER = r"лидер\w*|руковод\w*|возглавля\w*|вед[её]т|координатор\w*|lead\w*|runs|head\w*|coordinat\w*"
+LEADER_WORDS = re.compile(rf"\b({_LEADER})\b", re.IGNORECASE)
+# Words that say what the user wants to know about a thing (its leader, contacts, status,
+# partners), or what kind of thing it is, rather than which one: beside a name they would only
+# find every project or company that mentions them, so the other words decide.
+ABOUT_WORDS = re.compile(
+    rf"\b({_LEADER}|телефон\w*|контакт\w*|почт\w*|e-?mail\w*|емейл\w*|phone\w*|contacts?|"
+    r"связать\w*|свяж\w*|связь|написать|напиш\w*|позвон\w*|звонить|reach|"
+    r"проект\w*|project\w*|статус\w*|status|партн[её]р\w*|partner\w*|участник\w*|participant\w*|members?|"
+    r"организаци\w*|organi[sz]ation\w*|компани\w*|compan(?:y|ies))\b",
+    re.IGNORECASE,
+)
+
+# How a person's name is typed: two or three capitalised words («Пётр Петров», "Anna Berg",
+# «Римский-Корсаков Николай Андреевич»), or one or two with initials («Бондаренко Н.Л.», "N. Pitirimov").
+_NAME_WORD = r"[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?"
+_INITIALS = r"(?:[A-ZА-ЯЁ]\.\s*){1,2}"
+PERSON_NAME = re.compile(
+    rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,2}}"
+    rf"|{_NAME_WORD}(?:\s+{_NAME_WORD})?\s+{_INITIALS}"
+    rf"|{_INITIALS}\s*{_NAME_WORD}(?:\s+{_NAME_WORD})?"
+)
+
+SECRETARIAT = re.compile(r"\b(секретариат\w*|secretariat\w*)\b", re.IGNORECASE)
+# Words beside «секретариат» that still mean the cluster's own (a question's and about-words aside).
+_OURS = re.compile(r"\b(кластер\w*|cluster|наш\w*|our|во?|со?|у)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    clear: bool  # the query names hits[0] alone: open it without asking
+    total: int = 0  # documents found, of which hits are the best
+    # the query reads as a person's name and names nobody (nor anything else): say so, open nothing
+    unknown_name: bool = False
+
+
+class DirectorySearch:
+    """One index per process, rebuilt when the directory revision in the database moves."""
+
+    def __init__(self) -> None:
+        self._index = SearchIndex().finish()
+        self._revision = -1
+        self._lock = asyncio.Lock()
+
+    async def refresh(self, session: AsyncSession) -> bool:
+        revision = await directory_revision(session)
+        if revision == self._revision:
+            return False
+        async with self._lock:
+            if revision != self._revision:
+                self._index = await build_index(session)
+                self._revision = revision
+        return True
+
+    async def search(self, session: AsyncSession, query: str, *, members: bool, limit: int = 10) -> SearchResult:
+        await self.refresh(session)
+        return find(self._index, query, members=members, limit=limit)
+
+
+def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> SearchResult:
+    wants_leader = bool(LEADER_WORDS.search(query))
+    text = _subject(index, query)
+    if not keys(text):
+        return SearchResult(hits=[], clear=False)
+    found = index.search(text, limit=limit, public_only=not members)
+    hits = found.hits
+    if looks_like_a_name(text) and not any(index.names(hit.doc, text) for hit in hits):
+        # What the words of a name found elsewhere (a description, one word of another name) is
+        # not who was asked for: offered at most, never opened. A name that is a project's or an
+        # organisation's still finds it («Эффективный Свет», "Effective Light").
+        return SearchResult(hits=hits, clear=False, total=found.total, unknown_name=True)
+    if hits and wants_leader and hits[0].doc.kind == "project":
+        hits = _leader_first(index, hits)
+    return SearchResult(hits=hits, clear=found.clear, total=found.total)
+
+
+def looks_like_a_name(text: str) -> bool:
+    return bool(PERSON_NAME.fullmatch(" ".join(text.split())))
+
+
+def asks_for_secretariat(query: str) -> bool:
+    """«секретариат», «контакты секретариата», «cluster secretariat», «кто в секретариате?»: the
+    cluster's secretariat itself, not an organisation with the word in its name (the Norwegian
+    Barents Secretariat)."""
+    rest = ABOUT_WORDS.sub(" ", QUESTION_WORDS.sub(" ", query))
+    return bool(SECRETARIAT.search(rest)) and not re.findall(r"\w+", _OURS.sub(" ", SECRETARIAT.sub(" ", rest)))
+
+
+def _subject(index: SearchIndex, query: str) -> str:
+    """The words that say which thing the query is about: without the asking words, and without
+    the about-words unless they are all there is ("проекты" alone asks for the projects) or the
+    query is a whole name that holds them ("Clean Shipping Project Platform")."""
+    if name_key(query) in index.titles or EMAIL_QUERY.match(query.strip()):  # info@company.ru keeps its words
+        return query
+    asked = QUESTION_WORDS.sub(" ", query)
+    subject = ABOUT_WORDS.sub(" ", asked)
+    return subject if keys(subject) else asked
+
+
+def _leader_first(index: SearchIndex, hits: list[Hit]) -> list[Hit]:
+    project = hits[0]
+    leader_id = index.project_leaders.get(project.doc.id)
+    leader = index.doc_of("organisation", leader_id) if leader_id is not None else None
+    if leader is None:
+        return hits
+    rest = [h for h in hits if h.doc != leader]
+    return [Hit(leader, project.score), *rest]
+
+
+async def build_index(session: AsyncSession) -> SearchIndex:
+    with _collector_paused():
+        orgs = (
+            await session.execute(
+                select(
+                    Organisation.id,
+                    Organisation.name,
+                    Organisation.name_en,
+                    Organisation.aliases,
+                    Organisation.legal_form,
+                    Organisation.description,
+                    Organisation.kind,
+                    Organisation.country,
+                )
+            )
+        ).all()
+        projects = (
+            await session.execute(
+                select(
+                    Project.id,
+                    Project.title,
+                    Project.title_en,
+                    Project.programme,
+                    Project.leader_id,
+                    Project.goal,
+                    Project.summary,
+                    Project.kind,
+                )
+            )
+        ).all()
+        people = await session.execute(
+            select(
+                Person.id,
+                Person.name,
+                Person.name_en,
+                Person.position,
+                Person.organisation_id,
+                Person.phones,
+                Person.emails,
+            ).where(Person.status == "active")
+        )
+        return _fill(SearchIndex(), orgs, projects, people)
+
+
+def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIndex:
+    org_names: dict[int, tuple[str, str]] = {}
+    for org in orgs:
+        org_names[org.id] = (org.name, org.name_en or "")
+        title = _with_form(org.legal_form, org.name)
+        names = [(org.name, 3.0), (org.name_en, 3.0), *((alias, 3.0) for alias in org.aliases or ())]
+        index.add(
+            Doc(
+                "organisation",
+                org.id,
+                title,
+                (org.name_en or org.description or "")[:100],
+                title_en=org.name_en or "",
+                subtitle_en=title,
+            ),
+            [*names, (org.description, 0.3)],
+            categories=[_labels(f"orgkind.{org.kind}"), _labels(f"search.country.{org.country}")],
+        )
+    for project in projects:
+        leader = org_names[project.leader_id][0] if project.leader_id in org_names else None
+        index.project_leaders[project.id] = project.leader_id
+        index.add(
+            Doc(
+                "project",
+                project.id,
+                project.title,
+                project.title_en or "",
+                title_en=project.title_en or "",
+                subtitle_en=project.title,
+            ),
+            [
+                (project.title, 3.0),
+                (project.title_en, 3.0),
+                (project.programme, 0.5),
+                (leader, 0.5),
+                (project.goal, 0.3),
+                (project.summary, 0.3),
+            ],
+            categories=[_labels(f"kind.{project.kind}")],
+        )
+    for person in people:
+        employer, employer_en = org_names.get(person.organisation_id, ("", ""))
+        index.add(
+            Doc(
+                "person",
+                person.id,
+                person.name,
+                employer,
+                public=False,
+                title_en=person.name_en or "",
+                subtitle_en=employer_en,
+            ),
+            [
+                (person.name, 3.0),
+                (person.name_en, 3.0),
+                (person.position, 0.5),
+                (employer, 0.5),
+                *((email.partition("@")[0], 1.0) for email in person.emails or ()),
+            ],
+            phones=person.phones or [],
+            emails=person.emails or [],
+        )
+    return index.finish()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the index is built: nearly everything allocated then is
+    rows and index that live on, and with ~100k people the collector's repeated passes over the
+    growing heap took a third of the build. Other tasks may run during the database awaits; they
+    only find the collector paused for those few seconds (memory is still freed by refcounting)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _labels(key: str) -> str:
+    """A category's names in every language the bot speaks, comma-separated: English speakers
+    search too, and each name finds what the others do."""
+    return ", ".join(label for language in LANGUAGES if (label := catalog(language).get(key)))
+
+
+def _with_form(legal_form: str | None, name: str) -> str:
+    return f"{legal_form} «{name}»" if legal_form else name

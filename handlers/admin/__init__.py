@@ -1,0 +1,1 @@
+"""The secretariat's panel: join requests, members and roles, invites, audit log."""

@@ -1,0 +1,1 @@
+"""Announcements: composing, sending, live figures, the chats the bot is in, /settings."""

@@ -1,0 +1,1 @@
+"""The directory: browsing projects, organisations and people, search, inline mode."""

@@ -1,0 +1,207 @@
+"""Search by /find and by plain text in a private chat; inline mode for sharing cards."""
+
+from __future__ import annotations
+
+from aiogram import F
+from aiogram.filters import CommandObject
+from aiogram.types import (
+    CallbackQuery,
+    InlineQuery,
+    InlineQueryResultArticle,
+    InlineQueryResultContact,
+    InlineQueryResultsButton,
+    InlineQueryResultUnion,
+    InputTextMessageContent,
+    Message,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.services import directory
+from bot.services.access import Viewer, members
+from bot.services.directory.search import DirectorySearch, asks_for_secretariat
+from bot.services.directory.search_index import Doc, Hit
+from bot.settings import Settings
+from handlers.common import render
+from handlers.common.callbacks import Menu
+from handlers.common.messages import show
+from handlers.common.routes import Routes, command
+from handlers.directory import ui as directory_ui
+from handlers.directory.browse import card_reply, send_person
+
+router = Routes("search")
+# What people type when they look for a section of the bot rather than someone in the directory.
+SECTION_WORDS = {
+    "помощь": "help",
+    "справка": "help",
+    "help": "help",
+    "меню": "start",
+    "menu": "start",
+    "проекты": "projects",
+    "projects": "projects",
+    "организации": "orgs",
+    "organisations": "orgs",
+    "organizations": "orgs",
+    "дорожная карта": "roadmap",
+    "roadmap": "roadmap",
+    "отчет": "report",
+    "report": "report",
+    "статусы": "status",
+    "status": "status",
+    "вступить": "join",
+    "join": "join",
+    "настройки": "settings",
+    "settings": "settings",
+    "язык": "language",
+    "language": "language",
+}
+QUERY_LIMIT = 200
+INLINE_RESULTS = 20
+
+
+@router.callback_query(Menu.filter(F.name == "find"))
+async def how_to_find(query: CallbackQuery, t: Translator) -> None:
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(t("search.how"))
+
+
+@router.message(command("find"))
+async def find_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    search: DirectorySearch,
+    settings: Settings,
+) -> None:
+    await answer_search(message, command.args or "", session, viewer, t, search, settings)
+
+
+@router.message(F.text, ~F.text.startswith("/"))
+async def find_text(
+    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch, settings: Settings
+) -> None:
+    await answer_search(message, message.text or "", session, viewer, t, search, settings)
+
+
+async def answer_search(
+    message: Message,
+    text: str,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    search: DirectorySearch,
+    settings: Settings,
+) -> None:
+    query = " ".join(text.split())
+    if not query:
+        await message.answer(t("search.empty"))
+        return
+    if len(query) > QUERY_LIMIT:
+        await message.answer(t("search.too_long", limit=QUERY_LIMIT))
+        return
+    if section := SECTION_WORDS.get(query.lower().replace("ё", "е").strip(" ?!.")):
+        await message.answer(t("search.section", command="/" + section, about=t("command." + section)))
+        return
+    if asks_for_secretariat(query):  # the bot keeps telling people to ask the secretariat
+        people = await members.secretariat(session, settings.admin_ids)
+        text, markup = directory_ui.secretariat(t, people, member=viewer.is_member)
+        await message.answer(text, reply_markup=markup)
+        return
+    result = await search.search(session, query, members=viewer.is_member)
+    if result.unknown_name:
+        text = t("search.no_person" if viewer.is_member else "search.no_person_guest", query=query)
+        if not result.hits:
+            await message.answer(text)
+            return
+        listed, markup = directory_ui.search_results(t, query, result.hits, result.total)
+        await message.answer(f"{text}\n\n{listed}", reply_markup=markup)
+        return
+    if not result.hits:
+        await message.answer(t("search.none" if viewer.is_member else "search.none_guest", query=query))
+        return
+    if result.clear:
+        await open_hit(message, result.hits[0], session, viewer, t)
+        return
+    text, markup = directory_ui.search_results(t, query, result.hits, result.total)
+    await message.answer(text, reply_markup=markup)
+
+
+async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+    if hit.doc.kind == "person":
+        person = await directory.person_card(session, hit.doc.id) if viewer.is_member else None
+        if person is not None:
+            await send_person(message, person, t, secretariat=viewer.is_secretariat)
+            return
+    elif reply := await card_reply(directory_ui.CARD_KIND[hit.doc.kind], hit.doc.id, session, viewer, t):
+        await show(message, *reply, edit=False)
+        return
+    await message.answer(t("search.none", query=hit.doc.title))
+
+
+@router.inline_query()
+async def inline(
+    query: InlineQuery, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch
+) -> None:
+    if not viewer.is_member:
+        await query.answer(
+            [],
+            cache_time=5,
+            is_personal=True,
+            button=InlineQueryResultsButton(text=t("inline.join"), start_parameter="join"),
+        )
+        return
+    text = " ".join(query.query.split())[:QUERY_LIMIT]
+    if text:
+        hits = (await search.search(session, text, members=True, limit=INLINE_RESULTS)).hits
+    else:  # before anything is typed, offer the projects
+        page = await directory.projects_page(session, offset=0, limit=INLINE_RESULTS)
+        hits = [
+            Hit(
+                Doc(
+                    "project", row.id, row.title, row.title_en or "", title_en=row.title_en or "", subtitle_en=row.title
+                ),
+                0.0,
+            )
+            for row in page.items
+        ]
+    results: list[InlineQueryResultUnion] = [r for hit in hits if (r := await inline_result(hit, session, t))]
+    await query.answer(results, cache_time=5, is_personal=True)
+
+
+async def inline_result(
+    hit: Hit, session: AsyncSession, t: Translator
+) -> InlineQueryResultArticle | InlineQueryResultContact | None:
+    key = f"{hit.doc.kind[0]}{hit.doc.id}"
+    if hit.doc.kind == "person":
+        card = await directory.person_card(session, hit.doc.id)
+        if card is None:
+            return None
+        content = InputTextMessageContent(message_text=directory_ui.person_card(t, card)[0])
+        if phone := directory.contact_phone(card.phones):
+            first, last = directory.contact_names(card.name)
+            return InlineQueryResultContact(
+                id=key, phone_number=phone, first_name=first, last_name=last, input_message_content=content
+            )
+        return InlineQueryResultArticle(
+            id=key,
+            title=render.localized(t, card.name, card.name_en),
+            description=card.position or "",
+            input_message_content=content,
+        )
+    body: str | None = None
+    if hit.doc.kind == "project" and (project := await directory.project_card(session, hit.doc.id)):
+        body = directory_ui.project_card(t, project, member=True)[0]
+    elif hit.doc.kind == "organisation" and (org := await directory.organisation_card(session, hit.doc.id)):
+        body = directory_ui.organisation_card(t, org, member=True)[0]
+    if body is None:
+        return None
+    doc = hit.doc
+    return InlineQueryResultArticle(
+        id=key,
+        title=render.localized(t, doc.title, doc.title_en),
+        description=render.localized(t, doc.subtitle, doc.subtitle_en),
+        input_message_content=InputTextMessageContent(message_text=body),
+    )

@@ -1,0 +1,1 @@
+"""Joining the cluster: by phone, by invite, or by request to the secretariat."""

@@ -1,0 +1,1 @@
+"""Progress reports: the dialog, the card, the secretariat's management, scheduled prompts and digests."""

@@ -1,0 +1,1 @@
+"""The roadmap: the list, item cards, management, answers to reminders, scheduled reminders."""
