@@ -252,6 +252,8 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
                 text="📁 " + short(label(t, project)), callback_data=Card(kind="p", id=project.id).pack()
             )
         )
+    if card.own:
+        kb.row(InlineKeyboardButton(text=t("privacy.open"), callback_data=Menu(name="privacy").pack()))
     if secretariat:
         kb.row(
             InlineKeyboardButton(
