@@ -67,6 +67,10 @@ class Person(Base):
     affiliation: Mapped[str | None] = mapped_column(Text)
     phones: Mapped[list[str]] = mapped_column(default=list)
     emails: Mapped[list[str]] = mapped_column(default=list)
+    # Who besides the person sees each kind of contact: members, secretariat or nobody (the
+    # person's own choice, see bot.services.directory.privacy).
+    phones_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
+    emails_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
     # active: may be granted access; revoked: the secretariat withdrew it.
     status: Mapped[str] = mapped_column(String(20), default="active")
 

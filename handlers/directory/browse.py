@@ -100,7 +100,7 @@ async def person(
     if not viewer.is_member:
         await query.answer(t("access.members_only"), show_alert=True)
         return
-    card = await directory.person_card(session, callback_data.id)
+    card = await directory.person_card(session, callback_data.id, viewer)
     if card is None:
         await query.answer(t("button.gone"), show_alert=True)
         return

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer, members
+from bot.services.directory.privacy import ANY_MEMBER
 from bot.services.directory.search import DirectorySearch, asks_for_secretariat
 from bot.services.directory.search_index import Doc, Hit
 from bot.settings import Settings
@@ -110,7 +111,7 @@ async def answer_search(
         text, markup = directory_ui.secretariat(t, people, member=viewer.is_member)
         await message.answer(text, reply_markup=markup)
         return
-    result = await search.search(session, query, members=viewer.is_member)
+    result = await search.search(session, query, members=viewer.is_member, looker=viewer)
     if result.unknown_name:
         text = t("search.no_person" if viewer.is_member else "search.no_person_guest", query=query)
         if not result.hits:
@@ -131,7 +132,7 @@ async def answer_search(
 
 async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
     if hit.doc.kind == "person":
-        person = await directory.person_card(session, hit.doc.id) if viewer.is_member else None
+        person = await directory.person_card(session, hit.doc.id, viewer) if viewer.is_member else None
         if person is not None:
             await send_person(message, person, t, secretariat=viewer.is_secretariat)
             return
@@ -174,9 +175,11 @@ async def inline(
 async def inline_result(
     hit: Hit, session: AsyncSession, t: Translator
 ) -> InlineQueryResultArticle | InlineQueryResultContact | None:
+    """A card to post into any chat: a person's with the contacts any member sees, whoever
+    shares it (what its owner keeps to the secretariat or to themselves stays out of chats)."""
     key = f"{hit.doc.kind[0]}{hit.doc.id}"
     if hit.doc.kind == "person":
-        card = await directory.person_card(session, hit.doc.id)
+        card = await directory.person_card(session, hit.doc.id, ANY_MEMBER)
         if card is None:
             return None
         content = InputTextMessageContent(message_text=directory_ui.person_card(t, card)[0])

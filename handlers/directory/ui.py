@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Translator, escape
 from bot.services.access.members import Secretary
 from bot.services.directory import OrganisationCard, Page, PersonCard, ProjectCard, ProjectRow, Ref, is_fax
+from bot.services.directory.privacy import Audience
 from bot.services.directory.search_index import Hit
 from handlers.admin.callbacks import MemberAction, NewInvite
 from handlers.common.callbacks import Menu
@@ -225,6 +226,14 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(f"🏢 {escape(card.affiliation)}")
     lines += [f"{'📠' if is_fax(phone) else '📞'} <code>{escape(phone)}</code>" for phone in card.phones]
     lines += [f"✉️ {escape(email)}" for email in card.emails]
+    # Contacts shown to fewer than all members say so to whoever sees them (the secretariat, the
+    # person themself), so that they are not passed on unawares.
+    for contacts, field, choice in (
+        (card.phones, "phones", card.phones_visibility),
+        (card.emails, "emails", card.emails_visibility),
+    ):
+        if contacts and choice != Audience.MEMBERS:
+            lines.append(t(f"privacy.mark.{field}.{choice}"))
     if card.telegram_username:
         lines.append(f"💬 @{escape(card.telegram_username)}")
     if not card.phones and not card.emails and not card.telegram_username:
@@ -243,6 +252,8 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
                 text="📁 " + short(label(t, project)), callback_data=Card(kind="p", id=project.id).pack()
             )
         )
+    if card.own:
+        kb.row(InlineKeyboardButton(text=t("privacy.open"), callback_data=Menu(name="privacy").pack()))
     if secretariat:
         kb.row(
             InlineKeyboardButton(

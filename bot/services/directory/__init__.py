@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.directory.privacy import Audience, Looker, audience, visible_contacts
 from bot.services.text_norm import digits
 from models import (
     Account,
@@ -127,10 +128,15 @@ class PersonCard:
     position: str | None
     organisation: Ref | None
     affiliation: str | None
+    # only those the reader of the card may see (see privacy.may_see)
     phones: list[str]
     emails: list[str]
     telegram_username: str | None
     projects: list[Ref]
+    # who the person shows each kind to, and whether the card is the reader's own
+    phones_visibility: Audience
+    emails_visibility: Audience
+    own: bool
 
 
 @dataclass(frozen=True)
@@ -273,7 +279,8 @@ async def organisation_card(session: AsyncSession, org_id: int) -> OrganisationC
     )
 
 
-async def person_card(session: AsyncSession, person_id: int) -> PersonCard | None:
+async def person_card(session: AsyncSession, person_id: int, looker: Looker) -> PersonCard | None:
+    """The card with the contacts the looker may see."""
     person = await session.get(Person, person_id)
     if person is None or person.status != "active":
         return None
@@ -285,6 +292,14 @@ async def person_card(session: AsyncSession, person_id: int) -> PersonCard | Non
         .where(ProjectPerson.person_id == person_id)
         .order_by(Project.title)
     )
+    contacts = visible_contacts(
+        person.id,
+        person.phones or [],
+        person.emails or [],
+        person.phones_visibility,
+        person.emails_visibility,
+        looker,
+    )
     return PersonCard(
         id=person.id,
         name=person.name,
@@ -292,10 +307,13 @@ async def person_card(session: AsyncSession, person_id: int) -> PersonCard | Non
         position=person.position,
         organisation=Ref(org.id, org.name, name_en=org.name_en) if org else None,
         affiliation=person.affiliation,
-        phones=list(person.phones or ()),
-        emails=list(person.emails or ()),
+        phones=contacts.phones,
+        emails=contacts.emails,
         telegram_username=username,
         projects=[Ref(r.id, r.title, r.role, r.title_en) for r in projects],
+        phones_visibility=audience(person.phones_visibility),
+        emails_visibility=audience(person.emails_visibility),
+        own=looker.person_id == person.id,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.directory.dataset_schema import DatasetIn
+from bot.services.directory.privacy import Audience
 from bot.services.revision import bump_directory_revision
 from models import (
     ClusterFigure,
@@ -27,6 +28,9 @@ from models import (
     RoadmapItem,
     RoadmapOwner,
 )
+
+# Who sees a person's phones and e-mails: a file that leaves them out keeps the choice made in the bot.
+CONTACT_CHOICES = ("phones_visibility", "emails_visibility")
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
         Person,
         data.people,
         lambda _, person: {
-            **person.model_dump(exclude={"organisation"}),
+            **person.model_dump(exclude={"organisation", *(c for c in CONTACT_CHOICES if getattr(person, c) is None)}),
             "organisation_id": org_rows[person.organisation].id if person.organisation else None,
         },
     )
@@ -350,6 +354,8 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
                 "organisation": org_key.get(p.organisation_id) if p.organisation_id else None,
                 "phones": p.phones,
                 "emails": p.emails,
+                # only a choice other than the default, so that the file stays as it was written
+                **{c: getattr(p, c) for c in CONTACT_CHOICES if getattr(p, c) != Audience.MEMBERS},
             }
             for p in people
         ],

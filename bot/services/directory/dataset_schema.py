@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.services.directory.privacy import Audience
+
 Slug = str  # checked by a pattern on each field below
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -70,6 +72,10 @@ class PersonIn(Strict):
     organisation: Slug | None = None
     phones: list[str] = []
     emails: list[str] = []
+    # Who sees them (members, secretariat, nobody); left out: the person's choice made in the bot
+    # stays, and a new person's contacts are open to members.
+    phones_visibility: Audience | None = None
+    emails_visibility: Audience | None = None
 
 
 class PartnerIn(Strict):

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import LANGUAGES, catalog
+from bot.services.directory.privacy import ANY_MEMBER, Audience, Looker, audience
 from bot.services.directory.search_index import EMAIL_QUERY, Doc, Hit, SearchIndex
 from bot.services.revision import directory_revision
 from bot.services.text_norm import keys, name_key
@@ -80,17 +81,23 @@ class DirectorySearch:
                 self._revision = revision
         return True
 
-    async def search(self, session: AsyncSession, query: str, *, members: bool, limit: int = 10) -> SearchResult:
+    async def search(
+        self, session: AsyncSession, query: str, *, members: bool, limit: int = 10, looker: Looker = ANY_MEMBER
+    ) -> SearchResult:
         await self.refresh(session)
-        return find(self._index, query, members=members, limit=limit)
+        return find(self._index, query, members=members, limit=limit, looker=looker)
 
 
-def find(index: SearchIndex, query: str, *, members: bool, limit: int = 10) -> SearchResult:
+def find(
+    index: SearchIndex, query: str, *, members: bool, limit: int = 10, looker: Looker = ANY_MEMBER
+) -> SearchResult:
+    """`looker`: whose eyes a phone or an e-mail must be for, to be found by its digits or letters
+    (by default any member's: a contact its owner keeps to the secretariat or to themselves is not)."""
     wants_leader = bool(LEADER_WORDS.search(query))
     text = _subject(index, query)
     if not keys(text):
         return SearchResult(hits=[], clear=False)
-    found = index.search(text, limit=limit, public_only=not members)
+    found = index.search(text, limit=limit, public_only=not members, looker=looker)
     hits = found.hits
     if looks_like_a_name(text) and not any(index.names(hit.doc, text) for hit in hits):
         # What the words of a name found elsewhere (a description, one word of another name) is
@@ -174,6 +181,8 @@ async def build_index(session: AsyncSession) -> SearchIndex:
                 Person.organisation_id,
                 Person.phones,
                 Person.emails,
+                Person.phones_visibility,
+                Person.emails_visibility,
             ).where(Person.status == "active")
         )
         return _fill(SearchIndex(), orgs, projects, people)
@@ -221,6 +230,11 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
         )
     for person in people:
         employer, employer_en = org_names.get(person.organisation_id, ("", ""))
+        emails_visibility = audience(person.emails_visibility)
+        # An address's local part is indexed as words too ("npgorod"), which find it for anyone:
+        # a hidden address is found only by the index's contact search, which asks who may see
+        # it (the address or a part of it typed with "@" or a dot).
+        open_emails = (person.emails or []) if emails_visibility == Audience.MEMBERS else []
         index.add(
             Doc(
                 "person",
@@ -236,10 +250,12 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
                 (person.name_en, 3.0),
                 (person.position, 0.5),
                 (employer, 0.5),
-                *((email.partition("@")[0], 1.0) for email in person.emails or ()),
+                *((email.partition("@")[0], 1.0) for email in open_emails),
             ],
             phones=person.phones or [],
             emails=person.emails or [],
+            phones_visibility=audience(person.phones_visibility),
+            emails_visibility=emails_visibility,
         )
     return index.finish()
 

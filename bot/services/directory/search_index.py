@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from bot.services.directory.privacy import ANY_MEMBER, Audience, Looker, may_see
 from bot.services.text_norm import ANY_SCRIPT, QueryWord, digits, keys, name_key, query_words, script, word_key, words
 
 KIND_ORDER = {"project": 0, "organisation": 1, "person": 2}
@@ -84,11 +85,14 @@ class SearchIndex:
     postings: dict[str, dict[int, float]] = field(default_factory=dict)
     titles: dict[str, list[int]] = field(default_factory=dict)
     vocab: list[str] = field(default_factory=list)
+    # each contact with its document and whom its owner shows it to (see privacy.may_see)
     _phones: list[str] = field(default_factory=list)
     _phone_owner: list[int] = field(default_factory=list)
+    _phone_audience: list[str] = field(default_factory=list)
     _emails: list[str] = field(default_factory=list)
     _email_owner: list[int] = field(default_factory=list)
-    _blobs: dict[str, tuple[str, list[int], list[int]]] = field(default_factory=dict)
+    _email_audience: list[str] = field(default_factory=list)
+    _blobs: dict[str, _Blob] = field(default_factory=dict)
     # postings regrouped by weight, (weight, doc numbers) per key, so that scoring a key costs a
     # few C-level dict updates instead of a Python loop over every posting (see _best).
     _grouped: dict[str, tuple[tuple[float, tuple[int, ...]], ...]] = field(default_factory=dict)
@@ -110,10 +114,13 @@ class SearchIndex:
         phones: list[str] = (),  # type: ignore[assignment]
         emails: list[str] = (),  # type: ignore[assignment]
         categories: list[str] = (),  # type: ignore[assignment]
+        phones_visibility: str = Audience.MEMBERS,
+        emails_visibility: str = Audience.MEMBERS,
     ) -> None:
         """Index a document; `fields` are (text, weight), the first ones being its names;
         `categories` name the kinds of things it is one of (its country, its kind), each in
-        all its names, comma-separated ("Norway, Norwegian, Норвегия, норвежский")."""
+        all its names, comma-separated ("Norway, Norwegian, Норвегия, норвежский"). A person's
+        phones and e-mails are found only by those who may see them (`*_visibility`)."""
         for category in categories:
             self._category_keys.update(keys(category))
             self._add_synonyms(category)
@@ -138,9 +145,11 @@ class SearchIndex:
         for phone in phones:
             self._phones.append(digits(phone))
             self._phone_owner.append(n)
+            self._phone_audience.append(phones_visibility)
         for email in emails:
             self._emails.append(email.lower())
             self._email_owner.append(n)
+            self._email_audience.append(emails_visibility)
 
     def _add_synonyms(self, category: str) -> None:
         """A one-word name of a category finds what any other does: "Denmark" what "Дания" finds
@@ -157,17 +166,22 @@ class SearchIndex:
         self._rank = [0] * len(docs)
         for place, n in enumerate(sorted(range(len(docs)), key=lambda n: (KIND_ORDER[docs[n].kind], docs[n].title))):
             self._rank[n] = place
-        self._blobs = {"phone": _blob(self._phones, self._phone_owner), "email": _blob(self._emails, self._email_owner)}
+        self._blobs = {
+            "phone": _blob(self._phones, self._phone_owner, self._phone_audience),
+            "email": _blob(self._emails, self._email_owner, self._email_audience),
+        }
         # The blobs now hold the contacts; the lists were only their building material.
-        self._phones, self._phone_owner, self._emails, self._email_owner = [], [], [], []
+        self._phones, self._phone_owner, self._phone_audience = [], [], []
+        self._emails, self._email_owner, self._email_audience = [], [], []
         return self
 
     def doc_of(self, kind: str, id_: int) -> Doc | None:
         n = self._number.get((kind, id_))
         return None if n is None else self.docs[n]
 
-    def search(self, query: str, *, limit: int = 10, public_only: bool = False) -> Found:
-        matches = self._scores(query, public_only)
+    def search(self, query: str, *, limit: int = 10, public_only: bool = False, looker: Looker = ANY_MEMBER) -> Found:
+        """The best documents for the query; contacts match only where the looker may see them."""
+        matches = self._scores(query, public_only, looker)
         scores, query_keys = matches.scores, matches.words
         docs = self.docs
         if public_only:
@@ -186,9 +200,10 @@ class SearchIndex:
         clear = bool(hits) and not hits[0].guessed and (total == 1 or self._names_one(top, hits, matches))
         return Found(hits, total, clear)
 
-    def _scores(self, query: str, public_only: bool) -> _Matches:
-        """Documents scored by contacts, by numbers or by words."""
-        if contacts := self._contact_scores(query, public_only):
+    def _scores(self, query: str, public_only: bool, looker: Looker) -> _Matches:
+        """Documents scored by contacts, by numbers or by words. A contact hidden from the looker
+        is as good as absent: the query goes on as for an address or a number nobody has."""
+        if contacts := self._contact_scores(query, public_only, looker):
             return _Matches(contacts, [])
         if "@" in query and EMAIL_QUERY.match(query.strip().lower()):
             return _Matches({}, [])  # an address nobody has; its words ("mail", "ru") would find chance cards
@@ -230,23 +245,27 @@ class SearchIndex:
         )
         return first > 0.0 and all(other < first for other in others)
 
-    def _contact_scores(self, query: str, public_only: bool) -> dict[int, float]:
+    def _contact_scores(self, query: str, public_only: bool, looker: Looker) -> dict[int, float]:
         text = query.strip().lower()
         if public_only:
             return {}
         if PHONE_QUERY.match(text) and len(digits(text)) >= 4:
-            return self._fragment("phone", digits(text).lstrip("78") if len(digits(text)) >= 11 else digits(text))
+            needle = digits(text).lstrip("78") if len(digits(text)) >= 11 else digits(text)
+            return self._fragment("phone", needle, looker)
         if EMAIL_QUERY.match(text) and len(text) >= 4:
-            return self._fragment("email", text)
+            return self._fragment("email", text, looker)
         return {}
 
-    def _fragment(self, kind: str, needle: str) -> dict[int, float]:
-        blob, starts, owners = self._blobs[kind]
+    def _fragment(self, kind: str, needle: str, looker: Looker) -> dict[int, float]:
+        blob = self._blobs[kind]
         found: dict[int, float] = {}
-        at = blob.find(needle)
+        at = blob.text.find(needle)
         while at != -1:
-            found[owners[bisect_right(starts, at) - 1]] = CONTACT_MATCH
-            at = blob.find(needle, at + 1)
+            i = bisect_right(blob.starts, at) - 1
+            n = blob.owners[i]
+            if may_see(blob.audiences[i], self.docs[n].id, looker):
+                found[n] = CONTACT_MATCH
+            at = blob.text.find(needle, at + 1)
         return found
 
     def _number_scores(self, query: str) -> dict[int, float]:
@@ -464,10 +483,19 @@ def _by_weight(posting: dict[int, float]) -> tuple[tuple[float, tuple[int, ...]]
     return tuple((weight, tuple(numbers)) for weight, numbers in groups.items())
 
 
-def _blob(values: list[str], owners: list[int]) -> tuple[str, list[int], list[int]]:
-    """Values joined by newlines so that one str.find scans them all at C speed."""
+class _Blob(NamedTuple):
+    """Contacts of one kind joined by newlines, so that one str.find scans them all at C speed;
+    per contact where it starts, its document and whom its owner shows it to."""
+
+    text: str
+    starts: list[int]
+    owners: list[int]
+    audiences: list[str]
+
+
+def _blob(values: list[str], owners: list[int], audiences: list[str]) -> _Blob:
     starts, at = [], 0
     for value in values:
         starts.append(at)
         at += len(value) + 1
-    return "\n".join(values), starts, owners
+    return _Blob("\n".join(values), starts, owners, audiences)
