@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ import yaml
 from sqlalchemy import select
 
 from bot.app import open_database
-from bot.services.directory.search import DirectorySearch, build_index, find
+from bot.services.directory.facts import FIELDS
+from bot.services.directory.search import DirectorySearch, ask, build_index, find
 from bot.services.directory.search_index import Doc, SearchIndex
 from bot.settings import Settings
 from models import Organisation, Person, Project
@@ -46,9 +48,26 @@ def test_table_is_broad() -> None:
         assert category in whys.lower(), f"no {category} case"
 
 
+def test_table_asks_every_field_in_both_languages() -> None:
+    """A question for each field the bot answers with the fact, typed in Russian and in English."""
+    asked = {
+        (case["field"], bool(re.search("[а-яё]", case["query"], re.IGNORECASE))) for case in CASES if "field" in case
+    }
+    assert {(field.name, russian) for field in FIELDS for russian in (True, False)} <= asked
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["query"] for c in CASES])
 def test_top_result(case: dict[str, str], indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:
+    """The card a query opens first: a question about one of its fields answers with that field
+    (`field` in the table); any other query asks none and is searched."""
     index, keys = indexed
+    fact = ask(index, case["query"], members=True)
+    if "field" in case:
+        assert fact is not None, f"{case['query']!r} ({case['why']}): no fact"
+        got = (keys[(fact.hit.doc.kind, fact.hit.doc.id)], fact.field)
+        assert got == (case["expect"], case["field"]), f"{case['query']!r} ({case['why']}): got {got}"
+        return
+    assert fact is None, f"{case['query']!r} ({case['why']}) read as a question for {fact}"
     result = find(index, case["query"], members=True)
     found = [keys[(h.doc.kind, h.doc.id)] for h in result.hits[:5]]
     assert found and found[0] == case["expect"], f"{case['query']!r} ({case['why']}): got {found}"
@@ -59,6 +78,8 @@ def test_guests_never_find_people(indexed: tuple[SearchIndex, dict[tuple[str, in
     for case in CASES:
         result = find(index, case["query"], members=False)
         assert all(h.doc.kind != "person" for h in result.hits), case["query"]
+        fact = ask(index, case["query"], members=False)
+        assert fact is None or fact.hit.doc.kind != "person", case["query"]
 
 
 def test_an_email_local_part_finds_its_owners(indexed: tuple[SearchIndex, dict[tuple[str, int], str]]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -110,10 +110,16 @@ async def person(
 async def send_person(
     event: Message | CallbackQuery, card: directory.PersonCard, t: Translator, *, secretariat: bool
 ) -> None:
-    """The card, then the first phone as a Telegram contact that one tap saves."""
+    """The card, then its phone as a Telegram contact."""
     await show(event, *directory_ui.person_card(t, card, secretariat=secretariat), edit=False)
     message = event if isinstance(event, Message) else event.message
+    if message is not None:
+        await send_contact(message, card)
+
+
+async def send_contact(message: Message | InaccessibleMessage, card: directory.PersonCard) -> None:
+    """The person's first phone as a Telegram contact that one tap saves (none without a phone)."""
     phone = directory.contact_phone(card.phones)
-    if phone and message is not None:
+    if phone:
         first, last = directory.contact_names(card.name)
         await message.answer_contact(phone_number=phone, first_name=first, last_name=last)

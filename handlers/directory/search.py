@@ -29,6 +29,7 @@ from handlers.common.messages import show
 from handlers.common.routes import Routes, command
 from handlers.directory import ui as directory_ui
 from handlers.directory.browse import card_reply, send_person
+from handlers.directory.facts import answer_fact
 
 router = Routes("search")
 # What people type when they look for a section of the bot rather than someone in the directory.
@@ -110,6 +111,11 @@ async def answer_search(
         people = await members.secretariat(session, settings.admin_ids)
         text, markup = directory_ui.secretariat(t, people, member=viewer.is_member)
         await message.answer(text, reply_markup=markup)
+        return
+    fact = await search.ask(session, query, members=viewer.is_member)
+    if fact is not None:
+        if not await answer_fact(message, fact, session, viewer, t):
+            await open_hit(message, fact.hit, session, viewer, t)
         return
     result = await search.search(session, query, members=viewer.is_member, looker=viewer)
     if result.unknown_name:

@@ -1,5 +1,6 @@
 """Directory search: builds the index from the database, keeps it fresh, and reads simple
-questions ("кто лидер проекта …", "телефон …") as searches with an intent."""
+questions ("кто лидер проекта …", "телефон …") as searches with an intent, or as a question
+about one field of one card (see facts)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import LANGUAGES, catalog
+from bot.services.directory import facts
 from bot.services.directory.privacy import ANY_MEMBER, Audience, Looker, audience
 from bot.services.directory.search_index import EMAIL_QUERY, Doc, Hit, SearchIndex
 from bot.services.revision import directory_revision
@@ -63,6 +65,16 @@ class SearchResult:
     unknown_name: bool = False
 
 
+@dataclass(frozen=True)
+class Fact:
+    """A query asking for one field of one card («бюджет проекта CO2MMUNITY»)."""
+
+    hit: Hit
+    # the field asked (see facts.FIELDS); None when this kind of card has no such field
+    # («кто руководит Технопарком»): then the card itself is the answer
+    field: str | None
+
+
 class DirectorySearch:
     """One index per process, rebuilt when the directory revision in the database moves."""
 
@@ -87,6 +99,12 @@ class DirectorySearch:
         await self.refresh(session)
         return find(self._index, query, members=members, limit=limit, looker=looker)
 
+    async def ask(self, session: AsyncSession, query: str, *, members: bool) -> Fact | None:
+        if facts.question(query) is None:  # most queries name no field: no need to look at the index
+            return None
+        await self.refresh(session)
+        return ask(self._index, query, members=members)
+
 
 def find(
     index: SearchIndex, query: str, *, members: bool, limit: int = 10, looker: Looker = ANY_MEMBER
@@ -107,6 +125,20 @@ def find(
     if hits and wants_leader and hits[0].doc.kind == "project":
         hits = _leader_first(index, hits)
     return SearchResult(hits=hits, clear=found.clear, total=found.total)
+
+
+def ask(index: SearchIndex, query: str, *, members: bool) -> Fact | None:
+    """The fact a query asks for, when it names one field and, with the rest of its words, one
+    card; None otherwise (several cards, or none, or a whole name that holds a field's word):
+    that is a search like any other."""
+    asked = facts.question(query)
+    if asked is None or name_key(query) in index.titles:
+        return None
+    found = find(index, asked.subject, members=members)
+    if not found.clear:
+        return None
+    hit = found.hits[0]
+    return Fact(hit, asked.field if hit.doc.kind in facts.KINDS[asked.field] else None)
 
 
 def looks_like_a_name(text: str) -> bool:
