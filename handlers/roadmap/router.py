@@ -28,6 +28,8 @@ from handlers.common.notify import tell_secretariat
 from handlers.common.routes import Routes, command
 from handlers.roadmap import ui as view
 from handlers.roadmap.callbacks import (
+    AnswerAction,
+    OwnerKind,
     RoadmapAnswer,
     RoadmapCard,
     RoadmapEdit,
@@ -367,7 +369,7 @@ async def owner_search(
     item_id = (await state.get_data())["item"]
     result = await search.search(session, (message.text or "")[:200], members=True, limit=10)
     hits = [
-        ("o" if h.doc.kind == "organisation" else "p", h.doc.id, h.doc.title)
+        (OwnerKind.ORGANISATION if h.doc.kind == "organisation" else OwnerKind.PERSON, h.doc.id, h.doc.title)
         for h in result.hits
         if h.doc.kind in ("organisation", "person")
     ]
@@ -462,7 +464,9 @@ async def answer(
         await state.set_state(Answer.done)
         await state.update_data(item=item_id)
         kb = InlineKeyboardBuilder()
-        kb.button(text=t("roadmap.done_without_note"), callback_data=RoadmapAnswer(item=item_id, action="skip"))
+        kb.button(
+            text=t("roadmap.done_without_note"), callback_data=RoadmapAnswer(item=item_id, action=AnswerAction.SKIP)
+        )
         await show(query, t("roadmap.ask_done_note"), kb.as_markup(), edit=False)
     elif action == "skip":
         await state.clear()
@@ -475,7 +479,10 @@ async def answer(
         await state.set_state(Answer.not_mine)
         await state.update_data(item=item_id)
         kb = InlineKeyboardBuilder()
-        kb.button(text=t("roadmap.not_mine_skip"), callback_data=RoadmapAnswer(item=item_id, action="nmskip"))
+        kb.button(
+            text=t("roadmap.not_mine_skip"),
+            callback_data=RoadmapAnswer(item=item_id, action=AnswerAction.NOT_MINE_SKIP),
+        )
         await show(query, t("roadmap.ask_not_mine_reason", limit=REASON_LIMIT), kb.as_markup(), edit=False)
     else:  # "not mine" without a reason: only while the question is open (a second tap sends nothing)
         if current != Answer.not_mine.state or data.get("item") != item_id:

@@ -18,6 +18,10 @@ from bot.services.roadmap import END_OF_DAY, EventView, ItemCard, ItemRow
 from bot.services.roadmap.reminders import ItemDue
 from handlers.common import render
 from handlers.roadmap.callbacks import (
+    AnswerAction,
+    EditAction,
+    FileKind,
+    OwnerKind,
     RoadmapAnswer,
     RoadmapCard,
     RoadmapEdit,
@@ -32,6 +36,10 @@ DESCRIPTION_LIMIT = 1500
 HISTORY_SHOWN = 12
 OWNERS_SHOWN = 10
 NOTE_LIMIT = 300
+# The answers a reminder (and the card) offers its owners, and the secretariat's buttons on a card.
+ANSWERS = (AnswerAction.DONE, AnswerAction.MORE, AnswerAction.NOT_MINE)
+EDITS = (EditAction.DEADLINE, EditAction.OWNERS, EditAction.POLICY, EditAction.CLOSE, EditAction.CANCEL)
+CONFIRMED = {EditAction.CLOSE: EditAction.CLOSE_OK, EditAction.CANCEL: EditAction.CANCEL_OK}
 
 
 def when(deadline: datetime, tz: ZoneInfo) -> str:
@@ -94,14 +102,16 @@ def item_list(
         )
     )
     kb.row(
-        InlineKeyboardButton(text=t("roadmap.ics"), callback_data=RoadmapFile(kind="ics", mine=mine).pack()),
-        InlineKeyboardButton(text=t("roadmap.png"), callback_data=RoadmapFile(kind="png", mine=mine).pack()),
+        InlineKeyboardButton(text=t("roadmap.ics"), callback_data=RoadmapFile(kind=FileKind.ICS, mine=mine).pack()),
+        InlineKeyboardButton(text=t("roadmap.png"), callback_data=RoadmapFile(kind=FileKind.PNG, mine=mine).pack()),
     )
     if secretariat:
         kb.row(
-            InlineKeyboardButton(text=t("roadmap.add"), callback_data=RoadmapEdit(item=0, action="new").pack()),
             InlineKeyboardButton(
-                text=t("roadmap.attention"), callback_data=RoadmapEdit(item=0, action="attention").pack()
+                text=t("roadmap.add"), callback_data=RoadmapEdit(item=0, action=EditAction.NEW).pack()
+            ),
+            InlineKeyboardButton(
+                text=t("roadmap.attention"), callback_data=RoadmapEdit(item=0, action=EditAction.ATTENTION).pack()
             ),
         )
     return "\n".join(lines), kb.as_markup()
@@ -156,22 +166,24 @@ def item_card(
     text = "\n".join([*lines, "", t("roadmap.history"), *history] if history else lines)
     kb = InlineKeyboardBuilder()
     if card.status == roadmap.OPEN and answerable:
-        for action in ("done", "more", "notmine"):
-            kb.button(text=t(f"roadmap.answer_{action}"), callback_data=RoadmapAnswer(item=card.id, action=action))
+        for answer in ANSWERS:
+            kb.button(text=t(f"roadmap.answer_{answer}"), callback_data=RoadmapAnswer(item=card.id, action=answer))
     if card.status == roadmap.OPEN and secretariat:
-        for action in ("deadline", "owners", "policy", "close", "cancel"):
-            kb.button(text=t(f"roadmap.edit_{action}"), callback_data=RoadmapEdit(item=card.id, action=action))
+        for edit in EDITS:
+            kb.button(text=t(f"roadmap.edit_{edit}"), callback_data=RoadmapEdit(item=card.id, action=edit))
     if card.status != roadmap.OPEN and secretariat:
-        kb.button(text=t("roadmap.edit_reopen"), callback_data=RoadmapEdit(item=card.id, action="reopen"))
+        kb.button(text=t("roadmap.edit_reopen"), callback_data=RoadmapEdit(item=card.id, action=EditAction.REOPEN))
     kb.button(text=t("roadmap.back"), callback_data=RoadmapList(mine=False, offset=0))
     kb.adjust(3 if answerable and card.status == roadmap.OPEN else 2)
     return text, kb.as_markup()
 
 
-def confirm_close(t: Translator, card: ItemCard, action: str) -> tuple[str, InlineKeyboardMarkup]:
-    """Are you sure? — before closing (action "close") or cancelling ("cancel") an item."""
+def confirm_close(t: Translator, card: ItemCard, action: EditAction) -> tuple[str, InlineKeyboardMarkup]:
+    """Are you sure? — before closing (action CLOSE) or cancelling (CANCEL) an item."""
     kb = InlineKeyboardBuilder()
-    kb.button(text=t(f"roadmap.confirm_{action}_yes"), callback_data=RoadmapEdit(item=card.id, action=f"{action}_ok"))
+    kb.button(
+        text=t(f"roadmap.confirm_{action}_yes"), callback_data=RoadmapEdit(item=card.id, action=CONFIRMED[action])
+    )
     kb.button(text=t("roadmap.confirm_no"), callback_data=RoadmapCard(item=card.id))
     kb.adjust(1)
     return t(f"roadmap.confirm_{action}", head=Html(_item_head(t, card.number, card.title))), kb.as_markup()
@@ -189,7 +201,7 @@ def owners_editor(t: Translator, card: ItemCard) -> tuple[str, InlineKeyboardMar
         kb.row(
             InlineKeyboardButton(
                 text=render.short("❌ " + owner.name),
-                callback_data=RoadmapOwnerPick(item=card.id, kind="x", ref=owner.id).pack(),
+                callback_data=RoadmapOwnerPick(item=card.id, kind=OwnerKind.REMOVE, ref=owner.id).pack(),
             )
         )
     kb.row(InlineKeyboardButton(text=t("roadmap.done_editing"), callback_data=RoadmapCard(item=card.id).pack()))
@@ -197,11 +209,12 @@ def owners_editor(t: Translator, card: ItemCard) -> tuple[str, InlineKeyboardMar
 
 
 def owner_choices(
-    t: Translator, item_id: int, hits: Sequence[tuple[str, int, str]]
+    t: Translator, item_id: int, hits: Sequence[tuple[OwnerKind, int, str]]
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """The organisations and people found by the words typed, each a button that adds it."""
     kb = InlineKeyboardBuilder()
     for kind, ref, name in hits:
-        mark = "🏢" if kind == "o" else "👤"
+        mark = "🏢" if kind == OwnerKind.ORGANISATION else "👤"
         kb.row(
             InlineKeyboardButton(
                 text=render.short(f"{mark} {name}"),
@@ -234,8 +247,7 @@ def _time_left(t: Translator, deadline: datetime, now: datetime, tz: ZoneInfo) -
 def _answers(t: Translator, item_id: int) -> dict[str, Any]:
     """Done / Need more time / Not mine, and the card."""
     answers: list[tuple[str, CallbackData]] = [
-        (t(f"roadmap.answer_{action}"), RoadmapAnswer(item=item_id, action=action))
-        for action in ("done", "more", "notmine")
+        (t(f"roadmap.answer_{answer}"), RoadmapAnswer(item=item_id, action=answer)) for answer in ANSWERS
     ]
     return _keyboard([answers, [(t("roadmap.open_card"), RoadmapCard(item=item_id))]])
 
@@ -319,8 +331,8 @@ def not_mine_keyboard(t: Translator, item_id: int, event_id: int) -> dict[str, A
     return _keyboard(
         [
             [
-                (t("roadmap.reassign"), RoadmapEdit(item=item_id, action="owners")),
-                (t("roadmap.keep"), RoadmapOwnerPick(item=item_id, kind="k", ref=event_id)),
+                (t("roadmap.reassign"), RoadmapEdit(item=item_id, action=EditAction.OWNERS)),
+                (t("roadmap.keep"), RoadmapOwnerPick(item=item_id, kind=OwnerKind.KEEP, ref=event_id)),
             ],
             [(t("roadmap.open_card"), RoadmapCard(item=item_id))],
         ]
