@@ -1,4 +1,5 @@
-"""Roadmap texts and keyboards: the list, the item card, reminders and the secretariat's notices."""
+"""Roadmap texts and keyboards: the list, the item card, the secretariat's editors, reminders, and
+the notices others get (as `Rendered`: a text and a keyboard as the outbox stores it)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Html, Translator, escape
 from bot.services import roadmap
 from bot.services.directory import Page
+from bot.services.notices import Rendered
 from bot.services.roadmap import END_OF_DAY, EventView, ItemCard, ItemRow
 from bot.services.roadmap.reminders import ItemDue
 from handlers.common import render
@@ -307,9 +309,32 @@ def nudge(t: Translator, rows: Sequence[ItemRow]) -> tuple[str, InlineKeyboardMa
     return "\n".join(lines), kb.as_markup()
 
 
+def done_question(t: Translator, item_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Done": a note or a file, or the button that closes the item without one."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("roadmap.done_without_note"), callback_data=RoadmapAnswer(item=item_id, action=AnswerAction.SKIP))
+    return t("roadmap.ask_done_note"), kb.as_markup()
+
+
+def not_mine_question(t: Translator, item_id: int, limit: int) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Not mine": why, or the button that says so without a reason."""
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=t("roadmap.not_mine_skip"), callback_data=RoadmapAnswer(item=item_id, action=AnswerAction.NOT_MINE_SKIP)
+    )
+    return t("roadmap.ask_not_mine_reason", limit=limit), kb.as_markup()
+
+
+def open_card(t: Translator, item_id: int) -> InlineKeyboardMarkup:
+    """The button to the item's card, under a reply (`to_card`: under a message of the outbox)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("roadmap.open_card"), callback_data=RoadmapCard(item=item_id))
+    return kb.as_markup()
+
+
 def extension_request(
     t: Translator, card: ItemCard, event_id: int, who: str, deadline: datetime, reason: str, tz: ZoneInfo
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> Rendered:
     text = t(
         "roadmap.extension_request",
         who=who,
@@ -318,15 +343,23 @@ def extension_request(
         new=when(deadline, tz),
         reason=reason,
     )
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("roadmap.approve"), callback_data=RoadmapExtension(event=event_id, approve=True))
-    kb.button(text=t("roadmap.decline"), callback_data=RoadmapExtension(event=event_id, approve=False))
-    kb.button(text=t("roadmap.open_card"), callback_data=RoadmapCard(item=card.id))
-    kb.adjust(2, 1)
-    return text, kb.as_markup()
+    return text, _keyboard(
+        [
+            [
+                (t("roadmap.approve"), RoadmapExtension(event=event_id, approve=True)),
+                (t("roadmap.decline"), RoadmapExtension(event=event_id, approve=False)),
+            ],
+            [(t("roadmap.open_card"), RoadmapCard(item=card.id))],
+        ]
+    )
 
 
-def not_mine_keyboard(t: Translator, item_id: int, event_id: int) -> dict[str, Any]:
+def extension_decided(t: Translator, status: str, card: ItemCard, date: str) -> Rendered:
+    """To the one who asked: approved (`date`: the new deadline), declined, or no longer needed."""
+    return t(f"roadmap.extension_{status}_notice", date=date, number=card.number, title=card.title), None
+
+
+def _not_mine_keyboard(t: Translator, item_id: int, event_id: int) -> dict[str, Any]:
     """The secretariat's buttons under a "not mine": reassign (the owners editor) or keep them."""
     return _keyboard(
         [
@@ -343,7 +376,12 @@ def head(t: Translator, card: ItemCard) -> Html:
     return Html(_item_head(t, card.number, card.title))
 
 
-def answer_notice(t: Translator, key: str, card: ItemCard, who: str, note: str | None) -> str:
+def owner_notice(t: Translator, card: ItemCard, key: str) -> Rendered:
+    """To an owner's people: the secretariat closed or cancelled the item, removed them, or kept it theirs."""
+    return t(key, head=head(t, card)), to_card(t, card.id)
+
+
+def _answer_notice(t: Translator, key: str, card: ItemCard, who: str, note: str | None) -> str:
     # Short enough for a caption when the note comes with a document.
     return t(
         key,
@@ -351,3 +389,17 @@ def answer_notice(t: Translator, key: str, card: ItemCard, who: str, note: str |
         head=Html(_item_head(t, card.number, render.short(card.title, 200))),
         note=render.short(note, 500) if note else "—",
     )
+
+
+def done_notice(t: Translator, card: ItemCard, who: str, note: str | None) -> Rendered:
+    """To the secretariat: an owner closed the item (the photo or document goes with it)."""
+    return _answer_notice(t, "roadmap.told_done", card, who, note), to_card(t, card.id)
+
+
+def not_mine_notice(t: Translator, card: ItemCard, event_id: int, who: str, reason: str | None) -> Rendered:
+    """To the secretariat: someone says the item is not theirs; reassign or keep them."""
+    return _answer_notice(t, "roadmap.told_not_mine", card, who, reason), _not_mine_keyboard(t, card.id, event_id)
+
+
+def no_buttons() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[])
