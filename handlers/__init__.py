@@ -19,7 +19,12 @@ def routers() -> list[Router]:
     from handlers.privacy import router as privacy
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
-    from handlers.roadmap import router as roadmap
+    from handlers.roadmap import answers as roadmap_answers
+    from handlers.roadmap import browse as roadmap
+    from handlers.roadmap import decisions as roadmap_decisions
+    from handlers.roadmap import denied as roadmap_denied
+    from handlers.roadmap import manage as roadmap_manage
+    from handlers.roadmap import owners as roadmap_owners
     from handlers.start import router as start
 
     modules = (
@@ -36,6 +41,11 @@ def routers() -> list[Router]:
         privacy.router,
         browse.router,
         roadmap.router,
+        roadmap_manage.router,
+        roadmap_owners.router,
+        roadmap_answers.router,
+        roadmap_decisions.router,
+        roadmap_denied.router,
         search.router,
         fallback.router,
     )
