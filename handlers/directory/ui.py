@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator, escape
 from bot.services.access.members import Secretary
+from bot.services.contacts import readable_phone
 from bot.services.directory import OrganisationCard, Page, PersonCard, ProjectCard, ProjectRow, Ref, is_fax
 from bot.services.directory.search_index import Hit
 from handlers.admin.callbacks import MemberAction, NewInvite
@@ -223,7 +224,9 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(f"🏢 {escape(label(t, card.organisation))}")
     elif card.affiliation:
         lines.append(f"🏢 {escape(card.affiliation)}")
-    lines += [f"{'📠' if is_fax(phone) else '📞'} <code>{escape(phone)}</code>" for phone in card.phones]
+    lines += [
+        f"{'📠' if is_fax(phone) else '📞'} <code>{escape(readable_phone(phone))}</code>" for phone in card.phones
+    ]
     lines += [f"✉️ {escape(email)}" for email in card.emails]
     if card.telegram_username:
         lines.append(f"💬 @{escape(card.telegram_username)}")

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import contacts
 from bot.services.directory.dataset_schema import DatasetIn
 from bot.services.revision import bump_directory_revision
 from models import (
@@ -54,8 +55,20 @@ class DatasetError(Exception):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class Loaded:
+    data: DatasetIn
+    # Contacts that could not be read as a phone number or an e-mail address: imported as written.
+    kept: list[Problem]
+
+
 def load_dataset(path: Path) -> DatasetIn:
-    """Parse and validate a dataset file; raise DatasetError listing every problem found."""
+    """Parse, validate and normalise a dataset file; raise DatasetError listing every problem found."""
+    return read_dataset(path).data
+
+
+def read_dataset(path: Path) -> Loaded:
+    """load_dataset, and the contacts it kept as written (for `clusterbot import` to report)."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -77,7 +90,24 @@ def load_dataset(path: Path) -> DatasetIn:
     problems = [Problem(_locate(name, root, loc), msg) for loc, msg in _reference_problems(dataset)]
     if problems:
         raise DatasetError(problems)
-    return dataset
+    kept = [Problem(_locate(name, root, loc), msg) for loc, msg in _normalise_contacts(dataset)]
+    return Loaded(dataset, kept)
+
+
+def _normalise_contacts(data: DatasetIn) -> list[tuple[tuple[Any, ...], str]]:
+    """Phones to E.164 and e-mail addresses to their normal form, in place (a value written twice
+    is kept once); what cannot be read is kept as written, and said where."""
+    kept: list[tuple[tuple[Any, ...], str]] = []
+    for i, person in enumerate(data.people):
+        for section, normalise in (("phones", contacts.normalise_phones), ("emails", contacts.normalise_emails)):
+            written = getattr(person, section)
+            normalised = normalise(written)
+            setattr(person, section, normalised.values)
+            kept += [
+                (("people", i, section, j), f"kept as written, {why.detail}: {written[j]!r}")
+                for j, why in normalised.kept
+            ]
+    return kept
 
 
 def _locate(name: str, root: yaml.Node | None, loc: tuple[Any, ...]) -> str:
