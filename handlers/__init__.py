@@ -16,6 +16,7 @@ def routers() -> list[Router]:
     from handlers.common import fallback
     from handlers.directory import browse, search
     from handlers.joining import router as joining
+    from handlers.mydata import router as mydata
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
     from handlers.roadmap import router as roadmap
@@ -32,6 +33,7 @@ def routers() -> list[Router]:
         announcements.denied,
         announcements.chats,
         settings.router,
+        mydata.router,
         browse.router,
         roadmap.router,
         search.router,

@@ -19,8 +19,20 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
-MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "settings", "language", "help")
+GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "mydata", "language", "help")
+MEMBER_COMMANDS = (
+    "start",
+    "projects",
+    "orgs",
+    "find",
+    "roadmap",
+    "status",
+    "settings",
+    "mydata",
+    "forgetme",
+    "language",
+    "help",
+)
 LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "pause", "language", "help")
 SECRETARIAT_COMMANDS = (
     *MEMBER_COMMANDS[:-2],

@@ -29,6 +29,9 @@ from models import (
     RoadmapOwner,
 )
 
+# A person's contact fields: what forgetting erased, and an import then leaves alone.
+CONTACTS = ("phones", "emails")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -209,12 +212,14 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
         lambda position, figure: {**figure.model_dump(), "position": position},
     )
     org_rows = await by_key("organisations", Organisation, data.organisations, lambda _, org: org.model_dump())
+    # Whoever had the bot forget them keeps no contacts, whatever the file says.
+    forgotten = set(await session.scalars(select(Person.key).where(Person.forgotten_at.is_not(None))))
     person_rows = await by_key(
         "people",
         Person,
         data.people,
         lambda _, person: {
-            **person.model_dump(exclude={"organisation"}),
+            **person.model_dump(exclude={"organisation", *(CONTACTS if person.key in forgotten else ())}),
             "organisation_id": org_rows[person.organisation].id if person.organisation else None,
         },
     )
