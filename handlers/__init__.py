@@ -16,6 +16,7 @@ def routers() -> list[Router]:
     from handlers.common import fallback
     from handlers.directory import browse, search
     from handlers.joining import router as joining
+    from handlers.mydata import router as mydata
     from handlers.privacy import router as privacy
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
@@ -39,6 +40,7 @@ def routers() -> list[Router]:
         announcements.chats,
         settings.router,
         privacy.router,
+        mydata.router,
         browse.router,
         roadmap.router,
         roadmap_manage.router,

@@ -20,7 +20,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
+GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "mydata", "language", "help")
 MEMBER_COMMANDS = (
     "start",
     "projects",
@@ -30,6 +30,8 @@ MEMBER_COMMANDS = (
     "status",
     "settings",
     "privacy",
+    "mydata",
+    "forgetme",
     "language",
     "help",
 )
