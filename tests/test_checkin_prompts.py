@@ -1,31 +1,37 @@
-"""Check-ins over simulated time: prompt, nudge and report exactly once through restarts; pauses;
-cadences set with buttons; the digest's content and order; /status with its chart; exports."""
+"""Check-in prompts over simulated time: prompt, nudge and report exactly once through restarts
+and a second instance; pauses; cadences set with buttons and when the next prompt comes."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from datetime import UTC, datetime
 
-import openpyxl
 from sqlalchemy import select
 
 from bot.app import create_app, open_database
+from bot.settings import Settings
 from handlers.reports.scheduled import checkins_tick
-from models import Person, Project, ProjectCadence, Report
-from tests.conftest import ADMIN
-from tests.test_e2e_join import button, sent
-from tests.test_reports_e2e import LEADER, alert, db_leader, fill_report, leader, shown
+from models import ProjectCadence
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    NUDGE,
+    PROMPT,
+    alert,
+    button,
+    fill_report,
+    leader,
+    sent,
+    shown,
+    texts,
+)
+from tests.steps import BLINOV as LEADER
 
-PROMPT, NUDGE = "Пора рассказать", "Напоминание"
 
-
-def texts(emulator, chat_id: int, part: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return [c.text for c in emulator.calls_of("sendMessage", chat_id) if c.ok and part in (c.text or "")]
-
-
-async def test_prompt_nudge_report_over_a_week_each_once_through_restarts(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_prompt_nudge_report_over_a_week_each_once_through_restarts(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
     await leader(emulator, settings)
     # Monday 23.11, 12:00 in Moscow: the weekly period opened at 10:00
     await bot.tick()
@@ -63,7 +69,9 @@ async def test_prompt_nudge_report_over_a_week_each_once_through_restarts(bot, e
     assert "прошлому периоду" in alert(calls)
 
 
-async def test_a_paused_leader_is_not_asked(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_paused_leader_is_not_asked(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
     await leader(emulator, settings)
     await bot.tick()
     prompt = [c for c in emulator.calls_of("sendMessage", LEADER.id) if PROMPT in (c.text or "")][0]
@@ -90,7 +98,9 @@ async def test_a_paused_leader_is_not_asked(bot, emulator, settings, clock) -> N
     assert len(texts(emulator, LEADER.id, PROMPT)) == 3
 
 
-async def test_the_secretariat_sets_a_cadence_with_buttons(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_the_secretariat_sets_a_cadence_with_buttons(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
     await leader(emulator, settings)
     card = sent(await emulator.ask(ADMIN, "Эффективный свет"))[0]
     calls = await emulator.tap(ADMIN, card, button(card, "График"))
@@ -104,7 +114,7 @@ async def test_the_secretariat_sets_a_cadence_with_buttons(bot, emulator, settin
     async with database.sessions() as session:
         row = await session.scalar(select(ProjectCadence))
     await database.close()
-    assert (row.frequency, row.day, row.hour) == ("monthly", 5, 9)
+    assert row is not None and (row.frequency, row.day, row.hour) == ("monthly", 5, 9)
     await bot.tick()
     [prompt] = texts(emulator, LEADER.id, PROMPT)
     assert "05.11.2026" in prompt
@@ -114,113 +124,9 @@ async def test_the_secretariat_sets_a_cadence_with_buttons(bot, emulator, settin
     assert len(texts(emulator, LEADER.id, PROMPT)) == 1, "check-ins off: nobody is asked"
 
 
-async def add_report(
-    settings,
-    project_key: str,
-    person_key: str,
-    status: str,
-    at: datetime,  # type: ignore[no-untyped-def]
-    percent: int | None = None,
-    help_needed: str | None = None,
+async def test_two_instances_ticking_at_once_prompt_once(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
 ) -> None:
-    database = await open_database(settings, load_bundled=False)
-    async with database.sessions.begin() as session:
-        project_id = await session.scalar(select(Project.id).where(Project.key == project_key))
-        person_id = await session.scalar(select(Person.id).where(Person.key == person_key))
-        session.add(
-            Report(
-                token=f"{project_key}-{at.isoformat()}",
-                project_id=project_id,
-                person_id=person_id,
-                submitted_by=1,
-                status=status,
-                percent=percent,
-                done=f"Работы по {project_key}",
-                next_steps="Дальше",
-                help_needed=help_needed,
-                attachments=[],
-                created_at=at,
-                local_day=at.date(),
-            )
-        )
-    await database.close()
-
-
-LAST_WEEK, THIS_WEEK = datetime(2026, 11, 17, 9, 0, tzinfo=UTC), datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-
-async def four_projects(settings) -> None:  # type: ignore[no-untyped-def]
-    await db_leader(settings, "blinov-ivan", "effektivny-svet")
-    await db_leader(settings, "zakharova-galina", "teply-gorod")
-    await db_leader(settings, "pitirimov-nikolay", "ekolend")
-    await db_leader(settings, "kuzmenko-svyatoslav", "industrialny-park")
-    await add_report(settings, "effektivny-svet", "blinov-ivan", "on_track", LAST_WEEK)
-    await add_report(settings, "effektivny-svet", "blinov-ivan", "blocked", THIS_WEEK, 30, "Нет допуска на объект")
-    await add_report(settings, "teply-gorod", "zakharova-galina", "at_risk", LAST_WEEK)
-    await add_report(settings, "teply-gorod", "zakharova-galina", "at_risk", THIS_WEEK)
-    await add_report(settings, "ekolend", "pitirimov-nikolay", "on_track", THIS_WEEK, 80)
-    await add_report(settings, "industrialny-park", "kuzmenko-svyatoslav", "at_risk", LAST_WEEK)
-
-
-async def test_the_digest_puts_trouble_first_then_everything_then_who_is_silent(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
-    await four_projects(settings)
-    clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # Tuesday 10:00 in Moscow: the week 23.11–29.11 closed
-    await bot.tick()
-    await bot.tick()
-    [digest] = texts(emulator, ADMIN.id, "Сводка по проектам")
-    assert "23.11–29.11" in digest
-    trouble, rest = digest.split("Проекты с руководителями или отчётами")
-    everything, silent = rest.split("Не отчитались")
-    assert trouble.index("Эффективный свет") < trouble.index("Индустриальный") < trouble.index("Теплый город")
-    assert "ЭКОЛЕНД" not in trouble
-    assert "🔴 Эффективный свет · 30%" in trouble and "новое" in trouble and "Нет допуска" in trouble
-    assert "(🟢→🔴)" in everything and "🟢 ЭКОЛЕНД · 80%" in everything and "первый отчёт" in everything
-    assert "Индустриальный" in silent and "Кузьменко" in silent
-    assert "Блинов" not in silent and "Захарова" not in silent
-    assert "Проектов без руководителей" in silent
-
-
-async def test_status_on_demand_with_a_chart(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
-    await four_projects(settings)
-    calls = await emulator.ask(ADMIN, "/status")
-    assert "Статусы проектов" in sent(calls)[0].text and "Эффективный свет" in sent(calls)[0].text
-    [photo] = sent(calls, "sendPhoto")
-    assert photo.files["photo"].content.startswith(b"\x89PNG")
-    assert "8 недель" in photo.text
-
-
-async def test_exports_parse_back(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
-    await four_projects(settings)
-    menu = sent(await emulator.ask(ADMIN, "/export"))[0]
-    calls = await emulator.tap(ADMIN, menu, button(menu, "CSV"))
-    [document] = sent(calls, "sendDocument")
-    assert document.files["document"].filename.endswith(".csv") and "строк: 6" in document.text
-    rows = list(csv.DictReader(io.StringIO(document.files["document"].content.decode("utf-8-sig"))))
-    assert len(rows) == 6 and {r["Статус"] for r in rows} == {"по плану", "есть риски", "заблокирован"}
-    assert rows[0]["Отправлен"] == "2026-11-17 12:00" and rows[0]["Проект"] == "Эффективный свет"
-
-    calls = await emulator.tap(ADMIN, menu, button(menu, "XLSX"))
-    [document] = sent(calls, "sendDocument")
-    sheet = openpyxl.load_workbook(io.BytesIO(document.files["document"].content)).active
-    header = [c.value for c in sheet[1]]
-    assert header[:4] == ["№", "Проект", "Отправлен", "Статус"] and sheet["A1"].font.bold
-    assert sheet.max_row == 7
-    assert sheet["C2"].value == datetime(2026, 11, 17, 12, 0) and sheet["C2"].number_format.startswith("yyyy")
-    assert sheet.column_dimensions["B"].width == 40
-
-    calls = await emulator.tap(ADMIN, menu, button(menu, "Один проект"))
-    chooser = shown(calls)
-    while "Теплый город" not in str(chooser.buttons):
-        chooser = shown(await emulator.tap(ADMIN, chooser, button(chooser, "▶️")))
-    project_button = next(b for b in chooser.buttons if "Теплый город" in b["text"])
-    calls = await emulator.tap(ADMIN, chooser, project_button["callback_data"])
-    rows = list(
-        csv.DictReader(io.StringIO(sent(calls, "sendDocument")[0].files["document"].content.decode("utf-8-sig")))
-    )
-    assert [r["Проект"] for r in rows] == ["Теплый город", "Теплый город"]
-
-
-async def test_two_instances_ticking_at_once_prompt_once(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
     """Even past the ticker lease (two instances deciding at the same moment), the outbox keys hold."""
     await leader(emulator, settings)
     other = await create_app(settings, clock=clock)
@@ -233,16 +139,40 @@ async def test_two_instances_ticking_at_once_prompt_once(bot, emulator, settings
     assert len(texts(emulator, LEADER.id, PROMPT)) == 1
 
 
-async def test_the_reports_menu_of_the_admin_panel(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
-    await four_projects(settings)
-    panel = sent(await emulator.ask(ADMIN, "/admin"))[0]
-    menu = sent(await emulator.tap(ADMIN, panel, button(panel, "Отчёты проектов")))[0]
-    calls = await emulator.tap(ADMIN, menu, button(menu, "Статусы сейчас"))
-    assert "Статусы проектов" in sent(calls)[0].text and sent(calls, "sendPhoto")
-    projects = sent(await emulator.tap(ADMIN, menu, button(menu, "Руководители и графики")))[0]
-    while "ЭКОЛЕНД" not in str(projects.buttons):
-        projects = shown(await emulator.tap(ADMIN, projects, button(projects, "▶️")))
-    view = shown(await emulator.tap(ADMIN, projects, button(projects, "ЭКОЛЕНД")))
-    assert "Питиримов" in view.text
-    view = shown(await emulator.tap(ADMIN, view, button(view, "График")))
-    assert "раз в неделю" in view.text
+async def test_pause_to_a_day_without_a_year_covers_every_project(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    await leader(emulator, settings)
+    reply = sent(await emulator.ask(LEADER, "/pause 31.12"))[0].text
+    assert "по 31.12.2026" in reply and "всем вашим проектам" in reply
+    assert "по 10.01.2027" in sent(await emulator.ask(LEADER, "/pause 10.01"))[0].text
+    assert "возобновлены" in sent(await emulator.ask(LEADER, "/pause off"))[0].text
+    assert "все ваши проекты" in sent(await emulator.ask(LEADER, "/pause"))[0].text
+
+
+async def test_cadence_screen_says_when_the_next_prompt_comes(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+
+    await leader(emulator, settings)
+    card = sent(await emulator.ask(ADMIN, "Эффективный свет"))[0]
+    view = shown(await emulator.tap(ADMIN, card, button(card, "График")))
+    assert "Следующий запрос отчёта: 30.11.2026 10:00" in view.text  # Monday 23.11, 12:00 now
+    view = shown(await emulator.tap(ADMIN, view, button(view, "раз в месяц")))
+    view = shown(await emulator.tap(ADMIN, view, button(view, "5")))
+    assert "Следующий запрос отчёта: 05.12.2026 10:00" in view.text
+    view = shown(await emulator.tap(ADMIN, view, button(view, "выключено")))
+    assert "Следующий запрос" not in view.text
+
+
+async def test_a_leader_assigned_minutes_before_a_period_closes_is_asked_once(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
+    clock.now = datetime(2026, 11, 30, 6, 43, tzinfo=UTC)  # Monday 09:43 in Moscow; the week closes at 10:00
+    await leader(emulator, settings)
+    await bot.tick()
+    assert not texts(emulator, LEADER.id, PROMPT), "no prompt for the week closing in 17 minutes"
+    clock.now = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+    await bot.tick()
+    [prompt] = texts(emulator, LEADER.id, PROMPT)
+    assert "30.11.2026" in prompt

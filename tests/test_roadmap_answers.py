@@ -1,78 +1,40 @@
-"""The roadmap as its users meet it: the secretariat manages items with buttons, members browse and
-download it, the responsible answer from the reminder, the secretariat decides with one tap."""
+"""The responsible answer the roadmap's reminders end to end: done (with evidence), more time
+(which the secretariat decides with one tap), not mine (with a reason, reassigned or kept); only
+the responsible may, once."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
 from sqlalchemy import select
 
+from bot.services import roadmap
 from handlers.roadmap.callbacks import RoadmapAnswer
 from models import RoadmapItem
-from tests.conftest import ADMIN, GUEST
-from tests.roadmap_helpers import DEADLINE, ORG_A, ORG_B, SOLO, item_with_owners, link_people
-from tests.test_e2e_join import button, last_text, sent
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    D3,
+    D7,
+    D14,
+    ORG_A,
+    ORG_B,
+    SOLO,
+    alerts,
+    assign,
+    button,
+    item,
+    item_with_owners,
+    last_text,
+    link_people,
+    messages_to,
+    reminded,
+    sent,
+)
 
 
-async def item(bot, number: int) -> RoadmapItem:  # type: ignore[no-untyped-def]
-    async with bot.app.database.sessions() as session:
-        found = await session.scalar(select(RoadmapItem).where(RoadmapItem.number == number))
-        assert found is not None
-        return found
-
-
-async def test_guests_do_not_see_the_roadmap(bot, emulator) -> None:  # type: ignore[no-untyped-def]
-    assert "участникам" in last_text(await emulator.ask(GUEST, "/roadmap"))
-
-
-async def test_the_secretariat_adds_an_item_and_sets_deadline_owners_policy(bot, emulator) -> None:  # type: ignore[no-untyped-def]
-    panel = next(c for c in sent(await emulator.ask(ADMIN, "/admin")) if c.buttons)
-    calls = await emulator.tap(ADMIN, panel, button(panel, "Дорожная карта"))
-    listing = sent(calls)[-1]
-    assert "пунктов: 8" in listing.text and listing.text.count("срок не задан") == 8
-    calls = await emulator.tap(ADMIN, listing, button(listing, "Новый пункт"))
-    assert "название" in last_text(calls)
-    await emulator.ask(ADMIN, "Зелёные закупки")
-    await emulator.ask(ADMIN, "Подготовить перечень инновационной продукции")
-    calls = await emulator.ask(ADMIN, "-")
-    card = sent(calls)[-1]
-    assert "9. Зелёные закупки" in card.text and "не назначены" in card.text
-
-    calls = await emulator.tap(ADMIN, card, button(card, "Срок"))
-    assert "15.12.2026" in last_text(calls)
-    assert "Такой даты" in last_text(await emulator.ask(ADMIN, "31.02.2027"))
-    assert "не похоже на дату" in last_text(await emulator.ask(ADMIN, "после дождичка в четверг"))
-    assert "уже прошла" in last_text(await emulator.ask(ADMIN, "01.01.2020"))
-    calls = await emulator.ask(ADMIN, "2027-03-15 14:30")
-    card = sent(calls)[-1]
-    assert "15.03.2027 14:30" in card.text
-    assert (await item(bot, 9)).deadline == datetime(2027, 3, 15, 11, 30, tzinfo=UTC)
-
-    calls = await emulator.tap(ADMIN, card, button(card, "Ответственные"))
-    calls = await emulator.ask(ADMIN, "Технопарк")
-    choices = sent(calls)[-1]
-    calls = await emulator.tap(ADMIN, choices, button(choices, "Технопарк"))
-    editor = sent(calls)[-1]
-    assert "Технопарк" in editor.text and "никого в Telegram" in editor.text
-    calls = await emulator.tap(ADMIN, editor, button(editor, "К пункту"))
-    card = sent(calls)[-1]
-    assert "Технопарк" in card.text and "добавлен ответственный" in card.text
-
-    calls = await emulator.tap(ADMIN, card, button(card, "Напоминания"))
-    assert "не понял" in last_text(await emulator.ask(ADMIN, "часто")).lower()
-    card = sent(await emulator.ask(ADMIN, "7, 1 / 2"))[-1]
-    assert "за 7, 1 дн. до срока" in card.text and "при просрочке — каждые 2 дня" in card.text
-    calls = await emulator.tap(ADMIN, card, button(card, "Закрыть"))
-    confirm = next(c for c in calls if c.method == "editMessageText")
-    assert "Закрыть пункт как выполненный?" in confirm.text and (await item(bot, 9)).status == "open"
-    calls = await emulator.tap(ADMIN, confirm, button(confirm, "Да, закрыть"))
-    assert any("выполнен" in (c.params.get("text") or "") for c in calls if c.method == "editMessageText")
-    assert (await item(bot, 9)).status == "done"
-
-
-async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_answers_from_the_reminder(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await item_with_owners(bot.app)
     clock.now = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
     await bot.tick()
@@ -94,7 +56,8 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
     assert "просит продлить" in request.text and "15.12.2026 → 20.01.2027" in request.text
     calls = await emulator.tap(ADMIN, request, button(request, "Одобрить"))
     assert any("новый срок 20.01.2027" in (c.params.get("text") or "") for c in calls)
-    assert (await item(bot, 1)).deadline.astimezone().date().isoformat() >= "2027-01-20"
+    deadline = (await item(bot, 1)).deadline
+    assert deadline is not None and deadline.astimezone().date().isoformat() >= "2027-01-20"
     calls = await emulator.tap(ADMIN, request, button(request, "Одобрить"))
     assert "уже принято" in [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"]
     await bot.app.sender.deliver_due()
@@ -152,28 +115,7 @@ async def test_answers_from_the_reminder(bot, emulator, clock) -> None:  # type:
     assert "Выполнено" not in [b["text"] for b in sent(calls)[-1].buttons]
 
 
-async def test_members_filter_mine_and_download_the_calendar_and_timeline(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
-    await item_with_owners(bot.app)
-    calls = await emulator.ask(SOLO, "/roadmap")
-    listing = sent(calls)[-1]
-    assert "Roadmap" in listing.text and "22 days left (deadline 15.12.2026)" in listing.text
-    calls = await emulator.tap(SOLO, listing, button(listing, "Only mine"))
-    mine = next(c for c in calls if c.method == "editMessageText")
-    assert "My roadmap items · 1" in mine.text and "\n2." not in mine.text
-    calls = await emulator.tap(SOLO, mine, button(mine, ".ics"))
-    document = sent(calls, "sendDocument")[0]
-    calendar = Calendar.from_ical(document.files["document"].content)
-    events = list(calendar.walk("VEVENT"))
-    assert len(events) == 1
-    assert str(events[0]["summary"]).startswith("1. Пакет инструментов")
-    assert events[0].decoded("dtstart") == DEADLINE.astimezone(ZoneInfo("Europe/Moscow")).date()
-    assert str(events[0]["uid"]) == "roadmap-1@clusterbot"
-    calls = await emulator.tap(SOLO, mine, button(mine, "Timeline"))
-    photo = sent(calls, "sendPhoto")[0]
-    assert photo.files["photo"].content.startswith(b"\x89PNG")
-
-
-async def test_only_the_responsible_answer(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_only_the_responsible_answer(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await link_people(bot.app)
     calls = await emulator.ask(ORG_A, "/roadmap")
     listing = sent(calls)[-1]
@@ -183,7 +125,7 @@ async def test_only_the_responsible_answer(bot, emulator) -> None:  # type: igno
     assert "не отвечаете" in [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"]
 
 
-async def test_done_with_a_photo_or_without_a_note(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_done_with_a_photo_or_without_a_note(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await item_with_owners(bot.app)
     clock.now = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
     await bot.tick()
@@ -200,18 +142,148 @@ async def test_done_with_a_photo_or_without_a_note(bot, emulator, clock) -> None
     assert "already closed" in [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"]
 
 
-async def test_a_new_owner_is_told(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def _deadline(bot: RunningBot, number: int, deadline: datetime) -> None:
+    async with bot.app.database.sessions.begin() as session:
+        item_id = await session.scalar(select(RoadmapItem.id).where(RoadmapItem.number == number))
+        assert item_id is not None
+        assert await roadmap.set_deadline(
+            session, item_id, deadline, actor=ADMIN.id, actor_name="S", now=bot.app.clock()
+        )
+
+
+async def test_an_owner_assigned_after_the_reminder_hour_can_answer_and_is_not_reminded_twice(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    # Monday 23.11, 12:00 in Moscow: today's reminders went out at 10:00
     await link_people(bot.app)
-    listing = sent(await emulator.ask(ADMIN, "/roadmap"))[-1]
-    card = sent(await emulator.tap(ADMIN, listing, button(listing, "2. Подпрограмма")))[-1]
-    await emulator.tap(ADMIN, card, button(card, "Ответственные"))
-    choices = sent(await emulator.ask(ADMIN, "Блинов"))[-1]
-    calls = await emulator.tap(ADMIN, choices, button(choices, "Блинов"))
-    assert "Блинов" in sent(calls)[-1].text
+    await _deadline(bot, 1, datetime(2026, 11, 23, 20, 59, tzinfo=UTC))  # today, end of the day
+    await _deadline(bot, 2, datetime(2026, 11, 24, 20, 59, tzinfo=UTC))  # tomorrow: its d0 reminder is at 10:00
+    await assign(bot, emulator, 1, "Блинов")
+    today = messages_to(emulator, SOLO)[-1]
+    assert "made you responsible" in today.text and "The deadline is today" in today.text
+    assert {"Done", "Need more time", "Not mine"} <= {b["text"][2:] for b in today.buttons}
+    await assign(bot, emulator, 2, "Блинов")
+    tomorrow = messages_to(emulator, SOLO)[-1]
+    assert "1 day until the deadline" in tomorrow.text
+    # the day goes by to Tuesday 10:30 (item 2's reminder time): nothing repeats the assignment
+    for hour in (10, 14, 18, 20, 31):
+        clock.now = (
+            datetime(2026, 11, 23, hour, 30, tzinfo=UTC) if hour < 24 else datetime(2026, 11, 24, 7, 30, tzinfo=UTC)
+        )
+        await bot.tick()
+    assert len(messages_to(emulator, SOLO)) == 2
+    # and the answer buttons work from the assignment
+    calls = await emulator.tap(SOLO, today, button(today, "Done"))
+    calls = await emulator.tap(SOLO, sent(calls)[-1], button(sent(calls)[-1], "without"))
+    assert "closed" in last_text(calls)
+
+
+async def test_not_mine_asks_a_reason_stops_reminders_until_the_secretariat_keeps(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    await item_with_owners(bot.app)
+    await reminded(bot, clock, D14)
+    reminder = sent(emulator.calls_of("sendMessage", ORG_B.id))[-1]
+    calls = await emulator.tap(ORG_B, reminder, button(reminder, "Не моё"))
+    assert "Почему пункт не ваш" in last_text(calls) and "без причины" in str(sent(calls)[-1].buttons)
+    # a second tap only answers the button: no second question
+    calls = await emulator.tap(ORG_B, reminder, button(reminder, "Не моё"))
+    assert not sent(calls) and alerts(calls)
+    # the explanation typed next is the reason, not a directory search
+    calls = await emulator.ask(ORG_B, "Этим занимается комитет по энергетике")
+    assert "назначит" in last_text(calls) and "напоминаний по этому пункту вам не будет" in last_text(calls)
     await bot.app.sender.deliver_due()
-    told = last_text(emulator.calls_of("sendMessage", SOLO.id))
-    assert "made you responsible" in told and "2. Подпрограмма" in told and "no deadline" in told
-    calls = await emulator.tap(ADMIN, choices, button(choices, "Блинов"))  # a second tap adds nothing
-    assert any(c.method == "answerCallbackQuery" and "Ничего не изменилось" in c.params.get("text", "") for c in calls)
+    notice = sent(emulator.calls_of("sendMessage", ADMIN.id))[-1]
+    assert "комитет по энергетике" in notice.text
+    # the directory name with the organisation, not the Telegram first name
+    assert "Кузьменко Святослав Владимирович (" in notice.text and "Святослав</b>" not in notice.text
+    assert {"Назначить другого", "Оставить за ним"} <= {b["text"][2:] for b in notice.buttons}
+
+    # no reminders to them meanwhile; the others still get theirs
+    await reminded(bot, clock, D7)
+    assert "До срока 7 дней" in last_text(emulator.calls_of("sendMessage", ORG_A.id))
+    assert "Не моё" not in last_text(emulator.calls_of("sendMessage", ORG_B.id))
+    assert "До срока 7" not in last_text(emulator.calls_of("sendMessage", ORG_B.id))
+
+    # "Reassign" opens the owners editor
+    calls = await emulator.tap(ADMIN, notice, button(notice, "Назначить другого"))
+    assert "Ответственные за 1." in last_text(calls)
+    # "Keep": they are told, and reminded again
+    calls = await emulator.tap(ADMIN, notice, button(notice, "Оставить"))
+    assert "остаётся за ним" in alerts(calls)[0]
+    calls = await emulator.tap(ADMIN, notice, button(notice, "Открыть пункт"))
+    assert "пункт не его" in last_text(calls) and "оставил за ним" in last_text(calls)
     await bot.app.sender.deliver_due()
-    assert len(sent(emulator.calls_of("sendMessage", SOLO.id))) == 1
+    assert "оставил пункт за вами" in last_text(emulator.calls_of("sendMessage", ORG_B.id))
+    await reminded(bot, clock, D3)
+    assert "До срока 3 дня" in last_text(emulator.calls_of("sendMessage", ORG_B.id))
+
+
+async def test_not_mine_without_a_reason_once_and_a_new_owner_ends_the_pause(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    await item_with_owners(bot.app)
+    await reminded(bot, clock, D14)
+    reminder = sent(emulator.calls_of("sendMessage", SOLO.id))[-1]
+    question = sent(await emulator.tap(SOLO, reminder, button(reminder, "Not mine")))[-1]
+    assert "Why is it not yours" in question.text
+    calls = await emulator.tap(SOLO, question, button(question, "without a reason"))
+    assert "will reassign" in last_text(calls)
+    calls = await emulator.tap(SOLO, question, button(question, "without a reason"))
+    assert not sent(calls)
+    await bot.app.sender.deliver_due()
+    notices = [c for c in sent(emulator.calls_of("sendMessage", ADMIN.id)) if "не его" in c.text]
+    assert len(notices) == 1 and "Причина: —" in notices[0].text and "Блинов Иван Александрович" in notices[0].text
+    # the secretariat changes the owners: the pause ends
+    editor = sent(await emulator.tap(ADMIN, notices[0], button(notices[0], "Назначить другого")))[-1]
+    choices = sent(await emulator.ask(ADMIN, "Технопарк"))[-1]
+    await emulator.tap(ADMIN, choices, button(choices, "Технопарк"))
+    assert editor
+    await reminded(bot, clock, D7)
+    assert "7 days until the deadline" in last_text(emulator.calls_of("sendMessage", SOLO.id))
+
+
+async def test_an_extension_decision_keeps_the_item_and_the_person(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    await item_with_owners(bot.app)
+    await reminded(bot, clock, D14)
+    reminder = sent(emulator.calls_of("sendMessage", ORG_A.id))[-1]
+    await emulator.tap(ORG_A, reminder, button(reminder, "Нужно больше времени"))
+    assert "позже текущего — 15.12.2026" in last_text(await emulator.ask(ORG_A, "01.12.2026 23:00"))
+    assert "символов — до 1000" in last_text(await emulator.ask(ORG_A, "20.01.2027"))
+    too_long = "данные " * 200
+    assert "не больше 1000, а у вас 1399" in last_text(await emulator.ask(ORG_A, too_long))
+    assert "отправлен секретариату" in last_text(await emulator.ask(ORG_A, "Ждём данные комитета"))
+    await bot.app.sender.deliver_due()
+    request = sent(emulator.calls_of("sendMessage", ADMIN.id))[-1]
+    assert "Питиримов" in request.text and "Николай</b>" not in request.text
+    calls = await emulator.tap(ADMIN, request, button(request, "Одобрить"))
+    edited = next(c for c in calls if c.method == "editMessageText").text
+    assert "новый срок 20.01.2027" in edited and "1. Пакет" in edited and "Питиримов" in edited
+
+    # a request about an item closed meanwhile: the requester is told
+    await emulator.tap(ORG_A, reminder, button(reminder, "Нужно больше времени"))
+    await emulator.ask(ORG_A, "01.03.2027")
+    await emulator.ask(ORG_A, "Ещё не готово")
+    await bot.app.sender.deliver_due()
+    request = sent(emulator.calls_of("sendMessage", ADMIN.id))[-1]
+    card = sent(await emulator.tap(ADMIN, request, button(request, "Открыть пункт")))[-1]
+    confirm = next(c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть")) if c.method == "editMessageText")
+    await emulator.tap(ADMIN, confirm, button(confirm, "Да, закрыть"))
+    calls = await emulator.tap(ADMIN, request, button(request, "Одобрить"))
+    edited = next(c for c in calls if c.method == "editMessageText").text
+    assert "уже закрыт" in edited and "1. Пакет" in edited
+    await bot.app.sender.deliver_due()
+    assert "больше не нужен" in last_text(emulator.calls_of("sendMessage", ORG_A.id))
+
+
+async def test_a_double_tap_on_done_asks_once(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
+    await item_with_owners(bot.app)
+    await reminded(bot, clock, D14)
+    reminder = sent(emulator.calls_of("sendMessage", SOLO.id))[-1]
+    first = await emulator.tap(SOLO, reminder, button(reminder, "Done"))
+    second = await emulator.tap(SOLO, reminder, button(reminder, "Done"))
+    assert "Great!" in last_text(first) and not sent(second) and alerts(second)
+    assert "the length limit is 3000, yours is 3500" in last_text(await emulator.ask(SOLO, "x" * 3500))
+    assert "closed" in last_text(await emulator.ask(SOLO, "Signed"))
