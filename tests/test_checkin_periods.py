@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import outbox
 from bot.services.outbox import Outgoing
 from bot.services.reports import checkins
 from bot.services.reports.checkins import Cadence, period_key, period_start
-from models import Account, Person, Project, ProjectPerson, Report
+from models import Account, Person, ProjectPerson, Report
+from tests.steps import first_project
 
 MSK = ZoneInfo("Europe/Moscow")
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -56,8 +57,8 @@ def test_off_has_no_periods_and_a_digest_is_weekly() -> None:
     assert checkins.weekly_time(at("2026-11-24 10:00"), MSK, 1, 10) == at("2026-11-24 10:00")
 
 
-async def _leaders(session, n: int, now: datetime) -> tuple[int, list[int]]:  # type: ignore[no-untyped-def]
-    project_id = await session.scalar(select(Project.id).order_by(Project.id))
+async def _leaders(session: AsyncSession, n: int, now: datetime) -> tuple[int, list[int]]:
+    project_id = await first_project(session)
     people = []
     for k in range(n):
         person = Person(key=f"leader-{k}", name=f"Leader {k}", phones=[], emails=[])
@@ -74,13 +75,13 @@ async def _leaders(session, n: int, now: datetime) -> tuple[int, list[int]]:  # 
     return project_id, people
 
 
-async def _due(session, now: datetime) -> list[checkins.Due]:  # type: ignore[no-untyped-def]
+async def _due(session: AsyncSession, now: datetime) -> list[checkins.Due]:
     return await checkins.due_prompts(
         session, now, MSK, default=Cadence("weekly", 0, 10), nudge_after=timedelta(hours=24), default_language="ru"
     )
 
 
-async def test_prompts_then_one_nudge_per_leader_and_period(session) -> None:  # type: ignore[no-untyped-def]
+async def test_prompts_then_one_nudge_per_leader_and_period(session: AsyncSession) -> None:
     now = at("2026-11-23 12:00")
     project_id, people = await _leaders(session, 2, now)
     due = await _due(session, now)
@@ -96,11 +97,12 @@ async def test_prompts_then_one_nudge_per_leader_and_period(session) -> None:  #
     assert [d.kind for d in await _due(session, now + timedelta(days=7))] == ["checkin", "checkin"]
 
 
-async def test_a_report_pause_or_block_silences_prompts(session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_report_pause_or_block_silences_prompts(session: AsyncSession) -> None:
     now = at("2026-11-23 12:00")
     project_id, people = await _leaders(session, 3, now)
     await checkins.pause(session, people[0], date(2026, 11, 29))
     account = await session.get(Account, 9001)
+    assert account is not None
     account.blocked_bot = True
     await session.flush()
     assert [d.chat_id for d in await _due(session, now)] == [9002]
@@ -125,8 +127,8 @@ async def test_a_report_pause_or_block_silences_prompts(session) -> None:  # typ
     assert await checkins.paused_until(session, people[0], date(2026, 11, 23)) is None
 
 
-async def test_cadences_are_validated_and_stored(session) -> None:  # type: ignore[no-untyped-def]
-    project_id = await session.scalar(select(Project.id).order_by(Project.id))
+async def test_cadences_are_validated_and_stored(session: AsyncSession) -> None:
+    project_id = await first_project(session)
     default = Cadence("weekly", 0, 10)
     assert await checkins.cadence_of(session, project_id, default) == default
     await checkins.set_cadence(session, project_id, Cadence("monthly", 28, 9))

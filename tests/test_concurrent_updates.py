@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.emulator import User
-from tests.harness import RunningBot
+from bot.settings import Settings
+from tests.emulator import BotAPIEmulator, User
+from tests.harness import FakeClock, RunningBot
 
 SLOW = User(id=7040, first_name="Анна", language_code="ru")
 OTHER = User(id=7041, first_name="Bob", language_code="en")
@@ -16,7 +17,9 @@ OTHER = User(id=7041, first_name="Bob", language_code="en")
 pytestmark = pytest.mark.postgresql_too
 
 
-async def test_a_user_waiting_for_telegram_does_not_hold_up_another(settings, clock, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_user_waiting_for_telegram_does_not_hold_up_another(
+    settings: Settings, clock: FakeClock, emulator: BotAPIEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Telegram is slow to take SLOW's reply; OTHER's first contact (which writes their account)
     must not wait for it: the database write lock is not held across a Bot API call."""
     held, release = asyncio.Event(), asyncio.Event()
@@ -28,7 +31,7 @@ async def test_a_user_waiting_for_telegram_does_not_hold_up_another(settings, cl
             await release.wait()
         return await dispatch(token, method, params, files)
 
-    emulator._dispatch = slow_for_one_chat
+    monkeypatch.setattr(emulator, "_dispatch", slow_for_one_chat)
     running = RunningBot(settings, clock, handle_as_tasks=True)
     await running.start()
     try:

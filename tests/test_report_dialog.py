@@ -1,97 +1,41 @@
-"""Progress reports end to end: the dialog with buttons, restarts, edit and withdraw, who may
-report, the card's status and history, bad input."""
+"""Progress reports end to end: the dialog with buttons, restarts, edit, start over and withdraw,
+who may report (and on whose behalf), what the secretariat and the leaders are told, the card's
+status and history pages, bad input."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from bot.app import open_database
+from bot.services import reports
+from bot.services.reports import Draft
 from bot.settings import Settings
-from models import Person, Project, ProjectPerson, Report
-from tests.conftest import ADMIN, GUEST
-from tests.emulator import BotAPIEmulator, Call, User
-from tests.test_e2e_join import button, directory_phone, sent
-
-LEADER = User(id=5005, first_name="Иван", last_name="Блинов", language_code="ru")
-MEMBER = User(id=5006, first_name="Галина", last_name="Захарова", language_code="ru")
-PROJECT = "effektivny-svet"
-
-
-async def join(emulator: BotAPIEmulator, settings: Settings, user: User, person_key: str) -> None:
-    """The user joins as the directory person with this key, by sharing their phone."""
-    await emulator.ask(user, "/join")
-    calls = await emulator.wait_handled(emulator.send_contact(user, await directory_phone(settings, person_key)))
-    assert "Добро пожаловать" in sent(calls)[0].text or "Welcome" in sent(calls)[0].text
-
-
-async def db_leader(settings: Settings, person_key: str, project_key: str = PROJECT) -> int:
-    """Make the person a leader of the project straight in the database; returns the project id."""
-    database = await open_database(settings, load_bundled=False)
-    async with database.sessions.begin() as session:
-        person_id = await session.scalar(select(Person.id).where(Person.key == person_key))
-        project_id = await session.scalar(select(Project.id).where(Project.key == project_key))
-        session.add(ProjectPerson(project_id=project_id, person_id=person_id, role="leader"))
-    await database.close()
-    assert project_id is not None
-    return project_id
+from models import Report
+from tests.emulator import BotAPIEmulator, User, utf16_len
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    GUEST,
+    alert,
+    button,
+    db_leader,
+    fill_report,
+    join,
+    leader,
+    reports_in_db,
+    sent,
+    shown,
+    texts,
+)
+from tests.steps import BLINOV as LEADER
+from tests.steps import ZAKHAROVA as MEMBER
 
 
-async def leader(
-    emulator: BotAPIEmulator,
-    settings: Settings,
-    user: User = LEADER,
-    person_key: str = "blinov-ivan",
-    project_key: str = PROJECT,
-) -> int:
-    await join(emulator, settings, user, person_key)
-    return await db_leader(settings, person_key, project_key)
-
-
-async def reports_in_db(settings: Settings) -> list[Report]:
-    database = await open_database(settings, load_bundled=False)
-    async with database.sessions() as session:
-        rows = list(await session.scalars(select(Report).order_by(Report.id)))
-    await database.close()
-    return rows
-
-
-def shown(calls: list[Call]) -> Call:
-    """The last message the bot sent or edited in these calls."""
-    return [c for c in calls if c.method in ("sendMessage", "editMessageText") and c.ok][-1]
-
-
-def alert(calls: list[Call]) -> str:
-    return next(c for c in calls if c.method == "answerCallbackQuery").params.get("text") or ""
-
-
-async def fill_report(
-    emulator: BotAPIEmulator,
-    user: User,
-    first: Call,
-    *,
-    status: str = "есть риски",
-    percent: str = "50%",
-    done: str = "Провели энергоаудит двух домов",
-    next_steps: str | None = "Монтаж светильников",
-    help_text: str | None = None,
-) -> Call:
-    """From the status question to the preview, by buttons and text; returns the preview."""
-    calls = await emulator.tap(user, first, button(first, status))
-    step = shown(calls)
-    calls = await emulator.tap(user, step, button(step, percent))
-    assert "Что сделано" in shown(calls).text
-    calls = await emulator.ask(user, done)
-    step = shown(calls)
-    calls = await (
-        emulator.ask(user, next_steps) if next_steps else emulator.tap(user, step, button(step, "Пропустить"))
-    )
-    step = shown(calls)
-    assert "помощь" in step.text
-    calls = await (emulator.ask(user, help_text) if help_text else emulator.tap(user, step, button(step, "не нужна")))
-    return shown(calls)
-
-
-async def test_the_whole_dialog_from_assigning_a_leader_to_the_card(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_the_whole_dialog_from_assigning_a_leader_to_the_card(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, LEADER, "blinov-ivan")
     # the secretariat makes Blinov the project's leader from the project card
     card = sent(await emulator.ask(ADMIN, "Эффективный свет"))[0]
@@ -153,7 +97,9 @@ async def test_the_whole_dialog_from_assigning_a_leader_to_the_card(bot, emulato
     assert sent(calls, "sendDocument")[0].params["document"] == report.attachments[1]["file_id"]
 
 
-async def test_a_restart_in_the_middle_of_the_dialog_loses_nothing(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_restart_in_the_middle_of_the_dialog_loses_nothing(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await leader(emulator, settings)
     first = sent(await emulator.ask(LEADER, "/report"))[0]
     calls = await emulator.tap(LEADER, first, button(first, "по плану"))
@@ -177,7 +123,9 @@ async def test_a_restart_in_the_middle_of_the_dialog_loses_nothing(bot, emulator
     )
 
 
-async def test_edit_and_withdraw_within_the_window(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_edit_and_withdraw_within_the_window(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
     await leader(emulator, settings)
     preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
     done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
@@ -215,7 +163,9 @@ async def test_edit_and_withdraw_within_the_window(bot, emulator, settings, cloc
     assert "нельзя изменить" in alert(calls)
 
 
-async def test_only_leaders_and_the_secretariat_report(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_only_leaders_and_the_secretariat_report(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     project_id = await leader(emulator, settings)
     await join(emulator, settings, MEMBER, "zakharova-galina")
     assert "руководители проектов" in sent(await emulator.ask(MEMBER, "/report"))[0].text
@@ -243,7 +193,7 @@ async def test_only_leaders_and_the_secretariat_report(bot, emulator, settings) 
     assert "от секретариата" in page.text
 
 
-async def test_bad_input_is_answered_politely(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_input_is_answered_politely(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     await leader(emulator, settings)
     first = sent(await emulator.ask(LEADER, "/report"))[0]
     calls = await emulator.wait_handled(emulator.send_sticker(LEADER))
@@ -264,7 +214,7 @@ async def test_bad_input_is_answered_politely(bot, emulator, settings) -> None: 
     assert not await reports_in_db(settings)
 
 
-async def test_report_count_is_one_per_dialog(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_report_count_is_one_per_dialog(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     """Two taps on Send arriving together (handled as tasks, as in production) save one report."""
     await leader(emulator, settings)
     preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
@@ -278,7 +228,9 @@ async def test_report_count_is_one_per_dialog(bot, emulator, settings) -> None: 
     await database.close()
 
 
-async def test_a_leader_removed_mid_dialog_cannot_send(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_leader_removed_mid_dialog_cannot_send(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await leader(emulator, settings)
     preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
     card = sent(await emulator.ask(ADMIN, "Эффективный свет"))[0]
@@ -296,7 +248,9 @@ async def test_a_leader_removed_mid_dialog_cannot_send(bot, emulator, settings) 
     assert "больше не отмечены" in emulator.calls_of("sendMessage", LEADER.id)[-1].text, "the dialog is over"
 
 
-async def test_an_english_speaking_leader(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_an_english_speaking_leader(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
     user = User(id=5007, first_name="Nikolay", language_code="en")
     await leader(emulator, settings, user, "pitirimov-nikolay", "teply-gorod")
     await bot.tick()
@@ -316,7 +270,9 @@ async def test_an_english_speaking_leader(bot, emulator, settings, clock) -> Non
     assert "Progress:" in card.text and "blocked" in card.text
 
 
-async def test_a_leader_of_two_projects_chooses_one(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_leader_of_two_projects_chooses_one(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await leader(emulator, settings)
     await db_leader(settings, "blinov-ivan", "teply-gorod")
     picker = sent(await emulator.ask(LEADER, "/report"))[0]
@@ -325,3 +281,167 @@ async def test_a_leader_of_two_projects_chooses_one(bot, emulator, settings) -> 
     assert "кнопкой" in sent(await emulator.ask(LEADER, "Тёплый"))[0].text
     step = shown(await emulator.tap(LEADER, picker, button(picker, "Теплый город")))
     assert "Теплый город" in step.text and "за руководителей" not in step.text
+
+
+async def add_report(
+    settings: Settings,
+    project_id: int,
+    at: datetime,
+    *,
+    status: str = "on_track",
+    text: str = "Сделано",
+    on_behalf: bool = False,
+) -> None:
+    database = await open_database(settings, load_bundled=False)
+    async with database.sessions.begin() as session:
+        await reports.submit(
+            session,
+            f"t{at.timestamp()}{status}",
+            Draft(project_id, status, 100, text, text, text, []),
+            person_id=None,
+            submitted_by=1,
+            on_behalf=on_behalf,
+            now=at,
+            tz=settings.tz,
+        )
+    await database.close()
+
+
+async def test_history_of_maximal_reports_fits_every_page(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
+    project_id = await leader(emulator, settings)
+    await join(emulator, settings, MEMBER, "zakharova-galina")
+    # answers at the length limit, of emoji (two UTF-16 units each) and of characters HTML escapes
+    fillers = ["🌍" * reports.TEXT_LIMIT, "&<>" * (reports.TEXT_LIMIT // 3), "Слово " * (reports.TEXT_LIMIT // 6)]
+    for n, filler in enumerate(fillers):
+        await add_report(settings, project_id, clock() - timedelta(days=n + 1), text=filler[: reports.TEXT_LIMIT])
+    card = sent(await emulator.ask(MEMBER, "Эффективный свет"))[0]
+    page = shown(await emulator.tap(MEMBER, card, button(card, "История")))
+    seen = 1
+    while True:
+        assert page.ok and 0 < utf16_len(page.text) <= 4096
+        if not any(b["text"] == "▶️" for b in page.buttons):
+            break
+        calls = await emulator.tap(MEMBER, page, button(page, "▶️"))
+        page = shown(calls)
+        seen += 1
+    assert seen == 3
+    assert "Слово" in page.text
+
+
+async def test_editing_shows_and_keeps_status_and_percent(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+
+    await leader(emulator, settings)
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    step = shown(await emulator.tap(LEADER, done, button(done, "Исправить")))
+    assert "Сейчас: 🟡 есть риски" in step.text
+    step = shown(await emulator.tap(LEADER, step, button(step, "Оставить")))
+    assert "Сейчас: 50%" in step.text and button(step, "Без процента")
+    step = shown(await emulator.tap(LEADER, step, button(step, "Оставить")))
+    for _ in range(3):
+        step = shown(
+            await emulator.tap(LEADER, step, button(step, "Оставить" if "Сейчас" in step.text else "не нужна"))
+        )
+    shown(await emulator.tap(LEADER, step, button(step, "Отправить")))
+    [report] = await reports_in_db(settings)
+    assert (report.status, report.percent, report.done) == ("at_risk", 50, "Провели энергоаудит двух домов")
+
+
+async def test_start_over_drops_answers_and_attachments(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    step = shown(await emulator.tap(LEADER, first, button(first, "по плану")))
+    await emulator.tap(LEADER, step, button(step, "50%"))
+    await emulator.wait_handled(emulator.send_photo(LEADER))
+    await emulator.ask(LEADER, "Сделали")
+    await emulator.ask(LEADER, "Дальше")
+    preview = shown(await emulator.ask(LEADER, "Помогите"))
+    assert "Вложений: 1" in preview.text
+    again = shown(await emulator.tap(LEADER, preview, button(preview, "Заново")))
+    assert "прежние ответы и вложения убраны" in again.text
+    preview = await fill_report(emulator, LEADER, again)
+    assert "Вложений" not in preview.text and "Помогите" not in preview.text
+    shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    [report] = await reports_in_db(settings)
+    assert report.attachments == [] and report.help_needed is None
+
+
+async def test_the_secretariat_hears_when_trouble_clears_once(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+
+    await leader(emulator, settings)
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0], status="заблокирован")
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    # edited to on track: the secretariat is told once, however often it is tapped
+    step = shown(await emulator.tap(LEADER, done, button(done, "Исправить")))
+    step = shown(await emulator.tap(LEADER, step, button(step, "по плану")))
+    step = shown(await emulator.tap(LEADER, step, button(step, "Оставить")))
+    for _ in range(3):
+        step = shown(
+            await emulator.tap(LEADER, step, button(step, "Оставить" if "Сейчас" in step.text else "не нужна"))
+        )
+    await emulator.tap(LEADER, step, button(step, "Отправить"))
+    await emulator.tap(LEADER, step, button(step, "Отправить"))
+    await bot.app.sender.deliver_due()
+    assert len(texts(emulator, ADMIN.id, "отчёт руководителя")) == 1
+    [cleared] = texts(emulator, ADMIN.id, "тревога снята")
+    assert "Эффективный свет" in cleared and "по плану" in cleared
+    # a report at risk withdrawn: told too, with what stands now
+    preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
+    done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
+    calls = await emulator.tap(LEADER, done, button(done, "Отозвать"))
+    await emulator.tap(LEADER, shown(calls), button(shown(calls), "Да, отозвать"))
+    await bot.app.sender.deliver_due()
+    [withdrawn] = texts(emulator, ADMIN.id, "отозван")
+    assert "есть риски" in withdrawn and "по плану" in withdrawn
+
+
+async def test_a_report_on_the_leaders_behalf_reaches_them_and_is_marked_on_the_card(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+
+    await leader(emulator, settings)
+    picker = sent(await emulator.ask(ADMIN, "/report"))[0]
+    while "Эффективный свет" not in str(picker.buttons):
+        picker = shown(await emulator.tap(ADMIN, picker, button(picker, "▶️")))
+    first = shown(await emulator.tap(ADMIN, picker, button(picker, "Эффективный свет")))
+    preview = await fill_report(emulator, ADMIN, first, status="по плану")
+    await emulator.tap(ADMIN, preview, button(preview, "Отправить"))
+    await emulator.tap(ADMIN, preview, button(preview, "Отправить"))
+    await bot.app.sender.deliver_due()
+    [told] = texts(emulator, LEADER.id, "Секретариат отправил отчёт")
+    assert "Эффективный свет" in told and "Провели энергоаудит" in told
+    card = sent(await emulator.ask(LEADER, "Эффективный свет"))[0]
+    assert (
+        "(от секретариата)"
+        in card.text.split("\n")[[n for n, line in enumerate(card.text.split("\n")) if "Ход проекта" in line][0]]
+    )
+
+
+async def test_a_caption_taken_as_the_answer_is_said_and_exports_speak_the_readers_language(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    import csv
+    import io
+
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    step = shown(await emulator.tap(LEADER, first, button(first, "по плану")))
+    await emulator.tap(LEADER, step, button(step, "50%"))
+    calls = await emulator.wait_handled(emulator.send_photo(LEADER, caption="Смонтировали"))
+    assert "подпись к нему принята как ответ" in sent(calls)[0].text and "Что дальше" in sent(calls)[-1].text
+    await emulator.ask(LEADER, "Дальше")
+    preview = shown(await emulator.ask(LEADER, "Помогите"))
+    await emulator.tap(LEADER, preview, button(preview, "Отправить"))
+    menu = sent(await emulator.ask(ADMIN, "/export"))[0]
+    document = sent(await emulator.tap(ADMIN, menu, button(menu, "CSV")), "sendDocument")[0]
+    [row] = list(csv.DictReader(io.StringIO(document.files["document"].content.decode("utf-8-sig"))))
+    assert row["Статус"] == "по плану" and row["Сделано"] == "Смонтировали"

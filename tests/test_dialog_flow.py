@@ -1,14 +1,20 @@
 """Every dialog alike: another command ends it, unexpected content is answered with where we are,
-/cancel leaves it."""
+/cancel leaves it, quick answers reach it one by one."""
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN, GUEST
-from tests.harness import RunningBot
-from tests.test_e2e_join import last_text, sent
+from bot.settings import Settings
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    GUEST,
+    last_text,
+    sent,
+)
 
 
-async def test_another_command_ends_the_dialog(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_another_command_ends_the_dialog(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await emulator.ask(ADMIN, "/announce")
     calls = await emulator.ask(ADMIN, "/help")
     assert "диалог закрыт" in sent(calls)[0].text, "the user is told the dialog ended"
@@ -18,7 +24,9 @@ async def test_another_command_ends_the_dialog(bot, emulator) -> None:  # type: 
     assert not [c for c in emulator.calls_of("sendMessage") if "Так они увидят" in (c.text or "")]
 
 
-async def test_a_command_in_the_joining_dialog_is_not_taken_for_a_name(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_command_in_the_joining_dialog_is_not_taken_for_a_name(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "/PROJECTS")
@@ -26,7 +34,7 @@ async def test_a_command_in_the_joining_dialog_is_not_taken_for_a_name(bot, emul
     assert "Данфосс" in sent(calls)[0].text and "организацию" not in last_text(calls)
 
 
-async def test_unexpected_content_in_a_dialog_says_where_we_are(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_unexpected_content_in_a_dialog_says_where_we_are(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await emulator.ask(GUEST, "/join")
     calls = await emulator.wait_handled(emulator.send_sticker(GUEST))
     assert "жду ответа" in last_text(calls)
@@ -36,7 +44,9 @@ async def test_unexpected_content_in_a_dialog_says_where_we_are(bot, emulator) -
     assert "Я понимаю текст" in last_text(calls), "outside a dialog, the usual hint"
 
 
-async def test_quick_answers_are_taken_in_order_when_updates_run_as_tasks(settings, clock, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_quick_answers_are_taken_in_order_when_updates_run_as_tasks(
+    settings: Settings, clock: FakeClock, emulator: BotAPIEmulator
+) -> None:
     """As `clusterbot run` polls (each update a task): three answers sent at once still reach the
     dialog one by one, each seeing the state the previous one left."""
     running = RunningBot(settings, clock, handle_as_tasks=True)

@@ -1,53 +1,42 @@
-"""Joining the cluster end to end: phone, request to the secretariat, invite links, restarts."""
+"""Joining the cluster end to end: by one's phone or by a request the secretariat decides once,
+the joining dialog through restarts and stale keyboards, a revoked member asking back, the inline
+mode's «join» button."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.methods import SendMessage
+from aiogram.methods.base import Response, TelegramMethod, TelegramType
 from sqlalchemy import select
 
 from bot.app import open_database
-from models import AuditEntry, OutboxMessage, Person
-from tests.conftest import ADMIN, GUEST, GUEST_EN
-from tests.emulator import User
+from bot.settings import Settings
+from models import OutboxMessage
+from tests.emulator import BotAPIEmulator, Call, User
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    GUEST,
+    GUEST_EN,
+    MEMBER_EN,
+    button,
+    directory_phone,
+    invite_link,
+    last_text,
+    revoke,
+    sent,
+    with_outbox,
+)
 
 pytestmark = pytest.mark.postgresql_too  # joining and access differ most between the two
 
 
-def sent(calls, method: str = "sendMessage"):  # type: ignore[no-untyped-def]
-    return [c for c in calls if c.method == method and c.ok]
+pytestmark = pytest.mark.postgresql_too  # joining and access differ most between the two
 
 
-async def with_outbox(bot, emulator, calls):  # type: ignore[no-untyped-def]
-    """An update's calls, then what the sender delivered of the messages it put into the outbox."""
-    seen = emulator.calls[-1].seq
-    await bot.app.sender.deliver_due()
-    return [*calls, *(c for c in emulator.calls if c.seq > seen and c.method.lower() != "getupdates")]
-
-
-def last_text(calls) -> str:  # type: ignore[no-untyped-def]
-    return sent(calls)[-1].text
-
-
-def button(call, text_part: str) -> str:  # type: ignore[no-untyped-def]
-    for b in call.buttons:
-        if text_part in b["text"] and "callback_data" in b:
-            return b["callback_data"]
-    raise AssertionError(f"no button with {text_part!r} in {[b['text'] for b in call.buttons]}")
-
-
-async def directory_phone(settings, key: str) -> str:  # type: ignore[no-untyped-def]
-    database = await open_database(settings, load_bundled=False)
-    async with database.sessions() as session:
-        person = await session.scalar(select(Person).where(Person.key == key))
-    await database.close()
-    return person.phones[-1]
-
-
-async def test_join_by_own_phone_opens_contacts(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_join_by_own_phone_opens_contacts(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     calls = await emulator.ask(GUEST, "/join")
     keyboard = sent(calls)[-1].params["reply_markup"]["keyboard"]
     assert keyboard[0][0].get("request_contact") is True
@@ -65,7 +54,7 @@ async def test_join_by_own_phone_opens_contacts(bot, emulator, settings) -> None
     assert sent(calls, "sendContact")[0].params["phone_number"].startswith("+7")
 
 
-async def test_unknown_phone_then_request_approved(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_phone_then_request_approved(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await emulator.ask(GUEST, "/join")
     calls = await emulator.wait_handled(emulator.send_contact(GUEST, "+7 999 000-11-22"))
     assert "нет в справочнике" in sent(calls)[0].text
@@ -92,7 +81,7 @@ async def test_unknown_phone_then_request_approved(bot, emulator) -> None:  # ty
     assert "Sekretar Clustera" in log_line and "одобрил(а) заявку" in log_line and "<b>Анна</b> & Ко" in log_line
 
 
-async def test_request_rejected(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_request_rejected(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     calls = await emulator.ask(GUEST_EN, "/join")
     assert "share your phone" in last_text(calls).lower()
     await emulator.ask(GUEST_EN, button_text(calls, "Enter name"))
@@ -106,14 +95,14 @@ async def test_request_rejected(bot, emulator) -> None:  # type: ignore[no-untyp
     assert "521-77-65" not in "".join(c.text or "" for c in sent(calls))
 
 
-def button_text(calls, part: str) -> str:  # type: ignore[no-untyped-def]
+def button_text(calls: list[Call], part: str) -> str:
     for b in sent(calls)[-1].buttons:
         if part in b["text"]:
             return b["text"]
     raise AssertionError(part)
 
 
-async def test_restart_in_the_middle_of_joining(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_restart_in_the_middle_of_joining(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Мария Иванова")
@@ -123,7 +112,9 @@ async def test_restart_in_the_middle_of_joining(bot, emulator) -> None:  # type:
     assert "Мария Иванова" in request_card.text and "Технопарк" in request_card.text
 
 
-async def test_a_joining_dialog_left_for_days_is_forgotten(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_joining_dialog_left_for_days_is_forgotten(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     clock.advance(days=3)
@@ -132,7 +123,9 @@ async def test_a_joining_dialog_left_for_days_is_forgotten(bot, emulator, clock)
     assert not [c for c in sent(calls) if c.chat_id == ADMIN.id]
 
 
-async def test_the_joining_keyboard_still_works_after_its_dialog_is_gone(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_the_joining_keyboard_still_works_after_its_dialog_is_gone(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(GUEST, "/join")
     clock.advance(days=3)  # the dialog is forgotten; its reply keyboard is still on the screen
     assert "Как вас зовут" in last_text(await emulator.ask(GUEST, "✍️ Ввести имя и организацию"))
@@ -141,62 +134,7 @@ async def test_the_joining_keyboard_still_works_after_its_dialog_is_gone(bot, em
     assert "нечего отменять" in reply.text and reply.params["reply_markup"].get("remove_keyboard")
 
 
-async def test_invite_links(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
-    calls = await emulator.ask(ADMIN, "/invite")
-    link = re.search(r"start=(inv_[\w-]+)", last_text(calls)).group(1)
-    calls = await emulator.ask(GUEST, f"/start {link}")
-    assert "Добро пожаловать" in sent(calls)[0].text
-    second = User(id=3003, first_name="Late", language_code="en")
-    calls = await emulator.ask(second, f"/start {link}")
-    assert "already been used" in last_text(calls)
-    calls = await emulator.ask(ADMIN, "/invite secretariat")
-    link = re.search(r"start=(inv_[\w-]+)", last_text(calls)).group(1)
-    clock.advance(days=4)
-    calls = await emulator.ask(second, f"/start {link}")
-    assert "expired" in last_text(calls)
-    calls = await emulator.ask(second, "/start inv_forged-code")
-    assert "not valid" in last_text(calls)
-
-
-async def test_invite_bound_to_person_and_role(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
-    calls = await emulator.ask(ADMIN, "/invite secretariat Захарова")
-    text = last_text(calls)
-    assert "Захарова" in text
-    link = re.search(r"start=(inv_[\w-]+)", text).group(1)
-    newcomer = User(id=4004, first_name="Galina")
-    await emulator.ask(newcomer, f"/start {link}")
-    calls = await emulator.ask(newcomer, "/admin")
-    assert "Секретариат" in sent(calls)[0].text
-    database = await open_database(settings, load_bundled=False)
-    async with database.sessions() as session:
-        actions = set(await session.scalars(select(AuditEntry.action)))
-    await database.close()
-    assert {"invite.create", "join.invite"} <= actions
-
-
-async def test_secretariat_manages_members(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
-    phone = await directory_phone(settings, "blinov-ivan")
-    await emulator.ask(GUEST, "/join")
-    await emulator.wait_handled(emulator.send_contact(GUEST, phone))
-    calls = await emulator.ask(ADMIN, "/members")
-    listing = sent(calls)[0]
-    calls = await emulator.tap(ADMIN, listing, button(listing, "Блинов"))
-    card = next(c for c in calls if c.method == "editMessageText")
-    calls = await emulator.tap(ADMIN, card, button(card, "секретариат"))
-    assert any("секретариат" in (c.params.get("text") or "") for c in calls if c.method == "editMessageText")
-    calls = await with_outbox(bot, emulator, await emulator.ask(GUEST, "/admin"))
-    assert "Секретариат" in sent(calls)[0].text
-    card = next(c for c in reversed(emulator.calls) if c.method == "editMessageText" and c.chat_id == ADMIN.id)
-    calls = await emulator.tap(ADMIN, card, button(card, "Закрыть доступ"))
-    confirm = next(c for c in calls if c.method == "editMessageText")
-    await emulator.tap(ADMIN, confirm, button(confirm, "Да"))
-    calls = await emulator.ask(GUEST, "/admin")
-    assert "только секретариату" in last_text(calls)
-    calls = await emulator.ask(GUEST, "Питиримов")
-    assert "521-77-65" not in "".join(c.text or "" for c in sent(calls))
-
-
-async def test_only_the_secretariat_decides(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_only_the_secretariat_decides(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Пётр")
@@ -211,7 +149,9 @@ async def test_only_the_secretariat_decides(bot, emulator) -> None:  # type: ign
     assert "только секретариату" in last_text(calls)
 
 
-async def test_a_secretary_who_blocked_the_bot_does_not_stop_requests(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_secretary_who_blocked_the_bot_does_not_stop_requests(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     from models import Account
 
     await emulator.ask(ADMIN, "/start")
@@ -225,26 +165,10 @@ async def test_a_secretary_who_blocked_the_bot_does_not_stop_requests(bot, emula
     async with database.sessions() as session:
         account = await session.get(Account, ADMIN.id)
     await database.close()
-    assert account.blocked_bot
+    assert account is not None and account.blocked_bot
 
 
-async def test_a_stale_role_button_cannot_readmit(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
-    await emulator.ask(GUEST, "/join")
-    await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
-    listing = sent(await emulator.ask(ADMIN, "/members"))[0]
-    calls = await emulator.tap(ADMIN, listing, button(listing, "Блинов"))
-    card = next(c for c in calls if c.method == "editMessageText")
-    grant = button(card, "секретариат")
-    calls = await emulator.tap(ADMIN, card, button(card, "Закрыть доступ"))
-    confirm = next(c for c in calls if c.method == "editMessageText")
-    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, confirm, button(confirm, "Да")))
-    assert any(c.chat_id == GUEST.id and "закрыл" in c.text for c in sent(calls))
-    calls = await emulator.wait_handled(emulator.press_forged(ADMIN, card, grant))
-    assert "не участник" in next(c for c in calls if c.method == "answerCallbackQuery").params["text"]
-    assert "только секретариату" in last_text(await emulator.ask(GUEST, "/admin"))
-
-
-async def test_commands_and_other_text_leave_the_joining_dialog(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_commands_and_other_text_leave_the_joining_dialog(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await emulator.ask(GUEST, "/join")
     calls = await emulator.ask(GUEST, "Данфосс")  # not a button: a search as usual
     assert "Данфосс" in last_text(calls)
@@ -255,24 +179,13 @@ async def test_commands_and_other_text_leave_the_joining_dialog(bot, emulator) -
     assert "Эффективный свет" in last_text(calls), "the dialog is over: text is a search again"
 
 
-async def _revoke(bot, emulator, name: str) -> None:  # type: ignore[no-untyped-def]
-    listing = sent(await emulator.ask(ADMIN, "/members"))[0]
-    card = next(c for c in await emulator.tap(ADMIN, listing, button(listing, name)) if c.method == "editMessageText")
-    confirm = next(
-        c for c in await emulator.tap(ADMIN, card, button(card, "Закрыть доступ")) if c.method == "editMessageText"
-    )
-    await with_outbox(bot, emulator, await emulator.tap(ADMIN, confirm, button(confirm, "Да")))
-
-
-def _invite_link(calls) -> str:  # type: ignore[no-untyped-def]
-    return re.search(r"start=(inv_[\w-]+)", last_text(calls)).group(1)
-
-
-async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     phone = await directory_phone(settings, "blinov-ivan")
     await emulator.ask(GUEST, "/join")
     await emulator.wait_handled(emulator.send_contact(GUEST, phone))
-    await _revoke(bot, emulator, "Блинов")
+    await revoke(bot, emulator, "Блинов")
     # his own phone again: refused, and turned into a request under his directory name
     await emulator.ask(GUEST, "/join")
     calls = await with_outbox(bot, emulator, await emulator.wait_handled(emulator.send_contact(GUEST, phone)))
@@ -282,7 +195,7 @@ async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(b
     assert "Блинов" in request_card.text and "Раньше секретариат закрыл" in request_card.text
     assert "521-77-65" not in "".join(c.text or "" for c in sent(await emulator.ask(GUEST, "Питиримов")))
     # a generic invite does not let him in either, and stays unused
-    link = _invite_link(await emulator.ask(ADMIN, "/invite"))
+    link = invite_link(await emulator.ask(ADMIN, "/invite"))
     calls = await emulator.ask(GUEST, f"/start {link}")
     assert "уже у секретариата" in last_text(calls)
     # the secretariat's approval restores his own directory entry
@@ -296,27 +209,9 @@ async def test_a_revoked_member_stays_out_until_the_secretariat_lets_them_back(b
     assert "Добро пожаловать" in sent(await emulator.ask(newcomer, f"/start {link}"))[0].text
 
 
-async def test_an_invite_bound_to_a_revoked_member_lets_them_back(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
-    await emulator.ask(GUEST, "/join")
-    await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
-    await _revoke(bot, emulator, "Блинов")
-    link = _invite_link(await emulator.ask(ADMIN, "/invite member Блинов"))
-    calls = await emulator.ask(GUEST, f"/start {link}")
-    assert "Добро пожаловать, Блинов" in sent(calls)[0].text
-
-
-async def test_an_invite_for_someone_else_is_not_spent_by_a_member(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
-    await emulator.ask(GUEST, "/join")
-    await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
-    link = _invite_link(await emulator.ask(ADMIN, "/invite member Захарова"))
-    calls = await emulator.ask(GUEST, f"/start {link}")
-    assert "на другого человека" in last_text(calls)
-    zakharova = User(id=4006, first_name="Галина", language_code="ru")
-    calls = await emulator.ask(zakharova, f"/start {link}")
-    assert "Добро пожаловать, Захарова" in sent(calls)[0].text
-
-
-async def test_a_pending_request_is_not_filed_twice(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_pending_request_is_not_filed_twice(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     member = User(id=5005, first_name="Иван", language_code="ru")
     phone = await directory_phone(settings, "zakharova-galina")
     await emulator.ask(member, "/join")
@@ -335,7 +230,7 @@ async def test_a_pending_request_is_not_filed_twice(bot, emulator, settings) -> 
     assert "Данфосс" in last_text(calls) and not [c for c in sent(calls) if c.chat_id == ADMIN.id]
 
 
-async def test_a_shared_office_line_or_a_fax_does_not_link(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_shared_office_line_or_a_fax_does_not_link(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     for number in ("+78125217765", "+78125766980"):  # Питиримов's and Кузьменко's office; Захарова's fax
         await emulator.ask(GUEST, "/join")
         calls = await emulator.wait_handled(emulator.send_contact(GUEST, number))
@@ -345,9 +240,9 @@ async def test_a_shared_office_line_or_a_fax_does_not_link(bot, emulator) -> Non
     assert "521-77-65" not in "".join(c.text or "" for c in sent(calls))
 
 
-async def test_a_late_tap_on_a_decided_request_says_who_decided(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_late_tap_on_a_decided_request_says_who_decided(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     second = User(id=1002, first_name="Вторая", language_code="ru")
-    await emulator.ask(second, f"/start {_invite_link(await emulator.ask(ADMIN, '/invite secretariat'))}")
+    await emulator.ask(second, f"/start {invite_link(await emulator.ask(ADMIN, '/invite secretariat'))}")
     await emulator.ask(GUEST, "/join")
     await emulator.ask(GUEST, "✍️ Ввести имя и организацию")
     await emulator.ask(GUEST, "Пётр Петров")
@@ -365,7 +260,9 @@ async def test_a_late_tap_on_a_decided_request_says_who_decided(bot, emulator) -
     assert not [c for c in sent(calls) if c.chat_id == GUEST.id], "the guest hears one decision"
 
 
-async def test_a_member_sending_a_contact_is_not_asked_to_join(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_member_sending_a_contact_is_not_asked_to_join(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await emulator.ask(GUEST, "/join")
     await emulator.wait_handled(emulator.send_contact(GUEST, await directory_phone(settings, "blinov-ivan")))
     calls = await emulator.wait_handled(
@@ -376,11 +273,13 @@ async def test_a_member_sending_a_contact_is_not_asked_to_join(bot, emulator, se
     assert "keyboard" not in (sent(calls)[-1].params.get("reply_markup") or {})
 
 
-async def test_another_account_with_a_revoked_persons_phone_is_not_asked_back(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_another_account_with_a_revoked_persons_phone_is_not_asked_back(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     phone = await directory_phone(settings, "blinov-ivan")
     await emulator.ask(GUEST, "/join")
     await emulator.wait_handled(emulator.send_contact(GUEST, phone))
-    await _revoke(bot, emulator, "Блинов")
+    await revoke(bot, emulator, "Блинов")
     # a number passed to a new owner: they never had access, so nothing is "closed" for them
     stranger = User(id=3010, first_name="Новый", language_code="ru")
     await emulator.ask(stranger, "/join")
@@ -399,7 +298,9 @@ async def test_another_account_with_a_revoked_persons_phone_is_not_asked_back(bo
     assert "закрыл ваш доступ" in [c.text for c in sent(calls) if c.chat_id == GUEST.id][0]
 
 
-async def test_approving_a_copy_of_a_linked_member_is_refused(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_approving_a_copy_of_a_linked_member_is_refused(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     galina = User(id=7007, first_name="Galina", username="galina_z", language_code="en")
     await emulator.ask(galina, "/join")
     await emulator.wait_handled(emulator.send_contact(galina, await directory_phone(settings, "zakharova-galina")))
@@ -420,7 +321,7 @@ async def test_approving_a_copy_of_a_linked_member_is_refused(bot, emulator, set
     assert [c for c in sent(calls) if c.chat_id == GUEST.id and "отклонил" in c.text]
 
 
-async def test_the_request_card_shows_the_accounts_own_telegram_name(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_the_request_card_shows_the_accounts_own_telegram_name(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     poser = User(id=3011, first_name="Вася", language_code="ru")
     await emulator.ask(poser, "/join")
     await emulator.ask(poser, "✍️ Ввести имя и организацию")
@@ -440,11 +341,11 @@ async def test_the_request_card_shows_the_accounts_own_telegram_name(bot, emulat
     assert "Гость" in telegram and "@guest" in telegram and "Петров" not in telegram
 
 
-async def test_a_double_tap_on_a_decision_is_quiet(settings, clock, emulator, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_a_double_tap_on_a_decision_is_quiet(
+    settings: Settings, clock: FakeClock, emulator: BotAPIEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
     """Updates run as tasks (as in production): two taps under the same card both reach the
     handler; the second finds the card already edited to its own text, and that is no failure."""
-    from tests.harness import RunningBot
-
     running = RunningBot(settings, clock, handle_as_tasks=True)
     await running.start()
     try:
@@ -471,11 +372,13 @@ class Witness(BaseRequestMiddleware):
     """When the bot tells the guest their request went to the secretariat, looks from another
     connection at what a kill at that very moment would leave behind."""
 
-    def __init__(self, settings) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.cards: list[int] | None = None
 
-    async def __call__(self, make_request, bot, method):  # type: ignore[no-untyped-def]
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         if isinstance(method, SendMessage) and method.chat_id == GUEST.id and "отправлена" in method.text:
             database = await open_database(self.settings, load_bundled=False)
             async with database.sessions() as session:
@@ -490,7 +393,9 @@ class Witness(BaseRequestMiddleware):
         return await make_request(bot, method)
 
 
-async def test_a_crash_after_the_guests_reply_loses_no_card(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_crash_after_the_guests_reply_loses_no_card(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     witness = Witness(settings)
     bot.app.bot.session.middleware(witness)  # innermost: after the update's commit before calling
     await emulator.ask(GUEST, "/join")
@@ -504,3 +409,14 @@ async def test_a_crash_after_the_guests_reply_loses_no_card(bot, emulator, setti
     await bot.app.sender.take_turn(bot.app.instance_id)
     card = (await emulator.wait_for("sendMessage", chat_id=ADMIN.id)).text
     assert "Мария Иванова" in card and "Технопарк" in card
+
+
+async def test_the_inline_join_button_opens_joining(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    calls = await emulator.ask(GUEST_EN, "/start join")
+    assert "share your phone number" in last_text(calls)
+    assert sent(calls)[-1].params["reply_markup"]["keyboard"][0][0].get("request_contact") is True
+    await emulator.ask(MEMBER_EN, "/join")
+    await emulator.wait_handled(emulator.send_contact(MEMBER_EN, await directory_phone(settings, "blinov-ivan")))
+    assert "already a cluster member" in last_text(await emulator.ask(MEMBER_EN, "/start join"))

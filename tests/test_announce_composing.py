@@ -1,19 +1,27 @@
-"""Announcements as the tester found them: limits told at once, no text lost, mutes honoured when a
-scheduled one starts, feedback on edits, honest old buttons, Russian plurals, a readable list."""
+"""Composing announcements end to end: limits told at once, no text lost (to a photo or a restart),
+edits confirmed with a preview, honest old buttons, bad input, Russian plurals, a readable list."""
 
 from __future__ import annotations
 
-from tests.announce_helpers import alerts, button, choose, compose, received, seed, sent
-from tests.conftest import ADMIN
-from tests.emulator import User
+from handlers.announcements.callbacks import AnnounceStep
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    GUEST,
+    alerts,
+    button,
+    choose,
+    compose,
+    received,
+    schedule,
+    seed,
+    send_now,
+    sent,
+)
 
 
-async def _schedule(emulator, summary, when: str = "24.11.2026 12:00"):  # type: ignore[no-untyped-def]
-    await emulator.tap(ADMIN, summary, button(summary, "Запланировать"))
-    return sent(await emulator.ask(ADMIN, when))[-1]
-
-
-async def test_a_text_over_4096_is_refused_at_once(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_text_over_4096_is_refused_at_once(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     await emulator.ask(ADMIN, "/announce")
@@ -29,7 +37,9 @@ async def test_a_text_over_4096_is_refused_at_once(bot, emulator, clock) -> None
     assert received(emulator, "б" * 4096) == [cast.leader]
 
 
-async def test_a_photo_after_the_text_keeps_the_text(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_photo_after_the_text_keeps_the_text(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     # a photo without a caption: the typed text becomes its caption
@@ -63,29 +73,12 @@ async def test_a_photo_after_the_text_keeps_the_text(bot, emulator, clock) -> No
     assert sent(emulator.calls)[-2].text.strip() == ("Длинно. " * 200).strip(), "sent as a text, without the photo"
 
 
-async def test_muting_after_scheduling_is_honoured(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
-    await emulator.ask(ADMIN, "/start")
-    cast = await seed(bot.app, clock())
-    muter, blocker = User(id=cast.plain[0], first_name="Muter"), User(id=cast.plain[1], first_name="Blocker")
-    await emulator.ask(blocker, "/start")
-    events = await _schedule(emulator, await compose(emulator, "Про событие завтра", category="События"))
-    urgent = await _schedule(emulator, await compose(emulator, "Срочно завтра", category="Срочное"))
-    panel = sent(await emulator.ask(muter, "/settings"))[-1]
-    await emulator.tap(muter, panel, button(panel, "События"))
-    await emulator.wait_handled(emulator.my_chat_member(blocker.id, blocker, status="kicked", old_status="member"))
-    clock.advance(days=1)
-    await bot.tick()
-    assert received(emulator, "Про событие завтра") == sorted(cast.members - {ADMIN.id, muter.id, blocker.id})
-    assert received(emulator, "Срочно завтра") == sorted(cast.members - {ADMIN.id, blocker.id}), "urgent ignores mutes"
-    report = emulator.message(ADMIN.id, events.message["message_id"])["text"]
-    assert f"Доставлено: {len(cast.members) - 2}" in report and f"(всего {len(cast.members) - 2})" in report
-    assert "разослано" in emulator.message(ADMIN.id, urgent.message["message_id"])["text"]
-
-
-async def test_editing_the_text_is_confirmed_with_a_preview(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_editing_the_text_is_confirmed_with_a_preview(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     await seed(bot.app, clock())
-    confirmation = await _schedule(emulator, await compose(emulator, "Первый вариант"))
+    confirmation = await schedule(emulator, await compose(emulator, "Первый вариант"))
     await emulator.tap(ADMIN, confirmation, button(confirmation, "Изменить текст"))
     calls = await emulator.ask(ADMIN, "я" * 4100)
     assert "не больше 4096" in sent(calls)[-1].text and "4100" in sent(calls)[-1].text
@@ -96,11 +89,11 @@ async def test_editing_the_text_is_confirmed_with_a_preview(bot, emulator, clock
     assert "запланировано на 24.11.2026 12:00" in texts[2]
 
 
-async def test_old_buttons_say_what_happened(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_old_buttons_say_what_happened(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     await seed(bot.app, clock())
     summary = await compose(emulator, "Запланированное")
-    confirmation = await _schedule(emulator, summary)
+    confirmation = await schedule(emulator, summary)
     for label in ("Отправить сейчас", "Запланировать", "Другие получатели"):
         alert = alerts(await emulator.tap(ADMIN, summary, button(summary, label)))[0]
         assert "уже запланировано" in alert and "24.11.2026 12:00" in alert and "отправлено" not in alert, label
@@ -118,7 +111,9 @@ async def test_old_buttons_say_what_happened(bot, emulator, clock) -> None:  # t
     assert "было отменено" in alert
 
 
-async def test_plurals_language_names_and_a_readable_list(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_plurals_language_names_and_a_readable_list(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock(), extra=1)  # ADMIN, leader, partner, finn, one more: 5 members
     counts = []
@@ -156,3 +151,59 @@ async def test_plurals_language_names_and_a_readable_list(bot, emulator, clock) 
     labels = [b["text"] for b in listing.buttons]
     assert labels[0].startswith("#3 · 23.11 · Проверка склонения"), labels
     assert labels[2].startswith("#1 · 23.11 · Проверка склонения"), labels
+
+
+async def test_a_restart_mid_compose_loses_nothing(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock())
+    await emulator.ask(ADMIN, "/announce")
+    calls = await emulator.ask(ADMIN, "Пишу, а бот перезапускается")
+    prompt = sent(calls)[-1]
+    await bot.restart()
+    calls = await emulator.tap(ADMIN, prompt, button(prompt, "Без вложения"))
+    summary = await choose(emulator, calls, "Общее", ("Лидерам проектов",))
+    await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
+    await bot.app.sender.deliver_due()
+    assert received(emulator, "Пишу, а бот перезапускается") == [cast.leader]
+
+
+async def test_bad_input(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
+    await emulator.ask(ADMIN, "/start")
+    await seed(bot.app, clock())
+    await emulator.ask(ADMIN, "/announce")
+    assert "нет текста" in sent(await emulator.ask(ADMIN, "   "))[-1].text
+    calls = await emulator.wait_handled(emulator.send_sticker(ADMIN))
+    assert "нельзя" in sent(calls)[-1].text
+    calls = await emulator.ask(ADMIN, "Очень длинно. " * 100)
+    assert "Без вложения" in str(sent(calls)[-1].buttons)
+    calls = await emulator.wait_handled(emulator.send_photo(ADMIN))
+    assert "не больше 1024" in sent(calls)[-1].text
+    calls = await emulator.ask(ADMIN, "Короче.")  # the photo is kept: the shorter text becomes its caption
+    summary = await choose(emulator, calls, "Общее", ("Всем участникам",))
+    preview = sent(emulator.calls, "sendPhoto")[-1]
+    assert preview.text == "Короче." and preview.chat_id == ADMIN.id
+    await send_now(emulator, summary)
+    await bot.app.sender.deliver_due()
+    assert len(received(emulator, "Короче.", "sendPhoto")) == 5
+
+    # a document without a caption asks for the text; a forged or old button is refused politely
+    await emulator.ask(ADMIN, "/announce")
+    calls = await emulator.wait_handled(emulator.send_document(ADMIN, "plan.pdf", b"%PDF-1.4"))
+    assert "текст" in sent(calls)[-1].text
+    calls = await emulator.ask(ADMIN, "План на год")
+    picker = sent(calls)[-1]
+    calls = await emulator.tap(ADMIN, picker, button(picker, "Общее"))
+    audiences = next(c for c in calls if c.method == "editMessageText")
+    forged = AnnounceStep.unpack(button(audiences, "Всем")).model_copy(update={"value": "everyone"}).pack()
+    calls = await emulator.wait_handled(emulator.press_forged(ADMIN, audiences, forged))
+    assert "устарела" in alerts(calls)[0] and not sent(calls)
+    await emulator.tap(ADMIN, audiences, button(audiences, "Отменить"))
+    calls = await emulator.tap(ADMIN, audiences, button(audiences, "Всем"))
+    assert "было отменено" in alerts(calls)[0], "a dropped draft's button says so"
+    calls = await emulator.ask(GUEST, "/announce")
+    assert "только секретариату" in sent(calls)[-1].text
+
+
+async def test_nothing_announced_yet(bot: RunningBot, emulator: BotAPIEmulator) -> None:
+    calls = await emulator.ask(ADMIN, "/announcements")
+    assert "пока не было" in sent(calls)[-1].text

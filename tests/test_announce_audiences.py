@@ -1,15 +1,28 @@
-"""Announcements end to end: compose, preview, send to each kind of audience, live report."""
+"""Announcements reach their audience, end to end: compose, preview and send to each kind of
+audience with a live report; who blocked the bot or muted a category (before or after it was
+scheduled) is skipped, urgent news excepted."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.announce_helpers import alerts, button, choose, compose, received, seed, sent
-from tests.conftest import ADMIN
-from tests.emulator import User
+from tests.emulator import BotAPIEmulator, User
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    GUEST,
+    alerts,
+    button,
+    compose,
+    received,
+    schedule,
+    seed,
+    send_now,
+    sent,
+)
 
 
-async def test_compose_preview_send_and_report(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_compose_preview_send_and_report(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     bold = [{"type": "bold", "offset": 0, "length": 7}]
@@ -25,7 +38,7 @@ async def test_compose_preview_send_and_report(bot, emulator, clock) -> None:  #
 
     assert await bot.app.sender.deliver_due() == len(cast.members)
     got = [c for c in sent(emulator.calls) if c.text == preview.text and c is not preview]
-    assert sorted(int(c.chat_id) for c in got) == sorted(cast.members), "each member once, sent twice pressed"
+    assert sorted(c.chat for c in got) == sorted(cast.members), "each member once, sent twice pressed"
     assert all(c.message["entities"] == preview.message["entities"] for c in got), "formatting kept"
     final = emulator.message(ADMIN.id, report.message["message_id"])
     assert "разослано" in final["text"] and f"Доставлено: {len(cast.members)}" in final["text"]
@@ -48,7 +61,7 @@ AUDIENCES = {
 
 
 @pytest.mark.parametrize("kind", [*AUDIENCES, "groups"])
-async def test_each_audience_kind(bot, emulator, clock, kind) -> None:  # type: ignore[no-untyped-def]
+async def test_each_audience_kind(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock, kind: str) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     if kind == "groups":
@@ -80,7 +93,7 @@ async def test_each_audience_kind(bot, emulator, clock, kind) -> None:  # type: 
     assert received(emulator, f"Новость для {kind}") == sorted(expected)
 
 
-async def test_live_figures_every_few_seconds(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_live_figures_every_few_seconds(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock(), extra=44)  # 48 members with the secretariat: five batches of ten
     summary = await compose(emulator, "Живой отчёт")
@@ -104,7 +117,7 @@ async def test_live_figures_every_few_seconds(bot, emulator, clock) -> None:  # 
     assert "разослано" in edits[-1] and f"Доставлено: {len(cast.members)}" in edits[-1]
 
 
-async def test_who_blocked_the_bot_is_skipped(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_who_blocked_the_bot_is_skipped(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     member = User(id=cast.plain[0], first_name="Member")
@@ -117,15 +130,44 @@ async def test_who_blocked_the_bot_is_skipped(bot, emulator, clock) -> None:  # 
     assert f"Получателей: {len(cast.members)}" in summary.text
 
 
-async def test_a_restart_mid_compose_loses_nothing(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_members_mute_categories_but_not_urgent(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
-    await emulator.ask(ADMIN, "/announce")
-    calls = await emulator.ask(ADMIN, "Пишу, а бот перезапускается")
-    prompt = sent(calls)[-1]
-    await bot.restart()
-    calls = await emulator.tap(ADMIN, prompt, button(prompt, "Без вложения"))
-    summary = await choose(emulator, calls, "Общее", ("Лидерам проектов",))
-    await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
+    member = User(id=cast.plain[0], first_name="Member")
+    calls = await emulator.ask(member, "/settings")
+    panel = sent(calls)[-1]
+    assert "Срочные приходят всегда" in panel.text and not any("Срочное" in b["text"] for b in panel.buttons)
+    calls = await emulator.tap(member, panel, button(panel, "События"))
+    assert "отключено" in alerts(calls)[0]
+    calls = await emulator.ask(GUEST, "/settings")
+    assert "для участников" in sent(calls)[-1].text
+
+    summary = await compose(emulator, "Про событие", category="События")
+    await send_now(emulator, summary)
+    summary = await compose(emulator, "Срочно всем", category="Срочное")
+    await send_now(emulator, summary)
     await bot.app.sender.deliver_due()
-    assert received(emulator, "Пишу, а бот перезапускается") == [cast.leader]
+    assert member.id not in received(emulator, "Про событие")
+    assert member.id in received(emulator, "Срочно всем")
+    assert len(received(emulator, "Про событие")) == len(cast.members) - 2
+
+
+async def test_muting_after_scheduling_is_honoured(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock())
+    muter, blocker = User(id=cast.plain[0], first_name="Muter"), User(id=cast.plain[1], first_name="Blocker")
+    await emulator.ask(blocker, "/start")
+    events = await schedule(emulator, await compose(emulator, "Про событие завтра", category="События"))
+    urgent = await schedule(emulator, await compose(emulator, "Срочно завтра", category="Срочное"))
+    panel = sent(await emulator.ask(muter, "/settings"))[-1]
+    await emulator.tap(muter, panel, button(panel, "События"))
+    await emulator.wait_handled(emulator.my_chat_member(blocker.id, blocker, status="kicked", old_status="member"))
+    clock.advance(days=1)
+    await bot.tick()
+    assert received(emulator, "Про событие завтра") == sorted(cast.members - {ADMIN.id, muter.id, blocker.id})
+    assert received(emulator, "Срочно завтра") == sorted(cast.members - {ADMIN.id, blocker.id}), "urgent ignores mutes"
+    report = emulator.message(ADMIN.id, events.message["message_id"])["text"]
+    assert f"Доставлено: {len(cast.members) - 2}" in report and f"(всего {len(cast.members) - 2})" in report
+    assert "разослано" in emulator.message(ADMIN.id, urgent.message["message_id"])["text"]
