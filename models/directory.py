@@ -67,6 +67,8 @@ class Person(Base):
     affiliation: Mapped[str | None] = mapped_column(Text)
     phones: Mapped[list[str]] = mapped_column(default=list)
     emails: Mapped[list[str]] = mapped_column(default=list)
+    # What the person offers the cluster, in their words (up to 300 characters; searchable).
+    helps_with: Mapped[str | None] = mapped_column(Text)
     # active: may be granted access; revoked: the secretariat withdrew it.
     status: Mapped[str] = mapped_column(String(20), default="active")
 

@@ -131,6 +131,7 @@ class PersonCard:
     emails: list[str]
     telegram_username: str | None
     projects: list[Ref]
+    helps_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,7 @@ async def person_card(session: AsyncSession, person_id: int) -> PersonCard | Non
         emails=list(person.emails or ()),
         telegram_username=username,
         projects=[Ref(r.id, r.title, r.role, r.title_en) for r in projects],
+        helps_with=person.helps_with,
     )
 
 

@@ -350,6 +350,7 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
                 "organisation": org_key.get(p.organisation_id) if p.organisation_id else None,
                 "phones": p.phones,
                 "emails": p.emails,
+                "helps_with": p.helps_with,
             }
             for p in people
         ],

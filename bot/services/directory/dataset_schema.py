@@ -70,6 +70,7 @@ class PersonIn(Strict):
     organisation: Slug | None = None
     phones: list[str] = []
     emails: list[str] = []
+    helps_with: str | None = Field(default=None, max_length=300)
 
 
 class PartnerIn(Strict):
