@@ -14,7 +14,7 @@ def routers() -> list[Router]:
     from handlers.announcements import router as announcements
     from handlers.announcements import settings
     from handlers.common import fallback
-    from handlers.directory import browse, search
+    from handlers.directory import browse, edit, me, search
     from handlers.joining import router as joining
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
@@ -33,6 +33,8 @@ def routers() -> list[Router]:
         announcements.chats,
         settings.router,
         browse.router,
+        me.router,
+        edit.router,
         roadmap.router,
         search.router,
         fallback.router,

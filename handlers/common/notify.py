@@ -20,7 +20,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
-MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "settings", "language", "help")
+MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "me", "roadmap", "status", "settings", "language", "help")
 LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "pause", "language", "help")
 SECRETARIAT_COMMANDS = (
     *MEMBER_COMMANDS[:-2],

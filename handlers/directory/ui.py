@@ -223,6 +223,8 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(f"🏢 {escape(label(t, card.organisation))}")
     elif card.affiliation:
         lines.append(f"🏢 {escape(card.affiliation)}")
+    if card.helps_with:
+        lines.append(f"🤝 <b>{t('card.helps_with')}</b> {escape(card.helps_with)}")
     lines += [f"{'📠' if is_fax(phone) else '📞'} <code>{escape(phone)}</code>" for phone in card.phones]
     lines += [f"✉️ {escape(email)}" for email in card.emails]
     if card.telegram_username:
