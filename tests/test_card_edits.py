@@ -14,6 +14,7 @@ from bot.runtime import Database
 from bot.services.directory import edits, values
 from bot.services.directory.edits import Result
 from bot.services.directory.fields import FIELDS, CardKind, Editor, Kind, field_of
+from bot.services.directory.search import DirectorySearch
 from bot.services.revision import directory_revision
 from models import Person
 
@@ -150,3 +151,21 @@ async def test_two_saves_at_once_one_wins_and_the_other_is_told(database: Databa
     assert loser.current == winner.current
     async with database.sessions() as session:
         assert await edits.current(session, target, PHONES) == winner.current
+
+
+async def test_every_instance_finds_a_change_at_once(database: Database) -> None:
+    """Two instances, each with its index built before the change: the next search of either
+    finds the new number (the revision moved), none finds the old one."""
+    assert PHONES is not None
+    instances = [DirectorySearch(), DirectorySearch()]
+    async with database.sessions() as session:
+        for search in instances:
+            assert (await search.search(session, "205-98-96", members=True)).hits
+        target = await _person(session)
+        seen = await edits.current(session, target, PHONES)
+        await edits.save(session, target, PHONES, seen=seen, new=["+7 921 555-12-34"], actor=1, now=NOW)
+        await session.commit()
+    async with database.sessions() as session:
+        for search in instances:
+            assert [hit.doc.id for hit in (await search.search(session, "555-12-34", members=True)).hits] == [target.id]
+            assert not (await search.search(session, "205-98-96", members=True)).hits

@@ -22,13 +22,13 @@ from bot.services.directory.fields import Field, Kind, Value
 from bot.services.directory.search import DirectorySearch
 from bot.services.directory.search_index import Doc
 from bot.services.directory.values import Invalid
-from handlers.common.messages import edit_text
+from handlers.common.messages import edit_text, show
 from handlers.common.notify import set_viewer_commands
 from handlers.common.routes import Routes
 from handlers.directory import edit_ui
 from handlers.directory.browse import card_reply
 from handlers.directory.callbacks import EditAction, EditCard, EditField, EditStep, UndoAction, UndoChange
-from handlers.directory.editing import EditDialog, EditForm, InEditDialog, MayEdit
+from handlers.directory.editing import EditDialog, EditForm, Editing, InEditDialog, MayEdit
 
 router = Routes("edits")
 # Cards a search offers to pick from at once.
@@ -42,10 +42,7 @@ def _step(action: EditAction) -> CallbackQueryFilter:
 
 @router.callback_query(EditCard.filter(), MayEdit())
 async def fields_menu(query: CallbackQuery, target: Target, session: AsyncSession, t: Translator) -> None:
-    await query.answer()
-    if isinstance(query.message, Message):
-        text, markup = edit_ui.fields_menu(t, target, await edits.last_change(session, target))
-        await query.message.answer(text, reply_markup=markup)
+    await show(query, *edit_ui.fields_menu(t, target, await edits.last_change(session, target)), edit=False)
 
 
 @router.callback_query(EditField.filter(), MayEdit())
@@ -62,26 +59,25 @@ async def begin(
     }
     if field.kind in LISTS:
         dialog["picked"] = edits.ids(value)
-    await state.set_state(EditForm.value)
-    await state.set_data(dialog)
-    await ask(query, session, t, target, field, dialog)
+    editing = Editing(state, dialog, target, field)
+    await editing.move(EditForm.value)
+    await ask(query, session, t, editing)
 
 
 async def ask(
     event: Message | CallbackQuery,
     session: AsyncSession,
     t: Translator,
-    target: Target,
-    field: Field,
-    dialog: EditDialog,
+    editing: Editing,
     *,
     found: list[Doc] | None = None,
     query: str = "",
 ) -> None:
     """The field's question: in place of the message of a button, anew after a typed message."""
+    dialog, field = editing.dialog, editing.field
     text, markup = edit_ui.question(
         t,
-        target,
+        editing.target,
         field,
         dialog["token"],
         seen=dialog["seen"],
@@ -90,30 +86,18 @@ async def ask(
         found=found,
         query=query,
     )
-    if isinstance(event, Message):
-        await event.answer(text, reply_markup=markup)
-        return
-    await event.answer()
-    if isinstance(event.message, Message):
-        await edit_text(event.message, text, markup)
+    await show(event, text, markup, edit=True)
 
 
 async def preview(
-    event: Message | CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    target: Target,
-    field: Field,
-    dialog: EditDialog,
-    new: Value,
+    event: Message | CallbackQuery, session: AsyncSession, t: Translator, editing: Editing, new: Value
 ) -> None:
+    dialog, field = editing.dialog, editing.field
     dialog["new"] = new
-    await state.set_data(dialog)
-    await state.set_state(EditForm.preview)
+    await editing.move(EditForm.preview)
     text, markup = edit_ui.preview(
         t,
-        target,
+        editing.target,
         field,
         dialog["token"],
         old=dialog["seen"],
@@ -121,31 +105,19 @@ async def preview(
         new=new,
         new_items=await edits.labels(session, field, new),
     )
-    if isinstance(event, Message):
-        await event.answer(text, reply_markup=markup)
-        return
-    await event.answer()
-    if isinstance(event.message, Message):
-        await edit_text(event.message, text, markup)
+    await show(event, text, markup, edit=True)
 
 
 @router.message(F.text, InEditDialog())
 async def typed(
-    message: Message,
-    dialog: EditDialog,
-    target: Target,
-    field: Field,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    search: DirectorySearch,
+    message: Message, editing: Editing, session: AsyncSession, t: Translator, search: DirectorySearch
 ) -> None:
     """A typed value, checked (nothing is kept of a wrong one); for a field of cards, a search
     for them; a choice is made with its buttons."""
-    text = message.text or ""
+    text, field = message.text or "", editing.field
     if field.kind is Kind.CHOICE:
         await message.answer(t("edit.use_buttons"))
-        await ask(message, session, t, target, field, dialog)
+        await ask(message, session, t, editing)
     elif field.refs:
         kind = "person" if field.kind is Kind.PEOPLE else "organisation"
         query = " ".join(text.split())[:200]
@@ -153,14 +125,14 @@ async def typed(
             await message.answer(t("edit.invalid.empty"))
             return
         found = await search.pick(session, query, kind, limit=PICKS)
-        await ask(message, session, t, target, field, dialog, found=found, query=query)
+        await ask(message, session, t, editing, found=found, query=query)
     else:
         try:
             new = field.read(text)
         except Invalid as problem:
             await message.answer(edit_ui.invalid(t, problem))
             return
-        await preview(message, state, session, t, target, field, dialog, new)
+        await preview(message, session, t, editing, new)
 
 
 @router.message(InEditDialog())
@@ -169,140 +141,92 @@ async def not_text(message: Message, t: Translator) -> None:
 
 
 @router.callback_query(_step(EditAction.CANCEL), InEditDialog())
-async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await state.clear()
+async def cancel(query: CallbackQuery, editing: Editing, t: Translator) -> None:
+    await editing.state.clear()
     await query.answer()
     if isinstance(query.message, Message):
         await edit_text(query.message, t("edit.cancelled"))
 
 
 @router.callback_query(_step(EditAction.AGAIN), InEditDialog())
-async def again(
-    query: CallbackQuery,
-    dialog: EditDialog,
-    target: Target,
-    field: Field,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    dialog.pop("new", None)
-    await state.set_data(dialog)
-    await state.set_state(EditForm.value)
-    await ask(query, session, t, target, field, dialog)
+async def again(query: CallbackQuery, editing: Editing, session: AsyncSession, t: Translator) -> None:
+    editing.dialog.pop("new", None)
+    await editing.move(EditForm.value)
+    await ask(query, session, t, editing)
 
 
 @router.callback_query(_step(EditAction.CLEAR), InEditDialog())
-async def clear(
-    query: CallbackQuery,
-    dialog: EditDialog,
-    target: Target,
-    field: Field,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    if field.required:
+async def clear(query: CallbackQuery, editing: Editing, session: AsyncSession, t: Translator) -> None:
+    if editing.field.required:
         await query.answer(t.plain("edit.required"), show_alert=True)
         return
-    await preview(query, state, session, t, target, field, dialog, field.empty())
+    await preview(query, session, t, editing, editing.field.empty())
 
 
 @router.callback_query(_step(EditAction.CHOOSE), InEditDialog())
 async def chosen(
-    query: CallbackQuery,
-    callback_data: EditStep,
-    dialog: EditDialog,
-    target: Target,
-    field: Field,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
+    query: CallbackQuery, callback_data: EditStep, editing: Editing, session: AsyncSession, t: Translator
 ) -> None:
-    if callback_data.value not in field.choices:
+    if callback_data.value not in editing.field.choices:
         await query.answer(t.plain("edit.stale"), show_alert=True)
         return
-    await preview(query, state, session, t, target, field, dialog, callback_data.value)
+    await preview(query, session, t, editing, callback_data.value)
 
 
 @router.callback_query(_step(EditAction.PICK), InEditDialog())
 async def picked(
-    query: CallbackQuery,
-    callback_data: EditStep,
-    dialog: EditDialog,
-    target: Target,
-    field: Field,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
+    query: CallbackQuery, callback_data: EditStep, editing: Editing, session: AsyncSession, t: Translator
 ) -> None:
     """A card found: the organisation chosen, or one more card on the list."""
+    field, dialog = editing.field, editing.dialog
     card_id = int(callback_data.value) if callback_data.value.isdigit() else 0
     if not field.refs or not await edits.labels(session, field, [card_id]):
         await query.answer(t.plain("button.gone"), show_alert=True)
         return
     if field.kind is Kind.ORGANISATION:
-        await preview(query, state, session, t, target, field, dialog, card_id)
+        await preview(query, session, t, editing, card_id)
         return
     chosen = dialog.get("picked", [])
     if card_id not in chosen and len(chosen) >= field.max_items:
         await query.answer(t.plain("edit.list_full", limit=field.max_items), show_alert=True)
         return
     dialog["picked"] = chosen if card_id in chosen else [*chosen, card_id]
-    await state.set_data(dialog)
-    await ask(query, session, t, target, field, dialog)
+    await editing.move(EditForm.value)
+    await ask(query, session, t, editing)
 
 
 @router.callback_query(_step(EditAction.DROP), InEditDialog())
 async def dropped(
-    query: CallbackQuery,
-    callback_data: EditStep,
-    dialog: EditDialog,
-    target: Target,
-    field: Field,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
+    query: CallbackQuery, callback_data: EditStep, editing: Editing, session: AsyncSession, t: Translator
 ) -> None:
-    dialog["picked"] = [card_id for card_id in dialog.get("picked", []) if str(card_id) != callback_data.value]
-    await state.set_data(dialog)
-    await ask(query, session, t, target, field, dialog)
+    editing.dialog["picked"] = [i for i in editing.dialog.get("picked", []) if str(i) != callback_data.value]
+    await editing.move(EditForm.value)
+    await ask(query, session, t, editing)
 
 
 @router.callback_query(_step(EditAction.DONE), InEditDialog())
-async def listed(
-    query: CallbackQuery,
-    dialog: EditDialog,
-    target: Target,
-    field: Field,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    await preview(query, state, session, t, target, field, dialog, list(dialog.get("picked", [])))
+async def listed(query: CallbackQuery, editing: Editing, session: AsyncSession, t: Translator) -> None:
+    await preview(query, session, t, editing, list(editing.dialog.get("picked", [])))
 
 
 @router.callback_query(_step(EditAction.SAVE), InEditDialog(), EditForm.preview)
 async def save(
     query: CallbackQuery,
-    dialog: EditDialog,
-    target: Target,
-    field: Field,
-    state: FSMContext,
+    editing: Editing,
     session: AsyncSession,
     viewer: Viewer,
     t: Translator,
     clock: Clock,
     bot: Bot,
 ) -> None:
-    new = dialog.get("new")
+    target, field, new = editing.target, editing.field, editing.dialog.get("new")
     outcome = await edits.save(
-        session, target, field, seen=dialog["seen"], new=new, actor=viewer.telegram_id, now=clock()
+        session, target, field, seen=editing.dialog["seen"], new=new, actor=viewer.telegram_id, now=clock()
     )
     if outcome.result is Result.CHANGED:
-        await changed_meanwhile(query, state, session, t, target, field, dialog, outcome.current)
+        await changed_meanwhile(query, session, t, editing, outcome.current)
         return
-    await state.clear()
+    await editing.state.clear()
     if outcome.result is Result.GONE:
         await query.answer(t.plain("button.gone"), show_alert=True)
         return
@@ -319,34 +243,27 @@ async def save(
 
 
 async def changed_meanwhile(
-    query: CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    target: Target,
-    field: Field,
-    dialog: EditDialog,
-    now: Value,
+    query: CallbackQuery, session: AsyncSession, t: Translator, editing: Editing, now: Value
 ) -> None:
     """Someone saved the field after this dialog began: nothing is saved over it; the editor sees
-    the value now, what they meant to save, and is asked again."""
-    mine = dialog.get("new")
+    the value now, what they meant to save, and is asked again (a new token: the preview's buttons
+    are out of date)."""
+    field, mine = editing.field, editing.dialog.get("new")
     text = edit_ui.conflict(
         t,
         field,
         now=edit_ui.value_text(t, field, await edits.labels(session, field, now), now),
         mine=edit_ui.value_text(t, field, await edits.labels(session, field, mine), mine, edit_ui.OLD_IN_PREVIEW),
     )
-    fresh: EditDialog = {**dialog, "seen": now, "token": secrets.token_hex(4)}
-    fresh.pop("new", None)
+    editing.dialog.pop("new", None)
+    editing.dialog["seen"], editing.dialog["token"] = now, secrets.token_hex(4)
     if field.kind in LISTS:
-        fresh["picked"] = edits.ids(now)
-    await state.set_data(fresh)
-    await state.set_state(EditForm.value)
+        editing.dialog["picked"] = edits.ids(now)
+    await editing.move(EditForm.value)
     await query.answer()
     if isinstance(query.message, Message):
         await edit_text(query.message, text)
-        await ask(query.message, session, t, target, field, fresh)
+        await ask(query.message, session, t, editing)
 
 
 async def show_card(query: CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator, target: Target) -> None:
@@ -361,10 +278,7 @@ async def undo_ask(query: CallbackQuery, target: Target, change: Change, session
     now = await edits.current(session, target, change.field)
     back = edit_ui.value_text(t, change.field, await edits.labels(session, change.field, change.old), change.old)
     shown = edit_ui.value_text(t, change.field, await edits.labels(session, change.field, now), now)
-    await query.answer()
-    if isinstance(query.message, Message):
-        text, markup = edit_ui.undo_confirm(t, target, change, now=shown, back=back)
-        await query.message.answer(text, reply_markup=markup)
+    await show(query, *edit_ui.undo_confirm(t, target, change, now=shown, back=back), edit=False)
 
 
 @router.callback_query(UndoChange.filter(F.action == UndoAction.CONFIRM), MayEdit())

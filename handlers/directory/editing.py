@@ -4,6 +4,7 @@ edit buttons a card shows to the same people, and the edit dialog's state and da
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict, cast
 
 from aiogram.filters import Filter
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services.access import Viewer
 from bot.services.directory import edits
-from bot.services.directory.fields import CardKind, Value, field_of
+from bot.services.directory.fields import CardKind, Field, Value, field_of
 from handlers.directory import edit_ui
 from handlers.directory.callbacks import EditCard, EditField, EditStep, UndoChange
 
@@ -33,6 +34,21 @@ class EditDialog(TypedDict):
     seen: Value  # the value when the dialog began: saved over only if it is still there
     new: NotRequired[Value]  # the value to save, once given
     picked: NotRequired[list[int]]  # a list of cards being made (partners, contact people)
+
+
+@dataclass
+class Editing:
+    """The edit dialog going on, as InEditDialog found it: its data, the card and the field."""
+
+    state: FSMContext
+    dialog: EditDialog
+    target: edits.Target
+    field: Field
+
+    async def move(self, step: State) -> None:
+        """Keep the dialog's data as it is now, and go to `step`."""
+        await self.state.set_data(self.dialog)
+        await self.state.set_state(step)
 
 
 async def _target(session: AsyncSession, viewer: Viewer | None, card: CardKind, card_id: int) -> edits.Target | None:
@@ -68,7 +84,7 @@ class MayEdit(Filter):
 
 class InEditDialog(Filter):
     """The edit dialog going on in this chat, for what is typed in it and for its buttons (of its
-    token only): passes `dialog`, `target` and `field` while the viewer may still edit them."""
+    token only): passes it as `editing` while the viewer may still edit its field."""
 
     async def __call__(
         self,
@@ -90,7 +106,7 @@ class InEditDialog(Filter):
         field = field_of(CardKind(dialog["card"]), dialog["field"])
         if target is None or field is None or not target.may(field):
             return False
-        return {"dialog": dialog, "target": target, "field": field}
+        return {"editing": Editing(state, dialog, target, field)}
 
 
 async def with_edit_buttons(
