@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.i18n import Translator
+from bot.i18n import Html, Translator
 from bot.services.access import Viewer
 from bot.services.directory import edits
 from bot.services.directory.edits import Change, Result, Target
@@ -252,8 +252,8 @@ async def changed_meanwhile(
     text = edit_ui.conflict(
         t,
         field,
-        now=edit_ui.value_text(t, field, await edits.labels(session, field, now), now),
-        mine=edit_ui.value_text(t, field, await edits.labels(session, field, mine), mine, edit_ui.OLD_IN_PREVIEW),
+        now=await _shown(session, t, field, now, edit_ui.MAIN),
+        mine=await _shown(session, t, field, mine, edit_ui.SHORT),
     )
     editing.dialog.pop("new", None)
     editing.dialog["seen"], editing.dialog["token"] = now, secrets.token_hex(4)
@@ -266,6 +266,10 @@ async def changed_meanwhile(
         await ask(query.message, session, t, editing)
 
 
+async def _shown(session: AsyncSession, t: Translator, field: Field, value: Value, limit: int) -> Html:
+    return edit_ui.value_text(t, field, await edits.labels(session, field, value), value, limit)
+
+
 async def show_card(query: CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator, target: Target) -> None:
     """The card as it is now, as a new message under the dialog."""
     reply = await card_reply(target.card.value, target.id, session, viewer, t)
@@ -276,8 +280,8 @@ async def show_card(query: CallbackQuery, session: AsyncSession, viewer: Viewer,
 @router.callback_query(UndoChange.filter(F.action == UndoAction.ASK), MayEdit())
 async def undo_ask(query: CallbackQuery, target: Target, change: Change, session: AsyncSession, t: Translator) -> None:
     now = await edits.current(session, target, change.field)
-    back = edit_ui.value_text(t, change.field, await edits.labels(session, change.field, change.old), change.old)
-    shown = edit_ui.value_text(t, change.field, await edits.labels(session, change.field, now), now)
+    back = await _shown(session, t, change.field, change.old, edit_ui.HALF)
+    shown = await _shown(session, t, change.field, now, edit_ui.HALF)
     await show(query, *edit_ui.undo_confirm(t, target, change, now=shown, back=back), edit=False)
 
 
@@ -298,7 +302,7 @@ async def undo(
         return
     await query.answer()
     if isinstance(query.message, Message):
-        value = edit_ui.value_text(t, change.field, await edits.labels(session, change.field, change.old), change.old)
+        value = await _shown(session, t, change.field, change.old, edit_ui.HALF)
         await edit_text(query.message, t("edit.undone", field=edit_ui.label(t, change.field), value=value))
     await show_card(query, session, viewer, t, target)
 

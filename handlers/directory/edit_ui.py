@@ -12,14 +12,20 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Html, Translator, escape
 from bot.services.directory import Ref
 from bot.services.directory.edits import Change, Target
-from bot.services.directory.fields import CardKind, Editor, Field, Kind, Value, field_of
+from bot.services.directory.fields import LONG, CardKind, Editor, Field, Kind, Value, field_of
 from bot.services.directory.search_index import Doc
 from bot.services.directory.values import Invalid
 from handlers.common.render import localized, short
 from handlers.directory.callbacks import Card, EditAction, EditCard, EditField, EditStep, UndoAction, UndoChange
 
-# How much of the value replaced the preview shows (the new one is shown whole).
-OLD_IN_PREVIEW = 300
+# How much of a value a message shows, so that every message stays within Telegram's 4,096
+# characters: one value shown whole (at most fields.LONG, as a save allows), one beside a short
+# other, two side by side, a short reminder.
+WHOLE = LONG
+MAIN = 3000
+HALF = 1500
+SHORT = 300
+NAME = 100  # the card's name in a screen's header
 # How much of a value a line of the audit log shows.
 IN_AUDIT = 60
 ICONS = {Kind.ORGANISATION: "🏢", Kind.ORGANISATIONS: "🏢", Kind.PEOPLE: "👤"}
@@ -33,18 +39,18 @@ def choice(t: Translator, field: Field, value: object) -> str:
     return t(field.labels + str(value))
 
 
-def value_text(t: Translator, field: Field, items: Sequence[Ref], value: Value, limit: int = 0) -> Html:
+def value_text(t: Translator, field: Field, items: Sequence[Ref], value: Value, limit: int) -> Html:
     """A value as a line or a block of HTML: «not set», a choice's label, a text, or a list."""
     if not items:
         return Html(t("edit.not_set"))
     if field.kind is Kind.CHOICE:
         return escape(choice(t, field, value))
     text = items[0].name if field.kind is Kind.TEXT else ", ".join(localized(t, r.name, r.name_en) for r in items)
-    return escape(short(text, limit) if limit else text)
+    return escape(short(text, limit))
 
 
 def _card_name(t: Translator, target: Target) -> str:
-    return localized(t, target.name, target.name_en)
+    return short(localized(t, target.name, target.name_en), NAME)
 
 
 def edit_rows(t: Translator, target: Target, change: Change | None) -> list[list[InlineKeyboardButton]]:
@@ -108,11 +114,13 @@ def question(
     listing = field.kind in (Kind.ORGANISATIONS, Kind.PEOPLE)
     if listing:
         lines.append(t("edit.list_now") if picked else t("edit.list_empty"))
-        lines += [f"• {escape(localized(t, ref.name, ref.name_en))}" for ref in picked]
+        if picked:
+            names = "\n".join(f"• {localized(t, ref.name, ref.name_en)}" for ref in picked)
+            lines.append(escape(short(names, WHOLE)))
         for ref in picked:
             kb.row(_step_text(f"❌ {localized(t, ref.name, ref.name_en)}", token, EditAction.DROP, str(ref.id)))
     else:
-        lines.append(t("edit.now", value=value_text(t, field, seen_items, seen)))
+        lines.append(t("edit.now", value=value_text(t, field, seen_items, seen, WHOLE)))
     if field.kind is Kind.CHOICE:
         for option in field.choices:
             mark = "• " if option == seen else ""
@@ -163,8 +171,8 @@ def preview(
         "edit.preview",
         field=label(t, field),
         name=_card_name(t, target),
-        old=value_text(t, field, old_items, old, OLD_IN_PREVIEW),
-        new=value_text(t, field, new_items, new),
+        old=value_text(t, field, old_items, old, SHORT),
+        new=value_text(t, field, new_items, new, WHOLE),
     )
     kb = InlineKeyboardBuilder()
     kb.row(_step(t, "edit.save", token, EditAction.SAVE))
