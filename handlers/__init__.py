@@ -14,7 +14,7 @@ def routers() -> list[Router]:
     from handlers.announcements import router as announcements
     from handlers.announcements import settings
     from handlers.common import fallback
-    from handlers.directory import browse, search
+    from handlers.directory import browse, edit, me, search
     from handlers.joining import router as joining
     from handlers.mydata import router as mydata
     from handlers.privacy import router as privacy
@@ -42,6 +42,8 @@ def routers() -> list[Router]:
         privacy.router,
         mydata.router,
         browse.router,
+        me.router,
+        edit.router,
         roadmap.router,
         roadmap_manage.router,
         roadmap_owners.router,

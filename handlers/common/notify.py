@@ -26,6 +26,7 @@ MEMBER_COMMANDS = (
     "projects",
     "orgs",
     "find",
+    "me",
     "roadmap",
     "status",
     "settings",

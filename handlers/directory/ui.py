@@ -233,6 +233,8 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(f"🏢 {escape(label(t, card.organisation))}")
     elif card.affiliation:
         lines.append(f"🏢 {escape(card.affiliation)}")
+    if card.helps_with:
+        lines.append(f"🤝 <b>{t('card.helps_with')}</b> {escape(card.helps_with)}")
     lines += phone_lines(card.phones) + email_lines(card.emails)
     # Contacts shown to fewer than all members say so to whoever sees them (the secretariat, the
     # person themself), so that they are not passed on unawares.
