@@ -166,17 +166,13 @@ async def start_button(
         await query.answer(t.plain("reports.not_your_project"), show_alert=True)
         return
     if callback_data.period:
-        cadence = await checkins.cadence_of(session, project.id, _default(settings))
+        cadence = await checkins.cadence_of(session, project.id, checkins.default_cadence(settings))
         start = checkins.period_start(cadence, clock(), settings.tz)
         if start is None or checkins.period_key(start) != callback_data.period:
             await query.answer(t.plain("reports.prompt_stale"), show_alert=True)
             return
     led = {p.id for p in await reports.led_projects(session, viewer.person_id)}
     await begin(query, state, t, project, behalf=project.id not in led)
-
-
-def _default(settings: Settings) -> checkins.Cadence:
-    return checkins.default_cadence(settings.report_checkin_day, settings.report_checkin_hour)
 
 
 @router.callback_query(ReportStep.filter())
@@ -286,7 +282,7 @@ async def submit(
         + "\n\n"
         + render.sent_text(t, view, edited=bool(data.get("edit")), hours=settings.report_edit_hours)
     )
-    cadence = await checkins.cadence_of(session, view.project.id, _default(settings))
+    cadence = await checkins.cadence_of(session, view.project.id, checkins.default_cadence(settings))
     if not data.get("edit") and (soon := checkins.opens_soon(cadence, clock(), settings.tz)):
         text += "\n" + t("reports.counts_for_next", start=render.moment(soon, settings.tz))
     # Enqueued before the leader's screen changes: that call commits the report, and the notice with it.
@@ -587,7 +583,11 @@ async def status_now(
         return
     now = clock()
     view = await reports.overview(
-        session, now, settings.tz, default=_default(settings), default_language=settings.default_language
+        session,
+        now,
+        settings.tz,
+        default=checkins.default_cadence(settings),
+        default_language=settings.default_language,
     )
     for text in render.overview_text(
         t,

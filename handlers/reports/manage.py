@@ -139,8 +139,7 @@ async def cadence(
     if project is None:
         await query.answer(t.plain("button.gone"), show_alert=True)
         return
-    default = checkins.default_cadence(settings.report_checkin_day, settings.report_checkin_hour)
-    current = await checkins.cadence_of(session, project.id, default)
+    current = await checkins.cadence_of(session, project.id, checkins.default_cadence(settings))
     changed = _changed(current, callback_data.field, callback_data.value)
     if changed is None and callback_data.field != "show":
         await query.answer(t.plain("reports.stale"), show_alert=True)
