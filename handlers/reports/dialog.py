@@ -5,7 +5,7 @@ history on the card; pausing prompts; /status for everyone who may see statuses.
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from aiogram import F
@@ -20,13 +20,12 @@ from bot.i18n import Translator
 from bot.services import dates, reports
 from bot.services.access import Viewer
 from bot.services.directory import Page, projects_page
-from bot.services.outbox import Outgoing, enqueue
-from bot.services.reports import Draft, ProjectRef, checkins
+from bot.services.outbox import enqueue
+from bot.services.reports import Draft, ProjectRef, checkins, notices
 from bot.services.reports.chart import status_chart
 from bot.settings import Settings
 from handlers.common.callbacks import Menu
 from handlers.common.messages import show
-from handlers.common.notify import tell_secretariat
 from handlers.common.routes import Routes, command
 from handlers.reports import ui as render
 from handlers.reports.callbacks import ReportAction, ReportHistory, ReportPause, ReportStart, ReportStep
@@ -275,8 +274,6 @@ async def submit(
             now=clock(),
             tz=settings.tz,
         )
-        if view.on_behalf:
-            await tell_leaders(session, view, settings, clock())
     text = (
         render.draft_text(t, view.project, data)
         + "\n\n"
@@ -285,65 +282,10 @@ async def submit(
     cadence = await checkins.cadence_of(session, view.project.id, checkins.default_cadence(settings))
     if not data.get("edit") and (soon := checkins.opens_soon(cadence, clock(), settings.tz)):
         text += "\n" + t("reports.counts_for_next", start=render.moment(soon, settings.tz))
-    # Enqueued before the leader's screen changes: that call commits the report, and the notice with it.
-    if view.status in reports.TROUBLE and not view.on_behalf:
-        await alert_secretariat(session, view, settings, clock())
-    elif was is not None and was.status in reports.TROUBLE and not view.on_behalf:
-        await cleared_secretariat(session, view, settings, clock(), key=f"report-cleared:{view.id}")
+    # Enqueued before the sender's screen changes: that call commits the report, and the notices with it.
+    told = await notices.reported(session, view, was, settings, render.NOTICES, edited=bool(data.get("edit")))
+    await enqueue(session, told, clock())
     await show(query, text, render.sent_keyboard(t, view.id), edit=True)
-
-
-async def tell_leaders(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime) -> None:
-    """A report the secretariat made on the leaders' behalf reaches the project's leaders; once."""
-    messages = []
-    for lc in await checkins.leader_chats(session, settings.default_language):
-        if lc.project_id == view.project.id and lc.telegram_id is not None:
-            text, markup = render.behalf_notice(Translator(lc.language), view)
-            messages.append(
-                Outgoing(
-                    key=f"report-behalf:{view.id}:{lc.telegram_id}",
-                    chat_id=lc.telegram_id,
-                    kind="notice",
-                    text=text,
-                    reply_markup=markup.model_dump(exclude_none=True),
-                )
-            )
-    await enqueue(session, messages, now)
-
-
-async def cleared_secretariat(
-    session: AsyncSession,
-    view: reports.ReportView,
-    settings: Settings,
-    now: datetime,
-    *,
-    key: str,
-    withdrawn: bool = False,
-) -> None:
-    """The trouble the secretariat was told about is over: a report on track after it, its report
-    edited to on track, or withdrawn; once per key."""
-    latest = await reports.latest(session, view.project.id) if withdrawn else view
-    if latest is not None and latest.status in reports.TROUBLE:
-        return
-    await tell_secretariat(
-        session,
-        settings,
-        now,
-        lambda chat: f"{key}:{chat}",
-        lambda t: render.cleared(t, view, latest, withdrawn=withdrawn),
-    )
-
-
-async def alert_secretariat(session: AsyncSession, view: reports.ReportView, settings: Settings, now: datetime) -> None:
-    """A project turning at risk or blocked reaches the secretariat at once, not only in the digest;
-    once per report and status, whatever is tapped twice."""
-    await tell_secretariat(
-        session,
-        settings,
-        now,
-        lambda chat: f"report-alert:{view.id}:{view.status}:{chat}",
-        lambda t: render.alert(t, view),
-    )
 
 
 @router.message(ReportForm.percent, F.text)
@@ -440,8 +382,7 @@ async def report_action(
         )
     elif action == "withdraw_yes":
         await reports.withdraw(session, view.id, by=viewer.telegram_id, now=clock(), window=_window(settings))
-        if view.status in reports.TROUBLE and not view.on_behalf:
-            await cleared_secretariat(session, view, settings, clock(), key=f"report-cleared:{view.id}", withdrawn=True)
+        await enqueue(session, await notices.withdrawn(session, view, settings, render.NOTICES), clock())
         await show(
             query,
             t("reports.withdrawn", project=render.title(t, view.project)),

@@ -13,8 +13,8 @@ from bot.i18n import Translator
 from bot.services import access, audit, reports
 from bot.services.access import Viewer
 from bot.services.directory import projects_page
-from bot.services.outbox import Outgoing, enqueue
-from bot.services.reports import checkins
+from bot.services.outbox import enqueue
+from bot.services.reports import PersonRef, checkins, notices
 from bot.services.reports import export as report_export
 from bot.settings import Settings
 from handlers.admin.router import SecretariatOnly
@@ -24,7 +24,7 @@ from handlers.common.notify import set_commands_for
 from handlers.common.render import PAGE_SIZE, localized, pager, short
 from handlers.common.routes import Routes, command
 from handlers.reports import ui as render
-from handlers.reports.callbacks import ReportCadence, ReportExport, ReportLeaders, ReportStart
+from handlers.reports.callbacks import ReportCadence, ReportExport, ReportLeaders
 
 router = Routes("reports_manage")
 router.filter("message", SecretariatOnly())
@@ -86,43 +86,20 @@ async def leaders(
         if person is None:
             await query.answer(t.plain("admin.not_member"), show_alert=True)
             return
-        if person.telegram_id:
-            await tell_leader(session, person, project, adding, clock, bot, settings)
+        now = clock()
+        told = await notices.leadership(session, person, project, settings, render.NOTICES, adding=adding, now=now)
+        await enqueue(session, told, now)
+        await _refresh_commands(bot, session, person, settings)
     await show(query, *render.leaders_view(t, project, await reports.project_leaders(session, project.id)), edit=True)
 
 
-async def tell_leader(
-    session: AsyncSession,
-    person: reports.PersonRef,
-    project: reports.ProjectRef,
-    adding: bool,
-    clock: Clock,
-    bot: Bot,
-    settings: Settings,
-) -> None:
-    """The person learns they lead the project (with a Report button) and gets the matching command menu."""
-    assert person.telegram_id is not None
-    told = Translator(await access.account_language(session, person.telegram_id, settings.default_language))
-    now = clock()
-    kb = InlineKeyboardBuilder()
-    if adding:
-        kb.button(text=told("reports.report_now"), callback_data=ReportStart(project=project.id))
-    text = told("reports.you_lead" if adding else "reports.you_no_longer_lead", project=render.title(told, project))
-    await enqueue(
-        session,
-        [
-            Outgoing(
-                key=f"leader:{project.id}:{person.id}:{int(now.timestamp())}:{int(adding)}",
-                chat_id=person.telegram_id,
-                kind="notice",
-                text=text,
-                reply_markup=kb.as_markup().model_dump(exclude_none=True),
-            )
-        ],
-        now,
-    )
+async def _refresh_commands(bot: Bot, session: AsyncSession, person: PersonRef, settings: Settings) -> None:
+    """The person's command menu as their roles are now (/report, /pause come and go with leading)."""
+    if person.telegram_id is None:
+        return
+    language = await access.account_language(session, person.telegram_id, settings.default_language)
     roles = frozenset(await access.roles_of(session, person.id))
-    await set_commands_for(bot, person.telegram_id, language=told.language, roles=roles)
+    await set_commands_for(bot, person.telegram_id, language=language, roles=roles)
 
 
 @router.callback_query(ReportCadence.filter())

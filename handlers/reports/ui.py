@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Html, Translator, escape
 from bot.services.directory import Page
+from bot.services.notices import Rendered
 from bot.services.reports import STATUSES, Overview, PersonRef, ProjectRef, ProjectStatus, ReportView
 from bot.services.reports.checkins import FREQUENCIES, MONTH_DAYS, Cadence
 from handlers.common.render import TEXT_LIMIT, localized, pager, short, split_text
@@ -206,59 +207,72 @@ def withdraw_keyboard(t: Translator, report_id: int) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def alert(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]:
-    """To the secretariat when a leader reports trouble."""
-    lines = [
-        t(
-            "reports.alert",
-            project=title(t, report.project),
-            status=Html(status_label(t, report.status)),
-            author=report.author or "—",
+# --- notices to others (bot/services/reports/notices.py decides who gets which) ------------------
+
+
+def _for_outbox(text: str, kb: InlineKeyboardBuilder) -> Rendered:
+    return text, kb.as_markup().model_dump(exclude_none=True)
+
+
+def _history_button(t: Translator, report: ReportView) -> InlineKeyboardBuilder:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
+    return kb
+
+
+class Notices:
+    """The texts of the notices (bot/services/reports/notices.Texts), as the outbox takes them."""
+
+    @staticmethod
+    def alert(t: Translator, report: ReportView) -> Rendered:
+        lines = [
+            t(
+                "reports.alert",
+                project=title(t, report.project),
+                status=Html(status_label(t, report.status)),
+                author=report.author or "—",
+            )
+        ]
+        lines += [f"<b>{t('reports.field.done')}</b> {escape(short(report.done, 600))}"]
+        if report.help_needed:
+            lines.append(f"<b>{t('reports.field.help')}</b> {escape(short(report.help_needed, 600))}")
+        return _for_outbox("\n".join(lines), _history_button(t, report))
+
+    @staticmethod
+    def behalf(t: Translator, report: ReportView) -> Rendered:
+        lines = [t("reports.behalf_notice", project=title(t, report.project))]
+        lines += _body(
+            t,
+            report.status,
+            report.percent,
+            short(report.done, 600),
+            short(report.next_steps or "", 600),
+            short(report.help_needed or "", 600),
+            len(report.attachments),
         )
-    ]
-    lines += [f"<b>{t('reports.field.done')}</b> {escape(short(report.done, 600))}"]
-    if report.help_needed:
-        lines.append(f"<b>{t('reports.field.help')}</b> {escape(short(report.help_needed, 600))}")
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
-    return "\n".join(lines), kb.as_markup()
+        return _for_outbox("\n".join(lines), _history_button(t, report))
+
+    @staticmethod
+    def cleared(t: Translator, report: ReportView, latest: ReportView | None, *, withdrawn: bool) -> Rendered:
+        now = status_label(t, latest.status) if latest else status_label(t, None)
+        project, author = title(t, report.project), report.author or "—"
+        if withdrawn:
+            was = Html(status_label(t, report.status))
+            text = t("reports.cleared_withdrawn", project=project, author=author, was=was, now=Html(now))
+        else:
+            text = t("reports.cleared", project=project, author=author, now=Html(now))
+        return _for_outbox(text, _history_button(t, report))
+
+    @staticmethod
+    def leading(t: Translator, project: ProjectRef, *, adding: bool) -> Rendered:
+        kb = InlineKeyboardBuilder()
+        if adding:
+            kb.button(text=t("reports.report_now"), callback_data=ReportStart(project=project.id))
+        text = t("reports.you_lead" if adding else "reports.you_no_longer_lead", project=title(t, project))
+        return _for_outbox(text, kb)
 
 
-def behalf_notice(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]:
-    """To a project's leaders when the secretariat reported for them."""
-    lines = [t("reports.behalf_notice", project=title(t, report.project))]
-    lines += _body(
-        t,
-        report.status,
-        report.percent,
-        short(report.done, 600),
-        short(report.next_steps or "", 600),
-        short(report.help_needed or "", 600),
-        len(report.attachments),
-    )
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
-    return "\n".join(lines), kb.as_markup()
-
-
-def cleared(
-    t: Translator, report: ReportView, latest: ReportView | None, *, withdrawn: bool
-) -> tuple[str, InlineKeyboardMarkup]:
-    """To the secretariat when trouble it was alerted to is over."""
-    now = status_label(t, latest.status) if latest else status_label(t, None)
-    if withdrawn:
-        text = t(
-            "reports.cleared_withdrawn",
-            project=title(t, report.project),
-            author=report.author or "—",
-            was=Html(status_label(t, report.status)),
-            now=Html(now),
-        )
-    else:
-        text = t("reports.cleared", project=title(t, report.project), author=report.author or "—", now=Html(now))
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
-    return text, kb.as_markup()
+NOTICES = Notices()
 
 
 # --- prompts ------------------------------------------------------------------------------------
