@@ -18,6 +18,9 @@ def routers() -> list[Router]:
     from handlers.joining import router as joining
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
+    from handlers.reports import pause as reports_pause
+    from handlers.reports import sent as reports_sent
+    from handlers.reports import status as reports_status
     from handlers.roadmap import router as roadmap
     from handlers.start import router as start
 
@@ -27,7 +30,11 @@ def routers() -> list[Router]:
         joining.router,
         admin.router,
         reports_manage.router,
+        reports_manage.denied,
         reports.router,
+        reports_sent.router,
+        reports_pause.router,
+        reports_status.router,
         announcements.router,
         announcements.denied,
         announcements.chats,
