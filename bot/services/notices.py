@@ -1,6 +1,7 @@
-"""Notices: messages to people other than the one the bot answers, as outbox rows. A feature's
-service decides who is told, in which language and under which key; how a notice reads and its
-buttons are rendered by the caller (the feature's ui), passed in as a `Render`."""
+"""Notices: what the bot tells people on its own, each in their language, as outbox messages (the
+caller enqueues them in the transaction of what they tell of). Services decide who gets which
+message under which key; the words come from the caller as a `Render`, since services never import
+aiogram. Here: the notices to the whole secretariat, which every feature sends."""
 
 from __future__ import annotations
 
@@ -16,19 +17,44 @@ from bot.services.outbox import Outgoing
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-# A notice as the Bot API takes it: its text and its keyboard (reply_markup), if any.
+# A message's text and inline keyboard (as the outbox stores it: a dict), in one language.
 Rendered = tuple[str, dict[str, Any] | None]
 Render = Callable[[Translator], Rendered]
 
 
-def notice(key: str, chat_id: int, message: Rendered) -> Outgoing:
-    text, markup = message
-    return Outgoing(key=key, chat_id=chat_id, kind="notice", text=text, reply_markup=markup)
+def in_languages(render: Render) -> Callable[[str], Rendered]:
+    """`render` for a language code, rendered once per language however many recipients speak it."""
+    done: dict[str, Rendered] = {}
+
+    def rendered(language: str) -> Rendered:
+        if language not in done:
+            done[language] = render(Translator(language))
+        return done[language]
+
+    return rendered
 
 
 async def to_secretariat(
-    session: AsyncSession, settings: Settings, key: Callable[[int], str], render: Render
+    session: AsyncSession,
+    settings: Settings,
+    key: Callable[[int], str],
+    render: Render,
+    *,
+    photo: str | None = None,
+    document: str | None = None,
 ) -> list[Outgoing]:
-    """The notice for every secretary, in their language, under `key(chat)`."""
+    """One notice to every secretary under `key(chat)`, with a photo or a document (by file_id) if given."""
     chats = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
-    return [notice(key(chat), chat, render(Translator(language))) for chat, language in chats]
+    rendered = in_languages(render)
+    return [
+        Outgoing(
+            key=key(chat),
+            chat_id=chat,
+            kind="notice",
+            text=rendered(language)[0],
+            reply_markup=rendered(language)[1],
+            photo=photo,
+            document=document,
+        )
+        for chat, language in chats
+    ]
