@@ -20,6 +20,9 @@ def routers() -> list[Router]:
     from handlers.privacy import router as privacy
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
+    from handlers.reports import pause as reports_pause
+    from handlers.reports import sent as reports_sent
+    from handlers.reports import status as reports_status
     from handlers.roadmap import answers as roadmap_answers
     from handlers.roadmap import browse as roadmap
     from handlers.roadmap import decisions as roadmap_decisions
@@ -34,7 +37,11 @@ def routers() -> list[Router]:
         joining.router,
         admin.router,
         reports_manage.router,
+        reports_manage.denied,
         reports.router,
+        reports_sent.router,
+        reports_pause.router,
+        reports_status.router,
         announcements.router,
         announcements.denied,
         announcements.chats,
