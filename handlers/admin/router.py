@@ -24,9 +24,9 @@ from bot.services.directory import Page
 from bot.services.directory.search import DirectorySearch
 from bot.services.outbox import Outgoing, enqueue
 from bot.settings import Settings
-from handlers.admin.callbacks import AuditPage, MemberAction, MembersPage, NewInvite
+from handlers.admin.callbacks import AuditPage, MemberAct, MemberAction, MembersPage, NewInvite
 from handlers.common import render
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.notify import set_commands_for
 from handlers.common.routes import Routes, command
@@ -47,7 +47,7 @@ router.filter("callback_query", SecretariatOnly())
 
 
 @router.message(command("admin"))
-@router.callback_query(Menu.filter(F.name == "admin"))
+@router.callback_query(Menu.filter(F.name == MenuItem.ADMIN))
 async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings) -> None:
     pending = await joining.pending_requests(session)
     kb = InlineKeyboardBuilder()
@@ -55,9 +55,9 @@ async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Transl
     kb.button(text=t("admin.invite_member"), callback_data=NewInvite(role="member"))
     kb.button(text=t("admin.invite_secretariat"), callback_data=NewInvite(role="secretariat"))
     kb.button(text=t("admin.audit"), callback_data=AuditPage(offset=0))
-    kb.button(text=t("reports.admin_button"), callback_data=Menu(name="reports"))
-    kb.button(text=t("roadmap.admin_button"), callback_data=Menu(name="roadmap"))
-    kb.button(text=t("announcements.admin_button"), callback_data=Menu(name="announcements"))
+    kb.button(text=t("reports.admin_button"), callback_data=Menu(name=MenuItem.REPORTS))
+    kb.button(text=t("roadmap.admin_button"), callback_data=Menu(name=MenuItem.ROADMAP))
+    kb.button(text=t("announcements.admin_button"), callback_data=Menu(name=MenuItem.ANNOUNCEMENTS))
     kb.adjust(1)
     await show(
         event, t("admin.panel", pending=len(pending), hours=settings.invite_ttl_hours), kb.as_markup(), edit=False
@@ -85,7 +85,7 @@ async def members_list(
         label = f"{row.name} · {_roles(t, members.roles(row, settings.admin_ids))}"
         kb.row(
             InlineKeyboardButton(
-                text=render.short(label), callback_data=MemberAction(person=row.person_id, action="show").pack()
+                text=render.short(label), callback_data=MemberAction(person=row.person_id, action=MemberAct.SHOW).pack()
             )
         )
     render.pager(kb, Page(rows, total, offset, render.PAGE_SIZE), lambda o: MembersPage(offset=o))
@@ -98,7 +98,7 @@ def _roles(t: Translator, roles: frozenset[str]) -> str:
     return ", ".join(t("role." + r) for r in access.ROLES if r in roles) or t("role.none")
 
 
-@router.callback_query(MemberAction.filter(F.action == "show"))
+@router.callback_query(MemberAction.filter(F.action == MemberAct.SHOW))
 async def member_show(
     query: CallbackQuery, callback_data: MemberAction, session: AsyncSession, t: Translator, settings: Settings
 ) -> None:
@@ -110,7 +110,7 @@ async def member_show(
 
 
 @router.callback_query(
-    MemberAction.filter(F.action.in_({"grant", "remove", "confirm_remove"})),
+    MemberAction.filter(F.action.in_({MemberAct.GRANT, MemberAct.REMOVE, MemberAct.CONFIRM_REMOVE})),
     MemberAction.filter(F.role.in_(access.ROLES)),
 )
 async def member_role(
@@ -123,19 +123,19 @@ async def member_role(
     bot: Bot,
     settings: Settings,
 ) -> None:
-    person, role, grant = callback_data.person, callback_data.role, callback_data.action == "grant"
+    person, role, grant = callback_data.person, callback_data.role, callback_data.action == MemberAct.GRANT
     card = await members.card(session, person, settings.admin_ids)
     own = card is not None and card.row.telegram_id == viewer.telegram_id
     if refusal := await _refusal(session, card, viewer, settings, secretariat_lost=role == "secretariat" and not grant):
         await query.answer(t.plain(refusal), show_alert=True)
         return
-    if own and role == "secretariat" and callback_data.action == "remove":
+    if own and role == "secretariat" and callback_data.action == MemberAct.REMOVE:
         await _confirm(
             query,
             t,
             t("admin.remove_own_confirm", role=t("role." + role)),
             t("admin.remove_own_yes"),
-            MemberAction(person=person, action="confirm_remove", role=role),
+            MemberAction(person=person, action=MemberAct.CONFIRM_REMOVE, role=role),
         )
         return
     row = await members.set_role(session, person, role, granted=grant, actor=viewer.telegram_id, now=clock())
@@ -158,7 +158,7 @@ async def member_role(
     await show(query, *_member_card(t, card), edit=True)
 
 
-@router.callback_query(MemberAction.filter(F.action.in_({"revoke", "confirm_revoke"})))
+@router.callback_query(MemberAction.filter(F.action.in_({MemberAct.REVOKE, MemberAct.CONFIRM_REVOKE})))
 async def member_revoke(
     query: CallbackQuery,
     callback_data: MemberAction,
@@ -175,13 +175,13 @@ async def member_revoke(
         await query.answer(t.plain(refusal), show_alert=True)
         return
     assert card is not None
-    if callback_data.action == "revoke":
+    if callback_data.action == MemberAct.REVOKE:
         await _confirm(
             query,
             t,
             t("admin.revoke_confirm", name=card.row.name),
             t("admin.revoke_yes"),
-            MemberAction(person=person, action="confirm_revoke"),
+            MemberAction(person=person, action=MemberAct.CONFIRM_REVOKE),
         )
         return
     row = await members.revoke_member(session, person, actor=viewer.telegram_id, now=clock())
@@ -229,7 +229,7 @@ async def _refusal(
 async def _confirm(query: CallbackQuery, t: Translator, text: str, yes_label: str, yes: MemberAction) -> None:
     kb = InlineKeyboardBuilder()
     kb.button(text=yes_label, callback_data=yes)
-    kb.button(text=t("admin.revoke_no"), callback_data=MemberAction(person=yes.person, action="show"))
+    kb.button(text=t("admin.revoke_no"), callback_data=MemberAction(person=yes.person, action=MemberAct.SHOW))
     await show(query, text, kb.as_markup(), edit=True)
 
 
@@ -281,10 +281,12 @@ def _member_card(t: Translator, card: members.MemberCard) -> tuple[str, InlineKe
             has = role in row.roles
             kb.button(
                 text=t("admin.remove_role" if has else "admin.grant_role", role=t("role." + role)),
-                callback_data=MemberAction(person=row.person_id, action="remove" if has else "grant", role=role),
+                callback_data=MemberAction(
+                    person=row.person_id, action=MemberAct.REMOVE if has else MemberAct.GRANT, role=role
+                ),
             )
         if not card.configured:
-            kb.button(text=t("admin.revoke"), callback_data=MemberAction(person=row.person_id, action="revoke"))
+            kb.button(text=t("admin.revoke"), callback_data=MemberAction(person=row.person_id, action=MemberAct.REVOKE))
     else:
         kb.button(text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=row.person_id))
     kb.button(text=t("admin.back"), callback_data=MembersPage(offset=0))
@@ -374,7 +376,7 @@ async def _invite_reply(
     holder = await access.holder_of(session, person_id) if person_id else None
     kb = InlineKeyboardBuilder()
     if holder is not None:
-        kb.button(text=t("admin.manage"), callback_data=MemberAction(person=holder.person_id, action="show"))
+        kb.button(text=t("admin.manage"), callback_data=MemberAction(person=holder.person_id, action=MemberAct.SHOW))
         return t("admin.invite_linked", name=holder.name, who=holder.handle), kb.as_markup()
     invite = await invites.create_invite(
         session,
@@ -416,7 +418,7 @@ async def audit_log(
         kb.button(text="◀️", callback_data=AuditPage(offset=max(0, offset - 15)))
     if len(rows) == 15:
         kb.button(text="▶️", callback_data=AuditPage(offset=offset + 15))
-    kb.row(InlineKeyboardButton(text=t("admin.to_panel"), callback_data=Menu(name="admin").pack()))
+    kb.row(InlineKeyboardButton(text=t("admin.to_panel"), callback_data=Menu(name=MenuItem.ADMIN).pack()))
     await show(event, "\n".join(lines), kb.as_markup(), edit=isinstance(callback_data, AuditPage))
 
 

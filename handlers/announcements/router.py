@@ -26,7 +26,7 @@ from bot.settings import Settings
 from handlers.admin.router import SecretariatOnly
 from handlers.announcements import ui as render
 from handlers.announcements.callbacks import AnnouncementAct, AnnounceStep, ChatAction, ChatApproval
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import edit_text, show
 from handlers.common.notify import tell_secretariat
 from handlers.common.routes import Routes, command
@@ -427,7 +427,7 @@ async def _answer_edit(
 
 
 @router.message(command("announcements"))
-@router.callback_query(Menu.filter(F.name == "announcements"))
+@router.callback_query(Menu.filter(F.name == MenuItem.ANNOUNCEMENTS))
 async def listing(event: Message | CallbackQuery, session: AsyncSession, t: Translator, settings: Settings) -> None:
     text, markup = render.listing(t, await announcements.recent(session), settings.tz)
     await show(event, text, markup, edit=False)

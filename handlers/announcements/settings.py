@@ -11,7 +11,7 @@ from bot.services import announcements
 from bot.services.access import Viewer
 from handlers.announcements import ui as render
 from handlers.announcements.callbacks import MuteToggle
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
 
@@ -19,7 +19,7 @@ router = Routes("settings")
 
 
 @router.message(command("settings"))
-@router.callback_query(Menu.filter(F.name == "settings"))
+@router.callback_query(Menu.filter(F.name == MenuItem.SETTINGS))
 async def show_settings(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
     if not viewer.is_member:
         if isinstance(event, CallbackQuery):

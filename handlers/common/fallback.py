@@ -14,7 +14,7 @@ from aiogram.types import (
 
 from bot.i18n import Translator
 from handlers.admin.router import ADMIN_CALLBACKS, ADMIN_COMMANDS
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.notify import GUEST_COMMANDS, LEADER_COMMANDS, SECRETARIAT_COMMANDS
 from handlers.common.routes import Routes, command
 
@@ -54,7 +54,7 @@ async def unexpected(message: Message, t: Translator, state: FSMContext) -> None
     await message.answer(t("fallback.in_dialog" if in_dialog else "fallback.unexpected"))
 
 
-@router.callback_query(Menu.filter(F.name == "admin"))
+@router.callback_query(Menu.filter(F.name == MenuItem.ADMIN))
 async def admin_button_denied(query: CallbackQuery, t: Translator) -> None:
     await query.answer(t("access.secretariat_only"), show_alert=True)
 

@@ -25,7 +25,7 @@ from bot.services.access import Viewer, joining
 from bot.services.directory.search import looks_like_a_name
 from bot.services.outbox import Outgoing, enqueue
 from bot.settings import Settings
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import edit_text
 from handlers.common.notify import set_commands_for, set_viewer_commands, tell_secretariat
 from handlers.common.routes import Routes, command
@@ -68,7 +68,7 @@ def _join_keyboard(t: Translator) -> ReplyKeyboardMarkup:
 
 @router.message(command("join"))
 @router.message(CommandStart(deep_link=True, magic=F.args == "join"))
-@router.callback_query(Menu.filter(F.name == "join"))
+@router.callback_query(Menu.filter(F.name == MenuItem.JOIN))
 async def begin(
     event: Message | CallbackQuery, state: FSMContext, session: AsyncSession, viewer: Viewer, t: Translator
 ) -> None:

@@ -18,7 +18,7 @@ from bot.services.reports import checkins
 from bot.services.reports import export as report_export
 from bot.settings import Settings
 from handlers.admin.router import SecretariatOnly
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.notify import set_commands_for
 from handlers.common.render import PAGE_SIZE, localized, pager, short
@@ -35,7 +35,7 @@ router.filter("callback_query", SecretariatOnly())
 async def menu(query: CallbackQuery, t: Translator) -> None:
     text, markup = render.export_menu(t)
     kb = InlineKeyboardBuilder.from_markup(markup)
-    kb.row(InlineKeyboardButton(text=t("reports.status_button"), callback_data=Menu(name="status").pack()))
+    kb.row(InlineKeyboardButton(text=t("reports.status_button"), callback_data=Menu(name=MenuItem.STATUS).pack()))
     kb.row(
         InlineKeyboardButton(
             text=t("reports.projects_button"), callback_data=ReportLeaders(project=0, action="projects").pack()

@@ -14,7 +14,7 @@ from bot.i18n import Translator
 from bot.services import access, directory
 from bot.services.access import Viewer, invites
 from bot.settings import Settings
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.notify import set_viewer_commands
 from handlers.common.routes import Routes, command
@@ -86,7 +86,7 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
 
 
 @router.message(command("language"))
-@router.callback_query(Menu.filter(F.name == "lang"))
+@router.callback_query(Menu.filter(F.name == MenuItem.LANGUAGE))
 async def choose_language(event: Message | CallbackQuery, t: Translator) -> None:
     kb = InlineKeyboardBuilder()
     kb.button(text="🇷🇺 Русский", callback_data=Language(code="ru"))
