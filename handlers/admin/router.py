@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiogram import Bot, F
-from aiogram.filters import CommandObject, Filter
+from aiogram.filters import CommandObject
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
-    TelegramObject,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,23 +26,15 @@ from bot.settings import Settings
 from handlers.admin.callbacks import AuditPage, MemberAct, MemberAction, MembersPage, NewInvite
 from handlers.common import render
 from handlers.common.callbacks import Menu, MenuItem
+from handlers.common.filters import SecretariatOnly, restricted
 from handlers.common.messages import show
 from handlers.common.notify import set_commands_for
 from handlers.common.routes import Routes, command
 from handlers.joining import ui as joining_ui
 
-router = Routes("admin")
+router = restricted(Routes("admin"), SecretariatOnly())
 ADMIN_COMMANDS = ("admin", "members", "invite", "audit")
 ADMIN_CALLBACKS = (MembersPage, MemberAction, NewInvite, AuditPage)
-
-
-class SecretariatOnly(Filter):
-    async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
-        return bool(viewer and viewer.is_secretariat)
-
-
-router.filter("message", SecretariatOnly())
-router.filter("callback_query", SecretariatOnly())
 
 
 @router.message(command("admin"))

@@ -23,10 +23,10 @@ from bot.services.announcements import CATEGORIES, Draft
 from bot.services.announcements import audiences as announcement_audiences
 from bot.services.announcements.audiences import APPROVED, KINDS, PENDING, WITH_VALUES, Audience, ChatView
 from bot.settings import Settings
-from handlers.admin.router import SecretariatOnly
 from handlers.announcements import ui as render
 from handlers.announcements.callbacks import AnnouncementAct, AnnounceStep, ChatAction, ChatApproval
 from handlers.common.callbacks import Menu, MenuItem
+from handlers.common.filters import SecretariatOnly
 from handlers.common.messages import edit_text, show
 from handlers.common.notify import tell_secretariat
 from handlers.common.routes import Routes, command

@@ -1,23 +1,26 @@
-"""Command menus by role, for the one who wrote and for people whose roles changed (messages to
-other people go through the outbox: bot/services/outbox.py)."""
+"""Command menus by role, for the one who wrote and for people whose roles changed; cards made
+into notices (messages to other people, decided by the services, go through the outbox)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Concatenate, ParamSpec
 
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import LANGUAGES, Translator
-from bot.services import access
+from bot.services import access, notices
 from bot.services.access import Viewer
-from bot.services.outbox import Outgoing, enqueue
+from bot.services.notices import Rendered
+from bot.services.outbox import enqueue
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
 
 GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
 MEMBER_COMMANDS = ("start", "projects", "orgs", "find", "roadmap", "status", "settings", "language", "help")
@@ -37,6 +40,18 @@ SECRETARIAT_COMMANDS = (
 )
 
 
+def as_notice(
+    make: Callable[Concatenate[Translator, P], tuple[str, InlineKeyboardMarkup]],
+) -> Callable[Concatenate[Translator, P], Rendered]:
+    """A card of texts and keyboards (`ui`) as a service's notices take it: the keyboard as JSON."""
+
+    def render(t: Translator, /, *args: P.args, **kwargs: P.kwargs) -> Rendered:
+        text, markup = make(t, *args, **kwargs)
+        return text, markup.model_dump(exclude_none=True)
+
+    return render
+
+
 async def tell_secretariat(
     session: AsyncSession,
     settings: Settings,
@@ -46,16 +61,7 @@ async def tell_secretariat(
 ) -> None:
     """Every secretary gets the message, in their language, through the outbox under `key(chat)`:
     enqueued in the caller's transaction, so it commits with what it tells of."""
-    chats = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
-    messages = []
-    for chat, language in chats:
-        text, markup = message(Translator(language))
-        messages.append(
-            Outgoing(
-                key=key(chat), chat_id=chat, kind="notice", text=text, reply_markup=markup.model_dump(exclude_none=True)
-            )
-        )
-    await enqueue(session, messages, now)
+    await enqueue(session, await notices.to_secretariat(session, settings, key, as_notice(message)), now)
 
 
 def _commands(t: Translator, names: tuple[str, ...]) -> list[BotCommand]:
@@ -89,6 +95,14 @@ async def set_commands_for(bot: Bot, chat_id: int, *, language: str, roles: froz
         await bot.set_my_commands(_commands(Translator(language), names), scope=BotCommandScopeChat(chat_id=chat_id))
     except Exception as exc:  # noqa: BLE001 - an optional call must never stop the bot
         log.warning("setMyCommands failed for chat %s: %s", chat_id, exc)
+
+
+async def set_account_commands(
+    bot: Bot, session: AsyncSession, settings: Settings, chat: int, roles: frozenset[str]
+) -> None:
+    """The menu of someone else whose roles changed, in their language."""
+    language = await access.account_language(session, chat, settings.default_language)
+    await set_commands_for(bot, chat, language=language, roles=roles)
 
 
 async def set_viewer_commands(bot: Bot, viewer: Viewer) -> None:

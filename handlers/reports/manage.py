@@ -17,8 +17,8 @@ from bot.services.outbox import Outgoing, enqueue
 from bot.services.reports import checkins
 from bot.services.reports import export as report_export
 from bot.settings import Settings
-from handlers.admin.router import SecretariatOnly
 from handlers.common.callbacks import Menu, MenuItem
+from handlers.common.filters import SecretariatOnly
 from handlers.common.messages import show
 from handlers.common.notify import set_commands_for
 from handlers.common.render import PAGE_SIZE, localized, pager, short
