@@ -11,8 +11,8 @@ from bot.runtime import Job
 def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
     from handlers.admin import router as admin
-    from handlers.announcements import router as announcements
-    from handlers.announcements import settings
+    from handlers.announcements import audience, chats, compose, dialog, editing, listing, sending, settings
+    from handlers.announcements import denied as announcements_denied
     from handlers.common import fallback
     from handlers.directory import browse, search
     from handlers.joining import router as joining
@@ -28,10 +28,18 @@ def routers() -> list[Router]:
         admin.router,
         reports_manage.router,
         reports.router,
-        announcements.router,
-        announcements.denied,
-        announcements.chats,
+        # announcements: composing step by step (then the buttons no step took), the edits of
+        # scheduled ones, the list, the chats; what others meet after all of them
+        compose.router,
+        audience.router,
+        sending.router,
+        dialog.stale,
+        editing.router,
+        listing.router,
+        chats.router,
+        announcements_denied.router,
         settings.router,
+        settings.denied,
         browse.router,
         roadmap.router,
         search.router,
