@@ -10,7 +10,8 @@ from bot.runtime import Job
 
 def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
-    from handlers.admin import router as admin
+    from handlers.admin import denied as admin_denied
+    from handlers.admin import invites, members, panel
     from handlers.announcements import audience, chats, compose, dialog, editing, listing, sending, settings
     from handlers.announcements import denied as announcements_denied
     from handlers.common import fallback
@@ -25,7 +26,10 @@ def routers() -> list[Router]:
         fallback.groups,
         start.router,
         joining.router,
-        admin.router,
+        panel.router,
+        members.router,
+        invites.router,
+        admin_denied.router,
         reports_manage.router,
         reports.router,
         # announcements: composing step by step (then the buttons no step took), the edits of
