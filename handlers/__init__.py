@@ -16,6 +16,7 @@ def routers() -> list[Router]:
     from handlers.announcements import denied as announcements_denied
     from handlers.common import fallback
     from handlers.directory import browse, search
+    from handlers.joining import decision
     from handlers.joining import router as joining
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
@@ -26,6 +27,7 @@ def routers() -> list[Router]:
         fallback.groups,
         start.router,
         joining.router,
+        decision.router,
         panel.router,
         members.router,
         invites.router,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import Bot, F
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
@@ -111,6 +113,4 @@ async def set_language(
         start_ui.main_menu(t, member=viewer.is_member, secretariat=viewer.is_secretariat),
         edit=True,
     )
-    await set_viewer_commands(
-        bot, Viewer(viewer.telegram_id, viewer.first_name, callback_data.code, viewer.person_id, viewer.roles)
-    )
+    await set_viewer_commands(bot, replace(viewer, language=callback_data.code))
