@@ -1,37 +1,35 @@
-"""Notices: what the bot tells people other than the one it answers (the secretariat of a request,
-a member of a role change, a guest of the decision), each in their own language, as outbox rows to
-be enqueued in the transaction of what they tell of. Each feature's service decides who is told
-what and under which key; here is how a notice is addressed and made."""
+"""Notices: messages to people other than the one the bot answers, as outbox rows. A feature's
+service decides who is told, in which language and under which key; how a notice reads and its
+buttons are rendered by the caller (the feature's ui), passed in as a `Render`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services import access
 from bot.services.outbox import Outgoing
-from bot.settings import Settings
 
-KIND = "notice"
-# A notice as one reader sees it: its text (HTML) and, if it has buttons, its inline keyboard as
-# the Bot API takes it (JSON). Cards with buttons are rendered by the handlers' texts and
-# keyboards, passed in as a function of the reader's Translator.
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+# A notice as the Bot API takes it: its text and its keyboard (reply_markup), if any.
 Rendered = tuple[str, dict[str, Any] | None]
 Render = Callable[[Translator], Rendered]
 
 
-def notice(key: str, chat: int, rendered: Rendered) -> Outgoing:
-    text, markup = rendered
-    return Outgoing(key=key, chat_id=chat, kind=KIND, text=text, reply_markup=markup)
+def notice(key: str, chat_id: int, message: Rendered) -> Outgoing:
+    text, markup = message
+    return Outgoing(key=key, chat_id=chat_id, kind="notice", text=text, reply_markup=markup)
 
 
 async def to_secretariat(
     session: AsyncSession, settings: Settings, key: Callable[[int], str], render: Render
 ) -> list[Outgoing]:
-    """The notice for every secretary, in their language, under `key(their chat)`."""
+    """The notice for every secretary, in their language, under `key(chat)`."""
     chats = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
     return [notice(key(chat), chat, render(Translator(language))) for chat, language in chats]
 
