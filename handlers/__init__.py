@@ -10,11 +10,13 @@ from bot.runtime import Job
 
 def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
-    from handlers.admin import router as admin
-    from handlers.announcements import router as announcements
-    from handlers.announcements import settings
+    from handlers.admin import denied as admin_denied
+    from handlers.admin import invites, members, panel
+    from handlers.announcements import audience, chats, compose, dialog, editing, listing, sending, settings
+    from handlers.announcements import denied as announcements_denied
     from handlers.common import fallback
     from handlers.directory import browse, edit, me, search
+    from handlers.joining import decision
     from handlers.joining import router as joining
     from handlers.mydata import router as mydata
     from handlers.privacy import router as privacy
@@ -35,17 +37,29 @@ def routers() -> list[Router]:
         fallback.groups,
         start.router,
         joining.router,
-        admin.router,
+        decision.router,
+        panel.router,
+        members.router,
+        invites.router,
+        admin_denied.router,
         reports_manage.router,
         reports_manage.denied,
         reports.router,
         reports_sent.router,
         reports_pause.router,
         reports_status.router,
-        announcements.router,
-        announcements.denied,
-        announcements.chats,
+        # announcements: composing step by step (then the buttons no step took), the edits of
+        # scheduled ones, the list, the chats; what others meet after all of them
+        compose.router,
+        audience.router,
+        sending.router,
+        dialog.stale,
+        editing.router,
+        listing.router,
+        chats.router,
+        announcements_denied.router,
         settings.router,
+        settings.denied,
         privacy.router,
         mydata.router,
         browse.router,

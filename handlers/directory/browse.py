@@ -11,7 +11,7 @@ from bot.services import directory
 from bot.services.access import Viewer
 from bot.services.directory.fields import CardKind
 from handlers.common import render
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
 from handlers.directory import ui as directory_ui
@@ -23,7 +23,7 @@ router = Routes("directory")
 
 
 @router.message(command("projects"))
-@router.callback_query(Menu.filter(F.name == "projects"))
+@router.callback_query(Menu.filter(F.name == MenuItem.PROJECTS))
 @router.callback_query(ProjectsPage.filter(F.offset >= 0))
 async def projects(
     event: Message | CallbackQuery, session: AsyncSession, t: Translator, callback_data: ProjectsPage | None = None
@@ -36,7 +36,7 @@ async def projects(
 
 
 @router.message(command("orgs"))
-@router.callback_query(Menu.filter(F.name == "orgs"))
+@router.callback_query(Menu.filter(F.name == MenuItem.ORGS))
 async def organisation_countries(event: Message | CallbackQuery, session: AsyncSession, t: Translator) -> None:
     await show(event, *directory_ui.countries(t, await directory.organisation_facets(session)), edit=False)
 

@@ -113,11 +113,6 @@ class ProjectButton(Filter):
         return {"project": project} if project else False
 
 
-class Member(Filter):
-    async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
-        return viewer is not None and viewer.is_member
-
-
 class Leader(Filter):
     """Someone leading a project: their person id as `person_id`."""
 

@@ -18,8 +18,8 @@ from bot.services.outbox import enqueue
 from bot.services.reports import PersonRef, ProjectRef, ReportView, checkins, notices
 from bot.services.reports import export as report_export
 from bot.settings import Settings
-from handlers.admin.router import SecretariatOnly
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
+from handlers.common.filters import SecretariatOnly
 from handlers.common.messages import show
 from handlers.common.notify import set_commands_for
 from handlers.common.render import PAGE_SIZE
@@ -41,7 +41,7 @@ router.filter("callback_query", SecretariatOnly())
 denied = Routes("reports_manage_denied")
 
 
-@router.callback_query(Menu.filter(F.name == "reports"))
+@router.callback_query(Menu.filter(F.name == MenuItem.REPORTS))
 async def menu(query: CallbackQuery, t: Translator) -> None:
     await show(query, *render.reports_menu(t), edit=False)
 

@@ -16,12 +16,13 @@ from bot.services.access import Viewer
 from bot.services.reports import ProjectRef, StatusGrid, checkins
 from bot.services.reports.chart import status_chart
 from bot.settings import Settings
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
+from handlers.common.filters import MembersOnly
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
 from handlers.reports import ui as render
 from handlers.reports.callbacks import ReportAction, ReportHistory, SentReportAction
-from handlers.reports.filters import Member, ProjectButton
+from handlers.reports.filters import ProjectButton
 
 router = Routes("reports_status")
 CHART_WEEKS = 8
@@ -29,8 +30,8 @@ CHART_WEEKS = 8
 CHART_ROWS = 40
 
 
-@router.message(command("status"), Member())
-@router.callback_query(Menu.filter(F.name == "status"), Member())
+@router.message(command("status"), MembersOnly())
+@router.callback_query(Menu.filter(F.name == MenuItem.STATUS), MembersOnly())
 async def status_now(
     event: Message | CallbackQuery,
     session: AsyncSession,
@@ -55,7 +56,7 @@ async def status_now(
 
 
 @router.message(command("status"))
-@router.callback_query(Menu.filter(F.name == "status"))
+@router.callback_query(Menu.filter(F.name == MenuItem.STATUS))
 async def status_for_members(event: Message | CallbackQuery, t: Translator) -> None:
     if (message := await _message_of(event)) is not None:
         await message.answer(t("reports.status_members_only"))
@@ -86,7 +87,7 @@ def _caption(t: Translator, grid: StatusGrid) -> str:
     return caption
 
 
-@router.callback_query(ReportHistory.filter(F.offset >= 0), ProjectButton(), Member())
+@router.callback_query(ReportHistory.filter(F.offset >= 0), ProjectButton(), MembersOnly())
 async def history(
     query: CallbackQuery,
     callback_data: ReportHistory,
@@ -104,7 +105,7 @@ async def history_for_members(query: CallbackQuery, t: Translator) -> None:
     await query.answer(t.plain("reports.status_members_only"), show_alert=True)
 
 
-@router.callback_query(ReportAction.filter(F.action == SentReportAction.FILES), Member())
+@router.callback_query(ReportAction.filter(F.action == SentReportAction.FILES), MembersOnly())
 async def files(query: CallbackQuery, callback_data: ReportAction, session: AsyncSession, t: Translator) -> None:
     """A report's photos and documents, each with a caption naming the report."""
     view = await reports.report(session, callback_data.report)

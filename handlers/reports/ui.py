@@ -15,7 +15,7 @@ from bot.services.directory import Page
 from bot.services.notices import Rendered
 from bot.services.reports import STATUSES, Overview, PersonRef, ProjectRef, ProjectStatus, ReportView
 from bot.services.reports.checkins import FREQUENCIES, MONTH_DAYS, Cadence
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.render import TEXT_LIMIT, localized, pager, short, split_text
 from handlers.directory.callbacks import Card
 from handlers.reports.callbacks import (
@@ -490,7 +490,7 @@ def reports_menu(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     """The admin panel's 📊: the exports, /status, and each project's leaders and check-ins."""
     text, markup = export_menu(t)
     kb = InlineKeyboardBuilder.from_markup(markup)
-    kb.row(InlineKeyboardButton(text=t("reports.status_button"), callback_data=Menu(name="status").pack()))
+    kb.row(InlineKeyboardButton(text=t("reports.status_button"), callback_data=Menu(name=MenuItem.STATUS).pack()))
     kb.row(
         InlineKeyboardButton(
             text=t("reports.projects_button"),
