@@ -169,7 +169,7 @@ async def step(
     elif action == "audiences":
         await _ask_audience(message, session, t, callback_data.token)
     elif action in ("aud", "proj", "done", "country", "lang", "review") and data.get("category"):
-        if not await _audience_step(query, message, state, session, viewer, t, settings, data, action, value):
+        if not await _audience_step(query, message, state, session, viewer, t, clock, settings, data, action, value):
             await query.answer(t("button.stale"), show_alert=True)
         return
     elif action in ("send", "schedule") and not (
@@ -218,6 +218,7 @@ async def _audience_step(
     session: AsyncSession,
     viewer: Viewer,
     t: Translator,
+    clock: Clock,
     settings: Settings,
     data: dict[str, object],
     action: str,
@@ -225,7 +226,7 @@ async def _audience_step(
 ) -> bool:
     """One step of choosing the audience; False when the button makes no sense (forged or stale)."""
     token = str(data["token"])
-    args = (message, state, session, viewer, t, settings)
+    args = (message, state, session, viewer, t, clock, settings)
     if action == "aud" and value == "projects":
         await state.update_data(audience={"kind": "projects", "values": []})
         rows = (await directory.projects_page(session, offset=0, limit=100)).items
@@ -299,6 +300,7 @@ async def _preview(
     session: AsyncSession,
     viewer: Viewer,
     t: Translator,
+    clock: Clock,
     settings: Settings,
     data: dict[str, object],
 ) -> None:
@@ -306,7 +308,11 @@ async def _preview(
     await state.set_data(data)
     draft = _draft(data)
     chats = await announcements.recipients(
-        session, draft, admin_ids=settings.admin_ids, default_language=settings.default_language
+        session,
+        draft,
+        admin_ids=settings.admin_ids,
+        default_language=settings.default_language,
+        away_on=clock().astimezone(settings.tz).date(),
     )
     label = await _audience_label(session, t, draft.audience)
     await message.edit_text(t("announcements.preview_below", audience=label))
@@ -347,6 +353,7 @@ async def _confirm(
         report_message_id=message.message_id if query else None,
         admin_ids=settings.admin_ids,
         default_language=settings.default_language,
+        away_on=clock().astimezone(settings.tz).date(),
     )
     await state.clear()
     if created is None:

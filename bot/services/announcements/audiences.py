@@ -4,12 +4,12 @@ the groups and channels the secretariat approved as audiences."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit
+from bot.services import audit, away
 from bot.services.access import pick_language
 from bot.services.db_util import insert_for
 from models import (
@@ -73,8 +73,10 @@ async def resolve(
     urgent: bool,
     admin_ids: frozenset[int],
     default_language: str,
+    away_on: date | None = None,
 ) -> list[int]:
-    """The chat ids, sorted, without those who muted `category` (unless it is urgent)."""
+    """The chat ids, sorted, without those who muted `category` and, given `away_on` (today),
+    those away then (neither unless it is urgent)."""
     if not audience.complete:
         return []
     if audience.kind == "groups":
@@ -115,6 +117,8 @@ async def resolve(
     chats = {r.telegram_id for r in rows}
     if not urgent and chats:
         chats -= set(await session.scalars(select(CategoryMute.telegram_id).where(CategoryMute.category == category)))
+        if away_on is not None:
+            chats -= set(await session.scalars(away.chats_away(away_on)))
     return sorted(chats)
 
 
