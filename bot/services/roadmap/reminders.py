@@ -117,7 +117,8 @@ def latest_due(deadline: datetime, policy: Policy, now: datetime) -> Due | None:
     k = _overdue_count(deadline, policy, now)
     if k >= 1:
         past.append(_overdue(deadline, policy, k))
-    return max(past, key=lambda d: d.at, default=None)
+    # Reminders moved back to one working day tie: the one of the latest day stands for them all.
+    return max(past, key=lambda d: (d.at, d.day), default=None)
 
 
 def next_due(deadline: datetime, policy: Policy, now: datetime) -> Due:
