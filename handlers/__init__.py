@@ -13,6 +13,7 @@ def routers() -> list[Router]:
     from handlers.admin import router as admin
     from handlers.announcements import router as announcements
     from handlers.announcements import settings
+    from handlers.away import router as away
     from handlers.common import fallback
     from handlers.directory import browse, search
     from handlers.joining import router as joining
@@ -41,6 +42,7 @@ def routers() -> list[Router]:
         settings.router,
         privacy.router,
         mydata.router,
+        away.router,
         browse.router,
         roadmap.router,
         roadmap_manage.router,
