@@ -14,6 +14,7 @@ from bot.services import workdays
 from models import Account, Organisation, OutboxMessage, Person, Project, ProjectPerson
 from tests.conftest import ADMIN
 from tests.roadmap_helpers import ORG_A, SOLO, item_with_owners
+from tests.test_e2e_join import button, sent
 from tests.test_reminders import people
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -155,3 +156,24 @@ async def test_a_reminder_goes_out_on_a_moved_working_saturday(bot, clock) -> No
         "d3@2027-02-19": date(2027, 2, 19),
         "d0@2027-02-22": date(2027, 2, 20),
     }
+
+
+async def test_a_deadline_on_a_day_off_is_warned_of_and_shown_on_the_card(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+    panel = next(c for c in sent(await emulator.ask(ADMIN, "/admin")) if c.buttons)
+    listing = sent(await emulator.tap(ADMIN, panel, button(panel, "Дорожная карта")))[-1]
+    await emulator.tap(ADMIN, listing, button(listing, "Новый пункт"))
+    await emulator.ask(ADMIN, "Зелёные закупки")
+    await emulator.ask(ADMIN, "Перечень продукции")
+    card = sent(await emulator.ask(ADMIN, "-"))[-1]
+    await emulator.tap(ADMIN, card, button(card, "Срок"))
+    warning, card = sent(await emulator.ask(ADMIN, "07.01.2027"))[-2:]
+    assert "07.01.2027 — нерабочий день (Рождество Христово)" in warning.text and "30.12.2026" in warning.text
+    assert "Срок сохранён" in warning.text
+    assert "⚠️ Срок 07.01.2027 — нерабочий день" in card.text
+    # A Saturday made a working day is not warned of; a plain Saturday is, as a weekend.
+    await emulator.tap(ADMIN, card, button(card, "Срок"))
+    [card] = sent(await emulator.ask(ADMIN, "20.02.2027"))
+    assert "нерабочий" not in card.text and "20.02.2027" in card.text
+    await emulator.tap(ADMIN, card, button(card, "Срок"))
+    warning = sent(await emulator.ask(ADMIN, "27.02.2027"))[0]
+    assert "(выходной)" in warning.text and "26.02.2027" in warning.text

@@ -56,11 +56,19 @@ def is_working(day: date, calendar: str) -> bool:
     return day.weekday() not in found.weekend and day not in found
 
 
-def holiday_name(day: date, calendar: str) -> str | None:
-    """The holiday's name (in English) when `day` is one, else None (a weekend is not named)."""
+@cache
+def _named(calendar: str, year: int, language: str) -> holidays.HolidayBase:
+    """The holidays with their names in `language` (ru, en) where the library has it, else English."""
+    offered = holidays.country_holidays(calendar).supported_languages
+    wanted = next((code for code in (language, f"{language}_US", "en_US") if code in offered), None)
+    return holidays.country_holidays(calendar, years=year, language=wanted)
+
+
+def holiday_name(day: date, calendar: str, language: str = "en") -> str | None:
+    """The holiday's name when `day` is one, else None (a weekend is not named)."""
     if day in WORKING_WEEKENDS.get(calendar, ()):
         return None
-    name = _holidays(calendar, day.year).get(day)
+    name = _named(calendar, day.year, language).get(day)
     return str(name) if name else None
 
 
