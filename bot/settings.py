@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Europe/Moscow"
+    # The cluster's working-day calendar (a country code the `holidays` library knows): the
+    # secretariat's, and anyone's whose organisation's country the library does not know.
+    work_calendar: str = "RU"
     default_language: str = "ru"
     redis_url: str = ""
     dataset_path: Path = BUNDLED_DATASET
@@ -116,6 +120,15 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("work_calendar")
+    @classmethod
+    def _known_calendar(cls, value: str) -> str:
+        if value.upper() not in holidays.list_supported_countries():
+            raise ValueError(
+                f"WORK_CALENDAR must be a country code the holidays library knows (RU, FI …), not {value!r}"
+            )
+        return value.upper()
 
     @field_validator("default_language")
     @classmethod

@@ -14,6 +14,7 @@ def routers() -> list[Router]:
     from handlers.admin import invites, members, panel
     from handlers.announcements import audience, chats, compose, dialog, editing, listing, sending, settings
     from handlers.announcements import denied as announcements_denied
+    from handlers.away import router as away
     from handlers.common import fallback
     from handlers.directory import browse, edit, me, search
     from handlers.joining import decision
@@ -62,6 +63,7 @@ def routers() -> list[Router]:
         settings.denied,
         privacy.router,
         mydata.router,
+        away.router,
         browse.router,
         me.router,
         edit.router,

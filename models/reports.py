@@ -58,7 +58,8 @@ class Report(Base):
 
 
 class CheckinPause(Base):
-    """A leader on vacation: no prompts or nudges up to and including `until` (local date)."""
+    """A person away (on vacation): the bot leaves them alone up to and including `until` (local
+    date) but for urgent announcements (bot/services/away.py). Named for the report pause it began as."""
 
     __tablename__ = "report_pauses"
 

@@ -42,6 +42,8 @@ FULL = [
     "overdue@2026-12-18",
     "overdue@2026-12-21",
     "overdue@2026-12-24",
+    # Sunday's: on Friday 25.12, the working day before (d3 of Saturday 12.12 went out on the 11th).
+    "overdue@2026-12-27",
 ]
 
 

@@ -8,6 +8,7 @@ from aiogram import F
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.i18n import LANGUAGES, Translator
 from bot.services import announcements, directory
 from bot.services.announcements import audiences
@@ -99,12 +100,18 @@ async def review_chats(query: CallbackQuery, message: Message, session: AsyncSes
 
 @router.callback_query(*on_step(Step.DONE, stage=Stage.CATEGORY))
 async def projects_chosen(
-    query: CallbackQuery, message: Message, draft: Composing, session: AsyncSession, t: Translator, settings: Settings
+    query: CallbackQuery,
+    message: Message,
+    draft: Composing,
+    session: AsyncSession,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
     if not audience_of(draft.data).complete:
         await query.answer(t("announcements.choose_projects"), show_alert=True)
         return
-    await preview(message, draft, session, t, settings)
+    await preview(message, draft, session, t, clock, settings)
     await query.answer()
 
 
@@ -118,10 +125,11 @@ async def audience_chosen(
     draft: Composing,
     session: AsyncSession,
     t: Translator,
+    clock: Clock,
     settings: Settings,
 ) -> None:
     await draft.save({"audience": await _chosen(session, callback_data.action, callback_data.value)})
-    await preview(message, draft, session, t, settings)
+    await preview(message, draft, session, t, clock, settings)
     await query.answer()
 
 
@@ -137,12 +145,18 @@ async def _chosen(session: AsyncSession, step: Step, value: str) -> AudienceData
     return {"kind": value, "values": []}
 
 
-async def preview(message: Message, draft: Composing, session: AsyncSession, t: Translator, settings: Settings) -> None:
+async def preview(
+    message: Message, draft: Composing, session: AsyncSession, t: Translator, clock: Clock, settings: Settings
+) -> None:
     """The announcement exactly as recipients will see it, then what goes to whom (the secretary
     is among them when this chat, theirs, is)."""
     composed = draft_of(draft.data)
     chats = await announcements.recipients(
-        session, composed, admin_ids=settings.admin_ids, default_language=settings.default_language
+        session,
+        composed,
+        admin_ids=settings.admin_ids,
+        default_language=settings.default_language,
+        away_on=clock().astimezone(settings.tz).date(),
     )
     label = await _audience_label(session, t, composed.audience)
     await message.edit_text(t("announcements.preview_below", audience=label))

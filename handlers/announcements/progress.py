@@ -69,7 +69,8 @@ class ProgressReporter:
 async def announcements_tick(app: Runtime) -> None:
     """Scheduled announcements whose time has come start; in-flight ones are checked for the end."""
     async with app.database.sessions.begin() as session:
-        released = await announcements.release_due(session, app.clock())
+        now = app.clock()
+        released = await announcements.release_due(session, now, now.astimezone(app.settings.tz).date())
         sending = await announcements.in_flight(session)
     await ProgressReporter(app.bot, app.database.sessions, app.settings, app.clock).report(
         sending, force=bool(released)

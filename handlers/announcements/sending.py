@@ -130,6 +130,7 @@ async def _create(
         report_message_id=report_message,
         admin_ids=settings.admin_ids,
         default_language=settings.default_language,
+        away_on=now.astimezone(settings.tz).date(),
     )
     await state.clear()
     return created

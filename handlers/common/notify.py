@@ -33,12 +33,14 @@ MEMBER_COMMANDS = (
     "status",
     "settings",
     "privacy",
+    "away",
     "mydata",
     "forgetme",
     "language",
     "help",
 )
-LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "pause", "language", "help")
+# /pause is /away now (one away state): it still works, the menu offers /away.
+LEADER_COMMANDS = (*MEMBER_COMMANDS[:-2], "report", "language", "help")
 SECRETARIAT_COMMANDS = (
     *MEMBER_COMMANDS[:-2],
     "report",

@@ -6,10 +6,12 @@ from aiogram import F
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer
 from bot.services.directory.fields import CardKind
+from bot.settings import Settings
 from handlers.common import render
 from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
@@ -102,12 +104,19 @@ async def project_section(query: CallbackQuery, callback_data: Section, session:
 
 @router.callback_query(Card.filter(F.kind == "h"))
 async def person(
-    query: CallbackQuery, callback_data: Card, session: AsyncSession, viewer: Viewer, t: Translator
+    query: CallbackQuery,
+    callback_data: Card,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
     if not viewer.is_member:
         await query.answer(t("access.members_only"), show_alert=True)
         return
-    card = await directory.person_card(session, callback_data.id, viewer)
+    today = clock().astimezone(settings.tz).date()
+    card = await directory.person_card(session, callback_data.id, viewer, today=today)
     if card is None:
         await query.answer(t("button.gone"), show_alert=True)
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from aiogram import F
 from aiogram.filters import CommandObject
 from aiogram.types import (
@@ -16,6 +18,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer, members
@@ -77,15 +80,26 @@ async def find_command(
     t: Translator,
     search: DirectorySearch,
     settings: Settings,
+    clock: Clock,
 ) -> None:
-    await answer_search(message, command.args or "", session, viewer, t, search, settings)
+    await answer_search(message, command.args or "", session, viewer, t, search, settings, _today(clock, settings))
 
 
 @router.message(F.text, ~F.text.startswith("/"))
 async def find_text(
-    message: Message, session: AsyncSession, viewer: Viewer, t: Translator, search: DirectorySearch, settings: Settings
+    message: Message,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    search: DirectorySearch,
+    settings: Settings,
+    clock: Clock,
 ) -> None:
-    await answer_search(message, message.text or "", session, viewer, t, search, settings)
+    await answer_search(message, message.text or "", session, viewer, t, search, settings, _today(clock, settings))
+
+
+def _today(clock: Clock, settings: Settings) -> date:
+    return clock().astimezone(settings.tz).date()
 
 
 async def answer_search(
@@ -96,6 +110,7 @@ async def answer_search(
     t: Translator,
     search: DirectorySearch,
     settings: Settings,
+    today: date,
 ) -> None:
     query = " ".join(text.split())
     if not query:
@@ -115,7 +130,7 @@ async def answer_search(
     fact = await search.ask(session, query, members=viewer.is_member)
     if fact is not None:
         if not await answer_fact(message, fact, session, viewer, t):
-            await open_hit(message, fact.hit, session, viewer, t)
+            await open_hit(message, fact.hit, session, viewer, t, today)
         return
     result = await search.search(session, query, members=viewer.is_member, looker=viewer)
     if result.unknown_name:
@@ -130,15 +145,17 @@ async def answer_search(
         await message.answer(t("search.none" if viewer.is_member else "search.none_guest", query=query))
         return
     if result.clear:
-        await open_hit(message, result.hits[0], session, viewer, t)
+        await open_hit(message, result.hits[0], session, viewer, t, today)
         return
     text, markup = directory_ui.search_results(t, query, result.hits, result.total)
     await message.answer(text, reply_markup=markup)
 
 
-async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
+async def open_hit(
+    message: Message, hit: Hit, session: AsyncSession, viewer: Viewer, t: Translator, today: date
+) -> None:
     if hit.doc.kind == "person":
-        person = await directory.person_card(session, hit.doc.id, viewer) if viewer.is_member else None
+        person = await directory.person_card(session, hit.doc.id, viewer, today=today) if viewer.is_member else None
         if person is not None:
             await send_person(message, person, session, viewer, t)
             return

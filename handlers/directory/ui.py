@@ -248,6 +248,8 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(f"💬 @{escape(card.telegram_username)}")
     if not card.phones and not card.emails and not card.telegram_username:
         lines.append(t("card.no_contacts"))
+    if card.away_until:
+        lines.append(t("away.on_card", day=card.away_until.strftime("%d.%m.%Y")))
     kb = InlineKeyboardBuilder()
     if card.organisation:
         kb.row(

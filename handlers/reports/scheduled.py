@@ -37,6 +37,7 @@ async def prompts(session: AsyncSession, settings: Settings, now: datetime) -> l
         default=checkins.default_cadence(settings),
         nudge_after=timedelta(hours=settings.report_nudge_hours),
         default_language=settings.default_language,
+        calendar=settings.work_calendar,
     )
     titles = await checkins.project_titles(session, {d.project_id for d in due})
     # Co-leaders of a project share one text and keyboard per language: built once.
@@ -55,11 +56,15 @@ async def prompts(session: AsyncSession, settings: Settings, now: datetime) -> l
 async def digests(session: AsyncSession, settings: Settings, now: datetime) -> list[Outgoing]:
     """The weekly digest, once per secretary; nothing while nobody leads a project or reported,
     and nothing for a digest time further back than WEEKLY_GRACE."""
-    at = checkins.weekly_time(now, settings.tz, settings.report_digest_day, settings.report_digest_hour)
-    if now - at > checkins.WEEKLY_GRACE:
+    at = checkins.weekly_due(
+        now, settings.tz, settings.report_digest_day, settings.report_digest_hour, settings.work_calendar
+    )
+    if at is None:
         return []
     prefix = f"digest:{at.date().isoformat()}"
-    chats = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
+    chats = await access.secretariat_chats(
+        session, settings.admin_ids, settings.default_language, away_on=now.astimezone(settings.tz).date()
+    )
     decided = await outbox.sent_keys(session, [f"{prefix}:{chat}:0" for chat, _ in chats])
     owed = [(chat, language) for chat, language in chats if f"{prefix}:{chat}:0" not in decided]
     if not owed or not await reports.has_anything(session):

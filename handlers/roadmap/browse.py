@@ -67,7 +67,9 @@ async def card(
 ) -> None:
     """The card leaves any dialog about the item: its buttons say "back to the item" too."""
     await state.clear()
-    await show_card(query, session, viewer, t, clock(), settings.tz, callback_data.item, edit=False)
+    await show_card(
+        query, session, viewer, t, clock(), settings.tz, settings.work_calendar, callback_data.item, edit=False
+    )
 
 
 async def show_card(
@@ -77,6 +79,7 @@ async def show_card(
     t: Translator,
     now: datetime,
     tz: ZoneInfo,
+    calendar: str,
     item_id: int,
     *,
     edit: bool,
@@ -87,7 +90,9 @@ async def show_card(
         await refuse(event, t("button.gone"))
         return
     answerable = await roadmap.may_answer(session, item_id, viewer.person_id)
-    text, markup = view.item_card(t, found, now=now, tz=tz, secretariat=viewer.is_secretariat, answerable=answerable)
+    text, markup = view.item_card(
+        t, found, now=now, tz=tz, calendar=calendar, secretariat=viewer.is_secretariat, answerable=answerable
+    )
     await show(event, text, markup, edit=edit)
 
 

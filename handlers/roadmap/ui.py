@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Html, Translator, escape
-from bot.services import roadmap
+from bot.services import roadmap, workdays
 from bot.services.directory import Page
 from bot.services.notices import Rendered
 from bot.services.roadmap import END_OF_DAY, EventView, ItemCard, ItemRow
@@ -138,12 +138,35 @@ def _event(t: Translator, event: EventView, tz: ZoneInfo) -> str:
     return f"{stamp} · {escape(event.actor or '—')}: {text}{note}{evidence}"
 
 
+def day_off_warning(t: Translator, deadline: datetime, tz: ZoneInfo, calendar: str) -> str | None:
+    """«⚠️ 09.01.2027 — нерабочий день (…)» when the deadline falls on a day off of `calendar`."""
+    day = deadline.astimezone(tz).date()
+    if workdays.is_working(day, calendar):
+        return None
+    name = workdays.holiday_name(day, calendar, t.language)
+    return t(
+        "roadmap.deadline_day_off",
+        day=day.strftime("%d.%m.%Y"),
+        why=name or t.plain("roadmap.weekend"),
+        before=workdays.previous_working(day, calendar).strftime("%d.%m.%Y"),
+    )
+
+
 def item_card(
-    t: Translator, card: ItemCard, *, now: datetime, tz: ZoneInfo, secretariat: bool, answerable: bool
+    t: Translator,
+    card: ItemCard,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    calendar: str,
+    secretariat: bool,
+    answerable: bool,
 ) -> tuple[str, InlineKeyboardMarkup]:
+    warning = day_off_warning(t, card.deadline, tz, calendar) if card.deadline and card.status == roadmap.OPEN else None
     lines = [
         t("roadmap.card_title", number=card.number, title=render.short(card.title, 300)),
         Html(status(t, card.status, card.deadline, now, tz)),
+        *([warning] if warning else []),
         "",
         escape(render.short(card.description, DESCRIPTION_LIMIT)),
     ]

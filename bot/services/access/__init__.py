@@ -4,14 +4,14 @@ account and a directory person that joining, invites and the secretariat make or
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.services import audit
+from bot.services import audit, away
 from bot.services.db_util import insert_for
 from models import Account, Person, PersonRole, ProjectPerson, Revocation
 
@@ -131,10 +131,13 @@ async def secretariat_ids(session: AsyncSession, admin_ids: frozenset[int]) -> s
 
 
 async def secretariat_chats(
-    session: AsyncSession, admin_ids: frozenset[int], default_language: str
+    session: AsyncSession, admin_ids: frozenset[int], default_language: str, *, away_on: date | None = None
 ) -> list[tuple[int, str]]:
-    """(chat id, language) of everyone who acts for the secretariat."""
+    """(chat id, language) of everyone who acts for the secretariat; with `away_on`, not of those
+    away that day (what can wait for their return: the digest)."""
     chats = await secretariat_ids(session, admin_ids)
+    if away_on is not None:
+        chats -= set(await session.scalars(away.chats_away(away_on)))
     stored = {
         row.telegram_id: pick_language(row.language, row.telegram_language, default_language)
         for row in await session.execute(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import outbox
+from bot.services import away, outbox
 from bot.services.announcements.audiences import Audience, is_audience, resolve
 from bot.services.db_util import insert_for
 from bot.services.outbox import BatchCounts, Outgoing
@@ -91,7 +91,12 @@ def _view(row: Announcement, counts: BatchCounts) -> AnnouncementView:
 
 
 async def recipients(
-    session: AsyncSession, draft: Draft, *, admin_ids: frozenset[int], default_language: str
+    session: AsyncSession,
+    draft: Draft,
+    *,
+    admin_ids: frozenset[int],
+    default_language: str,
+    away_on: date | None = None,
 ) -> list[int]:
     return await resolve(
         session,
@@ -100,6 +105,7 @@ async def recipients(
         urgent=draft.category == URGENT,
         admin_ids=admin_ids,
         default_language=default_language,
+        away_on=away_on,
     )
 
 
@@ -127,6 +133,7 @@ async def create(
     report_message_id: int | None,
     admin_ids: frozenset[int],
     default_language: str,
+    away_on: date | None = None,
 ) -> AnnouncementView | None:
     """Write the announcement and its deliveries; None when this draft was confirmed already."""
     inserted = await session.execute(
@@ -155,7 +162,7 @@ async def create(
         return None
     row = await session.get(Announcement, announcement_id)
     assert row is not None
-    chats = await recipients(session, draft, admin_ids=admin_ids, default_language=default_language)
+    chats = await recipients(session, draft, admin_ids=admin_ids, default_language=default_language, away_on=away_on)
     await outbox.enqueue(session, [_payload_message(row, chat) for chat in chats], now, held=scheduled_at is not None)
     row.total = len(chats)
     await session.flush()
@@ -180,8 +187,8 @@ async def recent(session: AsyncSession, *, limit: int = 10) -> list[Announcement
     return [_view(r, counts[r.id]) for r in rows]
 
 
-async def release_due(session: AsyncSession, now: datetime) -> list[int]:
-    """Scheduled announcements whose time has come start sending."""
+async def release_due(session: AsyncSession, now: datetime, today: date | None = None) -> list[int]:
+    """Scheduled announcements whose time has come start sending (without those away `today`)."""
     due = list(
         await session.scalars(
             select(Announcement).where(Announcement.status == "scheduled", Announcement.scheduled_at <= now)
@@ -189,13 +196,13 @@ async def release_due(session: AsyncSession, now: datetime) -> list[int]:
     )
     for row in due:
         row.status, row.started_at = "sending", now
-        row.total -= await _drop_left_out(session, row)
+        row.total -= await _drop_left_out(session, row, today)
         await outbox.release_batch(session, KIND, row.id, now)
     return [row.id for row in due]
 
 
-async def _drop_left_out(session: AsyncSession, row: Announcement) -> int:
-    """Who muted the category (unless urgent) or blocked the bot since it was scheduled, and the
+async def _drop_left_out(session: AsyncSession, row: Announcement, today: date | None) -> int:
+    """Who muted the category or is away `today` (unless urgent), or blocked the bot since it was scheduled, and the
     chats the bot left or may no longer post in, are left out now, when it starts; returns how many."""
     left_out: ColumnElement[bool] = or_(
         OutboxMessage.chat_id.in_(select(Account.telegram_id).where(Account.blocked_bot.is_(True))),
@@ -205,6 +212,7 @@ async def _drop_left_out(session: AsyncSession, row: Announcement) -> int:
         left_out = or_(
             left_out,
             OutboxMessage.chat_id.in_(select(CategoryMute.telegram_id).where(CategoryMute.category == row.category)),
+            *([OutboxMessage.chat_id.in_(away.chats_away(today))] if today is not None else []),
         )
     dropped = await session.execute(
         delete(OutboxMessage).where(

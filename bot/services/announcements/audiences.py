@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.services import audit, notices
+from bot.services import audit, away, notices
 from bot.services.access import pick_language
 from bot.services.db_util import insert_for
 from bot.services.notices import Rendered
@@ -79,8 +79,10 @@ async def resolve(
     urgent: bool,
     admin_ids: frozenset[int],
     default_language: str,
+    away_on: date | None = None,
 ) -> list[int]:
-    """The chat ids, sorted, without those who muted `category` (unless it is urgent)."""
+    """The chat ids, sorted, without those who muted `category` and, given `away_on` (today),
+    those away then (neither unless it is urgent)."""
     if not audience.complete:
         return []
     if audience.kind == "groups":
@@ -121,6 +123,8 @@ async def resolve(
     chats = {r.telegram_id for r in rows}
     if not urgent and chats:
         chats -= set(await session.scalars(select(CategoryMute.telegram_id).where(CategoryMute.category == category)))
+        if away_on is not None:
+            chats -= set(await session.scalars(away.chats_away(away_on)))
     return sorted(chats)
 
 

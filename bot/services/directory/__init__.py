@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Generic, TypeVar
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import contacts
+from bot.services import away, contacts
 from bot.services.directory.privacy import Audience, Looker, audience, visible_contacts
 from models import (
     Account,
@@ -138,6 +139,8 @@ class PersonCard:
     emails_visibility: Audience
     own: bool
     helps_with: str | None = None
+    # The last day the person is away (bot/services/away.py), for the secretariat; else None.
+    away_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -280,8 +283,11 @@ async def organisation_card(session: AsyncSession, org_id: int) -> OrganisationC
     )
 
 
-async def person_card(session: AsyncSession, person_id: int, looker: Looker) -> PersonCard | None:
-    """The card with the contacts the looker may see."""
+async def person_card(
+    session: AsyncSession, person_id: int, looker: Looker, *, today: date | None = None
+) -> PersonCard | None:
+    """The card with the contacts the looker may see; given `today`, the secretariat also sees
+    until when the person is away."""
     person = await session.get(Person, person_id)
     if person is None or person.status != "active":
         return None
@@ -316,6 +322,7 @@ async def person_card(session: AsyncSession, person_id: int, looker: Looker) -> 
         emails_visibility=audience(person.emails_visibility),
         own=looker.person_id == person.id,
         helps_with=person.helps_with,
+        away_until=await away.until(session, person.id, today) if today and looker.is_secretariat else None,
     )
 
 

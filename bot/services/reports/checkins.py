@@ -17,6 +17,7 @@ from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import away, workdays
 from bot.services.access import pick_language
 from models import Account, CheckinPause, OutboxMessage, Person, Project, ProjectCadence, ProjectPerson, Report
 
@@ -112,6 +113,15 @@ def weekly_time(now: datetime, tz: ZoneInfo, day: int, hour: int) -> datetime:
 # A weekly message this late is not sent at all (a bot started on a Friday does not send
 # Tuesday's digest, nor last week's roadmap nudge just before this week's).
 WEEKLY_GRACE = timedelta(days=1)
+
+
+def weekly_due(now: datetime, tz: ZoneInfo, day: int, hour: int, calendar: str) -> datetime | None:
+    """The latest weekly (weekday, hour) moment — it names the message — when that message is
+    due now: it goes out then, or on the next working day of `calendar` when that day is a day
+    off, and not when it is more than WEEKLY_GRACE late."""
+    at = weekly_time(now, tz, day, hour)
+    goes_out = workdays.moved_forward(at, calendar, tz)
+    return at if goes_out <= now <= goes_out + WEEKLY_GRACE else None
 
 
 def default_cadence(settings: Settings) -> Cadence:
@@ -225,9 +235,12 @@ async def due_prompts(
     default: Cadence,
     nudge_after: timedelta,
     default_language: str,
+    calendar: str | None = None,
 ) -> list[Due]:
     """Prompts for periods that are open and unreported, nudges for prompts left unanswered
-    for `nudge_after`; never one already decided, never to a paused or unreachable leader."""
+    for `nudge_after`; never one already decided, never to a paused or unreachable leader.
+    With a `calendar` (the cluster's), a prompt or nudge falling on a day off of the leader's
+    calendar (their organisation's country, else this one) waits for their next working day."""
     plans = await cadences(session, default)
     starts = {pid: start for pid, c in plans.items() if (start := period_start(c, now, tz)) is not None}
     if not starts:
@@ -252,6 +265,7 @@ async def due_prompts(
         return f"{kind}:{lc.project_id}:{period_key(starts[lc.project_id])}:{lc.person_id}"
 
     decided = await outbox_times(session, [key(kind, lc) for lc in silent for kind in ("checkin", "nudge")])
+    calendars = await workdays.people_calendars(session, (lc.person_id for lc in silent), calendar) if calendar else {}
     closing: dict[int, bool] = {}
     due: list[Due] = []
     for lc in silent:
@@ -263,6 +277,10 @@ async def due_prompts(
         else:
             continue
         start = starts[lc.project_id]
+        if lc.person_id in calendars:
+            planned = start if prompted is None else prompted + nudge_after
+            if now < workdays.moved_forward(planned, calendars[lc.person_id], tz):
+                continue
         if lc.project_id not in closing:
             closing[lc.project_id] = closes_too_soon(plans[lc.project_id], start, now, tz, nudge_after)
         if closing[lc.project_id]:
@@ -296,21 +314,7 @@ async def set_cadence(session: AsyncSession, project_id: int, cadence: Cadence) 
     await session.flush()
 
 
-async def pause(session: AsyncSession, person_id: int, until: date | None) -> None:
-    """Pause a leader's prompts up to and including `until`; None resumes them."""
-    row = await session.get(CheckinPause, person_id)
-    if until is None:
-        if row is not None:
-            await session.delete(row)
-    elif row is None:
-        session.add(CheckinPause(person_id=person_id, until=until))
-    else:
-        row.until = until
-    await session.flush()
-
-
-async def paused_until(session: AsyncSession, person_id: int | None, today: date) -> date | None:
-    if person_id is None:
-        return None
-    row = await session.get(CheckinPause, person_id)
-    return row.until if row and row.until >= today else None
+# The report pause is the person's away state (bot/services/away.py), under the names the reports
+# dialog has always used.
+pause = away.set_until
+paused_until = away.until

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import away, workdays
 from bot.services.access import pick_language
 from models import Account, Organisation, Person, RoadmapEvent, RoadmapItem, RoadmapOwner
 
@@ -33,6 +34,9 @@ class Policy:
     hour: int
     tz: ZoneInfo
     late_after: timedelta
+    # The working-day calendar: a reminder due on a day off goes out on the working day before
+    # (None: every day is a working day).
+    calendar: str | None = None
 
     def for_item(self, days: Sequence[int] | None, every: int | None) -> Policy:
         if days is None and every is None:
@@ -53,6 +57,7 @@ def policy_of(settings: Settings) -> Policy:
         settings.reminder_hour,
         settings.tz,
         timedelta(minutes=settings.reminder_late_minutes),
+        settings.work_calendar,
     )
 
 
@@ -70,7 +75,10 @@ def local_day(moment: datetime, tz: ZoneInfo) -> date:
 
 
 def _at(day: date, policy: Policy) -> datetime:
-    return datetime.combine(day, time(policy.hour), tzinfo=policy.tz).astimezone(ZoneInfo("UTC"))
+    """When the reminder of `day` goes out: at the policy's hour, on the working day before when
+    `day` is a day off (its key still names `day`)."""
+    sent_on = workdays.previous_working(day, policy.calendar) if policy.calendar else day
+    return datetime.combine(sent_on, time(policy.hour), tzinfo=policy.tz).astimezone(ZoneInfo("UTC"))
 
 
 def _before(deadline: datetime, policy: Policy) -> list[Due]:
@@ -88,24 +96,36 @@ def escalation(deadline: datetime, policy: Policy) -> Due:
     return Due("escalate", day, _at(day, policy))
 
 
+# A reminder moves back at most this far to a working day (the longest break, New Year in Russia,
+# is shorter): how far ahead of the day's count an overdue reminder may already be due.
+_MOVED_BACK = timedelta(days=16)
+
+
+def _overdue_count(deadline: datetime, policy: Policy, now: datetime) -> int:
+    """How many overdue reminders are due by `now` (the number of the latest one; 0: none).
+    Their times never decrease with the number, moved back to working days or not."""
+    ahead = local_day(now + _MOVED_BACK, policy.tz) - local_day(deadline, policy.tz)
+    k = ahead.days // policy.overdue_every
+    while k >= 1 and _overdue(deadline, policy, k).at > now:
+        k -= 1
+    return max(k, 0)
+
+
 def latest_due(deadline: datetime, policy: Policy, now: datetime) -> Due | None:
     """The latest reminder to the owners due at `now` (earlier ones are superseded by it)."""
     past = [d for d in _before(deadline, policy) if d.at <= now]
-    k = (local_day(now, policy.tz) - local_day(deadline, policy.tz)).days // policy.overdue_every
-    while k >= 1 and _overdue(deadline, policy, k).at > now:
-        k -= 1
+    k = _overdue_count(deadline, policy, now)
     if k >= 1:
         past.append(_overdue(deadline, policy, k))
-    return max(past, key=lambda d: d.at, default=None)
+    # Reminders moved back to one working day tie: the one of the latest day stands for them all.
+    return max(past, key=lambda d: (d.at, d.day), default=None)
 
 
 def next_due(deadline: datetime, policy: Policy, now: datetime) -> Due:
     """The owners' next reminder after `now`."""
-    k = max((local_day(now, policy.tz) - local_day(deadline, policy.tz)).days // policy.overdue_every, 0)
+    k = _overdue_count(deadline, policy, now)
     upcoming = [d for d in _before(deadline, policy) if d.at > now]
-    if k >= 1 and (today := _overdue(deadline, policy, k)).at > now:
-        upcoming.append(today)
-    # The overdue reminder after today's is always in the future: the minimum exists.
+    # The overdue reminder after the latest one due is in the future: the minimum exists.
     return min([*upcoming, _overdue(deadline, policy, k + 1)], key=lambda d: d.at)
 
 
@@ -198,6 +218,7 @@ async def collect(
         owners = await _owners(session, [i.id for i in items])
         reach = await _reach(session, owners, default_language)
         disowned = await _disowned(session, [i.id for i in items])
+        absent = await away.people_away(session, local_day(now, policy.tz))
         watermarks = []
         for item in items:
             own = policy.for_item(item.reminder_days, item.overdue_every_days)
@@ -218,7 +239,7 @@ async def collect(
                 starts = max(filter(None, (since, owner.added_at)), default=None)
                 if due is not None and (starts is None or due.at >= starts):
                     for person in people:
-                        if person.chat_id not in disowned.get(item.id, ()):
+                        if person.chat_id not in disowned.get(item.id, ()) and person.person_id not in absent:
                             recipients.setdefault(person.person_id, person)
             owed = due if due is not None and (since is None or due.at >= since) else None
             escalates = escalate if escalate.at <= now and (since is None or escalate.at >= since) else None

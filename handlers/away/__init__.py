@@ -1,0 +1,1 @@
+"""/away: a person's "away until", when the bot leaves them alone but for urgent announcements."""

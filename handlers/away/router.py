@@ -1,0 +1,73 @@
+"""/away 15.01: away up to and including that day (prompts, nudges, reminders and announcements
+but urgent ones wait); /away alone: the state, with a button to come back early; /away off."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram.filters import CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import Translator
+from bot.services import away, dates
+from bot.services.access import Viewer
+from bot.settings import Settings
+from handlers.away import ui
+from handlers.away.callbacks import AwayEnd
+from handlers.common.messages import show
+from handlers.common.routes import Routes, command
+
+router = Routes("away")
+
+# "/away off" and its kin come back now.
+BACK_WORDS = ("off", "stop", "back", "0", "нет", "стоп", "выкл", "вернулся", "вернулась")
+# One may be away for a year at most: a typo of the year is refused rather than taken.
+LONGEST = timedelta(days=366)
+
+
+@router.message(command("away"))
+async def away_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    if viewer.person_id is None:
+        await message.answer(t("away.no_card"))
+        return
+    today = clock().astimezone(settings.tz).date()
+    argument = (command.args or "").strip()
+    if not argument:
+        await show(
+            message, *ui.state(t, viewer.person_id, await away.until(session, viewer.person_id, today)), edit=False
+        )
+        return
+    if argument.lower() in BACK_WORDS:
+        await away.set_until(session, viewer.person_id, None)
+        await message.answer(t("away.back"))
+        return
+    try:
+        until = dates.parse_day(argument, today)
+    except dates.DateProblem:
+        until = None
+    if until is None or not today <= until <= today + LONGEST:
+        await message.answer(t("away.bad_date"))
+        return
+    await away.set_until(session, viewer.person_id, until)
+    await show(message, *ui.state(t, viewer.person_id, until), edit=False)
+
+
+@router.callback_query(AwayEnd.filter())
+async def end_early(
+    query: CallbackQuery, callback_data: AwayEnd, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
+    if viewer.person_id is None or viewer.person_id != callback_data.person:
+        await query.answer(t("button.stale"), show_alert=True)
+        return
+    await away.set_until(session, viewer.person_id, None)
+    await show(query, t("away.back"), InlineKeyboardMarkup(inline_keyboard=[]), edit=True)
