@@ -12,9 +12,10 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import LANGUAGES, Translator
-from bot.services import access
+from bot.services import notices
 from bot.services.access import Viewer
-from bot.services.outbox import Outgoing, enqueue
+from bot.services.notices import Rendered
+from bot.services.outbox import enqueue
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -57,16 +58,12 @@ async def tell_secretariat(
 ) -> None:
     """Every secretary gets the message, in their language, through the outbox under `key(chat)`:
     enqueued in the caller's transaction, so it commits with what it tells of."""
-    chats = await access.secretariat_chats(session, settings.admin_ids, settings.default_language)
-    messages = []
-    for chat, language in chats:
-        text, markup = message(Translator(language))
-        messages.append(
-            Outgoing(
-                key=key(chat), chat_id=chat, kind="notice", text=text, reply_markup=markup.model_dump(exclude_none=True)
-            )
-        )
-    await enqueue(session, messages, now)
+
+    def render(t: Translator) -> Rendered:
+        text, markup = message(t)
+        return text, markup.model_dump(exclude_none=True)
+
+    await enqueue(session, await notices.to_secretariat(session, settings, key, render), now)
 
 
 def _commands(t: Translator, names: tuple[str, ...]) -> list[BotCommand]:
