@@ -20,7 +20,7 @@ from bot.services.directory.search import DirectorySearch
 from bot.services.outbox import Outgoing, enqueue
 from bot.services.roadmap import calendar as roadmap_calendar
 from bot.services.roadmap import chart as roadmap_chart
-from bot.services.roadmap import reminders
+from bot.services.roadmap import notices, reminders
 from bot.settings import Settings
 from handlers.common.callbacks import Menu
 from handlers.common.messages import show
@@ -412,7 +412,15 @@ async def owner_pick(
         await query.answer(t("roadmap.closed_already"), show_alert=True)
         return
     if owner_id is not None:
-        await _tell_assigned(session, settings, now, found, owner_id, organisation_id, person_id)
+        messages = await notices.assigned(
+            session,
+            settings,
+            now,
+            found,
+            (owner_id, (organisation_id, person_id)),
+            lambda told: view.assigned(told, found, now=now, tz=settings.tz),
+        )
+        await enqueue(session, messages, now)
     if removed is not None:
         # People still responsible through another owner row are not told they were removed.
         await _tell_owners(
@@ -735,39 +743,6 @@ async def decide(
         kb.as_markup(),
         edit=True,
     )
-
-
-async def _tell_assigned(
-    session: AsyncSession,
-    settings: Settings,
-    now: datetime,
-    card: roadmap.ItemCard,
-    owner_id: int,
-    organisation_id: int | None,
-    person_id: int | None,
-) -> None:
-    """The people a new owner means learn that the item is theirs, with the answer buttons of a
-    reminder; when their next reminder is due within a day, this message is it (one, not two).
-    Those already responsible through another owner (a person, then their organisation) are not
-    told twice."""
-    others = [owner for owner in await roadmap.owners_of(session, card.id) if owner != (organisation_id, person_id)]
-    already = await _people_of(session, settings, others)
-    people = await _people_of(session, settings, [(organisation_id, person_id)])
-    policy = reminders.policy_of(settings).for_item(card.reminder_days, card.overdue_every)
-    covered = reminders.covered_by_assignment(card.deadline, policy, now) if card.deadline else None
-    messages = []
-    for person in people.values():
-        if person.person_id in already:
-            continue
-        text, markup = view.assigned(Translator(person.language), card, now=now, tz=settings.tz)
-        key = (
-            reminders.reminder_key(card.id, covered, person.person_id)
-            if covered
-            else f"rm:assigned:{owner_id}:p{person.person_id}"
-        )
-        messages.append(Outgoing(key=key, chat_id=person.chat_id, kind="notice", text=text, reply_markup=markup))
-    if messages:
-        await enqueue(session, messages, now)
 
 
 async def _people_of(
