@@ -19,6 +19,8 @@ def routers() -> list[Router]:
     from handlers.privacy import router as privacy
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
+    from handlers.roadmap import protocol as roadmap_protocol
+    from handlers.roadmap import protocol_items as roadmap_protocol_items
     from handlers.roadmap import router as roadmap
     from handlers.start import router as start
 
@@ -34,6 +36,9 @@ def routers() -> list[Router]:
         announcements.chats,
         settings.router,
         privacy.router,
+        roadmap_protocol_items.router,
+        roadmap_protocol.router,
+        roadmap_protocol.denied,
         browse.router,
         roadmap.router,
         search.router,

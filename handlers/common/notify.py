@@ -44,6 +44,7 @@ SECRETARIAT_COMMANDS = (
     "export",
     "announce",
     "announcements",
+    "protocol",
     "language",
     "help",
 )
