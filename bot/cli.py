@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     importer = commands.add_parser(
         "import",
         help="validate and import a dataset file",
-        description="Validate a dataset YAML file and import it (idempotent).",
+        description="Validate a dataset YAML file and import it (idempotent). Phones are stored in E.164, "
+        "e-mail addresses in their normal form; one that cannot be read is kept as written and listed.",
     )
     importer.add_argument("file", type=Path, help="dataset YAML, e.g. data/cluster.yaml")
     importer.add_argument("--check", action="store_true", help="only validate, change nothing")
@@ -89,21 +90,23 @@ async def _run(settings: Settings, _args: argparse.Namespace) -> int:
 
 async def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import open_database
-    from bot.services.directory.dataset import DatasetError, import_dataset, load_dataset
+    from bot.services.directory.dataset import DatasetError, import_dataset, read_dataset
 
     try:
-        dataset = load_dataset(args.file)
+        loaded = read_dataset(args.file)
     except DatasetError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return _fail(f"{len(exc.problems)} problem(s) in {args.file}; nothing imported")
+    for kept in loaded.kept:
+        print(kept, file=sys.stderr)
     if args.check:
-        print(f"{args.file}: valid")
+        print(f"{args.file}: valid" + (f"; {len(loaded.kept)} contact(s) to be kept as written" if loaded.kept else ""))
         return 0
     database = await open_database(settings, load_bundled=False)
     try:
         async with database.sessions.begin() as session:
-            report = await import_dataset(session, dataset)
+            report = await import_dataset(session, loaded.data)
     finally:
         await database.close()
     if not report.changed:

@@ -14,14 +14,23 @@ def routers() -> list[Router]:
     from handlers.announcements import router as announcements
     from handlers.announcements import settings
     from handlers.common import fallback
-    from handlers.directory import browse, search
+    from handlers.directory import browse, edit, me, search
     from handlers.joining import router as joining
+    from handlers.mydata import router as mydata
     from handlers.privacy import router as privacy
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
+    from handlers.reports import pause as reports_pause
+    from handlers.reports import sent as reports_sent
+    from handlers.reports import status as reports_status
+    from handlers.roadmap import answers as roadmap_answers
+    from handlers.roadmap import browse as roadmap
+    from handlers.roadmap import decisions as roadmap_decisions
+    from handlers.roadmap import denied as roadmap_denied
+    from handlers.roadmap import manage as roadmap_manage
+    from handlers.roadmap import owners as roadmap_owners
     from handlers.roadmap import protocol as roadmap_protocol
     from handlers.roadmap import protocol_items as roadmap_protocol_items
-    from handlers.roadmap import router as roadmap
     from handlers.start import router as start
 
     modules = (
@@ -30,17 +39,29 @@ def routers() -> list[Router]:
         joining.router,
         admin.router,
         reports_manage.router,
+        reports_manage.denied,
         reports.router,
+        reports_sent.router,
+        reports_pause.router,
+        reports_status.router,
         announcements.router,
         announcements.denied,
         announcements.chats,
         settings.router,
         privacy.router,
+        mydata.router,
         roadmap_protocol_items.router,
         roadmap_protocol.router,
         roadmap_protocol.denied,
         browse.router,
+        me.router,
+        edit.router,
         roadmap.router,
+        roadmap_manage.router,
+        roadmap_owners.router,
+        roadmap_answers.router,
+        roadmap_decisions.router,
+        roadmap_denied.router,
         search.router,
         fallback.router,
     )

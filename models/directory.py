@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -71,8 +71,13 @@ class Person(Base):
     # person's own choice, see bot.services.directory.privacy).
     phones_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
     emails_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
+    # What the person offers the cluster, in their words (up to 300 characters; searchable).
+    helps_with: Mapped[str | None] = mapped_column(Text)
     # active: may be granted access; revoked: the secretariat withdrew it.
     status: Mapped[str] = mapped_column(String(20), default="active")
+    # When the person had the bot forget them (bot.services.mydata.forget): their contacts were
+    # erased, and an import of the dataset does not bring them back.
+    forgotten_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="people")
 

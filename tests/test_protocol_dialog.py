@@ -10,32 +10,25 @@ from sqlalchemy import func, select
 
 from bot.services.roadmap import documents
 from models import RoadmapImport, RoadmapItem
-from tests.conftest import ADMIN, GUEST
+from tests.emulator import BotAPIEmulator
+from tests.harness import RunningBot
 from tests.protocol_docs import NAME, decisions_docx, seed_text
-from tests.roadmap_helpers import ORG_A, ORG_B, SOLO, link_people
-from tests.test_e2e_join import button, last_text, sent
+from tests.steps import ADMIN, GUEST, ORG_A, ORG_B, SOLO, alert, button, last_text, link_people, sent, shown
 
 
-async def items(bot) -> list[RoadmapItem]:  # type: ignore[no-untyped-def]
+async def items(bot: RunningBot) -> list[RoadmapItem]:
     async with bot.app.database.sessions() as session:
         return list(await session.scalars(select(RoadmapItem).order_by(RoadmapItem.number)))
 
 
-async def imports_made(bot) -> int:  # type: ignore[no-untyped-def]
+async def imports_made(bot: RunningBot) -> int:
     async with bot.app.database.sessions() as session:
         return await session.scalar(select(func.count()).select_from(RoadmapImport)) or 0
 
 
-def answered(calls) -> str:  # type: ignore[no-untyped-def]
-    return next(c for c in calls if c.method == "answerCallbackQuery").params.get("text", "")
-
-
-def shown(calls):  # type: ignore[no-untyped-def]
-    """The message a button's handler showed: edited in place, or sent."""
-    return [c for c in calls if c.method in ("editMessageText", "sendMessage") and c.ok][-1]
-
-
-async def test_the_secretariat_imports_a_docx_corrects_it_and_creates_the_items_once(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_the_secretariat_imports_a_docx_corrects_it_and_creates_the_items_once(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
     await link_people(bot.app)
     assert "Пришлите документ" in last_text(await emulator.ask(ADMIN, "/protocol"))
     draft = sent(await emulator.wait_handled(emulator.send_document(ADMIN, NAME, decisions_docx())))[-1]
@@ -75,7 +68,7 @@ async def test_the_secretariat_imports_a_docx_corrects_it_and_creates_the_items_
     assert "Создано 4 пункта дорожной карты: № 9, 10, 11, 12" in done.text
     # «Создать» again, on the list as it was: nothing twice.
     again = await emulator.tap(ADMIN, draft, button(draft, "Создать"))
-    assert "черновик уже закрыт" in answered(again)
+    assert "черновик уже закрыт" in alert(again)
     made = (await items(bot))[8:]
     assert [(i.number, i.source) for i in made] == [
         (9, f"{NAME}, п. 2"),
@@ -109,13 +102,13 @@ async def test_the_secretariat_imports_a_docx_corrects_it_and_creates_the_items_
     )[-1]
     assert draft.text.count("уже в дорожной карте") == 4 and "отмечено: 1" in draft.text
     refused = await emulator.tap(ADMIN, draft, button(draft, "⬜ 2"))
-    assert "уже в дорожной карте: пункт 9" in answered(refused)
+    assert "уже в дорожной карте: пункт 9" in alert(refused)
     done = shown(await emulator.tap(ADMIN, draft, button(draft, "Создать")))
     assert "Создан 1 пункт дорожной карты: № 13" in done.text
     assert len(await items(bot)) == 13
 
 
-async def test_the_seed_gives_the_eight_items_of_the_dataset(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_the_seed_gives_the_eight_items_of_the_dataset(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     calls = await emulator.wait_handled(
         emulator.send_document(ADMIN, "decisions.txt", seed_text(), caption="/protocol")
     )
@@ -134,7 +127,7 @@ async def test_the_seed_gives_the_eight_items_of_the_dataset(bot, emulator) -> N
     assert [i.source for i in made] == [f"decisions.txt, п. {n}" for n in range(1, 9)]
 
 
-async def test_others_sending_a_document_create_nothing(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_others_sending_a_document_create_nothing(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await link_people(bot.app)
     for user in (GUEST, ORG_A):
         calls = await emulator.wait_handled(emulator.send_document(user, NAME, decisions_docx(), caption="/protocol"))
@@ -145,7 +138,7 @@ async def test_others_sending_a_document_create_nothing(bot, emulator) -> None: 
     assert len(await items(bot)) == 8 and await imports_made(bot) == 0
 
 
-async def test_documents_that_cannot_be_used_get_one_polite_line(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_documents_that_cannot_be_used_get_one_polite_line(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await emulator.ask(ADMIN, "/protocol")
     assert "файлом" in last_text(await emulator.ask(ADMIN, "вот решения"))
     cases = [
@@ -163,5 +156,5 @@ async def test_documents_that_cannot_be_used_get_one_polite_line(bot, emulator) 
     assert "Решений: 5" in draft.text
     cancelled = shown(await emulator.tap(ADMIN, draft, button(draft, "Отмена")))
     assert "ничего не создано" in cancelled.text
-    assert "черновик уже закрыт" in answered(await emulator.tap(ADMIN, draft, button(draft, "Создать")))
+    assert "черновик уже закрыт" in alert(await emulator.tap(ADMIN, draft, button(draft, "Создать")))
     assert len(await items(bot)) == 8

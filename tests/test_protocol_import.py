@@ -18,8 +18,8 @@ from bot.services.roadmap.documents import read_document
 from bot.services.roadmap.protocol import decisions
 from bot.settings import Settings
 from models import Organisation, Person, RoadmapImport, RoadmapItem
-from tests.conftest import ADMIN
 from tests.protocol_docs import NAME, decisions_docx
+from tests.steps import ADMIN
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -30,6 +30,7 @@ from handlers.common.callbacks import Menu
 from handlers.common.messages import show
 from handlers.common.notify import set_commands_for
 from handlers.common.routes import Routes, command
+from handlers.directory import edit_ui
 from handlers.joining import ui as joining_ui
 
 router = Routes("admin")
@@ -427,7 +428,12 @@ def _audit_line(t: Translator, row: audit.AuditRow, settings: Settings) -> str:
     key = "audit." + row.action
     project = render.localized(t, row.project, row.project_en) if row.project else "—"
     action = (
-        t(key, role=t("role." + role) if role in access.ROLES else "—", project=project)
+        t(
+            key,
+            role=t("role." + role) if role in access.ROLES else "—",
+            project=project,
+            **edit_ui.audit_values(t, row.action, row.details),
+        )
         if t.has(key)
         else f"<code>{escape(row.action)}</code>"
     )

@@ -30,3 +30,11 @@ async def edit_text(message: Message, text: str, markup: InlineKeyboardMarkup | 
     except TelegramBadRequest as exc:
         if "not modified" not in exc.message:
             raise
+
+
+async def refuse(event: Message | CallbackQuery, text: str) -> None:
+    """Say why not, where the user looks: an alert over the button, or a message."""
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    else:
+        await event.answer(text)

@@ -20,16 +20,19 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "language", "help")
+GUEST_COMMANDS = ("start", "projects", "orgs", "find", "join", "mydata", "language", "help")
 MEMBER_COMMANDS = (
     "start",
     "projects",
     "orgs",
     "find",
+    "me",
     "roadmap",
     "status",
     "settings",
     "privacy",
+    "mydata",
+    "forgetme",
     "language",
     "help",
 )

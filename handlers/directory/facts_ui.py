@@ -9,12 +9,12 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator, escape
-from bot.services.directory import OrganisationCard, PersonCard, ProjectCard, Ref, is_fax
+from bot.services.directory import OrganisationCard, PersonCard, ProjectCard, Ref
 from bot.services.directory.facts import CONTACT_FIELDS
 from bot.services.directory.search_index import Doc
 from handlers.common.render import localized, short, split_text
 from handlers.directory.callbacks import Card, Section
-from handlers.directory.ui import CARD_KIND, PARTNER_BUTTONS, SECTION_CHUNK, label
+from handlers.directory.ui import CARD_KIND, PARTNER_BUTTONS, SECTION_CHUNK, email_lines, label, phone_lines
 
 ICONS = {"project": "📁", "organisation": "🏢", "person": "👤"}
 PEOPLE_BUTTONS = 8
@@ -133,9 +133,9 @@ def _contact_lines(card: PersonCard, field: str) -> list[str]:
     """What a contact question asks of a person, shown as their card shows it."""
     lines: list[str] = []
     if field in ("phone", "contacts"):
-        lines += [f"{'📠' if is_fax(phone) else '📞'} <code>{escape(phone)}</code>" for phone in card.phones]
+        lines += phone_lines(card.phones)
     if field in ("email", "contacts"):
-        lines += [f"✉️ {escape(email)}" for email in card.emails]
+        lines += email_lines(card.emails)
     if field == "contacts" and card.telegram_username:
         lines.append(f"💬 @{escape(card.telegram_username)}")
     return lines

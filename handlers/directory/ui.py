@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator, escape
 from bot.services.access.members import Secretary
+from bot.services.contacts import readable_phone
 from bot.services.directory import OrganisationCard, Page, PersonCard, ProjectCard, ProjectRow, Ref, is_fax
 from bot.services.directory.privacy import Audience
 from bot.services.directory.search_index import Hit
@@ -214,6 +215,14 @@ def organisation_card(t: Translator, card: OrganisationCard, *, member: bool) ->
     return "\n".join(lines), kb.as_markup()
 
 
+def phone_lines(phones: Sequence[str]) -> list[str]:
+    return [f"{'📠' if is_fax(phone) else '📞'} <code>{escape(readable_phone(phone))}</code>" for phone in phones]
+
+
+def email_lines(emails: Sequence[str]) -> list[str]:
+    return [f"✉️ {escape(email)}" for email in emails]
+
+
 def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -> tuple[str, InlineKeyboardMarkup]:
     lines = [f"👤 <b>{escape(card.name)}</b>"]
     if card.name_en:
@@ -224,8 +233,9 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(f"🏢 {escape(label(t, card.organisation))}")
     elif card.affiliation:
         lines.append(f"🏢 {escape(card.affiliation)}")
-    lines += [f"{'📠' if is_fax(phone) else '📞'} <code>{escape(phone)}</code>" for phone in card.phones]
-    lines += [f"✉️ {escape(email)}" for email in card.emails]
+    if card.helps_with:
+        lines.append(f"🤝 <b>{t('card.helps_with')}</b> {escape(card.helps_with)}")
+    lines += phone_lines(card.phones) + email_lines(card.emails)
     # Contacts shown to fewer than all members say so to whoever sees them (the secretariat, the
     # person themself), so that they are not passed on unawares.
     for contacts, field, choice in (

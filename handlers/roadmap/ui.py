@@ -1,4 +1,5 @@
-"""Roadmap texts and keyboards: the list, the item card, reminders and the secretariat's notices."""
+"""Roadmap texts and keyboards: the list, the item card, the secretariat's editors, reminders, and
+the notices others get (as `Rendered`: a text and a keyboard as the outbox stores it)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Html, Translator, escape
 from bot.services import roadmap
 from bot.services.directory import Page
+from bot.services.notices import Rendered
 from bot.services.roadmap import END_OF_DAY, EventView, ItemCard, ItemRow
 from bot.services.roadmap.reminders import ItemDue
 from handlers.common import render
 from handlers.roadmap.callbacks import (
+    AnswerAction,
+    EditAction,
+    FileKind,
+    OwnerKind,
     RoadmapAnswer,
     RoadmapCard,
     RoadmapEdit,
@@ -32,6 +38,10 @@ DESCRIPTION_LIMIT = 1500
 HISTORY_SHOWN = 12
 OWNERS_SHOWN = 10
 NOTE_LIMIT = 300
+# The answers a reminder (and the card) offers its owners, and the secretariat's buttons on a card.
+ANSWERS = (AnswerAction.DONE, AnswerAction.MORE, AnswerAction.NOT_MINE)
+EDITS = (EditAction.DEADLINE, EditAction.OWNERS, EditAction.POLICY, EditAction.CLOSE, EditAction.CANCEL)
+CONFIRMED = {EditAction.CLOSE: EditAction.CLOSE_OK, EditAction.CANCEL: EditAction.CANCEL_OK}
 
 
 def when(deadline: datetime, tz: ZoneInfo) -> str:
@@ -94,14 +104,16 @@ def item_list(
         )
     )
     kb.row(
-        InlineKeyboardButton(text=t("roadmap.ics"), callback_data=RoadmapFile(kind="ics", mine=mine).pack()),
-        InlineKeyboardButton(text=t("roadmap.png"), callback_data=RoadmapFile(kind="png", mine=mine).pack()),
+        InlineKeyboardButton(text=t("roadmap.ics"), callback_data=RoadmapFile(kind=FileKind.ICS, mine=mine).pack()),
+        InlineKeyboardButton(text=t("roadmap.png"), callback_data=RoadmapFile(kind=FileKind.PNG, mine=mine).pack()),
     )
     if secretariat:
         kb.row(
-            InlineKeyboardButton(text=t("roadmap.add"), callback_data=RoadmapEdit(item=0, action="new").pack()),
             InlineKeyboardButton(
-                text=t("roadmap.attention"), callback_data=RoadmapEdit(item=0, action="attention").pack()
+                text=t("roadmap.add"), callback_data=RoadmapEdit(item=0, action=EditAction.NEW).pack()
+            ),
+            InlineKeyboardButton(
+                text=t("roadmap.attention"), callback_data=RoadmapEdit(item=0, action=EditAction.ATTENTION).pack()
             ),
         )
     return "\n".join(lines), kb.as_markup()
@@ -156,22 +168,24 @@ def item_card(
     text = "\n".join([*lines, "", t("roadmap.history"), *history] if history else lines)
     kb = InlineKeyboardBuilder()
     if card.status == roadmap.OPEN and answerable:
-        for action in ("done", "more", "notmine"):
-            kb.button(text=t(f"roadmap.answer_{action}"), callback_data=RoadmapAnswer(item=card.id, action=action))
+        for answer in ANSWERS:
+            kb.button(text=t(f"roadmap.answer_{answer}"), callback_data=RoadmapAnswer(item=card.id, action=answer))
     if card.status == roadmap.OPEN and secretariat:
-        for action in ("deadline", "owners", "policy", "close", "cancel"):
-            kb.button(text=t(f"roadmap.edit_{action}"), callback_data=RoadmapEdit(item=card.id, action=action))
+        for edit in EDITS:
+            kb.button(text=t(f"roadmap.edit_{edit}"), callback_data=RoadmapEdit(item=card.id, action=edit))
     if card.status != roadmap.OPEN and secretariat:
-        kb.button(text=t("roadmap.edit_reopen"), callback_data=RoadmapEdit(item=card.id, action="reopen"))
+        kb.button(text=t("roadmap.edit_reopen"), callback_data=RoadmapEdit(item=card.id, action=EditAction.REOPEN))
     kb.button(text=t("roadmap.back"), callback_data=RoadmapList(mine=False, offset=0))
     kb.adjust(3 if answerable and card.status == roadmap.OPEN else 2)
     return text, kb.as_markup()
 
 
-def confirm_close(t: Translator, card: ItemCard, action: str) -> tuple[str, InlineKeyboardMarkup]:
-    """Are you sure? — before closing (action "close") or cancelling ("cancel") an item."""
+def confirm_close(t: Translator, card: ItemCard, action: EditAction) -> tuple[str, InlineKeyboardMarkup]:
+    """Are you sure? — before closing (action CLOSE) or cancelling (CANCEL) an item."""
     kb = InlineKeyboardBuilder()
-    kb.button(text=t(f"roadmap.confirm_{action}_yes"), callback_data=RoadmapEdit(item=card.id, action=f"{action}_ok"))
+    kb.button(
+        text=t(f"roadmap.confirm_{action}_yes"), callback_data=RoadmapEdit(item=card.id, action=CONFIRMED[action])
+    )
     kb.button(text=t("roadmap.confirm_no"), callback_data=RoadmapCard(item=card.id))
     kb.adjust(1)
     return t(f"roadmap.confirm_{action}", head=Html(_item_head(t, card.number, card.title))), kb.as_markup()
@@ -189,7 +203,7 @@ def owners_editor(t: Translator, card: ItemCard) -> tuple[str, InlineKeyboardMar
         kb.row(
             InlineKeyboardButton(
                 text=render.short("❌ " + owner.name),
-                callback_data=RoadmapOwnerPick(item=card.id, kind="x", ref=owner.id).pack(),
+                callback_data=RoadmapOwnerPick(item=card.id, kind=OwnerKind.REMOVE, ref=owner.id).pack(),
             )
         )
     kb.row(InlineKeyboardButton(text=t("roadmap.done_editing"), callback_data=RoadmapCard(item=card.id).pack()))
@@ -197,11 +211,12 @@ def owners_editor(t: Translator, card: ItemCard) -> tuple[str, InlineKeyboardMar
 
 
 def owner_choices(
-    t: Translator, item_id: int, hits: Sequence[tuple[str, int, str]]
+    t: Translator, item_id: int, hits: Sequence[tuple[OwnerKind, int, str]]
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """The organisations and people found by the words typed, each a button that adds it."""
     kb = InlineKeyboardBuilder()
     for kind, ref, name in hits:
-        mark = "🏢" if kind == "o" else "👤"
+        mark = "🏢" if kind == OwnerKind.ORGANISATION else "👤"
         kb.row(
             InlineKeyboardButton(
                 text=render.short(f"{mark} {name}"),
@@ -234,8 +249,7 @@ def _time_left(t: Translator, deadline: datetime, now: datetime, tz: ZoneInfo) -
 def _answers(t: Translator, item_id: int) -> dict[str, Any]:
     """Done / Need more time / Not mine, and the card."""
     answers: list[tuple[str, CallbackData]] = [
-        (t(f"roadmap.answer_{action}"), RoadmapAnswer(item=item_id, action=action))
-        for action in ("done", "more", "notmine")
+        (t(f"roadmap.answer_{answer}"), RoadmapAnswer(item=item_id, action=answer)) for answer in ANSWERS
     ]
     return _keyboard([answers, [(t("roadmap.open_card"), RoadmapCard(item=item_id))]])
 
@@ -295,9 +309,32 @@ def nudge(t: Translator, rows: Sequence[ItemRow]) -> tuple[str, InlineKeyboardMa
     return "\n".join(lines), kb.as_markup()
 
 
+def done_question(t: Translator, item_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Done": a note or a file, or the button that closes the item without one."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("roadmap.done_without_note"), callback_data=RoadmapAnswer(item=item_id, action=AnswerAction.SKIP))
+    return t("roadmap.ask_done_note"), kb.as_markup()
+
+
+def not_mine_question(t: Translator, item_id: int, limit: int) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Not mine": why, or the button that says so without a reason."""
+    kb = InlineKeyboardBuilder()
+    kb.button(
+        text=t("roadmap.not_mine_skip"), callback_data=RoadmapAnswer(item=item_id, action=AnswerAction.NOT_MINE_SKIP)
+    )
+    return t("roadmap.ask_not_mine_reason", limit=limit), kb.as_markup()
+
+
+def open_card(t: Translator, item_id: int) -> InlineKeyboardMarkup:
+    """The button to the item's card, under a reply (`to_card`: under a message of the outbox)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("roadmap.open_card"), callback_data=RoadmapCard(item=item_id))
+    return kb.as_markup()
+
+
 def extension_request(
     t: Translator, card: ItemCard, event_id: int, who: str, deadline: datetime, reason: str, tz: ZoneInfo
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> Rendered:
     text = t(
         "roadmap.extension_request",
         who=who,
@@ -306,21 +343,29 @@ def extension_request(
         new=when(deadline, tz),
         reason=reason,
     )
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("roadmap.approve"), callback_data=RoadmapExtension(event=event_id, approve=True))
-    kb.button(text=t("roadmap.decline"), callback_data=RoadmapExtension(event=event_id, approve=False))
-    kb.button(text=t("roadmap.open_card"), callback_data=RoadmapCard(item=card.id))
-    kb.adjust(2, 1)
-    return text, kb.as_markup()
+    return text, _keyboard(
+        [
+            [
+                (t("roadmap.approve"), RoadmapExtension(event=event_id, approve=True)),
+                (t("roadmap.decline"), RoadmapExtension(event=event_id, approve=False)),
+            ],
+            [(t("roadmap.open_card"), RoadmapCard(item=card.id))],
+        ]
+    )
 
 
-def not_mine_keyboard(t: Translator, item_id: int, event_id: int) -> dict[str, Any]:
+def extension_decided(t: Translator, status: str, card: ItemCard, date: str) -> Rendered:
+    """To the one who asked: approved (`date`: the new deadline), declined, or no longer needed."""
+    return t(f"roadmap.extension_{status}_notice", date=date, number=card.number, title=card.title), None
+
+
+def _not_mine_keyboard(t: Translator, item_id: int, event_id: int) -> dict[str, Any]:
     """The secretariat's buttons under a "not mine": reassign (the owners editor) or keep them."""
     return _keyboard(
         [
             [
-                (t("roadmap.reassign"), RoadmapEdit(item=item_id, action="owners")),
-                (t("roadmap.keep"), RoadmapOwnerPick(item=item_id, kind="k", ref=event_id)),
+                (t("roadmap.reassign"), RoadmapEdit(item=item_id, action=EditAction.OWNERS)),
+                (t("roadmap.keep"), RoadmapOwnerPick(item=item_id, kind=OwnerKind.KEEP, ref=event_id)),
             ],
             [(t("roadmap.open_card"), RoadmapCard(item=item_id))],
         ]
@@ -331,7 +376,12 @@ def head(t: Translator, card: ItemCard) -> Html:
     return Html(_item_head(t, card.number, card.title))
 
 
-def answer_notice(t: Translator, key: str, card: ItemCard, who: str, note: str | None) -> str:
+def owner_notice(t: Translator, card: ItemCard, key: str) -> Rendered:
+    """To an owner's people: the secretariat closed or cancelled the item, removed them, or kept it theirs."""
+    return t(key, head=head(t, card)), to_card(t, card.id)
+
+
+def _answer_notice(t: Translator, key: str, card: ItemCard, who: str, note: str | None) -> str:
     # Short enough for a caption when the note comes with a document.
     return t(
         key,
@@ -339,3 +389,17 @@ def answer_notice(t: Translator, key: str, card: ItemCard, who: str, note: str |
         head=Html(_item_head(t, card.number, render.short(card.title, 200))),
         note=render.short(note, 500) if note else "—",
     )
+
+
+def done_notice(t: Translator, card: ItemCard, who: str, note: str | None) -> Rendered:
+    """To the secretariat: an owner closed the item (the photo or document goes with it)."""
+    return _answer_notice(t, "roadmap.told_done", card, who, note), to_card(t, card.id)
+
+
+def not_mine_notice(t: Translator, card: ItemCard, event_id: int, who: str, reason: str | None) -> Rendered:
+    """To the secretariat: someone says the item is not theirs; reassign or keep them."""
+    return _answer_notice(t, "roadmap.told_not_mine", card, who, reason), _not_mine_keyboard(t, card.id, event_id)
+
+
+def no_buttons() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[])

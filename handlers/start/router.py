@@ -73,6 +73,7 @@ async def start(
 async def help_(message: Message, viewer: Viewer, t: Translator) -> None:
     parts = [t("help.common")]
     parts.append(t("help.member") if viewer.is_member else t("help.guest"))
+    parts.append(t("help.mydata") + ("\n" + t("help.forgetme") if viewer.person_id else ""))
     if viewer.is_secretariat:
         parts.append(t("help.secretariat"))
     await message.answer("\n\n".join(parts))

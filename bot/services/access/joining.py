@@ -8,28 +8,24 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import access, audit
+from bot.services import access, audit, contacts
 from bot.services.access import JOINED_KEY_PREFIX, Holder, JoinOutcome
 from bot.services.access.members import member
 from bot.services.directory import is_fax
 from bot.services.revision import bump_directory_revision
-from bot.services.text_norm import digits, keys, words
+from bot.services.text_norm import keys, words
 from models import Account, JoinRequest, Organisation, Person, Revocation
 
 
-def _phone_key(phone: str) -> str:
-    # Compare national numbers: +7 812 …, 8 812 … and 812 … are the same line.
-    return digits(phone)[-10:]
-
-
 async def link_by_phone(session: AsyncSession, telegram_id: int, phone: str, now: datetime) -> JoinOutcome:
-    """Admit the one directory person with this number. A number of several people (an office
-    line) or a fax says nothing about who shares it, so it links no one: "shared"."""
-    wanted = _phone_key(phone)
-    if len(wanted) < 7:
+    """Admit the one directory person with this number, compared in E.164 as the directory stores
+    it. A number of several people (an office line) or a fax says nothing about who shares it, so
+    it links no one: "shared"."""
+    wanted = contacts.telegram_phone(phone)
+    if wanted is None:
         return JoinOutcome("unknown")
     rows = await session.execute(select(Person.id, Person.name, Person.phones).where(Person.status == "active"))
-    matches = [(r, [p for p in r.phones or () if _phone_key(p) == wanted]) for r in rows]
+    matches = [(r, [p for p in r.phones or () if contacts.split_stored(p)[0] == wanted]) for r in rows]
     matches = [(r, phones) for r, phones in matches if phones]
     if not matches:
         return JoinOutcome("unknown")

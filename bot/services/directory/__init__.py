@@ -9,8 +9,8 @@ from typing import Generic, TypeVar
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import contacts
 from bot.services.directory.privacy import Audience, Looker, audience, visible_contacts
-from bot.services.text_norm import digits
 from models import (
     Account,
     ClusterFigure,
@@ -137,6 +137,7 @@ class PersonCard:
     phones_visibility: Audience
     emails_visibility: Audience
     own: bool
+    helps_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,7 @@ async def person_card(session: AsyncSession, person_id: int, looker: Looker) -> 
         phones_visibility=audience(person.phones_visibility),
         emails_visibility=audience(person.emails_visibility),
         own=looker.person_id == person.id,
+        helps_with=person.helps_with,
     )
 
 
@@ -322,10 +324,11 @@ def is_fax(phone: str) -> bool:
 
 
 def contact_phone(phones: list[str]) -> str | None:
-    """The number worth saving as a contact: a Russian mobile when there is one, never a fax."""
+    """The number worth saving as a contact, readable: a mobile when there is one, never a fax."""
     voice = [p for p in phones if not is_fax(p)]
-    mobile = [p for p in voice if len(digits(p)) >= 10 and digits(p)[-10] == "9"]
-    return next(iter(mobile or voice), None)
+    mobile = [p for p in voice if contacts.is_mobile(p)]
+    chosen = next(iter(mobile or voice), None)
+    return contacts.dialable_phone(chosen) if chosen else None
 
 
 def contact_names(name: str) -> tuple[str, str | None]:

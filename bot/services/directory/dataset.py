@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import contacts
 from bot.services.directory.dataset_schema import DatasetIn
 from bot.services.directory.privacy import Audience
 from bot.services.revision import bump_directory_revision
@@ -31,6 +32,8 @@ from models import (
 
 # Who sees a person's phones and e-mails: a file that leaves them out keeps the choice made in the bot.
 CONTACT_CHOICES = ("phones_visibility", "emails_visibility")
+# A person's contact fields: what forgetting erased, and an import then leaves alone.
+CONTACTS = ("phones", "emails")
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,20 @@ class DatasetError(Exception):
         self.problems = problems
 
 
+@dataclass(frozen=True)
+class Loaded:
+    data: DatasetIn
+    # Contacts that could not be read as a phone number or an e-mail address: imported as written.
+    kept: list[Problem]
+
+
 def load_dataset(path: Path) -> DatasetIn:
-    """Parse and validate a dataset file; raise DatasetError listing every problem found."""
+    """Parse, validate and normalise a dataset file; raise DatasetError listing every problem found."""
+    return read_dataset(path).data
+
+
+def read_dataset(path: Path) -> Loaded:
+    """load_dataset, and the contacts it kept as written (for `clusterbot import` to report)."""
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -81,7 +96,24 @@ def load_dataset(path: Path) -> DatasetIn:
     problems = [Problem(_locate(name, root, loc), msg) for loc, msg in _reference_problems(dataset)]
     if problems:
         raise DatasetError(problems)
-    return dataset
+    kept = [Problem(_locate(name, root, loc), msg) for loc, msg in _normalise_contacts(dataset)]
+    return Loaded(dataset, kept)
+
+
+def _normalise_contacts(data: DatasetIn) -> list[tuple[tuple[Any, ...], str]]:
+    """Phones to E.164 and e-mail addresses to their normal form, in place (a value written twice
+    is kept once); what cannot be read is kept as written, and said where."""
+    kept: list[tuple[tuple[Any, ...], str]] = []
+    for i, person in enumerate(data.people):
+        for section, normalise in (("phones", contacts.normalise_phones), ("emails", contacts.normalise_emails)):
+            written = getattr(person, section)
+            normalised = normalise(written)
+            setattr(person, section, normalised.values)
+            kept += [
+                (("people", i, section, j), f"kept as written, {why.detail}: {written[j]!r}")
+                for j, why in normalised.kept
+            ]
+    return kept
 
 
 def _locate(name: str, root: yaml.Node | None, loc: tuple[Any, ...]) -> str:
@@ -183,12 +215,20 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
         lambda position, figure: {**figure.model_dump(), "position": position},
     )
     org_rows = await by_key("organisations", Organisation, data.organisations, lambda _, org: org.model_dump())
+    # Whoever had the bot forget them keeps no contacts, whatever the file says.
+    forgotten = set(await session.scalars(select(Person.key).where(Person.forgotten_at.is_not(None))))
     person_rows = await by_key(
         "people",
         Person,
         data.people,
         lambda _, person: {
-            **person.model_dump(exclude={"organisation", *(c for c in CONTACT_CHOICES if getattr(person, c) is None)}),
+            **person.model_dump(
+                exclude={
+                    "organisation",
+                    *(c for c in CONTACT_CHOICES if getattr(person, c) is None),
+                    *(CONTACTS if person.key in forgotten else ()),
+                }
+            ),
             "organisation_id": org_rows[person.organisation].id if person.organisation else None,
         },
     )
@@ -356,6 +396,7 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
                 "emails": p.emails,
                 # only a choice other than the default, so that the file stays as it was written
                 **{c: getattr(p, c) for c in CONTACT_CHOICES if getattr(p, c) != Audience.MEMBERS},
+                "helps_with": p.helps_with,
             }
             for p in people
         ],

@@ -1,0 +1,1 @@
+"""My data: /mydata (everything the bot holds about the person) and /forgetme."""
