@@ -32,6 +32,8 @@ def routers() -> list[Router]:
     from handlers.roadmap import denied as roadmap_denied
     from handlers.roadmap import manage as roadmap_manage
     from handlers.roadmap import owners as roadmap_owners
+    from handlers.roadmap import protocol as roadmap_protocol
+    from handlers.roadmap import protocol_items as roadmap_protocol_items
     from handlers.start import router as start
 
     modules = (
@@ -64,6 +66,9 @@ def routers() -> list[Router]:
         privacy.router,
         mydata.router,
         away.router,
+        roadmap_protocol_items.router,
+        roadmap_protocol.router,
+        roadmap_protocol.denied,
         browse.router,
         me.router,
         edit.router,

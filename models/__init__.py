@@ -15,7 +15,7 @@ from models.directory import (
 from models.inbox import InboxUpdate
 from models.outbox import Lease, OutboxMessage
 from models.reports import CheckinPause, ProjectCadence, Report
-from models.roadmap import RoadmapEvent, RoadmapItem, RoadmapOwner
+from models.roadmap import RoadmapEvent, RoadmapImport, RoadmapItem, RoadmapOwner
 from models.state import Counter, DialogMark, FsmRecord
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "Report",
     "Revocation",
     "RoadmapEvent",
+    "RoadmapImport",
     "RoadmapItem",
     "RoadmapOwner",
 ]

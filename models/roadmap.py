@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -62,3 +62,18 @@ class RoadmapEvent(Base):
     # For an extension request: the date asked for, and pending -> approved | declined.
     proposed_deadline: Mapped[datetime | None]
     decision: Mapped[str | None] = mapped_column(String(20))
+
+
+class RoadmapImport(Base):
+    """An item made from a decision of a document the secretariat sent (see
+    bot/services/roadmap/imports.py): the SHA-256 of the document's text and the decision's place in
+    it make the item once, however often «Create» is tapped or the document sent again."""
+
+    __tablename__ = "roadmap_imports"
+    __table_args__ = (UniqueConstraint("document", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int]  # the decision's place among the document's decisions, from 1
+    item_id: Mapped[int] = mapped_column(ForeignKey("roadmap_items.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]

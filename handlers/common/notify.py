@@ -51,6 +51,7 @@ SECRETARIAT_COMMANDS = (
     "export",
     "announce",
     "announcements",
+    "protocol",
     "language",
     "help",
 )
