@@ -15,6 +15,9 @@ def routers() -> list[Router]:
     from handlers.announcements import settings
     from handlers.common import fallback
     from handlers.directory import browse, search
+    from handlers.events import compose as events_compose
+    from handlers.events import manage as events_manage
+    from handlers.events import rsvp as events_rsvp
     from handlers.joining import router as joining
     from handlers.mydata import router as mydata
     from handlers.privacy import router as privacy
@@ -38,6 +41,10 @@ def routers() -> list[Router]:
         announcements.router,
         announcements.denied,
         announcements.chats,
+        events_compose.router,
+        events_manage.router,
+        events_compose.denied,
+        events_rsvp.router,
         settings.router,
         privacy.router,
         mydata.router,
@@ -57,7 +64,8 @@ def routers() -> list[Router]:
 def jobs() -> list[Job]:
     """What each scheduler tick runs, in this order: every feature's scheduled messages."""
     from handlers.announcements.progress import announcements_tick
+    from handlers.events.scheduled import events_tick
     from handlers.reports.scheduled import checkins_tick
     from handlers.roadmap.scheduled import roadmap_tick
 
-    return [roadmap_tick, checkins_tick, announcements_tick]
+    return [roadmap_tick, checkins_tick, announcements_tick, events_tick]

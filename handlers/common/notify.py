@@ -27,6 +27,7 @@ MEMBER_COMMANDS = (
     "orgs",
     "find",
     "roadmap",
+    "events",
     "status",
     "settings",
     "privacy",
@@ -46,6 +47,7 @@ SECRETARIAT_COMMANDS = (
     "export",
     "announce",
     "announcements",
+    "event",
     "language",
     "help",
 )
