@@ -76,6 +76,11 @@ async def not_text(message: Message, t: Translator) -> None:
     await message.answer(t("events.text_please"))
 
 
+@router.message(StateFilter(EventCompose.audience, EventCompose.preview), F.text, ~F.text.startswith("/"))
+async def use_buttons(message: Message, t: Translator) -> None:
+    await message.answer(t("events.use_buttons"))
+
+
 @router.message(EventCompose.title, F.text, ~F.text.startswith("/"))
 async def got_title(message: Message, state: FSMContext, t: Translator, clock: Clock, settings: Settings) -> None:
     title = " ".join((message.text or "").split())
