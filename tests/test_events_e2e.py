@@ -197,3 +197,18 @@ async def test_only_the_secretariat_makes_events(bot, emulator, clock) -> None: 
     forged = emulator.press_forged(member, report.message, EventAct(event=1, action=Manage.CSV).pack())
     calls = await emulator.wait_handled(forged)
     assert "только секретариату" in alerts(calls)[0] and not [c for c in calls if c.method == "sendDocument"]
+
+
+async def test_invitations_not_yet_sent_carry_the_new_time(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock())
+    _, report = await publish(emulator)
+    await emulator.tap(ADMIN, report, button(report, "Другое время"))
+    calls = await emulator.ask(ADMIN, "02.12.2026")
+    assert "получат 0 человек" in sent(calls)[0].text, "nobody answered yet"
+    await bot.app.sender.deliver_due()
+    invited = invitations(emulator)
+    assert sorted(invited) == sorted(cast.members)
+    assert all(
+        "02.12.2026, весь день" in (c.text or "") or "02.12.2026, all day" in (c.text or "") for c in invited.values()
+    )

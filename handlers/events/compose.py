@@ -302,6 +302,15 @@ async def _preview(
     await message.answer(summary, reply_markup=markup)
 
 
+def invitations(event: events.EventView, settings: Settings) -> dict[str, Outgoing]:
+    """The invitation in each language, as the outbox carries it (key and chat filled in later)."""
+    rendered = {}
+    for language in LANGUAGES:
+        text, markup = ui.invitation(Translator(language), event, settings.tz)
+        rendered[language] = Outgoing("", 0, events.KIND, text, markup.model_dump(exclude_none=True))
+    return rendered
+
+
 async def _publish(
     query: CallbackQuery,
     message: Message,
@@ -330,7 +339,7 @@ async def _publish(
         await query.answer(t.plain("events.already_published", id=await events.by_token(session, data["token"])))
         return
     event, invitees = created
-    rendered = {language: ui.invitation(Translator(language), event, settings.tz) for language in LANGUAGES}
+    rendered = invitations(event, settings)
     await outbox.enqueue(
         session,
         [
@@ -339,8 +348,8 @@ async def _publish(
                 chat_id=i.chat_id,
                 kind=events.KIND,
                 batch_id=event.id,
-                text=rendered[i.language][0],
-                reply_markup=rendered[i.language][1].model_dump(exclude_none=True),
+                text=rendered[i.language].text,
+                reply_markup=rendered[i.language].reply_markup,
             )
             for i in invitees
         ],

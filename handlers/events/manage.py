@@ -20,7 +20,7 @@ from handlers.admin.router import SecretariatOnly
 from handlers.common.routes import Routes
 from handlers.events import ui
 from handlers.events.callbacks import EventAct, Manage
-from handlers.events.compose import TITLE_LIMIT
+from handlers.events.compose import TITLE_LIMIT, invitations
 
 router = Routes("events_manage")
 router.filter("message", SecretariatOnly())
@@ -156,6 +156,9 @@ async def _changed(
         await message.answer(t("events.is_cancelled"))
         return
     event, answered = outcome
+    # Invitations not sent yet (waiting for a dialog to end) go out with the new time or place.
+    payloads = {language: m.payload() for language, m in invitations(event, settings).items()}
+    await events.rewrite_unsent(session, event.id, payloads)
     await _tell(session, event, answered, clock, f"change{event.revision}", settings)
     await message.answer(t.plural("events.change_told", len(answered), count=len(answered)))
     text, markup = ui.report(t, event, settings.tz, clock())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, update
@@ -351,6 +352,25 @@ async def change(
     view = await get(session, event_id)
     assert view is not None
     return view, [Invitee(chat, language) for chat, language in rows]
+
+
+async def rewrite_unsent(session: AsyncSession, event_id: int, payloads: dict[str, dict[str, Any]]) -> None:
+    """Invitations still waiting in the outbox carry the event as it is now (`payloads` by language)."""
+    for language, payload in payloads.items():
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.kind == KIND,
+                OutboxMessage.batch_id == event_id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.chat_id.in_(
+                    select(EventInvite.telegram_id).where(
+                        EventInvite.event_id == event_id, EventInvite.language == language
+                    )
+                ),
+            )
+            .values(payload=payload)
+        )
 
 
 # --- reading the times typed ---------------------------------------------------------------------
