@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
 from icalendar import Calendar
 
 from handlers.events.callbacks import Answer, EventAct, Manage, Rsvp
@@ -63,6 +64,7 @@ async def answer(emulator: BotAPIEmulator, chat: int, invitation: Call, label: s
     return alerts(calls)[0]
 
 
+@pytest.mark.postgresql_too  # the upserts, row locks and counting queries differ most there
 async def test_an_event_from_invitation_to_cancel(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
     await emulator.ask(ADMIN, "/start")
     cast: Cast = await seed(bot.app, clock())
