@@ -10,19 +10,24 @@ from bot.runtime import Job
 
 def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
-    from handlers.admin import router as admin
-    from handlers.announcements import router as announcements
-    from handlers.announcements import settings
+    from handlers.admin import denied as admin_denied
+    from handlers.admin import invites, members, panel
+    from handlers.announcements import audience, chats, compose, dialog, editing, listing, sending, settings
+    from handlers.announcements import denied as announcements_denied
     from handlers.common import fallback
-    from handlers.directory import browse, search
+    from handlers.directory import browse, edit, me, search
     from handlers.events import compose as events_compose
     from handlers.events import manage as events_manage
     from handlers.events import rsvp as events_rsvp
+    from handlers.joining import decision
     from handlers.joining import router as joining
     from handlers.mydata import router as mydata
     from handlers.privacy import router as privacy
     from handlers.reports import dialog as reports
     from handlers.reports import manage as reports_manage
+    from handlers.reports import pause as reports_pause
+    from handlers.reports import sent as reports_sent
+    from handlers.reports import status as reports_status
     from handlers.roadmap import answers as roadmap_answers
     from handlers.roadmap import browse as roadmap
     from handlers.roadmap import decisions as roadmap_decisions
@@ -35,20 +40,38 @@ def routers() -> list[Router]:
         fallback.groups,
         start.router,
         joining.router,
-        admin.router,
+        decision.router,
+        panel.router,
+        members.router,
+        invites.router,
+        admin_denied.router,
         reports_manage.router,
+        reports_manage.denied,
         reports.router,
-        announcements.router,
-        announcements.denied,
-        announcements.chats,
+        reports_sent.router,
+        reports_pause.router,
+        reports_status.router,
+        # announcements: composing step by step (then the buttons no step took), the edits of
+        # scheduled ones, the list, the chats; what others meet after all of them
+        compose.router,
+        audience.router,
+        sending.router,
+        dialog.stale,
+        editing.router,
+        listing.router,
+        chats.router,
+        announcements_denied.router,
         events_compose.router,
         events_manage.router,
         events_compose.denied,
         events_rsvp.router,
         settings.router,
+        settings.denied,
         privacy.router,
         mydata.router,
         browse.router,
+        me.router,
+        edit.router,
         roadmap.router,
         roadmap_manage.router,
         roadmap_owners.router,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -79,6 +79,8 @@ class Revocation(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    # A card's changes are looked up by its target, newest first (the one its card can undo).
+    __table_args__ = (Index("ix_audit_log_target", "target", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)

@@ -71,6 +71,8 @@ class Person(Base):
     # person's own choice, see bot.services.directory.privacy).
     phones_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
     emails_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
+    # What the person offers the cluster, in their words (up to 300 characters; searchable).
+    helps_with: Mapped[str | None] = mapped_column(Text)
     # active: may be granted access; revoked: the secretariat withdrew it.
     status: Mapped[str] = mapped_column(String(20), default="active")
     # When the person had the bot forget them (bot.services.mydata.forget): their contacts were

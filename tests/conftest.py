@@ -16,16 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import open_database
 from bot.runtime import Database
 from bot.settings import Settings
-from tests.emulator import BotAPIEmulator, User
+from tests.emulator import BotAPIEmulator
 from tests.harness import FakeClock, RunningBot
-
-ADMIN = User(id=1001, first_name="Sekretar", last_name="Clustera", username="secretary", language_code="ru")
-GUEST = User(id=2002, first_name="Гость", username="guest", language_code="ru")
-GUEST_EN = User(id=2003, first_name="Visitor", username="visitor", language_code="en")
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
+from tests.steps import ADMIN, sqlite_url
 
 
 @pytest.fixture(scope="session")

@@ -154,6 +154,7 @@ def parse_html(source: str) -> tuple[str, list[Json]]:
             continue
         else:
             m = _TEXT_RE.match(source, i)
+            assert m is not None  # source[i] is neither "&" nor "<"
             piece, i = m.group(), m.end()
         out.append(piece)
         pos += utf16_len(piece)
@@ -198,15 +199,27 @@ class Call:
         return self.params.get("chat_id")
 
     @property
-    def message(self) -> Json | None:
+    def chat(self) -> int:
+        """chat_id as a number (the calls that name a chat by its id)."""
+        return int(self.params["chat_id"])
+
+    @property
+    def returned_message(self) -> Json | None:
         """The Message the call returned (send*, edit*, forwardMessage), if any."""
         return self.result if isinstance(self.result, dict) and "chat" in self.result else None
 
     @property
-    def text(self) -> str | None:
-        """Text or caption as the user sees it (HTML parsed); as sent if the call failed."""
-        source = self.message or self.params
-        return source.get("text", source.get("caption"))
+    def message(self) -> Json:
+        """The Message the call returned; AssertionError if it returned none."""
+        if (message := self.returned_message) is None:
+            raise AssertionError(f"call returned no message: {self}")
+        return message
+
+    @property
+    def text(self) -> str:
+        """Text or caption as the user sees it (HTML parsed); as sent if the call failed; "" if none."""
+        source = self.returned_message or self.params
+        return str(source.get("text", source.get("caption")) or "")
 
     @property
     def buttons(self) -> list[Json]:
@@ -222,7 +235,7 @@ class Call:
     def __str__(self) -> str:
         keys = ("chat_id", "message_id", "text", "caption", "file_id")
         shown = {k: v for k, v in self.params.items() if k in keys}
-        outcome = "ok" if self.ok else f"ERROR {self.error['error_code']} {self.error['description']}"
+        outcome = "ok" if self.error is None else f"ERROR {self.error['error_code']} {self.error['description']}"
         return f"#{self.seq} {self.method}({shown}) -> {outcome}"
 
 
@@ -634,9 +647,11 @@ class BotAPIEmulator:
         """getChatMember status: creator, administrator, member, left or kicked."""
         self._members[(chat_id, user if isinstance(user, int) else self._remember(user).id)] = status
 
-    def message(self, chat_id: int, message_id: int) -> Json | None:
-        """Current state of a message (after edits); None if deleted or unknown."""
-        return copy.deepcopy(self._messages.get((chat_id, message_id)))
+    def message(self, chat_id: int, message_id: int) -> Json:
+        """Current state of a message (after edits); AssertionError if deleted or unknown."""
+        if (current := self._messages.get((chat_id, message_id))) is None:
+            raise AssertionError(f"message {message_id} in chat {chat_id} does not exist (deleted?)")
+        return copy.deepcopy(current)
 
     # ---------------------------------------------------------------- user side (return the Update)
     def send_message(
@@ -728,8 +743,6 @@ class BotAPIEmulator:
     def _as_dict(message: Any) -> Json:
         """A Message as a dict, from a Call, a dict or an aiogram Message."""
         if isinstance(message, Call):
-            if message.message is None:
-                raise AssertionError(f"call returned no message: {message}")
             return message.message
         if isinstance(message, dict):
             return message
@@ -791,7 +804,7 @@ class BotAPIEmulator:
         return self._push("channel_post" if chat["type"] == "channel" else "message", message)
 
     def _push(self, kind: str, payload: Json) -> Json:
-        update = {"update_id": self._next_update_id, kind: copy.deepcopy(payload)}
+        update: Json = {"update_id": self._next_update_id, kind: copy.deepcopy(payload)}
         self._next_update_id += 1
         self._update_seq[update["update_id"]] = self._seq
         self._updates.append(update)
@@ -1121,6 +1134,8 @@ class BotAPIEmulator:
 
     def _api_deletemessage(self, p: Json, f: Files) -> bool:
         message = self._target(p, "delete")
+        if message is None:  # an inline message
+            raise _bad("message to delete not found")
         del self._messages[(message["chat"]["id"], message["message_id"])]
         return True
 

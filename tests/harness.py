@@ -48,41 +48,46 @@ class RunningBot:
     # Serve /healthz and /metrics on a free port of 127.0.0.1 (`app.http.port` once started).
     http: bool = False
     sleep: Sleep = no_wait
-    app: App | None = None
+    _app: App | None = None
     _task: asyncio.Task[None] | None = None
 
+    @property
+    def app(self) -> App:
+        """The running application (a new one after each restart)."""
+        assert self._app is not None, "the bot is not running"
+        return self._app
+
     async def start(self) -> None:
-        self.app = await create_app(self.settings, clock=self.clock, sleep=self.sleep)
+        self._app = app = await create_app(self.settings, clock=self.clock, sleep=self.sleep)
         if self.http:
-            self.app.http = HttpServer("127.0.0.1", 0)
-            add_routes(self.app.http, self.app)
+            app.http = HttpServer("127.0.0.1", 0)
+            add_routes(app.http, app)
         self._task = asyncio.create_task(
             run_polling(
-                self.app,
+                app,
                 handle_as_tasks=self.handle_as_tasks,
                 polling_timeout=1,
                 handle_signals=False,
                 background=False,
             )
         )
-        if self.app.http is not None:  # run_polling binds it first thing
+        if app.http is not None:  # run_polling binds it first thing
             async with asyncio.timeout(10):
-                while not self.app.http.port:
+                while not app.http.port:
                     await asyncio.sleep(0.01)
 
     async def tick(self) -> int:
         """One scheduler tick at the fake clock's time, then delivery of everything due; returns
         how many outbox rows were delivered (or failed)."""
-        assert self.app is not None
         await tick(self.app)
         return await self.app.sender.deliver_due()
 
     async def stop(self) -> None:
-        if self.app is None or self._task is None:
+        if self._app is None or self._task is None:
             return
-        self.app.stopping.set()
+        self._app.stopping.set()
         await asyncio.wait_for(self._task, 10)
-        self.app, self._task = None, None
+        self._app, self._task = None, None
 
     async def restart(self) -> None:
         await self.stop()

@@ -6,16 +6,20 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.runtime import Database
 from bot.services import access
 from bot.services.access import invites, joining, members
+from bot.services.access.joining import JoinRequestView
 from models import AuditEntry, Person
+from tests.steps import directory_person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ADMINS = frozenset({1})
 
 
-async def _viewer(session, telegram_id: int, language: str = "ru") -> access.Viewer:  # type: ignore[no-untyped-def]
+async def _viewer(session: AsyncSession, telegram_id: int, language: str = "ru") -> access.Viewer:
     return await access.identify(
         session,
         telegram_id=telegram_id,
@@ -28,20 +32,24 @@ async def _viewer(session, telegram_id: int, language: str = "ru") -> access.Vie
     )
 
 
-async def _person(session, key: str) -> Person:  # type: ignore[no-untyped-def]
-    return await session.scalar(select(Person).where(Person.key == key))
+async def _decide(session: AsyncSession, request_id: int | None, *, approve: bool) -> tuple[JoinRequestView, bool]:
+    """The secretary decides the request (which exists): the request as it stands, and whether this decided it."""
+    assert request_id is not None
+    request, decided = await joining.decide_join_request(session, request_id, approve=approve, actor=1, now=NOW)
+    assert request is not None
+    return request, decided
 
 
-async def test_roles_come_from_data(session) -> None:  # type: ignore[no-untyped-def]
+async def test_roles_come_from_data(session: AsyncSession) -> None:
     guest = await _viewer(session, 50, "en-GB")
     assert not guest.is_member and guest.language == "en"
     admin = await _viewer(session, 1)
     assert admin.is_secretariat and admin.is_member
 
 
-async def test_phone_links_in_any_format(session) -> None:  # type: ignore[no-untyped-def]
+async def test_phone_links_in_any_format(session: AsyncSession) -> None:
     await _viewer(session, 60)
-    blinov = await _person(session, "blinov-ivan")
+    blinov = await directory_person(session, "blinov-ivan")
     digits = "".join(ch for ch in blinov.phones[-1] if ch.isdigit())
     outcome = await joining.link_by_phone(session, 60, "8" + digits[-10:], NOW)
     assert outcome.status == "linked" and outcome.person_id == blinov.id
@@ -54,22 +62,23 @@ async def test_phone_links_in_any_format(session) -> None:  # type: ignore[no-un
     assert "join.phone" in actions
 
 
-async def test_join_request_decided_once(session) -> None:  # type: ignore[no-untyped-def]
+async def test_join_request_decided_once(session: AsyncSession) -> None:
     await _viewer(session, 70)
     first = await joining.request_to_join(session, 70, "Ann <b>Lee</b>", "Данфосс", NOW)
     again = await joining.request_to_join(session, 70, "Ann Lee", "Danfoss", NOW)
     assert first.request_id == again.request_id
-    request, decided = await joining.decide_join_request(session, first.request_id, approve=True, actor=1, now=NOW)
+    request, decided = await _decide(session, first.request_id, approve=True)
     assert decided and request.status == "approved"
-    request, decided = await joining.decide_join_request(session, first.request_id, approve=False, actor=1, now=NOW)
+    request, decided = await _decide(session, first.request_id, approve=False)
     assert not decided and request.status == "approved"
     viewer = await _viewer(session, 70)
     assert viewer.is_member
     person = await session.get(Person, viewer.person_id)
+    assert person is not None
     assert person.name == "Ann <b>Lee</b>" and person.organisation_id is not None  # matched «Данфосс»
 
 
-async def test_invite_is_single_use_and_expires(session) -> None:  # type: ignore[no-untyped-def]
+async def test_invite_is_single_use_and_expires(session: AsyncSession) -> None:
     invite = await invites.create_invite(
         session, actor=1, role="member", person_id=None, ttl=timedelta(hours=1), now=NOW
     )
@@ -95,8 +104,8 @@ async def test_invite_is_single_use_and_expires(session) -> None:  # type: ignor
     ).status == "invalid"
 
 
-async def test_bound_invite_grants_its_role(session) -> None:  # type: ignore[no-untyped-def]
-    zakharova = await _person(session, "zakharova-galina")
+async def test_bound_invite_grants_its_role(session: AsyncSession) -> None:
+    zakharova = await directory_person(session, "zakharova-galina")
     invite = await invites.create_invite(
         session, actor=1, role="secretariat", person_id=zakharova.id, ttl=timedelta(days=1), now=NOW
     )
@@ -109,21 +118,21 @@ async def test_bound_invite_grants_its_role(session) -> None:  # type: ignore[no
     assert set(chats) == {1, 90}
 
 
-async def test_members_roles_and_revoke(session) -> None:  # type: ignore[no-untyped-def]
+async def test_members_roles_and_revoke(session: AsyncSession) -> None:
     await _viewer(session, 95)
-    blinov = await _person(session, "blinov-ivan")
+    blinov = await directory_person(session, "blinov-ivan")
     await joining.link_by_phone(session, 95, blinov.phones[0], NOW)
     rows, total = await members.list_members(session, offset=0, limit=10)
     assert total == 1 and rows[0].telegram_id == 95
     row = await members.set_role(session, blinov.id, "leader", granted=True, actor=1, now=NOW)
-    assert {"member", "leader"} <= row.roles
+    assert row is not None and {"member", "leader"} <= row.roles
     await members.revoke_member(session, blinov.id, actor=1, now=NOW)
     assert not (await _viewer(session, 95)).is_member
     actions = set(await session.scalars(select(AuditEntry.action)))
     assert {"role.grant", "member.revoke"} <= actions
 
 
-async def test_concurrent_first_contact_is_one_account(database) -> None:  # type: ignore[no-untyped-def]
+async def test_concurrent_first_contact_is_one_account(database: Database) -> None:
     async def touch() -> access.Viewer:
         async with database.sessions() as s:
             viewer = await _viewer(s, 99)
@@ -134,15 +143,15 @@ async def test_concurrent_first_contact_is_one_account(database) -> None:  # typ
     assert {v.telegram_id for v in viewers} == {99}
 
 
-async def _revoked_blinov(session, telegram_id: int) -> Person:  # type: ignore[no-untyped-def]
+async def _revoked_blinov(session: AsyncSession, telegram_id: int) -> Person:
     await _viewer(session, telegram_id)
-    blinov = await _person(session, "blinov-ivan")
+    blinov = await directory_person(session, "blinov-ivan")
     await joining.link_by_phone(session, telegram_id, blinov.phones[-1], NOW)
     await members.revoke_member(session, blinov.id, actor=1, now=NOW)
     return blinov
 
 
-async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_revoked_person_comes_back_only_by_the_secretariat(session: AsyncSession) -> None:
     blinov = await _revoked_blinov(session, 110)
     assert (await joining.link_by_phone(session, 110, blinov.phones[-1], NOW)).status == "revoked"
     # another account with his phone (a number passed on, say) stays out too, but was never in:
@@ -160,7 +169,7 @@ async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> N
     filed = await joining.request_readmission(session, 110, blinov.id, NOW)
     assert filed.status == "requested"
     assert (await joining.request_readmission(session, 110, blinov.id, NOW)).status == "pending"
-    await joining.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
+    await _decide(session, filed.request_id, approve=True)
     viewer = await _viewer(session, 110)
     assert viewer.is_member and viewer.person_id == blinov.id
     # the generic invite was not spent on the refusal
@@ -169,7 +178,7 @@ async def test_a_revoked_person_comes_back_only_by_the_secretariat(session) -> N
     ).status == "linked"
 
 
-async def test_an_invite_bound_to_a_revoked_person_lets_them_back(session) -> None:  # type: ignore[no-untyped-def]
+async def test_an_invite_bound_to_a_revoked_person_lets_them_back(session: AsyncSession) -> None:
     blinov = await _revoked_blinov(session, 120)
     bound = await invites.create_invite(
         session, actor=1, role="member", person_id=blinov.id, ttl=timedelta(days=1), now=NOW
@@ -182,10 +191,10 @@ async def test_an_invite_bound_to_a_revoked_person_lets_them_back(session) -> No
     assert (await joining.link_by_phone(session, 120, blinov.phones[-1], NOW)).status == "revoked"
 
 
-async def test_an_invite_for_someone_else_stays_theirs(session) -> None:  # type: ignore[no-untyped-def]
+async def test_an_invite_for_someone_else_stays_theirs(session: AsyncSession) -> None:
     await _viewer(session, 130)
-    blinov = await _person(session, "blinov-ivan")
-    zakharova = await _person(session, "zakharova-galina")
+    blinov = await directory_person(session, "blinov-ivan")
+    zakharova = await directory_person(session, "zakharova-galina")
     await joining.link_by_phone(session, 130, blinov.phones[-1], NOW)
     invite = await invites.create_invite(
         session, actor=1, role="member", person_id=zakharova.id, ttl=timedelta(days=1), now=NOW
@@ -198,14 +207,14 @@ async def test_an_invite_for_someone_else_stays_theirs(session) -> None:  # type
     assert outcome.status == "linked" and outcome.person_id == zakharova.id
 
 
-async def test_shared_lines_and_faxes_link_no_one(session) -> None:  # type: ignore[no-untyped-def]
+async def test_shared_lines_and_faxes_link_no_one(session: AsyncSession) -> None:
     await _viewer(session, 140)
     assert (await joining.link_by_phone(session, 140, "+78125217765", NOW)).status == "shared"  # Питиримов, Кузьменко
     assert (await joining.link_by_phone(session, 140, "+78125766980", NOW)).status == "shared"  # Захарова's fax
     assert (await joining.link_by_phone(session, 140, "+79219407578", NOW)).status == "linked"  # her mobile
 
 
-async def test_one_request_at_a_time_and_none_for_members(session) -> None:  # type: ignore[no-untyped-def]
+async def test_one_request_at_a_time_and_none_for_members(session: AsyncSession) -> None:
     await _viewer(session, 150)
     assert (await joining.request_to_join(session, 150, "Ann", "Данфосс", NOW)).status == "requested"
     assert (await joining.request_to_join(session, 150, "Ann", "Данфосс", NOW)).status == "pending"
@@ -214,11 +223,11 @@ async def test_one_request_at_a_time_and_none_for_members(session) -> None:  # t
     assert (await joining.request_to_join(session, 151, "Галина", "КВС", NOW)).status == "member"
 
 
-async def test_two_accounts_racing_for_one_phone(database) -> None:  # type: ignore[no-untyped-def]
+async def test_two_accounts_racing_for_one_phone(database: Database) -> None:
     async with database.sessions() as s:
         for telegram_id in (160, 161):
             await _viewer(s, telegram_id)
-        phone = (await _person(s, "blinov-ivan")).phones[-1]
+        phone = (await directory_person(s, "blinov-ivan")).phones[-1]
         await s.commit()
 
     async def share(telegram_id: int) -> str:
@@ -230,23 +239,23 @@ async def test_two_accounts_racing_for_one_phone(database) -> None:  # type: ign
     assert sorted(await asyncio.gather(share(160), share(161))) == ["linked", "taken"]
 
 
-async def test_approving_a_copy_of_a_member_in_with_another_account_is_refused(session) -> None:  # type: ignore[no-untyped-def]
+async def test_approving_a_copy_of_a_member_in_with_another_account_is_refused(session: AsyncSession) -> None:
     await _viewer(session, 140)
-    zakharova = await _person(session, "zakharova-galina")
+    zakharova = await directory_person(session, "zakharova-galina")
     await joining.link_by_phone(session, 140, zakharova.phones[-1], NOW)
     await _viewer(session, 141)
     filed = await joining.request_to_join(session, 141, "Галина Захарова", "КВС", NOW)
-    request, decided = await joining.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
+    request, decided = await _decide(session, filed.request_id, approve=True)
     assert not decided and request.status == "pending"
     assert request.duplicate_of is not None and request.duplicate_of.person_id == zakharova.id
     assert request.duplicate_of.telegram_id == 140
     assert not (await _viewer(session, 141)).is_member
     # a different name is a different person; rejecting is always possible
-    request, decided = await joining.decide_join_request(session, filed.request_id, approve=False, actor=1, now=NOW)
+    request, decided = await _decide(session, filed.request_id, approve=False)
     assert decided and request.status == "rejected"
     await _viewer(session, 142)
     other = await joining.request_to_join(session, 142, "Галина Петрова", "КВС", NOW)
-    request, decided = await joining.decide_join_request(session, other.request_id, approve=True, actor=1, now=NOW)
+    request, decided = await _decide(session, other.request_id, approve=True)
     assert decided and request.status == "approved"
 
 
@@ -257,9 +266,9 @@ def test_same_name_ignores_order_and_a_missing_patronymic() -> None:
     assert not joining.same_name("Галина Петрова", "Захарова Галина Анатольевна")
 
 
-async def test_a_generic_invite_is_not_spent_on_someone_in_already(session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_generic_invite_is_not_spent_on_someone_in_already(session: AsyncSession) -> None:
     await _viewer(session, 135)
-    blinov = await _person(session, "blinov-ivan")
+    blinov = await directory_person(session, "blinov-ivan")
     await joining.link_by_phone(session, 135, blinov.phones[-1], NOW)
     generic = await invites.create_invite(
         session, actor=1, role="secretariat", person_id=None, ttl=timedelta(days=1), now=NOW

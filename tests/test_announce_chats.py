@@ -3,15 +3,17 @@ there only once the secretariat approved it, while the bot may post there; the p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import select
 
 from models import AuditEntry, BotChat
 from models.db import alembic_config
-from tests.announce_helpers import alerts, button, compose, received, seed, sent
-from tests.conftest import ADMIN
 from tests.emulator import BotAPIEmulator, Call, User
+from tests.harness import FakeClock, RunningBot
+from tests.steps import ADMIN, alerts, button, compose, received, seed, sent
 
 STRANGER = User(id=5550001, first_name="Незнакомец", username="stranger", language_code="ru")
 GROUPS = ("Группам и каналам",)
@@ -22,8 +24,8 @@ def requests(emulator: BotAPIEmulator, title: str) -> list[Call]:
     return [c for c in sent(emulator.calls) if "Бота добавили" in (c.text or "") and title in (c.text or "")]
 
 
-async def test_a_strangers_group_is_no_audience_until_the_secretariat_approves_it(  # type: ignore[no-untyped-def]
-    bot, emulator, clock
+async def test_a_strangers_group_is_no_audience_until_the_secretariat_approves_it(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
 ) -> None:
     await emulator.ask(ADMIN, "/start")
     emulator.add_chat(-100900, "supergroup", "Клуб <b>чужих</b>")
@@ -62,7 +64,7 @@ async def test_a_strangers_group_is_no_audience_until_the_secretariat_approves_i
     assert entry is not None and entry.actor_telegram_id == ADMIN.id and entry.target == "chat:-100900"
 
 
-async def test_an_ignored_chat_gets_nothing(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_an_ignored_chat_gets_nothing(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     await emulator.wait_handled(emulator.my_chat_member(-100901, STRANGER))
     await bot.app.sender.deliver_due()
@@ -77,7 +79,9 @@ async def test_an_ignored_chat_gets_nothing(bot, emulator, clock) -> None:  # ty
     assert "Group -100901" not in picker.text
 
 
-async def test_leaving_or_demotion_drops_a_chat_at_once(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_leaving_or_demotion_drops_a_chat_at_once(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     emulator.add_chat(-100902, "channel", "Новости кластера")
     await emulator.wait_handled(emulator.my_chat_member(-100902, ADMIN))  # a secretary's own: approved at once
@@ -106,8 +110,8 @@ async def test_leaving_or_demotion_drops_a_chat_at_once(bot, emulator, clock) ->
     assert "устарела" in alerts(calls)[0], "the bot left since the request"
 
 
-async def test_only_the_secretariat_decides_and_forged_buttons_are_refused(  # type: ignore[no-untyped-def]
-    bot, emulator, clock
+async def test_only_the_secretariat_decides_and_forged_buttons_are_refused(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
 ) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
@@ -125,7 +129,9 @@ async def test_only_the_secretariat_decides_and_forged_buttons_are_refused(  # t
     assert "Получателей: 0" in (await compose(emulator, "Нет", audience=GROUPS)).text
 
 
-async def test_all_members_says_the_count_includes_the_secretary(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_all_members_says_the_count_includes_the_secretary(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock(), extra=0)  # three members, and the secretary
     summary = await compose(emulator, "Всем")
@@ -134,7 +140,9 @@ async def test_all_members_says_the_count_includes_the_secretary(bot, emulator, 
     assert "Получателей: 1" in summary.text and "включая вас" not in summary.text
 
 
-async def test_chats_recorded_before_approvals_wait_in_the_picker(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_chats_recorded_before_approvals_wait_in_the_picker(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     emulator.add_chat(-100950, "supergroup", "Старый чат")
     async with bot.app.database.sessions.begin() as session:  # as migration 0010 leaves such a chat
@@ -162,7 +170,7 @@ async def test_chats_recorded_before_approvals_wait_in_the_picker(bot, emulator,
     assert "Получателей: 1" in (await compose(emulator, "Старым", audience=GROUPS)).text
 
 
-def test_the_migration_makes_recorded_chats_pending(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_migration_makes_recorded_chats_pending(tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
     config = alembic_config()
     with engine.begin() as connection:
@@ -181,7 +189,9 @@ def test_the_migration_makes_recorded_chats_pending(tmp_path) -> None:  # type: 
     assert [tuple(r) for r in rows] == [(-2, "new", 0), (-1, "pending", 1)]
 
 
-async def test_a_scheduled_announcement_skips_a_chat_that_dropped_out(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_scheduled_announcement_skips_a_chat_that_dropped_out(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     for chat in (-100960, -100961):
         await emulator.wait_handled(emulator.my_chat_member(chat, ADMIN))

@@ -1,4 +1,4 @@
-"""Announcements under way: scheduling, Telegram's errors, cancelling, restarts, mutes, bad input."""
+"""Announcements under way: scheduling and moving, Telegram's errors, cancelling, restarts."""
 
 from __future__ import annotations
 
@@ -7,22 +7,28 @@ import io
 from collections import Counter
 
 from bot.services import outbox
-from handlers.announcements.callbacks import AnnounceStep
-from tests.announce_helpers import alerts, button, choose, compose, received, seed, sent
-from tests.conftest import ADMIN, GUEST
-from tests.emulator import User
+from tests.emulator import BotAPIEmulator, Call
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    alerts,
+    button,
+    choose,
+    compose,
+    received,
+    seed,
+    send_now,
+    sent,
+)
 
 
-async def _send_now(emulator, summary):  # type: ignore[no-untyped-def]
-    calls = await emulator.tap(ADMIN, summary, button(summary, "Отправить сейчас"))
-    return next(c for c in calls if c.method == "editMessageText")
-
-
-def _report(emulator, report) -> str:  # type: ignore[no-untyped-def]
+def _report(emulator: BotAPIEmulator, report: Call) -> str:
     return emulator.message(ADMIN.id, report.message["message_id"])["text"]
 
 
-async def test_scheduled_send_edited_then_released_by_the_tick(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_scheduled_send_edited_then_released_by_the_tick(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     summary = await compose(emulator, "Старый текст")
@@ -52,7 +58,9 @@ async def test_scheduled_send_edited_then_released_by_the_tick(bot, emulator, cl
     assert "нельзя" in alerts(calls)[0], "a started announcement cannot be edited"
 
 
-async def test_scheduled_one_cancelled_before_it_starts(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_scheduled_one_cancelled_before_it_starts(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     await seed(bot.app, clock())
     summary = await compose(emulator, "Не будет отправлено")
@@ -65,13 +73,13 @@ async def test_scheduled_one_cancelled_before_it_starts(bot, emulator, clock) ->
     assert not received(emulator, "Не будет отправлено")
 
 
-async def test_429_403_gone_and_5xx(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_429_403_gone_and_5xx(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock(), extra=4)
     blocked, gone = cast.plain[0], cast.plain[1]
     emulator.block(blocked)
     emulator.remove_chat(gone)
-    report = await _send_now(emulator, await compose(emulator, "Проверка связи"))
+    report = await send_now(emulator, await compose(emulator, "Проверка связи"))
     emulator.fail("sendMessage", 429, retry_after=3)
     emulator.fail("sendMessage", 502)
     await bot.app.sender.deliver_due()
@@ -94,10 +102,10 @@ async def test_429_403_gone_and_5xx(bot, emulator, clock) -> None:  # type: igno
     assert f"Получателей: {len(cast.members) - 2}" in summary.text, "unreachable members are skipped from now on"
 
 
-async def test_cancel_mid_flight(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_cancel_mid_flight(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock(), extra=25)
-    report = await _send_now(emulator, await compose(emulator, "Длинная рассылка"))
+    report = await send_now(emulator, await compose(emulator, "Длинная рассылка"))
     sender = bot.app.sender
     sender.batch = 10
 
@@ -115,10 +123,12 @@ async def test_cancel_mid_flight(bot, emulator, clock) -> None:  # type: ignore[
     assert len(received(emulator, "Длинная рассылка")) <= 10, "the rest never went out"
 
 
-async def test_restart_mid_broadcast_resumes_with_nobody_missed(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_restart_mid_broadcast_resumes_with_nobody_missed(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock(), extra=25)
-    await _send_now(emulator, await compose(emulator, "Пережить падение"))
+    await send_now(emulator, await compose(emulator, "Пережить падение"))
     app = bot.app
     # The process dies with a batch claimed and four of its messages already with Telegram.
     async with app.database.sessions.begin() as session:
@@ -128,7 +138,7 @@ async def test_restart_mid_broadcast_resumes_with_nobody_missed(bot, emulator, c
     await bot.restart()
     assert await bot.app.sender.resume() == 10
     await bot.app.sender.deliver_due()
-    deliveries = Counter(int(c.chat_id) for c in sent(emulator.calls) if c.text == "Пережить падение")
+    deliveries = Counter(c.chat for c in sent(emulator.calls) if c.text == "Пережить падение")
     deliveries[ADMIN.id] -= 1  # the preview
     assert {chat for chat, n in deliveries.items() if n} == cast.members, "nobody missed"
     doubled = {chat for chat, n in deliveries.items() if n > 1}
@@ -136,71 +146,9 @@ async def test_restart_mid_broadcast_resumes_with_nobody_missed(bot, emulator, c
     assert len(doubled) <= bot.app.settings.send_concurrency
 
 
-async def test_members_mute_categories_but_not_urgent(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
-    await emulator.ask(ADMIN, "/start")
-    cast = await seed(bot.app, clock())
-    member = User(id=cast.plain[0], first_name="Member")
-    calls = await emulator.ask(member, "/settings")
-    panel = sent(calls)[-1]
-    assert "Срочные приходят всегда" in panel.text and not any("Срочное" in b["text"] for b in panel.buttons)
-    calls = await emulator.tap(member, panel, button(panel, "События"))
-    assert "отключено" in alerts(calls)[0]
-    calls = await emulator.ask(GUEST, "/settings")
-    assert "для участников" in sent(calls)[-1].text
-
-    summary = await compose(emulator, "Про событие", category="События")
-    await _send_now(emulator, summary)
-    summary = await compose(emulator, "Срочно всем", category="Срочное")
-    await _send_now(emulator, summary)
-    await bot.app.sender.deliver_due()
-    assert member.id not in received(emulator, "Про событие")
-    assert member.id in received(emulator, "Срочно всем")
-    assert len(received(emulator, "Про событие")) == len(cast.members) - 2
-
-
-async def test_bad_input(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
-    await emulator.ask(ADMIN, "/start")
-    await seed(bot.app, clock())
-    await emulator.ask(ADMIN, "/announce")
-    assert "нет текста" in sent(await emulator.ask(ADMIN, "   "))[-1].text
-    calls = await emulator.wait_handled(emulator.send_sticker(ADMIN))
-    assert "нельзя" in sent(calls)[-1].text
-    calls = await emulator.ask(ADMIN, "Очень длинно. " * 100)
-    assert "Без вложения" in str(sent(calls)[-1].buttons)
-    calls = await emulator.wait_handled(emulator.send_photo(ADMIN))
-    assert "не больше 1024" in sent(calls)[-1].text
-    calls = await emulator.ask(ADMIN, "Короче.")  # the photo is kept: the shorter text becomes its caption
-    summary = await choose(emulator, calls, "Общее", ("Всем участникам",))
-    preview = sent(emulator.calls, "sendPhoto")[-1]
-    assert preview.text == "Короче." and preview.chat_id == ADMIN.id
-    await _send_now(emulator, summary)
-    await bot.app.sender.deliver_due()
-    assert len(received(emulator, "Короче.", "sendPhoto")) == 5
-
-    # a document without a caption asks for the text; a forged or old button is refused politely
-    await emulator.ask(ADMIN, "/announce")
-    calls = await emulator.wait_handled(emulator.send_document(ADMIN, "plan.pdf", b"%PDF-1.4"))
-    assert "текст" in sent(calls)[-1].text
-    calls = await emulator.ask(ADMIN, "План на год")
-    picker = sent(calls)[-1]
-    calls = await emulator.tap(ADMIN, picker, button(picker, "Общее"))
-    audiences = next(c for c in calls if c.method == "editMessageText")
-    forged = AnnounceStep.unpack(button(audiences, "Всем")).model_copy(update={"value": "everyone"}).pack()
-    calls = await emulator.wait_handled(emulator.press_forged(ADMIN, audiences, forged))
-    assert "устарела" in alerts(calls)[0] and not sent(calls)
-    await emulator.tap(ADMIN, audiences, button(audiences, "Отменить"))
-    calls = await emulator.tap(ADMIN, audiences, button(audiences, "Всем"))
-    assert "было отменено" in alerts(calls)[0], "a dropped draft's button says so"
-    calls = await emulator.ask(GUEST, "/announce")
-    assert "только секретариату" in sent(calls)[-1].text
-
-
-async def test_nothing_announced_yet(bot, emulator) -> None:  # type: ignore[no-untyped-def]
-    calls = await emulator.ask(ADMIN, "/announcements")
-    assert "пока не было" in sent(calls)[-1].text
-
-
-async def test_a_scheduled_one_moved_to_another_time(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_scheduled_one_moved_to_another_time(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     await emulator.ask(ADMIN, "/announce")

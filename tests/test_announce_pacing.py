@@ -13,6 +13,8 @@ from bot.services.outbox import Outgoing
 from models import OutboxMessage
 from scheduler.pacing import Limits, Pacer, VirtualTimer
 from scheduler.sender import Sender
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
 
 
 def test_overall_rate_spaces_messages_evenly() -> None:
@@ -45,7 +47,7 @@ async def test_a_429_pauses_everything() -> None:
     assert timer.now == 7
 
 
-async def test_the_sender_keeps_the_rate(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_the_sender_keeps_the_rate(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     app = bot.app
     timer = VirtualTimer()
     sender = Sender(app.bot, app.database.sessions, clock, limits=Limits(rate=30), batch=40, timer=timer)
@@ -60,7 +62,7 @@ async def test_the_sender_keeps_the_rate(bot, emulator, clock) -> None:  # type:
         assert set(await session.scalars(select(OutboxMessage.status))) == {"sent"}
 
 
-async def test_the_emulator_can_enforce_telegrams_limits(emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_the_emulator_can_enforce_telegrams_limits(emulator: BotAPIEmulator) -> None:
     emulator.enforce_limits(overall=30, per_chat=1, chat_burst=3)
     bot = emulator.make_bot()
     try:
@@ -78,7 +80,7 @@ async def test_the_emulator_can_enforce_telegrams_limits(emulator) -> None:  # t
     assert emulator.throttled == 1
 
 
-async def test_an_odd_row_does_not_hold_up_its_batch(bot, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_an_odd_row_does_not_hold_up_its_batch(bot: RunningBot, clock: FakeClock) -> None:
     app = bot.app
     async with app.database.sessions.begin() as session:
         await outbox.enqueue(

@@ -3,19 +3,21 @@ rows released when due, cancelling, figures, recorded outcomes, mutes and the bo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import announcements, outbox
-from bot.services.announcements import Draft
-from bot.services.announcements.audiences import Audience, decide_chat, record_chat
+from bot.services.announcements import AnnouncementView, Draft
+from bot.services.announcements.audiences import Audience, ChatChange, decide_chat, record_chat
 from models import Account, OutboxMessage, Person, PersonRole
+from tests.harness import FakeClock
 
 ADMINS = frozenset({77})
 
 
-async def _members(session, now, n: int = 5) -> list[int]:  # type: ignore[no-untyped-def]
+async def _members(session: AsyncSession, now: datetime, n: int = 5) -> list[int]:
     ids = []
     for k in range(n):
         person = Person(key=f"svc-{k}", name=f"Svc {k}", phones=[], emails=[])
@@ -40,20 +42,26 @@ def _draft(token: str = "tok0000001", category: str = "general", kind: str = "me
     return Draft(token=token, text="<b>Hi</b>", length=2, category=category, audience=Audience(kind))
 
 
-async def test_one_write_per_draft_and_scheduled_rows_held(session, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_one_write_per_draft_and_scheduled_rows_held(session: AsyncSession, clock: FakeClock) -> None:
     members = await _members(session, clock())
     later = clock() + timedelta(hours=2)
-    kwargs = {
-        "author_id": 77,
-        "now": clock(),
-        "report_chat_id": 77,
-        "report_message_id": 5,
-        "admin_ids": ADMINS,
-        "default_language": "ru",
-    }
-    created = await announcements.create(session, _draft(), scheduled_at=later, **kwargs)
+
+    async def confirm(scheduled_at: datetime | None) -> AnnouncementView | None:
+        return await announcements.create(
+            session,
+            _draft(),
+            scheduled_at=scheduled_at,
+            author_id=77,
+            now=clock(),
+            report_chat_id=77,
+            report_message_id=5,
+            admin_ids=ADMINS,
+            default_language="ru",
+        )
+
+    created = await confirm(later)
     assert created is not None and created.total == len(members) and created.status == "scheduled"
-    assert await announcements.create(session, _draft(), scheduled_at=None, **kwargs) is None, "confirmed once"
+    assert await confirm(None) is None, "confirmed once"
     assert await outbox.claim_due(session, clock(), 100) == [], "held until released"
 
     assert await announcements.edit_scheduled(session, created.id, text="<i>New</i>", length=3) == "ok"
@@ -69,7 +77,8 @@ async def test_one_write_per_draft_and_scheduled_rows_held(session, clock) -> No
             outbox.retry(rows[2], later + timedelta(seconds=5), "Bad Gateway"),
         ],
     )
-    assert (await session.get(Account, rows[1].chat_id)).blocked_bot  # type: ignore[union-attr]
+    unreachable = await session.get(Account, rows[1].chat_id)
+    assert unreachable is not None and unreachable.blocked_bot
 
     view = await announcements.cancel(session, created.id, later)
     assert view is not None and view.status == "cancelled"
@@ -79,7 +88,7 @@ async def test_one_write_per_draft_and_scheduled_rows_held(session, clock) -> No
     assert statuses == {"sent", "unreachable", "cancelled"}
 
 
-async def test_audiences_mutes_and_chats(session, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_audiences_mutes_and_chats(session: AsyncSession, clock: FakeClock) -> None:
     members = await _members(session, clock())
     session.add(Account(telegram_id=77, first_name="Admin", created_at=clock()))
     assert await announcements.toggle_mute(session, members[1], "events") == {"events"}
@@ -96,10 +105,12 @@ async def test_audiences_mutes_and_chats(session, clock) -> None:  # type: ignor
     assert await announcements.toggle_mute(session, members[1], "events") == set()
 
 
-async def test_a_chat_is_an_audience_only_approved_and_while_the_bot_may_post(session, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_chat_is_an_audience_only_approved_and_while_the_bot_may_post(
+    session: AsyncSession, clock: FakeClock
+) -> None:
     stranger = 4242
 
-    async def status(status: str, chat: int = -1001, type_: str = "supergroup", post: bool | None = None):  # type: ignore[no-untyped-def]
+    async def status(status: str, chat: int = -1001, type_: str = "supergroup", post: bool | None = None) -> ChatChange:
         return await record_chat(
             session,
             chat_id=chat,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import sqlite_url
+from tests.steps import sqlite_url
 
 BATCH = 10
 

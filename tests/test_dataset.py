@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.directory.dataset import (
     DatasetError,
@@ -84,7 +85,7 @@ def test_broken_files_are_refused(tmp_path: Path, content: str) -> None:
         load_dataset(path)
 
 
-async def test_import_twice_changes_nothing(session) -> None:  # type: ignore[no-untyped-def]
+async def test_import_twice_changes_nothing(session: AsyncSession) -> None:
     counts = [
         await session.scalar(select(func.count()).select_from(m))
         for m in (Organisation, Person, Project, ProjectPartner, RoadmapItem)
@@ -98,7 +99,7 @@ async def test_import_twice_changes_nothing(session) -> None:  # type: ignore[no
     assert counts == after and all(counts[:3])
 
 
-async def test_export_round_trips(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_export_round_trips(session: AsyncSession, tmp_path: Path) -> None:
     exported = tmp_path / "export.yaml"
     exported.write_text(dump_yaml(await export_dataset(session)), encoding="utf-8")
     again = load_dataset(exported)
@@ -106,7 +107,7 @@ async def test_export_round_trips(session, tmp_path: Path) -> None:  # type: ign
     assert again.model_dump() == original.model_dump()
 
 
-async def test_import_updates_what_changed(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_import_updates_what_changed(session: AsyncSession, tmp_path: Path) -> None:
     data = yaml.safe_load(BUNDLED_DATASET.read_text(encoding="utf-8"))
     data["projects"][0]["budget"] = "1 евро"
     report = await import_dataset(session, load_dataset(_write(tmp_path, data)))

@@ -7,9 +7,8 @@ from sqlalchemy import select, update
 
 from bot.app import open_database
 from models import Person, Project, ProjectPerson
-from tests.conftest import GUEST, GUEST_EN
-from tests.test_e2e_directory import MEMBER, join_member
-from tests.test_e2e_join import button, sent
+from tests.steps import BLINOV as MEMBER
+from tests.steps import GUEST, GUEST_EN, button, join, sent
 
 ZAKHAROVA_PHONES = ("576-61-82", "576-69-80", "940-75-78")
 
@@ -63,7 +62,7 @@ async def test_english_questions(bot, emulator) -> None:  # type: ignore[no-unty
 
 
 async def test_a_member_asking_for_a_phone_gets_it_and_the_contact(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
-    await join_member(emulator, settings)
+    await join(emulator, settings, MEMBER, "blinov-ivan")
     calls = await emulator.ask(MEMBER, "телефон Захаровой")
     answer = reply(calls)
     assert all(phone in answer.text for phone in ZAKHAROVA_PHONES)
@@ -105,7 +104,7 @@ async def test_a_projects_contact_people(bot, emulator, settings) -> None:  # ty
     await database.close()
     answer = reply(await emulator.ask(GUEST, "контакты проекта ЭКОЛЕНД"))
     assert "🔒" in answer.text and "Блинов" not in answer.text
-    await join_member(emulator, settings)
+    await join(emulator, settings, MEMBER, "blinov-ivan")
     answer = reply(await emulator.ask(MEMBER, "контакты проекта ЭКОЛЕНД"))
     assert "Блинов Иван Александрович" in answer.text and "670-10-85" in answer.text
     assert button(answer, "👤 Блинов").startswith("c:h:")

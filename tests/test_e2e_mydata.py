@@ -4,6 +4,7 @@ confirmation, once, with the secretariat told and the reports kept under the nam
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import select
 
@@ -12,10 +13,25 @@ from bot.services.access import members
 from bot.services.directory.dataset import import_dataset, load_dataset
 from bot.settings import BUNDLED_DATASET, Settings
 from models import Account, Person, Report
-from tests.conftest import ADMIN, GUEST
 from tests.emulator import BotAPIEmulator, Call
-from tests.test_e2e_join import button, directory_phone, sent
-from tests.test_reports_e2e import LEADER, MEMBER, alert, fill_report, join, leader, shown
+from tests.steps import (
+    ADMIN,
+    GUEST,
+    alert,
+    button,
+    directory_phone,
+    fill_report,
+    join,
+    leader,
+    sent,
+    shown,
+)
+from tests.steps import (
+    BLINOV as LEADER,
+)
+from tests.steps import (
+    ZAKHAROVA as MEMBER,
+)
 
 
 async def send_report(emulator: BotAPIEmulator) -> None:
@@ -24,7 +40,7 @@ async def send_report(emulator: BotAPIEmulator) -> None:
     await emulator.tap(LEADER, preview, button(preview, "Отправить"))
 
 
-def the_json(calls: list[Call]) -> tuple[Call, dict]:  # type: ignore[type-arg]
+def the_json(calls: list[Call]) -> tuple[Call, dict[str, Any]]:
     [document] = [c for c in sent(calls, "sendDocument") if c.files["document"].filename == "mydata.json"]
     return document, json.loads(document.files["document"].content)
 
@@ -33,6 +49,7 @@ async def person(settings: Settings, key: str) -> tuple[Person, Account | None]:
     database = await open_database(settings, load_bundled=False)
     async with database.sessions() as session:
         row = await session.scalar(select(Person).where(Person.key == key))
+        assert row is not None
         account = await session.scalar(select(Account).where(Account.person_id == row.id))
     await database.close()
     return row, account

@@ -4,14 +4,15 @@ and the person themself."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.app import open_database
 from bot.services.directory.dataset import export_dataset
 from models import Person
-from tests.conftest import ADMIN, GUEST
-from tests.emulator import User
-from tests.test_e2e_join import button, directory_phone, last_text, sent
+from tests.emulator import BotAPIEmulator, User
+from tests.steps import ADMIN, GUEST, button, directory_phone, last_text, sent
 
 BLINOV = User(id=5005, first_name="Иван", last_name="Блинов", language_code="ru")
 ZAKHAROVA = User(id=5007, first_name="Галина", last_name="Захарова", language_code="ru")
@@ -41,7 +42,7 @@ async def card_of(emulator, user: User, query: str = "Блинов"):  # type: i
     return cards[0], bool(sent(calls, "sendContact"))
 
 
-async def inline_results(emulator, user: User, query: str = "Блинов") -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+async def inline_results(emulator: BotAPIEmulator, user: User, query: str = "Блинов") -> list[dict[str, Any]]:
     calls = await emulator.wait_handled(emulator.inline_query(user, query))
     return next(c for c in calls if c.method == "answerInlineQuery").params["results"]
 

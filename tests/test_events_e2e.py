@@ -11,9 +11,9 @@ import pytest
 from icalendar import Calendar
 
 from handlers.events.callbacks import Answer, EventAct, Manage, Rsvp
-from tests.announce_helpers import Cast, alerts, button, seed, sent
 from tests.conftest import ADMIN
 from tests.emulator import BotAPIEmulator, Call, User
+from tests.steps import Cast, alerts, button, seed, sent
 
 # The fake clock starts on 23.11.2026 09:00 UTC (12:00 in Moscow); the event is a week later.
 START = "30.11.2026 15:00"  # Moscow: 12:00 UTC
@@ -48,7 +48,7 @@ def invitations(emulator: BotAPIEmulator) -> dict[int, Call]:
 
 
 def report_text(emulator: BotAPIEmulator, report: Call) -> str:
-    message = emulator.message(ADMIN.id, report.message["message_id"])  # type: ignore[index]
+    message = emulator.message(ADMIN.id, report.message["message_id"])
     assert message is not None
     return str(message["text"])
 
@@ -94,7 +94,7 @@ async def test_an_event_from_invitation_to_cancel(bot, emulator, clock) -> None:
     clock.advance(seconds=10)
     assert "Ответ записан" in await answer(emulator, cast.leader, invited[cast.leader], "Не приду")
     assert "✅ 0 · ❌ 1 · 🤔 2" in report_text(emulator, report)
-    edited = emulator.message(cast.leader, invited[cast.leader].message["message_id"])  # type: ignore[index]
+    edited = emulator.message(cast.leader, invited[cast.leader].message["message_id"])
     assert edited is not None and "Ваш ответ: ❌ Не приду" in edited["text"]
 
     # A forged answer (another event, or a value outside the enum) and a stale one change nothing.

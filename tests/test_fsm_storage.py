@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.fsm_storage import DialogMarks, SqlStorage
+from bot.runtime import Database
 from models import DialogMark
 from tests.harness import FakeClock
 
@@ -15,7 +17,7 @@ KEY = StorageKey(bot_id=1, chat_id=5, user_id=5)
 TTL = timedelta(hours=48)
 
 
-async def test_state_and_data_survive_a_new_storage(database) -> None:  # type: ignore[no-untyped-def]
+async def test_state_and_data_survive_a_new_storage(database: Database) -> None:
     clock = FakeClock()
     storage = SqlStorage(database.sessions, clock, TTL)
     await storage.set_state(KEY, "JoinForm:organisation")
@@ -28,14 +30,14 @@ async def test_state_and_data_survive_a_new_storage(database) -> None:  # type: 
     assert await storage.get_state(KEY) is None and await storage.get_data(KEY) == {}
 
 
-async def test_concurrent_writes_to_a_new_key(database) -> None:  # type: ignore[no-untyped-def]
+async def test_concurrent_writes_to_a_new_key(database: Database) -> None:
     storage = SqlStorage(database.sessions, FakeClock(), TTL)
     keys = [StorageKey(bot_id=1, chat_id=100, user_id=100)] * 8
     await asyncio.gather(*(storage.set_data(k, {"n": n}) for n, k in enumerate(keys)))
     assert (await storage.get_data(keys[0]))["n"] in range(8)
 
 
-async def test_a_dialog_left_past_its_ttl_is_forgotten(database) -> None:  # type: ignore[no-untyped-def]
+async def test_a_dialog_left_past_its_ttl_is_forgotten(database: Database) -> None:
     clock = FakeClock()
     storage = SqlStorage(database.sessions, clock, TTL)
     await storage.set_state(KEY, "JoinForm:name")
@@ -49,7 +51,7 @@ async def test_a_dialog_left_past_its_ttl_is_forgotten(database) -> None:  # typ
     assert await storage.get_data(KEY) == {"other": 1}
 
 
-async def test_redis_storage_when_configured(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_redis_storage_when_configured(tmp_path: Path) -> None:
     """REDIS_URL switches dialogs to Redis; they survive a new storage object (a restart). The
     database still knows which chat is in a dialog, for the outbox sender."""
     import os

@@ -14,10 +14,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
-from tests.conftest import GUEST
 from tests.emulator import BotAPIEmulator
 from tests.harness import FakeClock, RunningBot
-from tests.test_reports_e2e import LEADER, leader
+from tests.steps import BLINOV as LEADER
+from tests.steps import GUEST, leader
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ async def served(settings: Settings, clock: FakeClock) -> AsyncIterator[RunningB
 
 
 async def get(running: RunningBot, path: str) -> tuple[int, Any]:
-    assert running.app is not None and running.app.http is not None
+    assert running.app.http is not None
     url = f"http://127.0.0.1:{running.app.http.port}{path}"
     async with aiohttp.ClientSession() as client, client.get(url) as response:
         body = await response.json() if path == "/healthz" else await response.text()
@@ -55,7 +55,6 @@ async def test_healthz_turns_503_while_the_database_is_gone_and_back(
     assert body["status"] == "ok" and body["database"] == {"ok": True}
     assert body["updates"]["flowing"] and body["updates"]["last_update_at"] == clock.now.isoformat()
     assert body["outbox"] == {"waiting": 0, "oldest_due_seconds": 0}
-    assert served.app is not None
     assert body["leases"]["ticker"]["holder"] == served.app.instance_id
     assert body["leases"]["ticker"]["this_instance"] and body["leases"]["sender"] is None
 
@@ -109,7 +108,7 @@ async def test_metrics_count_updates_ticks_and_deliveries(
     emulator.fail("sendMessage", 429, retry_after=1, chat_id=LEADER.id)
     await served.tick()  # the prompt is enqueued, and Telegram asks to wait
     clock.advance(seconds=2)
-    assert served.app is not None and await served.app.sender.deliver_due() == 1
+    assert await served.app.sender.deliver_due() == 1
     status, text = await get(served, "/metrics")
     assert status == 200
     seen = samples(text)

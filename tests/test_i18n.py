@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 from bot.i18n import Translator, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every package of the application, however deep: texts may be rendered anywhere.
-SOURCES = sorted(
-    path for package in ("bot", "handlers", "models", "scheduler") for path in ROOT.glob(f"{package}/**/*.py")
-)
+# Every package of the application (those the wheel ships, as pyproject.toml lists them), however
+# deep: texts may be rendered anywhere, the services and the scheduler's jobs included.
+WHEEL = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+PACKAGES = [pattern.rstrip("*") for pattern in WHEEL["packages"]["find"]["include"]]
+SOURCES = sorted(path for package in PACKAGES for path in ROOT.glob(f"{package}/**/*.py"))
 # Literal keys only: keys built at run time ("join.outcome." + status) end in a dot and are skipped.
 LITERAL_KEY = re.compile(r"""\b(?:t|st|told|guest_t)(?:\.plain)?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+
+
+def test_the_scan_covers_every_package() -> None:
+    """A package of the checkout is shipped, so scanned; and nested modules are scanned with it."""
+    assert {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"tests"} <= set(PACKAGES)
+    folders = {path.parent.relative_to(ROOT).as_posix() for path in SOURCES}
+    assert {"scheduler", "bot/services", "bot/services/reports", "handlers/reports", "models"} <= folders
 
 
 def test_catalogs_have_the_same_keys_and_placeholders() -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import GUEST
 from tests.emulator import BotAPIEmulator
+from tests.steps import GUEST
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the bot reads at run time besides its modules; every one must be in the wheel.
@@ -120,7 +120,7 @@ async def test_the_wheel_runs_from_any_folder(tmp_path: Path, emulator: BotAPIEm
         # migrated, the bundled dataset loaded, Russian texts: a guest finds a project's card
         emulator.send_message(GUEST, "Эффективный свет")
         card = await emulator.wait_for("sendMessage", chat_id=GUEST.id, timeout=60)
-        assert card.text is not None and "Эффективный свет" in card.text
+        assert "Эффективный свет" in card.text
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)

@@ -74,6 +74,7 @@ async def test_the_last_secretary_is_not_forgotten(session) -> None:  # type: ig
 async def test_someone_who_joined_by_request_leaves_the_lists(session) -> None:  # type: ignore[no-untyped-def]
     await _account(session, 420)
     filed = await joining.request_to_join(session, 420, "Анна Ли", "Данфосс", NOW)
+    assert filed.request_id is not None
     await joining.decide_join_request(session, filed.request_id, approve=True, actor=1, now=NOW)
     subject = await forget.subject(session, 420)
     assert subject is not None and subject.name == "Анна Ли"

@@ -6,36 +6,41 @@ import asyncio
 import contextlib
 from collections import Counter
 from datetime import timedelta
-from typing import Any
 
 from aiogram import Bot
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods.base import Response, TelegramMethod, TelegramType
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import App
 from bot.services import lease, outbox
 from bot.services.outbox import Outgoing
 from models import Account, OutboxMessage
 from scheduler.sender import Sender
-from tests.conftest import ADMIN, GUEST
-from tests.test_e2e_join import button, sent
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
+from tests.steps import ADMIN, GUEST, button, sent
 
 
 def note(key: str, chat_id: int, text: str = "hello") -> Outgoing:
     return Outgoing(key=key, chat_id=chat_id, kind="notice", text=text)
 
 
-async def rows(app) -> dict[str, OutboxMessage]:  # type: ignore[no-untyped-def]
+async def rows(app: App) -> dict[str, OutboxMessage]:
     async with app.database.sessions() as session:
         return {row.key: row for row in await session.scalars(select(OutboxMessage))}
 
 
-async def test_a_key_is_enqueued_once(session, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_key_is_enqueued_once(session: AsyncSession, clock: FakeClock) -> None:
     assert await outbox.enqueue(session, [note("a", 1), note("b", 2)], clock()) == ["a", "b"]
     assert await outbox.enqueue(session, [note("a", 1, "again"), note("c", 3)], clock()) == ["c"]
     assert await outbox.sent_keys(session, ["a", "c", "z"]) == {"a", "c"}
 
 
-async def test_due_rows_are_delivered_once_and_failures_recorded(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_due_rows_are_delivered_once_and_failures_recorded(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     app = bot.app
     emulator.block(4242)
     emulator.remove_chat(4343)
@@ -55,14 +60,17 @@ async def test_due_rows_are_delivered_once_and_failures_recorded(bot, emulator, 
     assert state["later"].status == "pending"
     assert [c.text for c in emulator.calls_of("sendMessage", GUEST.id)] == ["Привет"]
     async with app.database.sessions() as session:
-        assert (await session.get(Account, 4242)).blocked_bot
+        blocked = await session.get(Account, 4242)
+        assert blocked is not None and blocked.blocked_bot
 
     clock.advance(hours=1)
     assert await app.sender.deliver_due() == 1
     assert (await rows(app))["later"].status == "sent"
 
 
-async def test_a_429_waits_and_a_5xx_is_retried_with_backoff(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_429_waits_and_a_5xx_is_retried_with_backoff(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     app = bot.app
     async with app.database.sessions.begin() as session:
         await outbox.enqueue(session, [note("x", GUEST.id)], clock())
@@ -81,7 +89,7 @@ async def test_a_429_waits_and_a_5xx_is_retried_with_backoff(bot, emulator, cloc
     assert len(emulator.calls_of("sendMessage", GUEST.id)) == 3
 
 
-async def test_a_crash_mid_send_sends_again_on_start(bot, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_crash_mid_send_sends_again_on_start(bot: RunningBot, clock: FakeClock) -> None:
     app = bot.app
     async with app.database.sessions.begin() as session:
         await outbox.enqueue(session, [note("x", GUEST.id)], clock())
@@ -98,14 +106,18 @@ class Stuck(BaseRequestMiddleware):
         self.chat_id = chat_id
         self.reached = asyncio.Event()
 
-    async def __call__(self, make_request: Any, bot: Bot, method: Any) -> Any:
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
         if getattr(method, "chat_id", None) == self.chat_id:
             self.reached.set()
             await asyncio.Event().wait()
         return await make_request(bot, method)
 
 
-async def test_a_sender_dying_mid_batch_repeats_only_the_message_in_flight(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_sender_dying_mid_batch_repeats_only_the_message_in_flight(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     app = bot.app
     chats = (5001, 5002, 5003)
     async with app.database.sessions.begin() as session:
@@ -122,11 +134,11 @@ async def test_a_sender_dying_mid_batch_repeats_only_the_message_in_flight(bot, 
     await dying_bot.session.close()
     assert await app.sender.resume() == 1, "the two delivered were recorded as they went, not with the batch"
     assert await app.sender.deliver_due() == 1
-    delivered = Counter(int(c.chat_id) for c in emulator.calls_of("sendMessage") if c.ok)
+    delivered = Counter(c.chat for c in emulator.calls_of("sendMessage") if c.ok)
     assert delivered == {chat: 1 for chat in chats}
 
 
-async def test_one_instance_holds_the_ticker_lease(session, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_one_instance_holds_the_ticker_lease(session: AsyncSession, clock: FakeClock) -> None:
     ttl = timedelta(seconds=90)
     assert await lease.hold(session, "ticker", "a", clock(), ttl)
     assert not await lease.hold(session, "ticker", "b", clock(), ttl)
@@ -135,7 +147,9 @@ async def test_one_instance_holds_the_ticker_lease(session, clock) -> None:  # t
     assert await lease.hold(session, "ticker", "b", clock() + timedelta(seconds=200), ttl), "taken once expired"
 
 
-async def test_one_instance_sends_and_a_successor_resends_what_was_in_flight(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_one_instance_sends_and_a_successor_resends_what_was_in_flight(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     app = bot.app
     other = Sender.from_settings(app.bot, app.database.sessions, clock, app.settings)
     async with app.database.sessions.begin() as session:
@@ -155,7 +169,9 @@ async def test_one_instance_sends_and_a_successor_resends_what_was_in_flight(bot
     assert await app.sender.take_turn("a") == 1
 
 
-async def test_a_handler_that_enqueues_wakes_the_sender_after_its_commit(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_handler_that_enqueues_wakes_the_sender_after_its_commit(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
     sender = bot.app.sender
     await emulator.ask(ADMIN, "Данфосс")
     assert not sender._wake.is_set(), "a plain reply enqueues nothing and wakes nothing"

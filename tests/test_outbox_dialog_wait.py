@@ -5,35 +5,43 @@ from __future__ import annotations
 
 from bot.services import outbox
 from bot.services.outbox import DIALOG_WAIT, Outgoing
-from tests.announce_helpers import compose
-from tests.conftest import ADMIN
-from tests.roadmap_helpers import ORG_A, ORG_B, item_with_owners
-from tests.test_announce_delivery import _send_now
-from tests.test_e2e_join import button, last_text, sent
-from tests.test_roadmap_fixes import D14, reminded
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
+from tests.steps import (
+    ADMIN,
+    D14,
+    ORG_A,
+    ORG_B,
+    button,
+    compose,
+    item_with_owners,
+    last_text,
+    reminded,
+    send_now,
+    sent,
+    texts,
+)
 
 PROMPT = "Как продвигается проект «Эффективный свет»?"
 ALARM = "Срочно: собрание переносится"
 
 
-async def enqueue(bot, clock, *messages: Outgoing) -> None:  # type: ignore[no-untyped-def]
+async def enqueue(bot: RunningBot, clock: FakeClock, *messages: Outgoing) -> None:
     async with bot.app.database.sessions.begin() as session:
         await outbox.enqueue(session, messages, clock())
 
 
-def texts(emulator, chat_id: int) -> list[str]:  # type: ignore[no-untyped-def]
-    return [c.text for c in sent(emulator.calls_of("sendMessage", chat_id))]
-
-
-async def need_more_time(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def need_more_time(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await item_with_owners(bot.app)
-    await reminded(bot, emulator, clock, D14)
+    await reminded(bot, clock, D14)
     reminder = sent(emulator.calls_of("sendMessage", ORG_A.id))[-1]
     calls = await emulator.tap(ORG_A, reminder, button(reminder, "Нужно больше времени"))
     assert "До какого срока" in last_text(calls)
 
 
-async def test_a_prompt_waits_until_the_dialog_ends_and_urgent_news_does_not(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_prompt_waits_until_the_dialog_ends_and_urgent_news_does_not(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await need_more_time(bot, emulator, clock)
     await enqueue(
         bot,
@@ -54,7 +62,9 @@ async def test_a_prompt_waits_until_the_dialog_ends_and_urgent_news_does_not(bot
     assert told[-1] == PROMPT and told.count(PROMPT) == 1, "the dialog is over: the prompt follows it"
 
 
-async def test_a_message_waits_a_few_minutes_at_most(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_message_waits_a_few_minutes_at_most(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await need_more_time(bot, emulator, clock)
     await enqueue(bot, clock, Outgoing(key="prompt", chat_id=ORG_A.id, kind="checkin", text=PROMPT))
     clock.now += DIALOG_WAIT / 2
@@ -66,7 +76,9 @@ async def test_a_message_waits_a_few_minutes_at_most(bot, emulator, clock) -> No
     assert texts(emulator, ORG_A.id)[-1] == PROMPT
 
 
-async def test_a_dialog_left_alone_holds_nothing_back(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_dialog_left_alone_holds_nothing_back(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await need_more_time(bot, emulator, clock)
     clock.now += DIALOG_WAIT * 1.1  # the person went away in the middle of the dialog
     await enqueue(bot, clock, Outgoing(key="prompt", chat_id=ORG_A.id, kind="checkin", text=PROMPT))
@@ -74,11 +86,13 @@ async def test_a_dialog_left_alone_holds_nothing_back(bot, emulator, clock) -> N
     assert texts(emulator, ORG_A.id)[-1] == PROMPT
 
 
-async def test_an_urgent_announcement_reaches_a_dialog_and_a_general_one_waits(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_an_urgent_announcement_reaches_a_dialog_and_a_general_one_waits(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await need_more_time(bot, emulator, clock)
     await emulator.ask(ADMIN, "/start")
     for text, category in (("Собрание в пятницу", "Общее"), (ALARM, "Срочное")):
-        await _send_now(emulator, await compose(emulator, text, category=category))
+        await send_now(emulator, await compose(emulator, text, category=category))
     await bot.app.sender.deliver_due()
     assert ALARM in texts(emulator, ORG_A.id) and "Собрание в пятницу" not in texts(emulator, ORG_A.id)
     assert "Собрание в пятницу" in texts(emulator, ORG_B.id)

@@ -6,26 +6,24 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import reports
 from bot.services.reports import Draft
-from models import AuditEntry, Person, PersonRole, Project
+from models import AuditEntry, PersonRole, Project
+from tests.steps import directory_person, first_project
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)
 WINDOW = timedelta(hours=24)
 
 
-async def _project(session) -> int:  # type: ignore[no-untyped-def]
-    return await session.scalar(select(Project.id).order_by(Project.id))  # type: ignore[no-any-return]
-
-
 def _draft(project_id: int, status: str = "on_track", done: str = "done") -> Draft:
     return Draft(project_id, status, 40, done, None, None, [{"kind": "photo", "file_id": "AgAD"}])
 
 
-async def test_a_dialog_token_saves_one_report(session) -> None:  # type: ignore[no-untyped-def]
-    project_id = await _project(session)
+async def test_a_dialog_token_saves_one_report(session: AsyncSession) -> None:
+    project_id = await first_project(session)
     first, created = await reports.submit(
         session, "tok", _draft(project_id), person_id=None, submitted_by=1, on_behalf=True, now=NOW, tz=MSK
     )
@@ -39,8 +37,8 @@ async def test_a_dialog_token_saves_one_report(session) -> None:  # type: ignore
     assert actions.count("report.on_behalf") == 1
 
 
-async def test_only_the_senders_latest_report_within_the_window_changes(session) -> None:  # type: ignore[no-untyped-def]
-    project_id = await _project(session)
+async def test_only_the_senders_latest_report_within_the_window_changes(session: AsyncSession) -> None:
+    project_id = await first_project(session)
     old, _ = await reports.submit(
         session, "a", _draft(project_id), person_id=None, submitted_by=7, on_behalf=False, now=NOW, tz=MSK
     )
@@ -68,9 +66,9 @@ async def test_only_the_senders_latest_report_within_the_window_changes(session)
     assert len(await reports.all_reports(session)) == 2, "exports keep withdrawn reports, marked"
 
 
-async def test_leaders_are_members_and_changes_are_audited(session) -> None:  # type: ignore[no-untyped-def]
-    project_id = await _project(session)
-    person = await session.scalar(select(Person).where(Person.key == "blinov-ivan"))
+async def test_leaders_are_members_and_changes_are_audited(session: AsyncSession) -> None:
+    project_id = await first_project(session)
+    person = await directory_person(session, "blinov-ivan")
     assert await reports.set_leader(session, project_id, person.id, leader=True, actor=1, now=NOW) is None, (
         "not a member yet"
     )
@@ -91,7 +89,7 @@ async def test_leaders_are_members_and_changes_are_audited(session) -> None:  # 
     assert actions[-2:] == ["leader.add", "leader.remove"]
 
 
-async def test_the_status_grid_puts_trouble_first_and_is_capped(session) -> None:  # type: ignore[no-untyped-def]
+async def test_the_status_grid_puts_trouble_first_and_is_capped(session: AsyncSession) -> None:
     projects = list(await session.scalars(select(Project.id).order_by(Project.id).limit(3)))
     statuses = ["on_track", "blocked", "at_risk"]
     for n, (project_id, status) in enumerate(zip(projects, statuses, strict=True)):

@@ -9,10 +9,14 @@ import io
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
+from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SendMessage
+from aiogram.methods.base import Response, TelegramMethod
+from aiogram.types import Message
 from aiohttp import web
 from sqlalchemy import text
 
@@ -22,9 +26,9 @@ from bot.logs import REDACTED, prepare, update_context
 from bot.settings import Settings
 from bot.startup import wait_for_api
 from bot.telegram_calls import RetryTransient
-from tests.conftest import GUEST, GUEST_EN
-from tests.emulator import Call
+from tests.emulator import BotAPIEmulator, Call
 from tests.harness import FakeClock, RunningBot
+from tests.steps import GUEST, GUEST_EN
 
 
 def replies(calls: list[Call]) -> list[Call]:
@@ -75,7 +79,9 @@ def assert_no_token(token: str, stream: io.StringIO, caplog: pytest.LogCaptureFi
         assert secret not in record.getMessage() and secret not in (record.exc_text or "")
 
 
-async def test_a_reply_arrives_through_the_start_of_an_outage(running, emulator, logs) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reply_arrives_through_the_start_of_an_outage(
+    running: tuple[RunningBot, Sleeps], emulator: BotAPIEmulator, logs: io.StringIO
+) -> None:
     _bot, sleeps = running
     emulator.fail("sendMessage", 500, "Internal Server Error", times=2, chat_id=GUEST.id)
     update = emulator.send_message(GUEST, "/projects")
@@ -95,7 +101,7 @@ async def test_a_reply_that_timed_out_is_not_tried_again() -> None:
     now = 0.0
     attempts: list[str] = []
 
-    async def hung_api(_bot, method):  # type: ignore[no-untyped-def]
+    async def hung_api(bot: Bot, method: TelegramMethod[Message]) -> Response[Message]:
         nonlocal now
         attempts.append(method.__api_method__)
         now += 60  # the client's timeout
@@ -103,11 +109,11 @@ async def test_a_reply_that_timed_out_is_not_tried_again() -> None:
 
     retry = RetryTransient(Sleeps(), monotonic=lambda: now)
     with update_context(10001), pytest.raises(TelegramNetworkError):
-        await retry(hung_api, None, SendMessage(chat_id=GUEST.id, text="hello"))  # type: ignore[arg-type]
+        await retry(hung_api, Bot("42:never-used"), SendMessage(chat_id=GUEST.id, text="hello"))
     assert attempts == ["sendMessage"], "a user who waited a minute is not made to wait four"
 
 
-async def test_a_bad_request_is_not_retried(running, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_bad_request_is_not_retried(running: tuple[RunningBot, Sleeps], emulator: BotAPIEmulator) -> None:
     _bot, sleeps = running
     emulator.fail("sendMessage", 400, "Bad Request: something unexpected", times=1, chat_id=GUEST.id)
     calls = await emulator.ask(GUEST, "/projects")
@@ -118,7 +124,9 @@ async def test_a_bad_request_is_not_retried(running, emulator) -> None:  # type:
     assert sleeps.asked == []
 
 
-async def test_a_start_while_the_api_answers_502_waits_then_serves(settings, clock, emulator, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_a_start_while_the_api_answers_502_waits_then_serves(
+    settings: Settings, clock: FakeClock, emulator: BotAPIEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
     emulator.fail("*", 502, "Bad Gateway", times=3)  # every method, as in an outage
     sleeps = Sleeps()
     bot = RunningBot(settings, clock, sleep=sleeps)
@@ -134,7 +142,9 @@ async def test_a_start_while_the_api_answers_502_waits_then_serves(settings, clo
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_a_start_while_the_api_is_unreachable_waits_then_serves(settings, clock, emulator, logs, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_a_start_while_the_api_is_unreachable_waits_then_serves(
+    settings: Settings, clock: FakeClock, emulator: BotAPIEmulator, logs: io.StringIO, caplog: pytest.LogCaptureFixture
+) -> None:
     await emulator.stop()
     asked: list[float] = []
 
@@ -155,7 +165,9 @@ async def test_a_start_while_the_api_is_unreachable_waits_then_serves(settings, 
     assert_no_token(settings.bot_token, logs, caplog)
 
 
-async def test_a_stop_while_waiting_for_the_api_ends_the_start(settings, clock, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_stop_while_waiting_for_the_api_ends_the_start(
+    settings: Settings, clock: FakeClock, emulator: BotAPIEmulator
+) -> None:
     await emulator.stop()
     waiting, forever = asyncio.Event(), asyncio.Event()
 
@@ -170,7 +182,9 @@ async def test_a_stop_while_waiting_for_the_api_ends_the_start(settings, clock, 
     await emulator.start()
 
 
-async def test_a_refused_token_ends_the_cli_with_one_line(emulator, settings, capsys, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_a_refused_token_ends_the_cli_with_one_line(
+    emulator: BotAPIEmulator, settings: Settings, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     emulator.fail("getMe", 401, "Unauthorized", times=100)
     with caplog.at_level(logging.INFO):
         code = await COMMANDS["run"](settings, argparse.Namespace())
@@ -182,8 +196,9 @@ async def test_a_refused_token_ends_the_cli_with_one_line(emulator, settings, ca
     assert len(emulator.calls_of("getMe")) == 1, "no waiting for a token that was refused"
 
 
-async def test_the_apology_speaks_the_users_language_when_the_database_fails(bot, emulator) -> None:  # type: ignore[no-untyped-def]
-    assert bot.app is not None
+async def test_the_apology_speaks_the_users_language_when_the_database_fails(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
     async with bot.app.database.engine.begin() as connection:  # who the user is can no longer be read
         await connection.execute(text("ALTER TABLE accounts RENAME TO accounts_gone"))
     english = replies(await emulator.ask(GUEST_EN, "/start"))
@@ -209,7 +224,9 @@ async def redirect_loop() -> AsyncIterator[str]:
     await runner.cleanup()
 
 
-async def test_no_log_record_contains_the_token(settings, redirect_loop, logs, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_no_log_record_contains_the_token(
+    settings: Settings, redirect_loop: str, logs: io.StringIO, caplog: pytest.LogCaptureFixture
+) -> None:
     retries = Sleeps()
     bot = create_bot(settings.model_copy(update={"telegram_api_url": redirect_loop}), sleep=retries)
     log = logging.getLogger("handlers.common.errors")
@@ -238,7 +255,9 @@ async def test_no_log_record_contains_the_token(settings, redirect_loop, logs, c
     assert_no_token(settings.bot_token, logs, caplog)
 
 
-def test_an_api_url_without_a_scheme_is_a_one_line_error(monkeypatch, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_api_url_without_a_scheme_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     for url in ("127.0.0.1:8081", "ftp://api.example.org"):
         monkeypatch.setenv("TELEGRAM_API_URL", url)
@@ -247,7 +266,7 @@ def test_an_api_url_without_a_scheme_is_a_one_line_error(monkeypatch, tmp_path, 
         assert err.startswith("clusterbot: configuration: TELEGRAM_API_URL:") and err.count("\n") == 1, err
 
 
-def test_text_and_json_logs_are_one_event_a_line(settings) -> None:  # type: ignore[no-untyped-def]
+def test_text_and_json_logs_are_one_event_a_line(settings: Settings) -> None:
     log = logging.getLogger("tests.one_line")
     log.propagate = False
     log.setLevel(logging.INFO)

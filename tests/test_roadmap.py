@@ -1,4 +1,4 @@
-"""Roadmap services without Telegram: reading dates and policies, the calendar file, the weekly key."""
+"""Roadmap services without Telegram: deadlines and policies read, the calendar file, the weekly key."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import roadmap
-from bot.services.dates import DateProblem, parse_day, parse_moment
+from bot.services.dates import DateProblem
 from bot.services.reports import checkins
 from bot.services.roadmap import calendar as roadmap_calendar
 from bot.services.roadmap import chart as roadmap_chart
 from bot.services.roadmap import parse_deadline, parse_policy
-from tests.conftest import ADMIN
+from tests.steps import ADMIN, Actor
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -71,8 +72,8 @@ def test_the_nudge_week_starts_on_its_weekday_and_hour() -> None:
     assert week(datetime(2026, 11, 29, 20, tzinfo=UTC)) == "2026-W48"
 
 
-async def test_the_calendar_round_trips_and_the_chart_draws(session) -> None:  # type: ignore[no-untyped-def]
-    who = {"actor": ADMIN.id, "actor_name": "S", "now": NOW}
+async def test_the_calendar_round_trips_and_the_chart_draws(session: AsyncSession) -> None:
+    who = Actor(actor=ADMIN.id, actor_name="S", now=NOW)
     new = await roadmap.create_item(
         session, title="Пилот <умного> освещения", description="Описание & план", source=None, **who
     )
@@ -96,8 +97,8 @@ async def test_the_calendar_round_trips_and_the_chart_draws(session) -> None:  #
     assert png.startswith(b"\x89PNG") and len(png) > 2000
 
 
-async def test_an_extension_is_decided_once(session) -> None:  # type: ignore[no-untyped-def]
-    who = {"actor": ADMIN.id, "actor_name": "S", "now": NOW}
+async def test_an_extension_is_decided_once(session: AsyncSession) -> None:
+    who = Actor(actor=ADMIN.id, actor_name="S", now=NOW)
     assert await roadmap.set_deadline(session, 2, parse_deadline("01.12.2026", MSK, NOW), **who)
     asked = await roadmap.request_extension(session, 2, parse_deadline("20.12.2026", MSK, NOW), "данные", **who)
     assert asked is not None
@@ -108,31 +109,3 @@ async def test_an_extension_is_decided_once(session) -> None:  # type: ignore[no
     assert card is not None and card.deadline == datetime(2026, 12, 20, 20, 59, tzinfo=UTC)
     assert [e.kind for e in card.events] == ["deadline", "extension", "deadline"]
     assert (await roadmap.decide_extension(session, 999_999, True, **who)).status == "gone"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("15.12.2026", date(2026, 12, 15)),
-        ("15.12.26", date(2026, 12, 15)),
-        ("2026-12-15", date(2026, 12, 15)),
-        (" 1/2/2027 ", date(2027, 2, 1)),
-    ],
-)
-def test_one_reader_of_typed_days(text: str, expected: date) -> None:
-    assert parse_day(text, NOW.date()) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"), [("31.02.2027", "invalid"), ("завтра", "format"), ("15.12.2026 10:00", "format")]
-)
-def test_typed_days_that_are_not(text: str, reason: str) -> None:
-    with pytest.raises(DateProblem) as problem:
-        parse_day(text, NOW.date())
-    assert problem.value.reason == reason
-
-
-def test_a_moment_may_require_a_typed_time() -> None:
-    assert parse_moment("15.12.26 14:30", MSK, NOW, default_time=None) == datetime(2026, 12, 15, 11, 30, tzinfo=UTC)
-    with pytest.raises(DateProblem):
-        parse_moment("15.12.2026", MSK, NOW, default_time=None)

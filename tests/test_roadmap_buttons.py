@@ -19,10 +19,7 @@ from handlers.roadmap.callbacks import (
     RoadmapOwnerPick,
 )
 from models import PersonRole
-from tests.conftest import ADMIN, GUEST
-from tests.roadmap_helpers import ORG_A, item_with_owners, link_people
-from tests.test_e2e_join import button, last_text, sent
-from tests.test_roadmap_e2e import item
+from tests.steps import ADMIN, GUEST, ORG_A, button, item, item_with_owners, last_text, link_people, sent
 
 
 def test_buttons_sent_before_the_actions_were_typed_still_parse() -> None:
@@ -49,15 +46,15 @@ async def test_each_button_refuses_whom_it_is_not_for(bot, emulator) -> None:  #
         assert "участникам" in alert(calls) and not sent(calls), data
 
     listing = sent(await emulator.ask(ORG_A, "/roadmap"))[-1]
-    for data in (
+    for forged in (
         RoadmapEdit(item=item, action=EditAction.DEADLINE),
         RoadmapEdit(item=0, action=EditAction.NEW),
         RoadmapOwnerPick(item=item, kind=OwnerKind.REMOVE, ref=1),
         RoadmapOwnerPick(item=item, kind=OwnerKind.KEEP, ref=1),
         RoadmapExtension(event=1, approve=True),
     ):
-        calls = await emulator.wait_handled(emulator.press_forged(ORG_A, listing, data.pack()))
-        assert "только секретариату" in alert(calls) and not sent(calls), data
+        calls = await emulator.wait_handled(emulator.press_forged(ORG_A, listing, forged.pack()))
+        assert "только секретариату" in alert(calls) and not sent(calls), forged
 
 
 async def test_the_secretariats_buttons_on_an_item_closed_since_say_so(bot, emulator) -> None:  # type: ignore[no-untyped-def]

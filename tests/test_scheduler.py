@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.services.directory.dataset import import_dataset, load_dataset
@@ -9,11 +11,14 @@ from bot.settings import BUNDLED_DATASET
 from models import Project
 from scheduler import create_scheduler
 from scheduler.jobs import refresh_search_index
-from tests.conftest import GUEST
-from tests.test_e2e_join import last_text
+from tests.emulator import BotAPIEmulator
+from tests.harness import RunningBot
+from tests.steps import GUEST, last_text
 
 
-async def test_refresh_job_rebuilds_after_an_import_elsewhere(bot, emulator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_refresh_job_rebuilds_after_an_import_elsewhere(
+    bot: RunningBot, emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
     app = bot.app
     assert [job.id for job in create_scheduler(app).get_jobs()] == ["refresh_search_index", "tick"]
     data = load_dataset(BUNDLED_DATASET)
@@ -25,5 +30,5 @@ async def test_refresh_job_rebuilds_after_an_import_elsewhere(bot, emulator, tmp
     async with app.database.sessions() as session:
         assert not await app.search.refresh(session), "the job already rebuilt the index"
         project = await session.scalar(select(Project).where(Project.key == "effektivny-svet"))
-    assert project.title == "Светлая парадная"
+    assert project is not None and project.title == "Светлая парадная"
     assert "Светлая парадная" in last_text(await emulator.ask(GUEST, "светлая парадная"))

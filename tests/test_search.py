@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import open_database
 from bot.services.directory.facts import FIELDS
@@ -16,10 +17,14 @@ from bot.services.directory.search import DirectorySearch, ask, build_index, fin
 from bot.services.directory.search_index import Doc, SearchIndex
 from bot.settings import Settings
 from models import Organisation, Person, Project
-from tests.conftest import sqlite_url
+from tests.steps import sqlite_url
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "search_cases.yaml").read_text(encoding="utf-8"))
-MODELS = {"project": Project, "organisation": Organisation, "person": Person}
+MODELS: dict[str, type[Project] | type[Organisation] | type[Person]] = {
+    "project": Project,
+    "organisation": Organisation,
+    "person": Person,
+}
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +36,9 @@ def indexed(template_db: Path) -> tuple[SearchIndex, dict[tuple[str, int], str]]
         async with database.sessions() as session:
             index = await build_index(session)
             keys = {
-                (kind, row.id): f"{kind}:{row.key}"
+                (kind, row_id): f"{kind}:{key}"
                 for kind, model in MODELS.items()
-                for row in await session.scalars(select(model))
+                for row_id, key in await session.execute(select(model.id, model.key))
             }
         await database.close()
         return index, keys
@@ -363,11 +368,12 @@ def test_initials_that_are_stop_words_still_make_a_whole_name() -> None:
     assert find(index, "Кузьменко А.И.", members=True).clear
 
 
-async def test_index_follows_directory_changes(session) -> None:  # type: ignore[no-untyped-def]
+async def test_index_follows_directory_changes(session: AsyncSession) -> None:
     """Runs on SQLite and on PostgreSQL: a renamed project is found under its new name."""
     search = DirectorySearch()
     assert (await search.search(session, "Эффективный свет", members=True)).clear
     project = await session.scalar(select(Project).where(Project.key == "effektivny-svet"))
+    assert project is not None
     project.title = "Светлый двор"
     from bot.services.revision import bump_directory_revision
 

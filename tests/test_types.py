@@ -1,4 +1,4 @@
-"""The packages type-check: type hints are kept true, not only written."""
+"""The packages and the tests type-check: type hints are kept true, not only written."""
 
 from __future__ import annotations
 

@@ -58,3 +58,14 @@ async def to_secretariat(
         )
         for chat, language in chats
     ]
+
+
+def notice(key: str, chat_id: int, message: Rendered) -> Outgoing:
+    text, markup = message
+    return Outgoing(key=key, chat_id=chat_id, kind="notice", text=text, reply_markup=markup)
+
+
+async def to_account(session: AsyncSession, settings: Settings, chat: int, key: str, render: Render) -> Outgoing:
+    """The notice for one account, in its language."""
+    told = Translator(await access.account_language(session, chat, settings.default_language))
+    return notice(key, chat, render(told))

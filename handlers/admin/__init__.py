@@ -1,1 +1,2 @@
-"""The secretariat's panel: join requests, members and roles, invites, audit log."""
+"""The secretariat's panel: the panel and audit log (panel), members and their roles (members),
+invite links (invites), and what others meet (denied)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 from handlers.common.callbacks import Int64
@@ -11,11 +13,21 @@ class MembersPage(CallbackData, prefix="mp"):
     offset: Int64
 
 
+class MemberAct(StrEnum):
+    SHOW = "show"
+    GRANT = "grant"
+    REMOVE = "remove"
+    # Taking one's own secretariat role, and closing someone's access, are asked again first.
+    CONFIRM_REMOVE = "confirm_remove"
+    REVOKE = "revoke"
+    CONFIRM_REVOKE = "confirm_revoke"
+
+
 class MemberAction(CallbackData, prefix="ma"):
-    """action: show, grant, remove, revoke, confirm_revoke."""
+    """`role`: the role granted or removed ("" for the other actions)."""
 
     person: Int64
-    action: str
+    action: MemberAct
     role: str = ""
 
 

@@ -1,1 +1,4 @@
-"""Announcements: composing, sending, live figures, the chats the bot is in, /settings."""
+"""Announcements: /announce composed step by step (compose, audience, sending; the dialog's states,
+typed data and stale buttons in dialog), scheduled ones edited (editing), /announcements and the
+acts on one (listing), live figures and the tick (progress), the chats the bot is in (chats), what
+others meet (denied), and /settings."""

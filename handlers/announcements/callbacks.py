@@ -9,20 +9,44 @@ from aiogram.filters.callback_data import CallbackData
 from handlers.common.callbacks import Int64
 
 
+class Step(StrEnum):
+    """A step of composing; `value` is what the step chooses, where it chooses something."""
+
+    SKIP = "skip"  # no attachment
+    DROP = "drop"
+    CATEGORY = "cat"  # value: the category
+    AUDIENCES = "audiences"  # back to the audience picker
+    AUDIENCE = "aud"  # value: the kind of audience
+    PROJECT = "proj"  # value: a project's id, chosen or unchosen
+    DONE = "done"  # the projects are chosen
+    COUNTRY = "country"  # value: the country's code
+    LANGUAGE = "lang"  # value: the language's code
+    REVIEW = "review"  # the cards of the chats waiting for approval
+    SEND = "send"
+    SCHEDULE = "schedule"
+
+
 class AnnounceStep(CallbackData, prefix="an"):
-    """A step of composing the draft `token`: skip (no attachment), cat, aud, audiences, proj,
-    done, country, lang, review (the chats waiting for approval), send, schedule, drop."""
+    """A step of composing the draft `token`."""
 
     token: str
-    action: str
+    action: Step
     value: str = ""
 
 
-class AnnouncementAct(CallbackData, prefix="anm"):
-    """On a stored announcement: show, cancel, csv, edit (text), time."""
+class Act(StrEnum):
+    """What can be done to a stored announcement."""
 
+    SHOW = "show"
+    CANCEL = "cancel"
+    CSV = "csv"  # the unreached recipients
+    EDIT = "edit"  # the text of a scheduled one
+    TIME = "time"  # the time of a scheduled one
+
+
+class AnnouncementAct(CallbackData, prefix="anm"):
     id: Int64
-    action: str
+    action: Act
 
 
 class ChatAction(StrEnum):

@@ -1,5 +1,6 @@
 """Live delivery figures: the secretariat's confirmation message is edited as the sender records
-batches (at most every ANNOUNCE_PROGRESS_SECONDS), and once more with the final report."""
+batches (at most every ANNOUNCE_PROGRESS_SECONDS), and once more with the final report; the tick
+that starts scheduled announcements."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from typing import TYPE_CHECKING
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services import access, announcements
+from bot.services.announcements import AnnouncementView
 from bot.settings import Settings
 from handlers.announcements import ui as render
 
@@ -53,7 +56,7 @@ class ProgressReporter:
                 t = Translator(await access.account_language(session, view.author_id, self._settings.default_language))
             await self._edit(view, t)
 
-    async def _edit(self, view: announcements.AnnouncementView, t: Translator) -> None:
+    async def _edit(self, view: AnnouncementView, t: Translator) -> None:
         text, markup = render.report(t, view, self._settings.tz)
         try:
             await self._bot.edit_message_text(
@@ -71,3 +74,12 @@ async def announcements_tick(app: Runtime) -> None:
     await ProgressReporter(app.bot, app.database.sessions, app.settings, app.clock).report(
         sending, force=bool(released)
     )
+
+
+async def post_report(
+    message: Message, session: AsyncSession, t: Translator, settings: Settings, view: AnnouncementView
+) -> None:
+    """A new confirmation message, which the live figures edit from now on."""
+    text, markup = render.report(t, view, settings.tz)
+    sent = await message.answer(text, reply_markup=markup)
+    await announcements.set_report_message(session, view.id, sent.chat.id, sent.message_id)

@@ -14,7 +14,15 @@ from bot.i18n import Html, Translator
 from bot.services.announcements import CATEGORIES, MUTABLE, AnnouncementView, Draft
 from bot.services.announcements.audiences import APPROVED, KINDS, PENDING, Audience, ChatView
 from bot.services.directory import ProjectRow
-from handlers.announcements.callbacks import AnnouncementAct, AnnounceStep, ChatAction, ChatApproval, MuteToggle
+from handlers.announcements.callbacks import (
+    Act,
+    AnnouncementAct,
+    AnnounceStep,
+    ChatAction,
+    ChatApproval,
+    MuteToggle,
+    Step,
+)
 from handlers.common.render import flag, localized, short, telegram_account
 
 Markup = InlineKeyboardMarkup
@@ -34,20 +42,20 @@ def confirmed(t: Translator, count: int) -> str:
 LANGUAGE_NAMES = {"ru": "русский", "en": "English"}
 
 
-def _step(token: str, action: str, value: str = "") -> str:
+def _step(token: str, action: Step, value: str = "") -> str:
     return AnnounceStep(token=token, action=action, value=value).pack()
 
 
 def skip_attachment(t: Translator, token: str) -> Markup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("announcements.no_attachment"), callback_data=_step(token, "skip"))
-    kb.button(text=t("announcements.drop"), callback_data=_step(token, "drop"))
+    kb.button(text=t("announcements.no_attachment"), callback_data=_step(token, Step.SKIP))
+    kb.button(text=t("announcements.drop"), callback_data=_step(token, Step.DROP))
     kb.adjust(1)
     return kb.as_markup()
 
 
 def categories(t: Translator, token: str) -> Markup:
-    return _choose(t, token, "cat", "announcements.category.", CATEGORIES)
+    return _choose(t, token, Step.CATEGORY, "announcements.category.", CATEGORIES)
 
 
 def audiences(t: Translator, token: str, chats: Sequence[ChatView]) -> tuple[str, Markup]:
@@ -62,13 +70,13 @@ def audiences(t: Translator, token: str, chats: Sequence[ChatView]) -> tuple[str
     )
     if pending:
         lines.append(t("announcements.groups_pending", names=chat_names(t, pending)))
-    markup = _choose(t, token, "aud", "announcements.audience.", KINDS)
+    markup = _choose(t, token, Step.AUDIENCE, "announcements.audience.", KINDS)
     if pending:
         markup.inline_keyboard.insert(
             -1,
             [
                 InlineKeyboardButton(
-                    text=t("announcements.review_chats", n=len(pending)), callback_data=_step(token, "review")
+                    text=t("announcements.review_chats", n=len(pending)), callback_data=_step(token, Step.REVIEW)
                 )
             ],
         )
@@ -104,12 +112,12 @@ def chat_request(t: Translator, chat: ChatView, *, buttons: bool = True) -> tupl
     return text, kb.as_markup()
 
 
-def _choose(t: Translator, token: str, step: str, labels: str, values: Sequence[str]) -> Markup:
+def _choose(t: Translator, token: str, step: Step, labels: str, values: Sequence[str]) -> Markup:
     """One button per value, two a row, and a way out."""
     kb = InlineKeyboardBuilder()
     for value in values:
         kb.button(text=t(labels + value), callback_data=_step(token, step, value))
-    kb.button(text=t("announcements.drop"), callback_data=_step(token, "drop"))
+    kb.button(text=t("announcements.drop"), callback_data=_step(token, Step.DROP))
     kb.adjust(2)
     return kb.as_markup()
 
@@ -121,12 +129,14 @@ def projects(t: Translator, token: str, rows: list[ProjectRow], chosen: set[str]
         kb.row(
             InlineKeyboardButton(
                 text=short(mark + localized(t, row.title, row.title_en)),
-                callback_data=_step(token, "proj", str(row.id)),
+                callback_data=_step(token, Step.PROJECT, str(row.id)),
             )
         )
     kb.row(
-        InlineKeyboardButton(text=t("announcements.projects_done", n=len(chosen)), callback_data=_step(token, "done")),
-        InlineKeyboardButton(text=t("announcements.back"), callback_data=_step(token, "audiences")),
+        InlineKeyboardButton(
+            text=t("announcements.projects_done", n=len(chosen)), callback_data=_step(token, Step.DONE)
+        ),
+        InlineKeyboardButton(text=t("announcements.back"), callback_data=_step(token, Step.AUDIENCES)),
     )
     return kb.as_markup()
 
@@ -135,17 +145,17 @@ def countries(t: Translator, token: str, facets: list[tuple[str, int]]) -> Marku
     kb = InlineKeyboardBuilder()
     for country, count in facets:
         name = t("country." + country) if t.has("country." + country) else country
-        kb.button(text=f"{flag(country)} {name} · {count}", callback_data=_step(token, "country", country))
-    kb.button(text=t("announcements.back"), callback_data=_step(token, "audiences"))
+        kb.button(text=f"{flag(country)} {name} · {count}", callback_data=_step(token, Step.COUNTRY, country))
+    kb.button(text=t("announcements.back"), callback_data=_step(token, Step.AUDIENCES))
     kb.adjust(2)
     return kb.as_markup()
 
 
 def languages(t: Translator, token: str) -> Markup:
     kb = InlineKeyboardBuilder()
-    kb.button(text="🇷🇺 Русский", callback_data=_step(token, "lang", "ru"))
-    kb.button(text="🇬🇧 English", callback_data=_step(token, "lang", "en"))
-    kb.button(text=t("announcements.back"), callback_data=_step(token, "audiences"))
+    kb.button(text="🇷🇺 Русский", callback_data=_step(token, Step.LANGUAGE, "ru"))
+    kb.button(text="🇬🇧 English", callback_data=_step(token, Step.LANGUAGE, "en"))
+    kb.button(text=t("announcements.back"), callback_data=_step(token, Step.AUDIENCES))
     kb.adjust(2)
     return kb.as_markup()
 
@@ -180,12 +190,12 @@ def summary(t: Translator, draft: Draft, audience: str, count: int, *, including
     )
     kb = InlineKeyboardBuilder()
     if count:
-        kb.button(text=t("announcements.send_now"), callback_data=_step(draft.token, "send"))
-        kb.button(text=t("announcements.schedule"), callback_data=_step(draft.token, "schedule"))
+        kb.button(text=t("announcements.send_now"), callback_data=_step(draft.token, Step.SEND))
+        kb.button(text=t("announcements.schedule"), callback_data=_step(draft.token, Step.SCHEDULE))
     else:
         text += "\n\n" + t("announcements.nobody")
-    kb.button(text=t("announcements.change_audience"), callback_data=_step(draft.token, "audiences"))
-    kb.button(text=t("announcements.drop"), callback_data=_step(draft.token, "drop"))
+    kb.button(text=t("announcements.change_audience"), callback_data=_step(draft.token, Step.AUDIENCES))
+    kb.button(text=t("announcements.drop"), callback_data=_step(draft.token, Step.DROP))
     kb.adjust(2)
     return text, kb.as_markup()
 
@@ -217,12 +227,12 @@ def report(t: Translator, view: AnnouncementView, tz: tzinfo) -> tuple[str, Mark
 def actions(t: Translator, view: AnnouncementView) -> Markup:
     kb = InlineKeyboardBuilder()
     if view.status == "scheduled":
-        kb.button(text=t("announcements.edit_text"), callback_data=AnnouncementAct(id=view.id, action="edit"))
-        kb.button(text=t("announcements.edit_time"), callback_data=AnnouncementAct(id=view.id, action="time"))
+        kb.button(text=t("announcements.edit_text"), callback_data=AnnouncementAct(id=view.id, action=Act.EDIT))
+        kb.button(text=t("announcements.edit_time"), callback_data=AnnouncementAct(id=view.id, action=Act.TIME))
     if view.open:
-        kb.button(text=t("announcements.cancel"), callback_data=AnnouncementAct(id=view.id, action="cancel"))
+        kb.button(text=t("announcements.cancel"), callback_data=AnnouncementAct(id=view.id, action=Act.CANCEL))
     if view.counts.failed:
-        kb.button(text=t("announcements.unreached_csv"), callback_data=AnnouncementAct(id=view.id, action="csv"))
+        kb.button(text=t("announcements.unreached_csv"), callback_data=AnnouncementAct(id=view.id, action=Act.CSV))
     kb.adjust(2)
     return kb.as_markup()
 
@@ -249,7 +259,7 @@ def listing(t: Translator, views: list[AnnouncementView], tz: tzinfo) -> tuple[s
         moment = view.started_at or view.scheduled_at or view.created_at
         kb.button(
             text=short(f"#{view.id} · {moment.astimezone(tz):%d.%m} · {_plain(view.text)}", 60),
-            callback_data=AnnouncementAct(id=view.id, action="show"),
+            callback_data=AnnouncementAct(id=view.id, action=Act.SHOW),
         )
     kb.adjust(1)
     return "\n".join(lines), kb.as_markup()

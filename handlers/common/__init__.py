@@ -1,1 +1,2 @@
-"""What every feature's handlers share: registration, replies, rendering, command menus, errors, fallbacks."""
+"""What every feature's handlers share: registration, access filters and refusals, replies,
+rendering, command menus and notices, errors, fallbacks."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
@@ -12,7 +13,22 @@ from pydantic import Field
 Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
-class Menu(CallbackData, prefix="m"):
-    """A top-level section: projects, orgs, join, find, admin, lang."""
+class MenuItem(StrEnum):
+    """A top-level section; the values are in buttons already sent."""
 
-    name: str
+    PROJECTS = "projects"
+    ORGS = "orgs"
+    FIND = "find"
+    JOIN = "join"
+    LANGUAGE = "lang"
+    ROADMAP = "roadmap"
+    STATUS = "status"
+    SETTINGS = "settings"
+    ADMIN = "admin"
+    REPORTS = "reports"
+    ANNOUNCEMENTS = "announcements"
+    PRIVACY = "privacy"
+
+
+class Menu(CallbackData, prefix="m"):
+    name: MenuItem

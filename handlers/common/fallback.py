@@ -13,8 +13,6 @@ from aiogram.types import (
 )
 
 from bot.i18n import Translator
-from handlers.admin.router import ADMIN_CALLBACKS, ADMIN_COMMANDS
-from handlers.common.callbacks import Menu
 from handlers.common.notify import GUEST_COMMANDS, LEADER_COMMANDS, SECRETARIAT_COMMANDS
 from handlers.common.routes import Routes, command
 
@@ -37,11 +35,6 @@ async def group_chatter(message: Message) -> None:
     """Plain talk in a group is not addressed to the bot."""
 
 
-@router.message(command(*ADMIN_COMMANDS))
-async def admin_denied(message: Message, t: Translator) -> None:
-    await message.answer(t("access.secretariat_only"))
-
-
 @router.message(F.text.startswith("/"))
 async def unknown_command(message: Message, t: Translator) -> None:
     command = (message.text or "").split()[0][:40]
@@ -52,15 +45,6 @@ async def unknown_command(message: Message, t: Translator) -> None:
 async def unexpected(message: Message, t: Translator, state: FSMContext) -> None:
     in_dialog = await state.get_state() is not None
     await message.answer(t("fallback.in_dialog" if in_dialog else "fallback.unexpected"))
-
-
-@router.callback_query(Menu.filter(F.name == "admin"))
-async def admin_button_denied(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("access.secretariat_only"), show_alert=True)
-
-
-for factory in ADMIN_CALLBACKS:
-    router.callback_query(factory.filter())(admin_button_denied)
 
 
 @router.callback_query()

@@ -9,19 +9,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer
+from bot.services.directory.fields import CardKind
 from handlers.common import render
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
 from handlers.directory import ui as directory_ui
 from handlers.directory.callbacks import Card, Country, OrgsPage, ProjectsPage, Section
+from handlers.directory.editing import with_edit_buttons
 from handlers.reports.card import extend_card
 
 router = Routes("directory")
 
 
 @router.message(command("projects"))
-@router.callback_query(Menu.filter(F.name == "projects"))
+@router.callback_query(Menu.filter(F.name == MenuItem.PROJECTS))
 @router.callback_query(ProjectsPage.filter(F.offset >= 0))
 async def projects(
     event: Message | CallbackQuery, session: AsyncSession, t: Translator, callback_data: ProjectsPage | None = None
@@ -34,7 +36,7 @@ async def projects(
 
 
 @router.message(command("orgs"))
-@router.callback_query(Menu.filter(F.name == "orgs"))
+@router.callback_query(Menu.filter(F.name == MenuItem.ORGS))
 async def organisation_countries(event: Message | CallbackQuery, session: AsyncSession, t: Translator) -> None:
     await show(event, *directory_ui.countries(t, await directory.organisation_facets(session)), edit=False)
 
@@ -62,14 +64,19 @@ async def organisations(
 async def card_reply(
     kind: str, id_: int, session: AsyncSession, viewer: Viewer, t: Translator
 ) -> tuple[str, InlineKeyboardMarkup] | None:
-    """A project ("p") or organisation ("o") card as text and buttons; None when it is gone."""
+    """A project ("p"), organisation ("o") or — for members — person ("h") card as text and
+    buttons, with Edit for whoever may edit it; None when it is gone."""
     if kind == "p" and (project := await directory.project_card(session, id_)):
-        return await extend_card(
+        reply = await extend_card(
             session, viewer, t, project.id, *directory_ui.project_card(t, project, member=viewer.is_member)
         )
-    if kind == "o" and (org := await directory.organisation_card(session, id_)):
-        return directory_ui.organisation_card(t, org, member=viewer.is_member)
-    return None
+    elif kind == "o" and (org := await directory.organisation_card(session, id_)):
+        reply = directory_ui.organisation_card(t, org, member=viewer.is_member)
+    elif kind == "h" and viewer.is_member and (person := await directory.person_card(session, id_, viewer)):
+        reply = directory_ui.person_card(t, person, secretariat=viewer.is_secretariat)
+    else:
+        return None
+    return await with_edit_buttons(session, viewer, t, CardKind(kind), id_, *reply)
 
 
 @router.callback_query(Card.filter(F.kind.in_({"p", "o"})))
@@ -104,14 +111,16 @@ async def person(
     if card is None:
         await query.answer(t("button.gone"), show_alert=True)
         return
-    await send_person(query, card, t, secretariat=viewer.is_secretariat)
+    await send_person(query, card, session, viewer, t)
 
 
 async def send_person(
-    event: Message | CallbackQuery, card: directory.PersonCard, t: Translator, *, secretariat: bool
+    event: Message | CallbackQuery, card: directory.PersonCard, session: AsyncSession, viewer: Viewer, t: Translator
 ) -> None:
-    """The card, then its phone as a Telegram contact."""
-    await show(event, *directory_ui.person_card(t, card, secretariat=secretariat), edit=False)
+    """The card (with Edit for whoever may edit it), then the first phone as a Telegram contact
+    that one tap saves."""
+    reply = directory_ui.person_card(t, card, secretariat=viewer.is_secretariat)
+    await show(event, *await with_edit_buttons(session, viewer, t, CardKind.PERSON, card.id, *reply), edit=False)
     message = event if isinstance(event, Message) else event.message
     if message is not None:
         await send_contact(message, card)

@@ -1,9 +1,12 @@
-"""Callback data of the directory's lists and cards."""
+"""Callback data of the directory's lists and cards, and of editing them."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
+from bot.services.directory.fields import CardKind
 from handlers.common.callbacks import Int64
 
 
@@ -35,3 +38,54 @@ class Section(CallbackData, prefix="s"):
     project: Int64
     name: str
     part: Int64
+
+
+# --- editing cards (handlers/directory/edit.py) ----------------------------------------------
+
+
+class EditCard(CallbackData, prefix="ed"):
+    """The fields of a card its viewer may edit, as buttons."""
+
+    card: CardKind
+    id: Int64
+
+
+class EditField(CallbackData, prefix="ef"):
+    """Begin the dialog of one field (a name of bot.services.directory.fields)."""
+
+    card: CardKind
+    id: Int64
+    field: str
+
+
+class EditAction(StrEnum):
+    SAVE = "save"
+    AGAIN = "again"  # from the preview back to the question
+    CANCEL = "cancel"
+    CLEAR = "clear"
+    CHOOSE = "choose"  # value: one of a choice field's values
+    PICK = "pick"  # value: the id of a card found (one organisation; or added to a list)
+    DROP = "drop"  # value: the id of a card taken off a list
+    DONE = "done"  # the list is complete: to the preview
+
+
+class EditStep(CallbackData, prefix="es"):
+    """A button of the edit dialog `token` (buttons of another dialog are out of date)."""
+
+    token: str
+    action: EditAction
+    value: str = ""
+
+
+class UndoAction(StrEnum):
+    ASK = "ask"
+    CONFIRM = "yes"
+
+
+class UndoChange(CallbackData, prefix="eu"):
+    """Undo the change `change` (its audit log id) of a card, after a confirmation."""
+
+    card: CardKind
+    id: Int64
+    change: Int64
+    action: UndoAction

@@ -24,7 +24,7 @@ from bot.services.directory.search import DirectorySearch, asks_for_secretariat
 from bot.services.directory.search_index import Doc, Hit
 from bot.settings import Settings
 from handlers.common import render
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
 from handlers.directory import ui as directory_ui
@@ -61,7 +61,7 @@ QUERY_LIMIT = 200
 INLINE_RESULTS = 20
 
 
-@router.callback_query(Menu.filter(F.name == "find"))
+@router.callback_query(Menu.filter(F.name == MenuItem.FIND))
 async def how_to_find(query: CallbackQuery, t: Translator) -> None:
     await query.answer()
     if query.message is not None:
@@ -140,7 +140,7 @@ async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Vi
     if hit.doc.kind == "person":
         person = await directory.person_card(session, hit.doc.id, viewer) if viewer.is_member else None
         if person is not None:
-            await send_person(message, person, t, secretariat=viewer.is_secretariat)
+            await send_person(message, person, session, viewer, t)
             return
     elif reply := await card_reply(directory_ui.CARD_KIND[hit.doc.kind], hit.doc.id, session, viewer, t):
         await show(message, *reply, edit=False)

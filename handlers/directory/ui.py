@@ -14,8 +14,8 @@ from bot.services.contacts import readable_phone
 from bot.services.directory import OrganisationCard, Page, PersonCard, ProjectCard, ProjectRow, Ref, is_fax
 from bot.services.directory.privacy import Audience
 from bot.services.directory.search_index import Hit
-from handlers.admin.callbacks import MemberAction, NewInvite
-from handlers.common.callbacks import Menu
+from handlers.admin.callbacks import MemberAct, MemberAction, NewInvite
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.render import flag, localized, pager, short, split_text, telegram_account
 from handlers.directory.callbacks import Card, Country, OrgsPage, ProjectsPage, Section
 
@@ -85,7 +85,7 @@ def organisations_list(
             )
         )
     pager(kb, page, lambda offset: OrgsPage(country=country, offset=offset))
-    kb.row(InlineKeyboardButton(text=t("orgs.countries"), callback_data=Menu(name="orgs").pack()))
+    kb.row(InlineKeyboardButton(text=t("orgs.countries"), callback_data=Menu(name=MenuItem.ORGS).pack()))
     return "\n".join(lines), kb.as_markup()
 
 
@@ -233,6 +233,8 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
         lines.append(f"🏢 {escape(label(t, card.organisation))}")
     elif card.affiliation:
         lines.append(f"🏢 {escape(card.affiliation)}")
+    if card.helps_with:
+        lines.append(f"🤝 <b>{t('card.helps_with')}</b> {escape(card.helps_with)}")
     lines += phone_lines(card.phones) + email_lines(card.emails)
     # Contacts shown to fewer than all members say so to whoever sees them (the secretariat, the
     # person themself), so that they are not passed on unawares.
@@ -261,14 +263,14 @@ def person_card(t: Translator, card: PersonCard, *, secretariat: bool = False) -
             )
         )
     if card.own:
-        kb.row(InlineKeyboardButton(text=t("privacy.open"), callback_data=Menu(name="privacy").pack()))
+        kb.row(InlineKeyboardButton(text=t("privacy.open"), callback_data=Menu(name=MenuItem.PRIVACY).pack()))
     if secretariat:
         kb.row(
             InlineKeyboardButton(
                 text=t("admin.invite_person"), callback_data=NewInvite(role="member", person=card.id).pack()
             ),
             InlineKeyboardButton(
-                text=t("admin.manage"), callback_data=MemberAction(person=card.id, action="show").pack()
+                text=t("admin.manage"), callback_data=MemberAction(person=card.id, action=MemberAct.SHOW).pack()
             ),
         )
     return "\n".join(lines), kb.as_markup()
@@ -278,7 +280,7 @@ def secretariat(t: Translator, people: Sequence[Secretary], *, member: bool) -> 
     """Who to write to in the secretariat: Telegram links for members; for guests, what it does."""
     kb = InlineKeyboardBuilder()
     if not member:
-        kb.button(text=t("menu.join"), callback_data=Menu(name="join"))
+        kb.button(text=t("menu.join"), callback_data=Menu(name=MenuItem.JOIN))
         return t("secretariat.guest"), kb.as_markup()
     lines = [t("secretariat.title")]
     for person in people:

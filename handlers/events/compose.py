@@ -20,7 +20,7 @@ from bot.services.access import Viewer
 from bot.services.announcements.audiences import Audience
 from bot.services.outbox import Outgoing
 from bot.settings import Settings
-from handlers.admin.router import SecretariatOnly
+from handlers.common.filters import SecretariatOnly
 from handlers.common.render import localized
 from handlers.common.routes import Routes, command
 from handlers.events import ui

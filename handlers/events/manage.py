@@ -16,7 +16,7 @@ from bot.services.events import EventView, Invitee
 from bot.services.events.export import attendees_csv
 from bot.services.outbox import Outgoing
 from bot.settings import Settings
-from handlers.admin.router import SecretariatOnly
+from handlers.common.filters import SecretariatOnly
 from handlers.common.routes import Routes
 from handlers.events import ui
 from handlers.events.callbacks import EventAct, Manage

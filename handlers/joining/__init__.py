@@ -1,1 +1,2 @@
-"""Joining the cluster: by phone, by invite, or by request to the secretariat."""
+"""Joining the cluster: by phone, by invite, or by request to the secretariat (router), and the
+secretariat's decision on a request (decision)."""

@@ -21,7 +21,7 @@ from handlers.common.messages import edit_text
 from handlers.common.notify import set_commands_for, tell_secretariat
 from handlers.common.routes import Routes, command
 from handlers.mydata import ui
-from handlers.mydata.callbacks import ForgetMe
+from handlers.mydata.callbacks import ForgetAct, ForgetMe
 
 router = Routes("mydata")
 
@@ -59,7 +59,7 @@ async def forget_me(message: Message, session: AsyncSession, viewer: Viewer, t: 
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(ForgetMe.filter(F.action == "ask"))
+@router.callback_query(ForgetMe.filter(F.action == ForgetAct.ASK))
 async def ask(
     query: CallbackQuery, callback_data: ForgetMe, session: AsyncSession, viewer: Viewer, t: Translator, clock: Clock
 ) -> None:
@@ -73,7 +73,7 @@ async def ask(
         await query.message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(ForgetMe.filter(F.action == "no"))
+@router.callback_query(ForgetMe.filter(F.action == ForgetAct.NO))
 async def keep(query: CallbackQuery, callback_data: ForgetMe, session: AsyncSession, t: Translator) -> None:
     if await forget.carried_out(session, callback_data.person, forget.confirmation_time(callback_data.at)):
         await query.answer(t.plain("mydata.forget_already"), show_alert=True)  # "yes" was tapped first
@@ -83,7 +83,7 @@ async def keep(query: CallbackQuery, callback_data: ForgetMe, session: AsyncSess
         await edit_text(query.message, t("mydata.forget_kept"))
 
 
-@router.callback_query(ForgetMe.filter(F.action == "yes"))
+@router.callback_query(ForgetMe.filter(F.action == ForgetAct.YES))
 async def confirmed(
     query: CallbackQuery,
     callback_data: ForgetMe,

@@ -16,7 +16,7 @@ from bot.services.mydata import AnswerData, AuditData, CardData, MyData, ReportD
 from bot.services.mydata.forget import Subject
 from handlers.common.render import split_text
 from handlers.directory.callbacks import Card
-from handlers.mydata.callbacks import ForgetMe
+from handlers.mydata.callbacks import ForgetAct, ForgetMe
 
 TEXT_LIMIT = 4096
 _TAG = re.compile(r"<[^>]+>")
@@ -161,14 +161,16 @@ def plain(text: str) -> str:
 
 def forget_button(t: Translator, person_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("mydata.forget_button"), callback_data=ForgetMe(action="ask", person=person_id))
+    kb.button(text=t("mydata.forget_button"), callback_data=ForgetMe(action=ForgetAct.ASK, person=person_id))
     return kb.as_markup()
 
 
 def confirmation(t: Translator, subject: Subject, at: int) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("mydata.forget_yes"), callback_data=ForgetMe(action="yes", person=subject.person_id, at=at))
-    kb.button(text=t("mydata.forget_no"), callback_data=ForgetMe(action="no", person=subject.person_id, at=at))
+    kb.button(
+        text=t("mydata.forget_yes"), callback_data=ForgetMe(action=ForgetAct.YES, person=subject.person_id, at=at)
+    )
+    kb.button(text=t("mydata.forget_no"), callback_data=ForgetMe(action=ForgetAct.NO, person=subject.person_id, at=at))
     kb.adjust(1)
     return t("mydata.forget_confirm", name=subject.name), kb.as_markup()
 

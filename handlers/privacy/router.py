@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services.access import Viewer
 from bot.services.directory import privacy
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import edit_text, show
 from handlers.common.routes import Routes, command
 from handlers.privacy import ui as privacy_ui
@@ -21,7 +21,7 @@ router = Routes("privacy")
 
 
 @router.message(command("privacy"))
-@router.callback_query(Menu.filter(F.name == "privacy"))
+@router.callback_query(Menu.filter(F.name == MenuItem.PRIVACY))
 async def show_privacy(event: Message | CallbackQuery, session: AsyncSession, viewer: Viewer, t: Translator) -> None:
     """The screen as a new message, whether asked by the command or by a button elsewhere."""
     chosen = await privacy.choices(session, viewer.person_id) if viewer.person_id is not None else None

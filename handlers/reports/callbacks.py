@@ -1,6 +1,9 @@
-"""Callback data of progress reports."""
+"""Callback data of progress reports. Each kind of button is a `StrEnum` whose values are the
+strings packed into buttons already sent: they must not change."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
@@ -15,20 +18,39 @@ class ReportStart(CallbackData, prefix="rp"):
     period: str = ""
 
 
+class ReportStepAction(StrEnum):
+    PROJECT = "project"  # value: the project picked
+    PAGE = "page"  # value: the offset of the picker's page
+    STATUS = "status"  # value: on_track, at_risk or blocked
+    PERCENT = "percent"  # value: 0 … 100
+    SKIP = "skip"  # no percent, no next steps, no help needed
+    KEEP = "keep"  # editing: the answer stays as it was
+    RESTART = "restart"  # the preview's "start over"
+    SUBMIT = "submit"
+    CANCEL = "cancel"
+
+
 class ReportStep(CallbackData, prefix="rps"):
-    """A button inside the reporting dialog; `token` names the dialog, so a button of an older one is stale.
-    action: project, page, status, percent, skip, submit, cancel."""
+    """A button inside the reporting dialog; `token` names the dialog, so a button of an older one is stale."""
 
     token: str
-    action: str
+    action: ReportStepAction
     value: str = ""
 
 
+class SentReportAction(StrEnum):
+    EDIT = "edit"
+    WITHDRAW = "withdraw"  # asks to confirm
+    WITHDRAW_YES = "withdraw_yes"
+    KEEP = "keep"  # not withdrawn after all: the report is shown again
+    FILES = "files"  # the report's photos and documents, from the history
+
+
 class ReportAction(CallbackData, prefix="rpr"):
-    """action: edit, withdraw, withdraw_yes."""
+    """On a sent report: the sender's edit and withdrawal, anyone's files."""
 
     report: Int64
-    action: str
+    action: SentReportAction
 
 
 class ReportHistory(CallbackData, prefix="rph"):
@@ -36,19 +58,30 @@ class ReportHistory(CallbackData, prefix="rph"):
     offset: Int64
 
 
-class ReportCadence(CallbackData, prefix="rpc"):
-    """field: show, frequency (value: index in FREQUENCIES), day, hour."""
+class CadenceField(StrEnum):
+    SHOW = "show"
+    FREQUENCY = "frequency"  # value: index in checkins.FREQUENCIES
+    DAY = "day"  # value: weekday 0 … 6, or day of the month 1 … 28
+    HOUR = "hour"  # value: 0 … 23
 
+
+class ReportCadence(CallbackData, prefix="rpc"):
     project: Int64
-    field: str
+    field: CadenceField
     value: Int64 = 0
 
 
-class ReportLeaders(CallbackData, prefix="rpl"):
-    """action: show, candidates (paged by offset), add, remove."""
+class LeadersAction(StrEnum):
+    PROJECTS = "projects"  # the list of projects (project 0), paged by offset
+    SHOW = "show"
+    CANDIDATES = "candidates"  # paged by offset
+    ADD = "add"
+    REMOVE = "remove"
 
+
+class ReportLeaders(CallbackData, prefix="rpl"):
     project: Int64
-    action: str
+    action: LeadersAction
     person: Int64 = 0
     offset: Int64 = 0
 
@@ -59,9 +92,15 @@ class ReportPause(CallbackData, prefix="rpp"):
     weeks: Int64
 
 
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    CHOOSE = ""  # choose a project first (paged by offset)
+
+
 class ReportExport(CallbackData, prefix="rpx"):
-    """project 0: every project; fmt: csv, xlsx, or "" to choose a project first (paged by offset)."""
+    """project 0: every project."""
 
     project: Int64
-    fmt: str
+    fmt: ExportFormat
     offset: Int64 = 0

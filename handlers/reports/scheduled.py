@@ -34,7 +34,7 @@ async def prompts(session: AsyncSession, settings: Settings, now: datetime) -> l
         session,
         now,
         settings.tz,
-        default=checkins.default_cadence(settings.report_checkin_day, settings.report_checkin_hour),
+        default=checkins.default_cadence(settings),
         nudge_after=timedelta(hours=settings.report_nudge_hours),
         default_language=settings.default_language,
     )
@@ -64,7 +64,7 @@ async def digests(session: AsyncSession, settings: Settings, now: datetime) -> l
     owed = [(chat, language) for chat, language in chats if f"{prefix}:{chat}:0" not in decided]
     if not owed or not await reports.has_anything(session):
         return []
-    default = checkins.default_cadence(settings.report_checkin_day, settings.report_checkin_hour)
+    default = checkins.default_cadence(settings)
     # The digest sums up the period that closed last, not the one that has just opened.
     view = await reports.overview(
         session, now, settings.tz, default=default, default_language=settings.default_language, closed=True

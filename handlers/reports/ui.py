@@ -12,11 +12,16 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Html, Translator, escape
 from bot.services.directory import Page
+from bot.services.notices import Rendered
 from bot.services.reports import STATUSES, Overview, PersonRef, ProjectRef, ProjectStatus, ReportView
 from bot.services.reports.checkins import FREQUENCIES, MONTH_DAYS, Cadence
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.render import TEXT_LIMIT, localized, pager, short, split_text
 from handlers.directory.callbacks import Card
 from handlers.reports.callbacks import (
+    CadenceField,
+    ExportFormat,
+    LeadersAction,
     ReportAction,
     ReportCadence,
     ReportExport,
@@ -25,7 +30,10 @@ from handlers.reports.callbacks import (
     ReportPause,
     ReportStart,
     ReportStep,
+    ReportStepAction,
+    SentReportAction,
 )
+from handlers.reports.form import ReportDialog
 
 ICONS: dict[str | None, str] = {"on_track": "🟢", "at_risk": "🟡", "blocked": "🔴", None: "⚪"}
 PERCENTS = (0, 10, 25, 50, 75, 90, 100)
@@ -57,12 +65,12 @@ def moment(at: datetime, tz: ZoneInfo) -> str:
 # --- the dialog --------------------------------------------------------------------------------
 
 
-def _step(token: str, action: str, value: str = "") -> str:
+def _step(token: str, action: ReportStepAction, value: str = "") -> str:
     return ReportStep(token=token, action=action, value=value).pack()
 
 
 def _cancel_row(t: Translator, token: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(text=t("reports.cancel"), callback_data=_step(token, "cancel"))]
+    return [InlineKeyboardButton(text=t("reports.cancel"), callback_data=_step(token, ReportStepAction.CANCEL))]
 
 
 def project_picker(
@@ -73,10 +81,11 @@ def project_picker(
         mark = "⭐ " if project.id in led else ""
         kb.row(
             InlineKeyboardButton(
-                text=short(mark + title(t, project)), callback_data=_step(token, "project", str(project.id))
+                text=short(mark + title(t, project)),
+                callback_data=_step(token, ReportStepAction.PROJECT, str(project.id)),
             )
         )
-    pager(kb, page, lambda offset: ReportStep(token=token, action="page", value=str(offset)))
+    pager(kb, page, lambda offset: ReportStep(token=token, action=ReportStepAction.PAGE, value=str(offset)))
     kb.row(*_cancel_row(t, token))
     return t("reports.choose_project"), kb.as_markup()
 
@@ -89,11 +98,12 @@ def status_step(
     for status in STATUSES:
         mark = "• " if status == current else ""
         kb.button(
-            text=mark + status_label(t, status), callback_data=ReportStep(token=token, action="status", value=status)
+            text=mark + status_label(t, status),
+            callback_data=ReportStep(token=token, action=ReportStepAction.STATUS, value=status),
         )
     kb.adjust(1)
     if current:
-        kb.row(InlineKeyboardButton(text=t("reports.keep"), callback_data=_step(token, "keep")))
+        kb.row(InlineKeyboardButton(text=t("reports.keep"), callback_data=_step(token, ReportStepAction.KEEP)))
     kb.row(*_cancel_row(t, token))
     text = t("reports.ask_status", project=title(t, project))
     if current:
@@ -111,16 +121,21 @@ def percent_step(
     kb = InlineKeyboardBuilder()
     for value in PERCENTS:
         mark = "•" if editing and value == current else ""
-        kb.button(text=f"{mark}{value}%", callback_data=ReportStep(token=token, action="percent", value=str(value)))
+        kb.button(
+            text=f"{mark}{value}%",
+            callback_data=ReportStep(token=token, action=ReportStepAction.PERCENT, value=str(value)),
+        )
     kb.adjust(len(PERCENTS))
     text = t("reports.ask_percent")
     if editing:
-        kb.row(InlineKeyboardButton(text=t("reports.keep"), callback_data=_step(token, "keep")))
+        kb.row(InlineKeyboardButton(text=t("reports.keep"), callback_data=_step(token, ReportStepAction.KEEP)))
         text += "\n\n" + t(
             "reports.current", text=f"{current}%" if current is not None else t.plain("reports.percent_none")
         )
     skip = "reports.no_percent" if editing and current is not None else "reports.skip"
-    kb.row(InlineKeyboardButton(text=t(skip), callback_data=_step(token, "skip")), *_cancel_row(t, token))
+    kb.row(
+        InlineKeyboardButton(text=t(skip), callback_data=_step(token, ReportStepAction.SKIP)), *_cancel_row(t, token)
+    )
     return text, kb.as_markup()
 
 
@@ -130,9 +145,9 @@ def text_step(
     """done (required), next and help (may be skipped); when editing, the current text may be kept."""
     kb = InlineKeyboardBuilder()
     if editing and current:
-        kb.button(text=t("reports.keep"), callback_data=ReportStep(token=token, action="keep"))
+        kb.button(text=t("reports.keep"), callback_data=ReportStep(token=token, action=ReportStepAction.KEEP))
     if field != "done":
-        kb.button(text=t("reports.skip." + field), callback_data=ReportStep(token=token, action="skip"))
+        kb.button(text=t("reports.skip." + field), callback_data=ReportStep(token=token, action=ReportStepAction.SKIP))
     kb.row(*_cancel_row(t, token))
     text = t("reports.ask." + field, limit=limit)
     if editing and current:
@@ -140,27 +155,27 @@ def text_step(
     return text, kb.as_markup()
 
 
-def draft_text(t: Translator, project: ProjectRef, data: dict[str, Any]) -> str:
+def draft_text(t: Translator, project: ProjectRef, dialog: ReportDialog) -> str:
     lines = [t("reports.preview_title", project=title(t, project)), ""]
     lines += _body(
         t,
-        data["status"],
-        data.get("percent"),
-        data["done"],
-        data.get("next"),
-        data.get("help"),
-        len(data.get("attachments") or ()),
+        dialog["status"],
+        dialog.get("percent"),
+        dialog["done"],
+        dialog.get("next"),
+        dialog.get("help"),
+        len(dialog.get("attachments") or ()),
     )
-    if data.get("behalf"):
+    if dialog.get("behalf"):
         lines += ["", t("reports.on_behalf_note")]
     return "\n".join(lines)
 
 
 def preview_keyboard(t: Translator, token: str) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.submit"), callback_data=ReportStep(token=token, action="submit"))
-    kb.button(text=t("reports.restart"), callback_data=ReportStep(token=token, action="restart"))
-    kb.button(text=t("reports.cancel"), callback_data=ReportStep(token=token, action="cancel"))
+    kb.button(text=t("reports.submit"), callback_data=ReportStep(token=token, action=ReportStepAction.SUBMIT))
+    kb.button(text=t("reports.restart"), callback_data=ReportStep(token=token, action=ReportStepAction.RESTART))
+    kb.button(text=t("reports.cancel"), callback_data=ReportStep(token=token, action=ReportStepAction.CANCEL))
     kb.adjust(1, 2)
     return kb.as_markup()
 
@@ -194,71 +209,89 @@ def sent_text(t: Translator, report: ReportView, *, edited: bool, hours: int) ->
 
 def sent_keyboard(t: Translator, report_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.edit"), callback_data=ReportAction(report=report_id, action="edit"))
-    kb.button(text=t("reports.withdraw"), callback_data=ReportAction(report=report_id, action="withdraw"))
+    kb.button(text=t("reports.edit"), callback_data=ReportAction(report=report_id, action=SentReportAction.EDIT))
+    kb.button(
+        text=t("reports.withdraw"), callback_data=ReportAction(report=report_id, action=SentReportAction.WITHDRAW)
+    )
     return kb.as_markup()
 
 
 def withdraw_keyboard(t: Translator, report_id: int) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.withdraw_yes"), callback_data=ReportAction(report=report_id, action="withdraw_yes"))
-    kb.button(text=t("reports.withdraw_no"), callback_data=ReportAction(report=report_id, action="keep"))
+    kb.button(
+        text=t("reports.withdraw_yes"),
+        callback_data=ReportAction(report=report_id, action=SentReportAction.WITHDRAW_YES),
+    )
+    kb.button(text=t("reports.withdraw_no"), callback_data=ReportAction(report=report_id, action=SentReportAction.KEEP))
     return kb.as_markup()
 
 
-def alert(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]:
-    """To the secretariat when a leader reports trouble."""
-    lines = [
-        t(
-            "reports.alert",
-            project=title(t, report.project),
-            status=Html(status_label(t, report.status)),
-            author=report.author or "—",
+# --- notices to others (bot/services/reports/notices.py decides who gets which) ------------------
+
+
+def _for_outbox(text: str, kb: InlineKeyboardBuilder) -> Rendered:
+    return text, kb.as_markup().model_dump(exclude_none=True)
+
+
+def _history_button(t: Translator, report: ReportView) -> InlineKeyboardBuilder:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
+    return kb
+
+
+class Notices:
+    """The texts of the notices (bot/services/reports/notices.Texts), as the outbox takes them."""
+
+    @staticmethod
+    def alert(t: Translator, report: ReportView) -> Rendered:
+        lines = [
+            t(
+                "reports.alert",
+                project=title(t, report.project),
+                status=Html(status_label(t, report.status)),
+                author=report.author or "—",
+            )
+        ]
+        lines += [f"<b>{t('reports.field.done')}</b> {escape(short(report.done, 600))}"]
+        if report.help_needed:
+            lines.append(f"<b>{t('reports.field.help')}</b> {escape(short(report.help_needed, 600))}")
+        return _for_outbox("\n".join(lines), _history_button(t, report))
+
+    @staticmethod
+    def behalf(t: Translator, report: ReportView) -> Rendered:
+        lines = [t("reports.behalf_notice", project=title(t, report.project))]
+        lines += _body(
+            t,
+            report.status,
+            report.percent,
+            short(report.done, 600),
+            short(report.next_steps or "", 600),
+            short(report.help_needed or "", 600),
+            len(report.attachments),
         )
-    ]
-    lines += [f"<b>{t('reports.field.done')}</b> {escape(short(report.done, 600))}"]
-    if report.help_needed:
-        lines.append(f"<b>{t('reports.field.help')}</b> {escape(short(report.help_needed, 600))}")
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
-    return "\n".join(lines), kb.as_markup()
+        return _for_outbox("\n".join(lines), _history_button(t, report))
+
+    @staticmethod
+    def cleared(t: Translator, report: ReportView, latest: ReportView | None, *, withdrawn: bool) -> Rendered:
+        now = status_label(t, latest.status) if latest else status_label(t, None)
+        project, author = title(t, report.project), report.author or "—"
+        if withdrawn:
+            was = Html(status_label(t, report.status))
+            text = t("reports.cleared_withdrawn", project=project, author=author, was=was, now=Html(now))
+        else:
+            text = t("reports.cleared", project=project, author=author, now=Html(now))
+        return _for_outbox(text, _history_button(t, report))
+
+    @staticmethod
+    def leading(t: Translator, project: ProjectRef, *, adding: bool) -> Rendered:
+        kb = InlineKeyboardBuilder()
+        if adding:
+            kb.button(text=t("reports.report_now"), callback_data=ReportStart(project=project.id))
+        text = t("reports.you_lead" if adding else "reports.you_no_longer_lead", project=title(t, project))
+        return _for_outbox(text, kb)
 
 
-def behalf_notice(t: Translator, report: ReportView) -> tuple[str, InlineKeyboardMarkup]:
-    """To a project's leaders when the secretariat reported for them."""
-    lines = [t("reports.behalf_notice", project=title(t, report.project))]
-    lines += _body(
-        t,
-        report.status,
-        report.percent,
-        short(report.done, 600),
-        short(report.next_steps or "", 600),
-        short(report.help_needed or "", 600),
-        len(report.attachments),
-    )
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
-    return "\n".join(lines), kb.as_markup()
-
-
-def cleared(
-    t: Translator, report: ReportView, latest: ReportView | None, *, withdrawn: bool
-) -> tuple[str, InlineKeyboardMarkup]:
-    """To the secretariat when trouble it was alerted to is over."""
-    now = status_label(t, latest.status) if latest else status_label(t, None)
-    if withdrawn:
-        text = t(
-            "reports.cleared_withdrawn",
-            project=title(t, report.project),
-            author=report.author or "—",
-            was=Html(status_label(t, report.status)),
-            now=Html(now),
-        )
-    else:
-        text = t("reports.cleared", project=title(t, report.project), author=report.author or "—", now=Html(now))
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
-    return text, kb.as_markup()
+NOTICES = Notices()
 
 
 # --- prompts ------------------------------------------------------------------------------------
@@ -328,10 +361,12 @@ def card_buttons(
         rows.append(
             [
                 InlineKeyboardButton(
-                    text=t("reports.leaders"), callback_data=ReportLeaders(project=project_id, action="show").pack()
+                    text=t("reports.leaders"),
+                    callback_data=ReportLeaders(project=project_id, action=LeadersAction.SHOW).pack(),
                 ),
                 InlineKeyboardButton(
-                    text=t("reports.cadence"), callback_data=ReportCadence(project=project_id, field="show").pack()
+                    text=t("reports.cadence"),
+                    callback_data=ReportCadence(project=project_id, field=CadenceField.SHOW).pack(),
                 ),
             ]
         )
@@ -369,7 +404,7 @@ def history_page(
             kb.row(
                 InlineKeyboardButton(
                     text=t("reports.files", day=report.local_day.strftime("%d.%m.%Y"), n=len(report.attachments)),
-                    callback_data=ReportAction(report=report.id, action="files").pack(),
+                    callback_data=ReportAction(report=report.id, action=SentReportAction.FILES).pack(),
                 )
             )
     pager(kb, page, lambda offset: ReportHistory(project=project.id, offset=offset))
@@ -451,6 +486,33 @@ def chart_legend(t: Translator) -> dict[str | None, str]:
 # --- secretariat: leaders, cadence, export ------------------------------------------------------
 
 
+def reports_menu(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The admin panel's 📊: the exports, /status, and each project's leaders and check-ins."""
+    text, markup = export_menu(t)
+    kb = InlineKeyboardBuilder.from_markup(markup)
+    kb.row(InlineKeyboardButton(text=t("reports.status_button"), callback_data=Menu(name=MenuItem.STATUS).pack()))
+    kb.row(
+        InlineKeyboardButton(
+            text=t("reports.projects_button"),
+            callback_data=ReportLeaders(project=0, action=LeadersAction.PROJECTS).pack(),
+        )
+    )
+    return text, kb.as_markup()
+
+
+def projects_list(t: Translator, page: Page[Any]) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for row in page.items:
+        kb.row(
+            InlineKeyboardButton(
+                text=short(localized(t, row.title, row.title_en)),
+                callback_data=ReportLeaders(project=row.id, action=LeadersAction.SHOW).pack(),
+            )
+        )
+    pager(kb, page, lambda offset: ReportLeaders(project=0, action=LeadersAction.PROJECTS, offset=offset))
+    return t("reports.projects_title"), kb.as_markup()
+
+
 def leaders_view(t: Translator, project: ProjectRef, leaders: list[PersonRef]) -> tuple[str, InlineKeyboardMarkup]:
     lines = [t("reports.leaders_title", project=title(t, project))]
     lines += [f"⭐ {escape(p.name)}" + ("" if p.telegram_id else t("reports.not_in_bot")) for p in leaders]
@@ -461,17 +523,18 @@ def leaders_view(t: Translator, project: ProjectRef, leaders: list[PersonRef]) -
         kb.row(
             InlineKeyboardButton(
                 text="❌ " + short(person.name),
-                callback_data=ReportLeaders(project=project.id, action="remove", person=person.id).pack(),
+                callback_data=ReportLeaders(project=project.id, action=LeadersAction.REMOVE, person=person.id).pack(),
             )
         )
     kb.row(
         InlineKeyboardButton(
-            text=t("reports.add_leader"), callback_data=ReportLeaders(project=project.id, action="candidates").pack()
+            text=t("reports.add_leader"),
+            callback_data=ReportLeaders(project=project.id, action=LeadersAction.CANDIDATES).pack(),
         )
     )
     kb.row(
         InlineKeyboardButton(
-            text=t("reports.cadence"), callback_data=ReportCadence(project=project.id, field="show").pack()
+            text=t("reports.cadence"), callback_data=ReportCadence(project=project.id, field=CadenceField.SHOW).pack()
         )
     )
     kb.row(InlineKeyboardButton(text=t("reports.to_card"), callback_data=Card(kind="p", id=project.id).pack()))
@@ -484,13 +547,13 @@ def candidates_view(t: Translator, project: ProjectRef, page: Page[PersonRef]) -
         kb.row(
             InlineKeyboardButton(
                 text="➕ " + short(person.name),
-                callback_data=ReportLeaders(project=project.id, action="add", person=person.id).pack(),
+                callback_data=ReportLeaders(project=project.id, action=LeadersAction.ADD, person=person.id).pack(),
             )
         )
-    pager(kb, page, lambda offset: ReportLeaders(project=project.id, action="candidates", offset=offset))
+    pager(kb, page, lambda offset: ReportLeaders(project=project.id, action=LeadersAction.CANDIDATES, offset=offset))
     kb.row(
         InlineKeyboardButton(
-            text=t("reports.back"), callback_data=ReportLeaders(project=project.id, action="show").pack()
+            text=t("reports.back"), callback_data=ReportLeaders(project=project.id, action=LeadersAction.SHOW).pack()
         )
     )
     key = "reports.candidates_title" if page.total else "reports.no_candidates"
@@ -524,7 +587,7 @@ def cadence_view(
         mark = "• " if frequency == cadence.frequency else ""
         kb.button(
             text=mark + t("reports.freq." + frequency),
-            callback_data=ReportCadence(project=project.id, field="frequency", value=n),
+            callback_data=ReportCadence(project=project.id, field=CadenceField.FREQUENCY, value=n),
         )
     sizes = [len(FREQUENCIES)]
     if cadence.active:
@@ -532,11 +595,16 @@ def cadence_view(
         for value in days:
             label = str(value) if cadence.frequency == "monthly" else t(f"reports.weekday_short.{value}")
             mark = "• " if value == cadence.day else ""
-            kb.button(text=mark + label, callback_data=ReportCadence(project=project.id, field="day", value=value))
+            kb.button(
+                text=mark + label, callback_data=ReportCadence(project=project.id, field=CadenceField.DAY, value=value)
+            )
         sizes += [7] * ((len(days) + 6) // 7)
         for hour in HOURS:
             mark = "• " if hour == cadence.hour else ""
-            kb.button(text=f"{mark}{hour}", callback_data=ReportCadence(project=project.id, field="hour", value=hour))
+            kb.button(
+                text=f"{mark}{hour}",
+                callback_data=ReportCadence(project=project.id, field=CadenceField.HOUR, value=hour),
+            )
         sizes += [8, 7]
     kb.adjust(*sizes)
     kb.row(InlineKeyboardButton(text=t("reports.to_card"), callback_data=Card(kind="p", id=project.id).pack()))
@@ -545,9 +613,9 @@ def cadence_view(
 
 def export_menu(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("reports.export_all_csv"), callback_data=ReportExport(project=0, fmt="csv"))
-    kb.button(text=t("reports.export_all_xlsx"), callback_data=ReportExport(project=0, fmt="xlsx"))
-    kb.button(text=t("reports.export_one"), callback_data=ReportExport(project=0, fmt=""))
+    kb.button(text=t("reports.export_all_csv"), callback_data=ReportExport(project=0, fmt=ExportFormat.CSV))
+    kb.button(text=t("reports.export_all_xlsx"), callback_data=ReportExport(project=0, fmt=ExportFormat.XLSX))
+    kb.button(text=t("reports.export_one"), callback_data=ReportExport(project=0, fmt=ExportFormat.CHOOSE))
     kb.adjust(2, 1)
     return t("reports.export_title"), kb.as_markup()
 
@@ -558,9 +626,11 @@ def export_projects(t: Translator, page: Page[Any]) -> tuple[str, InlineKeyboard
         kb.row(
             InlineKeyboardButton(
                 text=short(localized(t, project.title, project.title_en), 44) + " · CSV",
-                callback_data=ReportExport(project=project.id, fmt="csv").pack(),
+                callback_data=ReportExport(project=project.id, fmt=ExportFormat.CSV).pack(),
             ),
-            InlineKeyboardButton(text="XLSX", callback_data=ReportExport(project=project.id, fmt="xlsx").pack()),
+            InlineKeyboardButton(
+                text="XLSX", callback_data=ReportExport(project=project.id, fmt=ExportFormat.XLSX).pack()
+            ),
         )
-    pager(kb, page, lambda offset: ReportExport(project=0, fmt="", offset=offset))
+    pager(kb, page, lambda offset: ReportExport(project=0, fmt=ExportFormat.CHOOSE, offset=offset))
     return t("reports.export_choose"), kb.as_markup()

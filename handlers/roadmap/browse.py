@@ -18,20 +18,18 @@ from bot.services.access import Viewer
 from bot.services.roadmap import calendar as roadmap_calendar
 from bot.services.roadmap import chart as roadmap_chart
 from bot.settings import Settings
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
+from handlers.common.filters import MembersOnly, restricted
 from handlers.common.messages import refuse, show
 from handlers.common.routes import Routes, command
 from handlers.roadmap import ui as view
 from handlers.roadmap.callbacks import FileKind, RoadmapCard, RoadmapFile, RoadmapList
-from handlers.roadmap.filters import Member
 
-router = Routes("roadmap")
-router.filter("message", Member())
-router.filter("callback_query", Member())
+router = restricted(Routes("roadmap"), MembersOnly())
 
 
 @router.message(command("roadmap"))
-@router.callback_query(Menu.filter(F.name == "roadmap"))
+@router.callback_query(Menu.filter(F.name == MenuItem.ROADMAP))
 @router.callback_query(RoadmapList.filter(F.offset >= 0))
 async def items(
     event: Message | CallbackQuery,

@@ -15,7 +15,7 @@ from bot.services.access import Viewer
 from bot.services.outbox import enqueue
 from bot.services.roadmap import notices
 from bot.settings import Settings
-from handlers.admin.router import SecretariatOnly
+from handlers.common.filters import SecretariatOnly
 from handlers.common.messages import show
 from handlers.common.routes import Routes
 from handlers.roadmap import ui as view

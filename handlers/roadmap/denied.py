@@ -11,8 +11,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
-from handlers.admin.router import SecretariatOnly
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
+from handlers.common.filters import SecretariatOnly
 from handlers.common.routes import Routes, command
 from handlers.roadmap.callbacks import (
     RoadmapAnswer,
@@ -41,7 +41,7 @@ async def members_only(message: Message, t: Translator) -> None:
     await message.answer(t("roadmap.members_only"))
 
 
-@router.callback_query(Menu.filter(F.name == "roadmap"))
+@router.callback_query(Menu.filter(F.name == MenuItem.ROADMAP))
 @router.callback_query(RoadmapList.filter(F.offset >= 0))
 @router.callback_query(RoadmapCard.filter())
 @router.callback_query(RoadmapFile.filter())

@@ -17,11 +17,6 @@ from handlers.roadmap.callbacks import RoadmapAnswer, RoadmapEdit, RoadmapOwnerP
 ItemButton = RoadmapEdit | RoadmapOwnerPick | RoadmapAnswer
 
 
-class Member(Filter):
-    async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
-        return bool(viewer and viewer.is_member)
-
-
 class OpenItem(Filter):
     """The item the button names, while it is open: the handler gets it as `item` (an ItemCard
     without the history). Goes after the button's CallbackData filter, which gives `callback_data`."""

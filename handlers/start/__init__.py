@@ -1,1 +1,1 @@
-"""/start, /help, /language."""
+"""/start (with invite links), /help, /language, /cancel and the main menu."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram import Bot, F
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
@@ -14,7 +16,7 @@ from bot.i18n import Translator
 from bot.services import access, directory
 from bot.services.access import Viewer, invites
 from bot.settings import Settings
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.notify import set_viewer_commands
 from handlers.common.routes import Routes, command
@@ -87,7 +89,7 @@ async def cancel(message: Message, state: FSMContext, t: Translator) -> None:
 
 
 @router.message(command("language"))
-@router.callback_query(Menu.filter(F.name == "lang"))
+@router.callback_query(Menu.filter(F.name == MenuItem.LANGUAGE))
 async def choose_language(event: Message | CallbackQuery, t: Translator) -> None:
     kb = InlineKeyboardBuilder()
     kb.button(text="🇷🇺 Русский", callback_data=Language(code="ru"))
@@ -112,6 +114,4 @@ async def set_language(
         start_ui.main_menu(t, member=viewer.is_member, secretariat=viewer.is_secretariat),
         edit=True,
     )
-    await set_viewer_commands(
-        bot, Viewer(viewer.telegram_id, viewer.first_name, callback_data.code, viewer.person_id, viewer.roles)
-    )
+    await set_viewer_commands(bot, replace(viewer, language=callback_data.code))

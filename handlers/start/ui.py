@@ -7,7 +7,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator, escape
 from bot.services.directory import ClusterView
-from handlers.common.callbacks import Menu
+from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.render import short
 
 WELCOME_FIGURES = 5
@@ -15,18 +15,18 @@ WELCOME_FIGURES = 5
 
 def main_menu(t: Translator, *, member: bool, secretariat: bool) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
-    kb.button(text=t("menu.projects"), callback_data=Menu(name="projects"))
-    kb.button(text=t("menu.orgs"), callback_data=Menu(name="orgs"))
-    kb.button(text=t("menu.find"), callback_data=Menu(name="find"))
+    kb.button(text=t("menu.projects"), callback_data=Menu(name=MenuItem.PROJECTS))
+    kb.button(text=t("menu.orgs"), callback_data=Menu(name=MenuItem.ORGS))
+    kb.button(text=t("menu.find"), callback_data=Menu(name=MenuItem.FIND))
     if member:
-        kb.button(text=t("menu.roadmap"), callback_data=Menu(name="roadmap"))
-        kb.button(text=t("menu.status"), callback_data=Menu(name="status"))
-        kb.button(text=t("menu.settings"), callback_data=Menu(name="settings"))
+        kb.button(text=t("menu.roadmap"), callback_data=Menu(name=MenuItem.ROADMAP))
+        kb.button(text=t("menu.status"), callback_data=Menu(name=MenuItem.STATUS))
+        kb.button(text=t("menu.settings"), callback_data=Menu(name=MenuItem.SETTINGS))
     else:
-        kb.button(text=t("menu.join"), callback_data=Menu(name="join"))
+        kb.button(text=t("menu.join"), callback_data=Menu(name=MenuItem.JOIN))
     if secretariat:
-        kb.button(text=t("menu.admin"), callback_data=Menu(name="admin"))
-    kb.button(text=t("menu.language"), callback_data=Menu(name="lang"))
+        kb.button(text=t("menu.admin"), callback_data=Menu(name=MenuItem.ADMIN))
+    kb.button(text=t("menu.language"), callback_data=Menu(name=MenuItem.LANGUAGE))
     kb.adjust(2)
     return kb.as_markup()
 

@@ -133,7 +133,7 @@ async def result_of(process: asyncio.subprocess.Process) -> dict[str, Any]:
 
 
 def deliveries(emulator: BotAPIEmulator) -> Counter[int]:
-    return Counter(int(c.chat_id) for c in emulator.calls if c.method == "sendMessage" and c.ok)
+    return Counter(c.chat for c in emulator.calls if c.method == "sendMessage" and c.ok)
 
 
 async def limited(work: Path, count: int) -> dict[str, Any]:

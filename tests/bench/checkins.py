@@ -136,7 +136,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     baseline = rss_mb()
     with tempfile.TemporaryDirectory(prefix="clusterbot-bench-") as tmp:
         url = args.url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        settings = Settings(database_url=url, admin_ids=frozenset({1001}), _env_file=None)  # type: ignore[call-arg]
+        settings = Settings(database_url=url, admin_ids=frozenset({1001}), _env_file=None)
         clock = FakeClock(START)
         started = time.perf_counter()
         database = await open_database(settings)

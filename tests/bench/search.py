@@ -33,6 +33,7 @@ import time
 from collections import Counter as Tally
 from pathlib import Path
 from typing import Any, Self, cast
+from unittest.mock import patch
 
 import yaml
 from aiogram import Dispatcher, F, Router
@@ -740,7 +741,6 @@ async def measure_bot(database_url: str, texts: list[str], n: int, users: list[U
             try:
                 for user in users:  # first contact (account rows) and warm caches, untimed
                     await emulator.ask(user, "Иванов Сергей", timeout=60)
-                assert bot.app is not None
                 search, spent = bot.app.search, [0.0, 0]
                 original = search.search
                 recorded: dict[tuple[str, bool, int], Any] = {}
@@ -759,16 +759,15 @@ async def measure_bot(database_url: str, texts: list[str], n: int, users: list[U
                 async def replay(session: Any, query: str, *, members: bool, limit: int = 10) -> Any:
                     return recorded[(query, members, limit)]
 
-                search.search = timed  # type: ignore[method-assign]
                 errors.count, errors.kinds = 0, Tally()
                 engine = bot.app.database.engine.sync_engine
-                result = await _burst(emulator, users, texts, n, timeout=300, engine=engine)
+                with patch.object(search, "search", timed):
+                    result = await _burst(emulator, users, texts, n, timeout=300, engine=engine)
                 handler_errors, error_kinds = errors.count, dict(errors.kinds.most_common(3))
                 # The same burst again with every search answered instantly from the first one's
                 # results: what the bot would do with a search that costs nothing.
-                search.search = replay  # type: ignore[method-assign]
-                without = await _burst(emulator, users, texts, n, timeout=300, engine=engine)
-                search.search = original  # type: ignore[method-assign]
+                with patch.object(search, "search", replay):
+                    without = await _burst(emulator, users, texts, n, timeout=300, engine=engine)
             finally:
                 await bot.stop()
     finally:

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import access, audit
-from bot.services.access import JOINED_KEY_PREFIX, ROLES, JoinOutcome
+from bot.services.access import JOINED_KEY_PREFIX, ROLES, Holder, JoinOutcome
+from bot.services.access.members import member
 from bot.services.directory.search import DirectorySearch
 from bot.services.directory.search_index import Hit
 from bot.services.revision import bump_directory_revision
@@ -58,6 +59,27 @@ async def find_invitee(session: AsyncSession, search: DirectorySearch, name: str
     return Invitee(None, people[:CANDIDATES])
 
 
+@dataclass(frozen=True)
+class Request:
+    """What "/invite [role] [name]" asks for: `role` None when no word names one."""
+
+    role: str | None
+    name: str
+    invitee: Invitee
+
+    @property
+    def unclear(self) -> bool:
+        """A name given that names no one person: the secretary chooses."""
+        return bool(self.name) and self.invitee.person_id is None
+
+
+async def read_request(session: AsyncSession, search: DirectorySearch, text: str) -> Request:
+    typed = text.split()
+    role = role_of(typed[0]) if typed else None
+    name = " ".join(typed[1:] if role else typed)
+    return Request(role, name, await find_invitee(session, search, name) if name else Invitee(None, []))
+
+
 def _names(title: str, query: str) -> bool:
     """Every word of the query begins a word of the name."""
     own, typed_words = words(title), words(query)
@@ -97,6 +119,27 @@ async def create_invite(
     )
     await session.flush()
     return InviteView(invite.code, role, person_id, invite.expires_at)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An invite made out (bound to `person_name`, or to anyone), or none for someone in with an
+    account already, whom only that account could use it for: `holder`."""
+
+    invite: InviteView | None = None
+    person_name: str | None = None
+    holder: Holder | None = None
+
+
+async def offer_invite(
+    session: AsyncSession, *, actor: int, role: str, person_id: int | None, ttl: timedelta, now: datetime
+) -> Offer:
+    holder = await access.holder_of(session, person_id) if person_id else None
+    if holder is not None:
+        return Offer(holder=holder)
+    invite = await create_invite(session, actor=actor, role=role, person_id=person_id, ttl=ttl, now=now)
+    bound = await member(session, person_id) if person_id else None
+    return Offer(invite, bound.name if bound else None)
 
 
 async def redeem_invite(

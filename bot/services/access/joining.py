@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import access, audit, contacts
+from bot.i18n import Translator
+from bot.services import access, audit, contacts, notices
 from bot.services.access import JOINED_KEY_PREFIX, Holder, JoinOutcome
 from bot.services.access.members import member
 from bot.services.directory import is_fax
+from bot.services.notices import Rendered
+from bot.services.outbox import Outgoing
 from bot.services.revision import bump_directory_revision
 from bot.services.text_norm import keys, words
+from bot.settings import Settings
 from models import Account, JoinRequest, Organisation, Person, Revocation
 
 
@@ -266,4 +271,31 @@ async def pending_requests(session: AsyncSession, *, request_id: int | None = No
 async def pending_request_of(session: AsyncSession, telegram_id: int) -> int | None:
     return await session.scalar(
         select(JoinRequest.id).where(JoinRequest.telegram_id == telegram_id, JoinRequest.status == "pending")
+    )
+
+
+# --- who is told ---------------------------------------------------------------------------------
+
+
+async def request_notices(
+    session: AsyncSession, settings: Settings, request_id: int, card: Callable[[Translator, JoinRequestView], Rendered]
+) -> list[Outgoing]:
+    """Every secretary gets the card of a request just filed, to decide on it (once each)."""
+    filed = await pending_requests(session, request_id=request_id)
+    if not filed:
+        return []
+    request = filed[0]
+    return await notices.to_secretariat(
+        session, settings, lambda chat: f"join:{request.id}:c{chat}", lambda t: card(t, request)
+    )
+
+
+async def decision_notice(session: AsyncSession, settings: Settings, request: JoinRequestView) -> Outgoing:
+    """The guest is told what the secretariat decided on their request."""
+    return await notices.to_account(
+        session,
+        settings,
+        request.telegram_id,
+        f"join:{request.id}:told",
+        lambda told: (told("join.told." + request.status), None),
     )

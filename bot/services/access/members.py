@@ -1,6 +1,6 @@
 """Members as the secretariat manages them: the list, roles granted and removed, access revoked;
 the roles ADMIN_IDS gives on top of granted ones, how to reach a member, and who is left to run
-the secretariat; and the secretariat as members look for it."""
+the secretariat; the secretariat as members look for it; and what a member is told of a change."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import access, audit
+from bot.services import access, audit, notices
 from bot.services.access import JOINED_KEY_PREFIX, ROLES
 from bot.services.db_util import insert_for
+from bot.services.outbox import Outgoing
 from bot.services.revision import bump_directory_revision
+from bot.settings import Settings
 from models import Account, Organisation, Person, PersonRole, Revocation
 
 
@@ -187,3 +189,33 @@ async def secretariat(session: AsyncSession, admin_ids: frozenset[int]) -> list[
     }
     unseen = [Secretary(telegram_id, None, None, None) for telegram_id in sorted(ids - known.keys())]
     return sorted(known.values(), key=lambda s: s.name or "") + unseen
+
+
+# --- who is told ---------------------------------------------------------------------------------
+
+
+async def role_notice(
+    session: AsyncSession, settings: Settings, card: MemberCard, role: str, *, granted: bool, actor: int, press: str
+) -> list[Outgoing]:
+    """The member is told of a role given or taken, unless they changed their own; `press` names
+    the secretary's button press, so that a retried update tells once."""
+    chat = card.row.telegram_id
+    if chat is None or chat == actor:
+        return []
+    key = "admin.role_granted_notice" if granted else "admin.role_removed_notice"
+    return [
+        await notices.to_account(
+            session, settings, chat, f"member:{press}", lambda told: (told(key, role=told("role." + role)), None)
+        )
+    ]
+
+
+async def revoked_notice(session: AsyncSession, settings: Settings, row: MemberRow, *, press: str) -> list[Outgoing]:
+    """The one whose access was closed is told so."""
+    if row.telegram_id is None:
+        return []
+    return [
+        await notices.to_account(
+            session, settings, row.telegram_id, f"member:{press}", lambda told: (told("admin.revoked_notice"), None)
+        )
+    ]

@@ -1,17 +1,23 @@
 """Who an announcement reaches: the audience kinds, resolved to chat ids when it is confirmed, and
-the groups and channels the secretariat approved as audiences."""
+the groups and channels the secretariat approved as audiences (asked about when the bot may post
+in one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import audit
+from bot.i18n import Translator
+from bot.services import audit, notices
 from bot.services.access import pick_language
 from bot.services.db_util import insert_for
+from bot.services.notices import Rendered
+from bot.services.outbox import Outgoing
+from bot.settings import Settings
 from models import (
     Account,
     BotChat,
@@ -43,7 +49,7 @@ class Audience:
         return {"kind": self.kind, "values": list(self.values)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Audience:
+    def from_dict(cls, data: Mapping[str, object]) -> Audience:
         values = data.get("values") or []
         return cls(str(data.get("kind", "")), tuple(str(v) for v in values) if isinstance(values, list) else ())
 
@@ -191,6 +197,22 @@ async def record_chat(
             audit.record(session, at=now, actor=by, action="chat.approve", target=f"chat:{chat_id}", name=row.title)
     await session.flush()
     return ChatChange(await _view(session, row), ask=ask)
+
+
+async def approval_requests(
+    session: AsyncSession, settings: Settings, change: ChatChange, card: Callable[[Translator, ChatView], Rendered]
+) -> list[Outgoing]:
+    """When a change asks for it, every secretary gets the chat's card to approve or ignore it
+    (once a request: its round names it)."""
+    if not change.ask:
+        return []
+    chat = change.chat
+    return await notices.to_secretariat(
+        session,
+        settings,
+        lambda secretary: f"chat-request:{chat.chat_id}:{chat.round}:{secretary}",
+        lambda t: card(t, chat),
+    )
 
 
 async def _view(session: AsyncSession, row: BotChat) -> ChatView:

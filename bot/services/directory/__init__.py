@@ -137,6 +137,7 @@ class PersonCard:
     phones_visibility: Audience
     emails_visibility: Audience
     own: bool
+    helps_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,7 @@ async def person_card(session: AsyncSession, person_id: int, looker: Looker) -> 
         phones_visibility=audience(person.phones_visibility),
         emails_visibility=audience(person.emails_visibility),
         own=looker.person_id == person.id,
+        helps_with=person.helps_with,
     )
 
 

@@ -396,6 +396,7 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
                 "emails": p.emails,
                 # only a choice other than the default, so that the file stays as it was written
                 **{c: getattr(p, c) for c in CONTACT_CHOICES if getattr(p, c) != Audience.MEMBERS},
+                "helps_with": p.helps_with,
             }
             for p in people
         ],

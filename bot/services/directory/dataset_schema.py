@@ -76,6 +76,7 @@ class PersonIn(Strict):
     # stays, and a new person's contacts are open to members.
     phones_visibility: Audience | None = None
     emails_visibility: Audience | None = None
+    helps_with: str | None = Field(default=None, max_length=300)
 
 
 class PartnerIn(Strict):

@@ -56,6 +56,10 @@ SECRETARIAT = re.compile(r"\b(секретариат\w*|secretariat\w*)\b", re.I
 _OURS = re.compile(r"\b(кластер\w*|cluster|наш\w*|our|во?|со?|у)\b", re.IGNORECASE)
 
 
+# How many best hits of every kind a picker looks through for those of its kind.
+PICK_SCAN = 100
+
+
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
@@ -104,6 +108,11 @@ class DirectorySearch:
             return None
         await self.refresh(session)
         return ask(self._index, query, members=members)
+
+    async def pick(self, session: AsyncSession, query: str, kind: str, *, limit: int) -> list[Doc]:
+        """Cards of one kind the words of `query` find (a picker's typed part of a name), best first."""
+        await self.refresh(session)
+        return [hit.doc for hit in self._index.search(query, limit=PICK_SCAN).hits if hit.doc.kind == kind][:limit]
 
 
 def find(
@@ -215,6 +224,7 @@ async def build_index(session: AsyncSession) -> SearchIndex:
                 Person.emails,
                 Person.phones_visibility,
                 Person.emails_visibility,
+                Person.helps_with,
             ).where(Person.status == "active")
         )
         return _fill(SearchIndex(), orgs, projects, people)
@@ -282,6 +292,7 @@ def _fill(index: SearchIndex, orgs: Any, projects: Any, people: Any) -> SearchIn
                 (person.name_en, 3.0),
                 (person.position, 0.5),
                 (employer, 0.5),
+                (person.helps_with, 0.3),
                 *((email.partition("@")[0], 1.0) for email in open_emails),
             ],
             phones=person.phones or [],

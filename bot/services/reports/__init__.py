@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
@@ -24,6 +24,9 @@ from bot.services.reports.checkins import (
     period_start,
 )
 from models import Account, Person, PersonRole, Project, ProjectPerson, Report
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 STATUSES = ("on_track", "at_risk", "blocked")
 TROUBLE = ("at_risk", "blocked")
@@ -90,14 +93,36 @@ async def project_ref(session: AsyncSession, project_id: int) -> ProjectRef | No
     return ProjectRef(project.id, project.title, project.title_en) if project else None
 
 
+@dataclass(frozen=True)
+class Reporting:
+    """A project someone may report for; `on_behalf` when they report as the secretariat, for its leaders."""
+
+    project: ProjectRef
+    on_behalf: bool
+
+
+async def reporting(
+    session: AsyncSession, project_id: int, person_id: int | None, *, secretariat: bool
+) -> Reporting | None:
+    """A project's leaders report for it; the secretariat may report for any project. None when
+    the person may not, or the project is gone."""
+    project = await project_ref(session, project_id)
+    if project is None:
+        return None
+    leads = any(p.id == project_id for p in await led_projects(session, person_id))
+    return Reporting(project, on_behalf=not leads) if leads or secretariat else None
+
+
 async def may_report(session: AsyncSession, project_id: int, person_id: int | None, *, secretariat: bool) -> bool:
-    """A project's leaders report for it; the secretariat may report for any project."""
-    if secretariat:
-        return await session.get(Project, project_id) is not None
-    return any(p.id == project_id for p in await led_projects(session, person_id))
+    return await reporting(session, project_id, person_id, secretariat=secretariat) is not None
 
 
 # --- submitting, editing, withdrawing --------------------------------------------------------
+
+
+def edit_window(settings: Settings) -> timedelta:
+    """How long the sender may edit or withdraw the report they sent."""
+    return timedelta(hours=settings.report_edit_hours)
 
 
 def _views_query() -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, any_, bindparam, select
@@ -18,6 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.access import pick_language
 from models import Account, CheckinPause, OutboxMessage, Person, Project, ProjectCadence, ProjectPerson, Report
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 FREQUENCIES = ("weekly", "biweekly", "monthly", "off")
 # Fortnights are counted from this Monday, so "every two weeks" means the same weeks for everyone.
@@ -110,8 +114,9 @@ def weekly_time(now: datetime, tz: ZoneInfo, day: int, hour: int) -> datetime:
 WEEKLY_GRACE = timedelta(days=1)
 
 
-def default_cadence(day: int, hour: int) -> Cadence:
-    return Cadence("weekly", day, hour)
+def default_cadence(settings: Settings) -> Cadence:
+    """A project's cadence until the secretariat sets its own: weekly, on the configured day and hour."""
+    return Cadence("weekly", settings.report_checkin_day, settings.report_checkin_hour)
 
 
 async def cadences(session: AsyncSession, default: Cadence) -> dict[int, Cadence]:
