@@ -17,6 +17,9 @@ def routers() -> list[Router]:
     from handlers.away import router as away
     from handlers.common import fallback
     from handlers.directory import browse, edit, me, search
+    from handlers.events import compose as events_compose
+    from handlers.events import manage as events_manage
+    from handlers.events import rsvp as events_rsvp
     from handlers.joining import decision
     from handlers.joining import router as joining
     from handlers.mydata import router as mydata
@@ -61,6 +64,10 @@ def routers() -> list[Router]:
         listing.router,
         chats.router,
         announcements_denied.router,
+        events_compose.router,
+        events_manage.router,
+        events_compose.denied,
+        events_rsvp.router,
         settings.router,
         settings.denied,
         privacy.router,
@@ -87,7 +94,8 @@ def routers() -> list[Router]:
 def jobs() -> list[Job]:
     """What each scheduler tick runs, in this order: every feature's scheduled messages."""
     from handlers.announcements.progress import announcements_tick
+    from handlers.events.scheduled import events_tick
     from handlers.reports.scheduled import checkins_tick
     from handlers.roadmap.scheduled import roadmap_tick
 
-    return [roadmap_tick, checkins_tick, announcements_tick]
+    return [roadmap_tick, checkins_tick, announcements_tick, events_tick]

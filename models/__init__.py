@@ -12,6 +12,7 @@ from models.directory import (
     ProjectPartner,
     ProjectPerson,
 )
+from models.events import Event, EventInvite
 from models.inbox import InboxUpdate
 from models.outbox import Lease, OutboxMessage
 from models.reports import CheckinPause, ProjectCadence, Report
@@ -30,6 +31,8 @@ __all__ = [
     "ClusterInfo",
     "Counter",
     "DialogMark",
+    "Event",
+    "EventInvite",
     "FsmRecord",
     "InboxUpdate",
     "Invite",

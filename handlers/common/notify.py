@@ -30,6 +30,7 @@ MEMBER_COMMANDS = (
     "find",
     "me",
     "roadmap",
+    "events",
     "status",
     "settings",
     "privacy",
@@ -52,6 +53,7 @@ SECRETARIAT_COMMANDS = (
     "announce",
     "announcements",
     "protocol",
+    "event",
     "language",
     "help",
 )
