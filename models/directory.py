@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,6 +50,10 @@ class Organisation(Base):
     cluster_role: Mapped[str] = mapped_column(String(40), default="member")
     website: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    # Archived by the secretariat: out of search, lists and pickers, still named by history.
+    archived_at: Mapped[datetime | None]
+    # A duplicate merged into another organisation (archived too): the one it lives on as.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
 
     people: Mapped[list[Person]] = relationship(back_populates="organisation")
 
@@ -71,8 +75,12 @@ class Person(Base):
     # person's own choice, see bot.services.directory.privacy).
     phones_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
     emails_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
-    # active: may be granted access; revoked: the secretariat withdrew it.
+    # active: may be granted access; revoked: the secretariat withdrew it; archived: the
+    # secretariat archived the card (then archived_at says when). Only active people are listed.
     status: Mapped[str] = mapped_column(String(20), default="active")
+    archived_at: Mapped[datetime | None]
+    # A duplicate merged into another person (archived too): the one it lives on as.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="people")
 
@@ -95,6 +103,9 @@ class Project(Base):
     prospects: Mapped[str | None] = mapped_column(Text)
     budget: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
+    # Archived by the secretariat: out of search, lists, pickers and check-ins; reports and the
+    # audit log still name it.
+    archived_at: Mapped[datetime | None]
 
     leader: Mapped[Organisation | None] = relationship()
 

@@ -54,6 +54,10 @@ SECRETARIAT = re.compile(r"\b(секретариат\w*|secretariat\w*)\b", re.I
 _OURS = re.compile(r"\b(кластер\w*|cluster|наш\w*|our|во?|со?|у)\b", re.IGNORECASE)
 
 
+# How many best hits of every kind a picker looks through for those of its kind.
+PICK_SCAN = 100
+
+
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
@@ -86,6 +90,11 @@ class DirectorySearch:
     ) -> SearchResult:
         await self.refresh(session)
         return find(self._index, query, members=members, limit=limit, looker=looker)
+
+    async def pick(self, session: AsyncSession, query: str, kind: str, *, limit: int) -> list[Doc]:
+        """Cards of one kind the words of `query` find (a picker's typed part of a name), best first."""
+        await self.refresh(session)
+        return [hit.doc for hit in self._index.search(query, limit=PICK_SCAN).hits if hit.doc.kind == kind][:limit]
 
 
 def find(
@@ -155,7 +164,7 @@ async def build_index(session: AsyncSession) -> SearchIndex:
                     Organisation.description,
                     Organisation.kind,
                     Organisation.country,
-                )
+                ).where(Organisation.archived_at.is_(None))
             )
         ).all()
         projects = (
@@ -169,7 +178,7 @@ async def build_index(session: AsyncSession) -> SearchIndex:
                     Project.goal,
                     Project.summary,
                     Project.kind,
-                )
+                ).where(Project.archived_at.is_(None))
             )
         ).all()
         people = await session.execute(

@@ -79,7 +79,7 @@ async def led_projects(session: AsyncSession, person_id: int | None) -> list[Pro
     rows = await session.execute(
         select(Project.id, Project.title, Project.title_en)
         .join(ProjectPerson, ProjectPerson.project_id == Project.id)
-        .where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader")
+        .where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader", Project.archived_at.is_(None))
         .order_by(Project.title)
     )
     return [ProjectRef(r.id, r.title, r.title_en) for r in rows]
@@ -91,9 +91,10 @@ async def project_ref(session: AsyncSession, project_id: int) -> ProjectRef | No
 
 
 async def may_report(session: AsyncSession, project_id: int, person_id: int | None, *, secretariat: bool) -> bool:
-    """A project's leaders report for it; the secretariat may report for any project."""
+    """A project's leaders report for it; the secretariat may report for any project not archived."""
     if secretariat:
-        return await session.get(Project, project_id) is not None
+        project = await session.get(Project, project_id)
+        return project is not None and project.archived_at is None
     return any(p.id == project_id for p in await led_projects(session, person_id))
 
 
@@ -389,7 +390,9 @@ async def overview(
     plans = await cadences(session, default)
     refs = {
         r.id: ProjectRef(r.id, r.title, r.title_en)
-        for r in await session.execute(select(Project.id, Project.title, Project.title_en))
+        for r in await session.execute(
+            select(Project.id, Project.title, Project.title_en).where(Project.archived_at.is_(None))
+        )
     }
     chats = await leader_chats(session, default_language)
     leaders: dict[int, list[str]] = {}
