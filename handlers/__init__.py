@@ -14,7 +14,7 @@ def routers() -> list[Router]:
     from handlers.announcements import router as announcements
     from handlers.announcements import settings
     from handlers.common import fallback
-    from handlers.directory import browse, search
+    from handlers.directory import browse, lifecycle, new, search
     from handlers.joining import router as joining
     from handlers.privacy import router as privacy
     from handlers.reports import dialog as reports
@@ -35,6 +35,8 @@ def routers() -> list[Router]:
         settings.router,
         privacy.router,
         browse.router,
+        new.router,
+        lifecycle.router,
         roadmap.router,
         search.router,
         fallback.router,

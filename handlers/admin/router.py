@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiogram import Bot, F
-from aiogram.filters import CommandObject, Filter
+from aiogram.filters import CommandObject
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
-    TelegramObject,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,19 +26,16 @@ from bot.settings import Settings
 from handlers.admin.callbacks import AuditPage, MemberAction, MembersPage, NewInvite
 from handlers.common import render
 from handlers.common.callbacks import Menu
+from handlers.common.filters import SecretariatOnly
 from handlers.common.messages import show
 from handlers.common.notify import set_commands_for
 from handlers.common.routes import Routes, command
+from handlers.directory.callbacks import ArchivePage
 from handlers.joining import ui as joining_ui
 
 router = Routes("admin")
 ADMIN_COMMANDS = ("admin", "members", "invite", "audit")
 ADMIN_CALLBACKS = (MembersPage, MemberAction, NewInvite, AuditPage)
-
-
-class SecretariatOnly(Filter):
-    async def __call__(self, event: TelegramObject, viewer: Viewer | None = None) -> bool:
-        return bool(viewer and viewer.is_secretariat)
 
 
 router.filter("message", SecretariatOnly())
@@ -55,6 +51,8 @@ async def panel(event: Message | CallbackQuery, session: AsyncSession, t: Transl
     kb.button(text=t("admin.invite_member"), callback_data=NewInvite(role="member"))
     kb.button(text=t("admin.invite_secretariat"), callback_data=NewInvite(role="secretariat"))
     kb.button(text=t("admin.audit"), callback_data=AuditPage(offset=0))
+    kb.button(text=t("new.button"), callback_data=Menu(name="new"))
+    kb.button(text=t("archive.button"), callback_data=ArchivePage(offset=0))
     kb.button(text=t("reports.admin_button"), callback_data=Menu(name="reports"))
     kb.button(text=t("roadmap.admin_button"), callback_data=Menu(name="roadmap"))
     kb.button(text=t("announcements.admin_button"), callback_data=Menu(name="announcements"))

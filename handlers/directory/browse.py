@@ -9,10 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer
+from bot.services.directory import lifecycle
+from bot.services.directory.fields import CardKind
 from handlers.common import render
 from handlers.common.callbacks import Menu
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
+from handlers.directory import lifecycle_ui
 from handlers.directory import ui as directory_ui
 from handlers.directory.callbacks import Card, Country, OrgsPage, ProjectsPage, Section
 from handlers.reports.card import extend_card
@@ -62,14 +65,32 @@ async def organisations(
 async def card_reply(
     kind: str, id_: int, session: AsyncSession, viewer: Viewer, t: Translator
 ) -> tuple[str, InlineKeyboardMarkup] | None:
-    """A project ("p") or organisation ("o") card as text and buttons; None when it is gone."""
-    if kind == "p" and (project := await directory.project_card(session, id_)):
-        return await extend_card(
+    """A project ("p") or organisation ("o") card as text and buttons; None when it is gone (or
+    archived, but for the secretariat)."""
+    archived = viewer.is_secretariat
+    if kind == "p" and (project := await directory.project_card(session, id_, archived=archived)):
+        reply = await extend_card(
             session, viewer, t, project.id, *directory_ui.project_card(t, project, member=viewer.is_member)
         )
-    if kind == "o" and (org := await directory.organisation_card(session, id_)):
-        return directory_ui.organisation_card(t, org, member=viewer.is_member)
-    return None
+    elif kind == "o" and (org := await directory.organisation_card(session, id_, archived=archived)):
+        reply = directory_ui.organisation_card(t, org, member=viewer.is_member)
+    else:
+        return None
+    return await with_lifecycle(session, viewer, t, CardKind(kind), id_, reply)
+
+
+async def with_lifecycle(
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    card: CardKind,
+    id_: int,
+    reply: tuple[str, InlineKeyboardMarkup],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """For the secretariat: an archived card marked, with Restore; a listed one with Archive (and Merge)."""
+    if not viewer.is_secretariat or (state := await lifecycle.state(session, card, id_)) is None:
+        return reply
+    return lifecycle_ui.marked(t, card, id_, state, *reply)
 
 
 @router.callback_query(Card.filter(F.kind.in_({"p", "o"})))
@@ -84,8 +105,10 @@ async def project_or_organisation(
 
 
 @router.callback_query(Section.filter(F.name.in_(directory_ui.SECTIONS)))
-async def project_section(query: CallbackQuery, callback_data: Section, session: AsyncSession, t: Translator) -> None:
-    card = await directory.project_card(session, callback_data.project)
+async def project_section(
+    query: CallbackQuery, callback_data: Section, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
+    card = await directory.project_card(session, callback_data.project, archived=viewer.is_secretariat)
     page = directory_ui.section_page(t, card, callback_data.name, callback_data.part) if card else None
     if page is None:
         await query.answer(t("button.gone"), show_alert=True)
@@ -100,18 +123,19 @@ async def person(
     if not viewer.is_member:
         await query.answer(t("access.members_only"), show_alert=True)
         return
-    card = await directory.person_card(session, callback_data.id, viewer)
+    card = await directory.person_card(session, callback_data.id, viewer, archived=viewer.is_secretariat)
     if card is None:
         await query.answer(t("button.gone"), show_alert=True)
         return
-    await send_person(query, card, t, secretariat=viewer.is_secretariat)
+    await send_person(query, card, session, viewer, t)
 
 
 async def send_person(
-    event: Message | CallbackQuery, card: directory.PersonCard, t: Translator, *, secretariat: bool
+    event: Message | CallbackQuery, card: directory.PersonCard, session: AsyncSession, viewer: Viewer, t: Translator
 ) -> None:
     """The card, then the first phone as a Telegram contact that one tap saves."""
-    await show(event, *directory_ui.person_card(t, card, secretariat=secretariat), edit=False)
+    reply = directory_ui.person_card(t, card, secretariat=viewer.is_secretariat)
+    await show(event, *await with_lifecycle(session, viewer, t, CardKind.PERSON, card.id, reply), edit=False)
     message = event if isinstance(event, Message) else event.message
     phone = directory.contact_phone(card.phones)
     if phone and message is not None:

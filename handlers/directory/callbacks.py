@@ -1,9 +1,13 @@
-"""Callback data of the directory's lists and cards."""
+"""Callback data of the directory's lists and cards, and of the secretariat's creating,
+archiving and merging of cards."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
+from bot.services.directory.fields import CardKind
 from handlers.common.callbacks import Int64
 
 
@@ -35,3 +39,61 @@ class Section(CallbackData, prefix="s"):
     project: Int64
     name: str
     part: Int64
+
+
+# --- the secretariat: new cards, archive, merge (handlers/directory/new.py, lifecycle.py) --------
+
+
+class NewCard(CallbackData, prefix="nc"):
+    """Begin the wizard of a new card of this kind."""
+
+    card: CardKind
+
+
+class NewAction(StrEnum):
+    CHOOSE = "choose"  # value: one of a choice's values
+    PICK = "pick"  # value: the id of an organisation found
+    NEW_ORGANISATION = "new_org"  # the person's organisation is made on the way
+    SKIP = "skip"  # leave an optional field empty
+    DONE = "done"  # the list of partners is complete
+    CREATE = "create"
+    CANCEL = "cancel"
+
+
+class NewStep(CallbackData, prefix="ns"):
+    """A button of the wizard `token` (those of an earlier wizard are out of date)."""
+
+    token: str
+    action: NewAction
+    value: str = ""
+
+
+class LifecycleAction(StrEnum):
+    ARCHIVE = "archive"  # asks first
+    ARCHIVE_YES = "archive_yes"
+    RESTORE = "restore"
+    MERGE = "merge"  # asks for the card to keep
+
+
+class CardLifecycle(CallbackData, prefix="lc"):
+    card: CardKind
+    id: Int64
+    action: LifecycleAction
+
+
+class MergeAction(StrEnum):
+    PREVIEW = "preview"
+    CONFIRM = "confirm"
+
+
+class MergeInto(CallbackData, prefix="mi"):
+    """Merge the duplicate `id` into `keep`: what it would do, then do it."""
+
+    card: CardKind
+    id: Int64
+    keep: Int64
+    action: MergeAction
+
+
+class ArchivePage(CallbackData, prefix="ar"):
+    offset: Int64

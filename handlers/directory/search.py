@@ -134,7 +134,7 @@ async def open_hit(message: Message, hit: Hit, session: AsyncSession, viewer: Vi
     if hit.doc.kind == "person":
         person = await directory.person_card(session, hit.doc.id, viewer) if viewer.is_member else None
         if person is not None:
-            await send_person(message, person, t, secretariat=viewer.is_secretariat)
+            await send_person(message, person, session, viewer, t)
             return
     elif reply := await card_reply(directory_ui.CARD_KIND[hit.doc.kind], hit.doc.id, session, viewer, t):
         await show(message, *reply, edit=False)

@@ -149,6 +149,16 @@ async def create_project(session: AsyncSession, new: NewProject, *, actor: int, 
     return project.id
 
 
+async def organisation_names(session: AsyncSession, ids: list[int]) -> dict[int, Ref]:
+    """The organisations not archived among `ids`, by id (a wizard's preview names its picks)."""
+    rows = await session.execute(
+        select(Organisation.id, Organisation.name, Organisation.name_en).where(
+            Organisation.id.in_(ids), Organisation.archived_at.is_(None)
+        )
+    )
+    return {row.id: Ref(row.id, row.name, name_en=row.name_en) for row in rows}
+
+
 def _key(card: CardKind) -> str:
     return f"{NEW_KEY_PREFIX}{card.noun}-{secrets.token_hex(5)}"
 
@@ -173,6 +183,11 @@ async def state(session: AsyncSession, card: CardKind, card_id: int) -> State | 
         return None
     kept = await _named(session, card, row.merged_into_id) if row.merged_into_id else None
     return State(row.archived_at if _archived(row) else None, kept)
+
+
+async def name_of(session: AsyncSession, card: CardKind, card_id: int) -> str | None:
+    row = await _row(session, card, card_id, lock=False)
+    return _name(row) if row is not None else None
 
 
 async def archive(session: AsyncSession, card: CardKind, card_id: int, *, actor: int, now: datetime) -> Outcome:
@@ -266,9 +281,10 @@ MODELS: dict[CardKind, type[Row]] = {
 }
 
 
-async def _row(session: AsyncSession, card: CardKind, card_id: int) -> Row | None:
+async def _row(session: AsyncSession, card: CardKind, card_id: int, *, lock: bool = True) -> Row | None:
+    """The card's row, locked by default (a second tap of the same button waits, then finds it done)."""
     model: type[Row] = MODELS[card]
-    return await session.get(model, card_id, with_for_update=True)
+    return await session.get(model, card_id, with_for_update=lock)
 
 
 async def _live(session: AsyncSession, card: CardKind, card_id: int) -> Row | None:
