@@ -5,6 +5,7 @@ every link moved."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from bot.services import audit, directory
 from bot.services.access import link_account, roles_of
 from bot.services.announcements.audiences import Audience, resolve
 from bot.services.directory import lifecycle, merge
+from bot.services.directory.dataset import dump_yaml, export_dataset, import_dataset, load_dataset
 from bot.services.directory.fields import CardKind
 from bot.services.directory.lifecycle import NewOrganisation, NewPerson, NewProject, Result
 from bot.services.directory.privacy import ANY_MEMBER
@@ -20,6 +22,7 @@ from bot.services.directory.search import DirectorySearch
 from bot.services.reports import led_projects
 from bot.services.reports.checkins import leader_chats
 from bot.services.revision import directory_revision
+from bot.settings import BUNDLED_DATASET
 from models import (
     Account,
     CheckinPause,
@@ -342,3 +345,29 @@ async def test_merged_organisations_keep_their_projects_people_and_names(session
     kept = await session.get(Organisation, keep)
     assert kept is not None and "Жилкомитет СПб" in kept.aliases
     assert (await found(session, "Жилкомитет СПб", "organisation"))[:1] == [keep], "the old name finds the kept one"
+
+
+async def test_the_export_keeps_what_is_archived(session: AsyncSession, tmp_path: Path) -> None:
+    project_id = await key_id(session, Project, "effektivny-svet")
+    await lifecycle.archive(session, PROJECT, project_id, actor=SECRETARY, now=NOW)
+    await lifecycle.archive(session, PERSON, await key_id(session, Person, "blinov-ivan"), actor=SECRETARY, now=NOW)
+    exported = await export_dataset(session)
+    flagged = {
+        entry["key"]
+        for section in ("organisations", "people", "projects")
+        for entry in exported[section]
+        if "archived" in entry
+    }
+    assert flagged == {"effektivny-svet", "blinov-ivan"}, "only archived cards say so"
+
+    path = tmp_path / "export.yaml"
+    path.write_text(dump_yaml(exported), encoding="utf-8")
+    assert not (await import_dataset(session, load_dataset(path))).changed, "it round-trips"
+    await lifecycle.restore(session, PROJECT, project_id, actor=SECRETARY, now=NOW)
+    assert (await import_dataset(session, load_dataset(path))).updated == {"projects": 1}
+    state = await lifecycle.state(session, PROJECT, project_id)
+    assert state is not None and state.archived_at is not None, "the file's word is taken"
+    # the bundled file says nothing of archives: importing it again keeps them
+    assert not (await import_dataset(session, load_dataset(BUNDLED_DATASET))).changed
+    state = await lifecycle.state(session, PROJECT, project_id)
+    assert state is not None and state.archived_at is not None, "a file that says nothing leaves it as it is"

@@ -62,6 +62,8 @@ class OrganisationIn(Strict):
     cluster_role: ClusterRole = "member"
     website: str | None = None
     description: str | None = None
+    # Archived by the secretariat (out of search and lists); left out: as it is in the bot.
+    archived: bool | None = None
 
 
 class PersonIn(Strict):
@@ -76,6 +78,8 @@ class PersonIn(Strict):
     # stays, and a new person's contacts are open to members.
     phones_visibility: Audience | None = None
     emails_visibility: Audience | None = None
+    # Archived by the secretariat (out of search and lists); left out: as it is in the bot.
+    archived: bool | None = None
 
 
 class PartnerIn(Strict):
@@ -101,6 +105,8 @@ class ProjectIn(Strict):
     prospects: str | None = None
     budget: str | None = None
     summary: str | None = None
+    # Archived by the secretariat (out of search and lists); left out: as it is in the bot.
+    archived: bool | None = None
 
 
 class RoadmapOwnerIn(Strict):

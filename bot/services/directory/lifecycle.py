@@ -182,7 +182,7 @@ async def state(session: AsyncSession, card: CardKind, card_id: int) -> State | 
     if row is None:
         return None
     kept = await _named(session, card, row.merged_into_id) if row.merged_into_id else None
-    return State(row.archived_at if _archived(row) else None, kept)
+    return State(row.archived_at if is_archived(row) else None, kept)
 
 
 async def name_of(session: AsyncSession, card: CardKind, card_id: int) -> str | None:
@@ -198,7 +198,7 @@ async def archive(session: AsyncSession, card: CardKind, card_id: int, *, actor:
     if row is None:
         return Outcome(Result.GONE)
     name = _name(row)
-    if _archived(row):
+    if is_archived(row):
         return Outcome(Result.ALREADY, name)
     telegram_id = None
     if isinstance(row, Person):
@@ -223,7 +223,7 @@ async def restore(session: AsyncSession, card: CardKind, card_id: int, *, actor:
     if row is None:
         return Outcome(Result.GONE)
     name = _name(row)
-    if not _archived(row):
+    if not is_archived(row):
         return Outcome(Result.ALREADY, name)
     if isinstance(row, Person):
         row.status = "active"
@@ -289,10 +289,10 @@ async def _row(session: AsyncSession, card: CardKind, card_id: int, *, lock: boo
 
 async def _live(session: AsyncSession, card: CardKind, card_id: int) -> Row | None:
     row = await _row(session, card, card_id)
-    return row if row is not None and not _archived(row) else None
+    return row if row is not None and not is_archived(row) else None
 
 
-def _archived(row: Row) -> bool:
+def is_archived(row: Row) -> bool:
     return row.status == ARCHIVED if isinstance(row, Person) else row.archived_at is not None
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.services import audit
 from bot.services.directory import Ref
 from bot.services.directory.fields import CardKind
-from bot.services.directory.lifecycle import ARCHIVED
+from bot.services.directory.lifecycle import ARCHIVED, is_archived
 from bot.services.directory.privacy import audience
 from bot.services.revision import bump_directory_revision
 from bot.services.text_norm import digits
@@ -165,9 +165,9 @@ async def _pair(
     duplicate, keep = await _get(session, card, duplicate_id), await _get(session, card, keep_id)
     if duplicate is None or keep is None:
         return Result.GONE
-    if duplicate.merged_into_id == keep.id and _archived(duplicate):
+    if duplicate.merged_into_id == keep.id and is_archived(duplicate):
         return Result.ALREADY
-    if _archived(duplicate) or _archived(keep):
+    if is_archived(duplicate) or is_archived(keep):
         return Result.GONE
     if isinstance(duplicate, Person):
         accounts = dict(
@@ -184,10 +184,6 @@ async def _pair(
 async def _get(session: AsyncSession, card: CardKind, card_id: int) -> Row | None:
     model: type[Row] = Person if card is CardKind.PERSON else Organisation
     return await session.get(model, card_id, with_for_update=True)
-
-
-def _archived(row: Row) -> bool:
-    return row.status == ARCHIVED if isinstance(row, Person) else row.archived_at is not None
 
 
 def _ref(row: Row) -> Ref:
