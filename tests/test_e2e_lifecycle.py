@@ -154,6 +154,12 @@ async def test_two_cards_of_one_person_are_merged(bot, emulator, settings) -> No
     panel = sent(await emulator.ask(ADMIN, "/admin"))[0]
     card = sent(await forged(emulator, ADMIN, panel, f"c:h:{twin_id}"))[0]
     assert card.text.startswith("👤 Захарова Г.А.")
+    await emulator.tap(ADMIN, card, button(card, "Объединить с"))
+    found = sent(await emulator.ask(ADMIN, "Захарова"))[-1]
+    cancelled = screen(await emulator.tap(ADMIN, found, button(found, "Отменить")))
+    assert cancelled.text == "Хорошо, не объединяю."
+    assert "Какую карточку оставить" not in last_text(await emulator.ask(ADMIN, "Захарова")), "a search again"
+
     asked = await emulator.tap(ADMIN, card, button(card, "Объединить с"))
     assert "«Захарова Г.А.» — дубликат" in last_text(asked)
     found = sent(await emulator.ask(ADMIN, "Захарова"))[-1]

@@ -191,6 +191,10 @@ async def test_an_archived_person_loses_access_and_leaves_search(session: AsyncS
     assert (await found(session, "Блинов", "person"))[:1] == [person_id]
     assert await roles_of(session, person_id) == set(), "access comes back by an invite, as after a revocation"
 
+    never_in = await key_id(session, Person, "zakharova-galina")
+    await lifecycle.archive(session, PERSON, never_in, actor=SECRETARY, now=NOW)
+    assert await session.get(Revocation, never_in) is None, "restored, they may join by phone as before"
+
 
 async def test_a_merge_moves_every_link_and_unites_contacts(session: AsyncSession) -> None:
     keep = await key_id(session, Person, "zakharova-galina")

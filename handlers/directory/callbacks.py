@@ -84,6 +84,7 @@ class CardLifecycle(CallbackData, prefix="lc"):
 class MergeAction(StrEnum):
     PREVIEW = "preview"
     CONFIRM = "confirm"
+    CANCEL = "cancel"
 
 
 class MergeInto(CallbackData, prefix="mi"):

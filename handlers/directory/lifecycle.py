@@ -8,7 +8,7 @@ from __future__ import annotations
 from aiogram import Bot, F
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -112,7 +112,7 @@ async def merge_ask(
         await query.message.answer(lifecycle_ui.merge_ask(t, callback_data.card, name))
 
 
-@router.message(MergeForm.keep, F.text)
+@router.message(MergeForm.keep, F.text, ~F.text.startswith("/"))
 async def merge_search(
     message: Message, state: FSMContext, session: AsyncSession, t: Translator, search: DirectorySearch
 ) -> None:
@@ -142,6 +142,11 @@ async def merge_step(
     clock: Clock,
 ) -> None:
     card, duplicate, keep = callback_data.card, callback_data.id, callback_data.keep
+    if callback_data.action is MergeAction.CANCEL:
+        if await state.get_state() == MergeForm.keep.state:
+            await state.clear()
+        await show(query, t("merge.cancelled"), InlineKeyboardMarkup(inline_keyboard=[]), edit=True)
+        return
     if callback_data.action is MergeAction.PREVIEW:
         done = await merge.plan(session, card, duplicate, keep, actor=viewer.telegram_id)
     else:

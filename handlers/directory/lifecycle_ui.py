@@ -111,7 +111,7 @@ def merge_found(
             text=short(f"{ICONS[card]} {label}" + (f" — {subtitle}" if subtitle else "")),
             callback_data=MergeInto(card=card, id=card_id, keep=doc.id, action=MergeAction.PREVIEW),
         )
-    kb.button(text=t("merge.cancel"), callback_data=Card(kind=card.value, id=card_id))
+    kb.button(text=t("merge.cancel"), callback_data=MergeInto(card=card, id=card_id, keep=0, action=MergeAction.CANCEL))
     kb.adjust(1)
     text = t("merge.found", query=query) if found else t("merge.nobody", query=query)
     return text, kb.as_markup()
@@ -143,7 +143,10 @@ def merge_preview(t: Translator, plan: Plan) -> tuple[str, InlineKeyboardMarkup]
         text=t("merge.confirm"),
         callback_data=MergeInto(card=card, id=plan.duplicate.id, keep=plan.keep.id, action=MergeAction.CONFIRM),
     )
-    kb.button(text=t("merge.cancel"), callback_data=Card(kind=card.value, id=plan.duplicate.id))
+    kb.button(
+        text=t("merge.cancel"),
+        callback_data=MergeInto(card=card, id=plan.duplicate.id, keep=0, action=MergeAction.CANCEL),
+    )
     kb.adjust(1)
     return "\n".join(lines), kb.as_markup()
 

@@ -201,7 +201,7 @@ async def _shown(session: AsyncSession, t: Translator, card: CardKind, values: d
     return lines
 
 
-@router.message(NewForm.step, F.text, InWizard())
+@router.message(NewForm.step, F.text, ~F.text.startswith("/"), InWizard())
 async def typed(
     message: Message, wizard: Wizard, session: AsyncSession, t: Translator, search: DirectorySearch
 ) -> None:

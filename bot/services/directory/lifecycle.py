@@ -24,7 +24,7 @@ from bot.services.access import members
 from bot.services.directory import Page, Ref
 from bot.services.directory.fields import CardKind
 from bot.services.revision import bump_directory_revision
-from models import Account, Invite, Organisation, Person, Project, ProjectPartner
+from models import Invite, Organisation, Person, Project, ProjectPartner
 
 ARCHIVED = "archived"
 # Keys of cards made in the bot (the dataset's are readable names; these need only be unique).
@@ -191,9 +191,10 @@ async def name_of(session: AsyncSession, card: CardKind, card_id: int) -> str | 
 
 
 async def archive(session: AsyncSession, card: CardKind, card_id: int, *, actor: int, now: datetime) -> Outcome:
-    """Archive a card. A person loses their access as with a revocation: the account unlinked,
+    """Archive a card. A member loses their access as with a revocation: the account unlinked,
     the roles gone, their phone number no longer admitting them (restoring the card does not give
-    it back: an invite does, as after any revocation)."""
+    it back: an invite does, as after any revocation). Someone never let in gets no revocation:
+    restored, they may join by their phone number as before."""
     row = await _row(session, card, card_id)
     if row is None:
         return Outcome(Result.GONE)
@@ -202,10 +203,12 @@ async def archive(session: AsyncSession, card: CardKind, card_id: int, *, actor:
         return Outcome(Result.ALREADY, name)
     telegram_id = None
     if isinstance(row, Person):
-        telegram_id = await session.scalar(select(Account.telegram_id).where(Account.person_id == row.id))
+        member = await members.member(session, row.id)
+        telegram_id = member.telegram_id if member else None
         if telegram_id == actor:
             return Outcome(Result.OWN, name)
-        await members.close_access(session, row.id, telegram_id, actor=actor, now=now)
+        if member is not None and (member.roles or telegram_id is not None):
+            await members.close_access(session, row.id, telegram_id, actor=actor, now=now)
         # An invite made for them before would let them (and their card) back in.
         await session.execute(
             update(Invite).where(Invite.person_id == row.id, Invite.used_at.is_(None)).values(revoked=True)
