@@ -15,7 +15,7 @@ def routers() -> list[Router]:
     from handlers.announcements import audience, chats, compose, dialog, editing, listing, sending, settings
     from handlers.announcements import denied as announcements_denied
     from handlers.common import fallback
-    from handlers.directory import browse, edit, me, search
+    from handlers.directory import browse, edit, lifecycle, me, new, search
     from handlers.joining import decision
     from handlers.joining import router as joining
     from handlers.mydata import router as mydata
@@ -65,6 +65,8 @@ def routers() -> list[Router]:
         browse.router,
         me.router,
         edit.router,
+        new.router,
+        lifecycle.router,
         roadmap.router,
         roadmap_manage.router,
         roadmap_owners.router,

@@ -43,6 +43,7 @@ SECRETARIAT_COMMANDS = (
     *MEMBER_COMMANDS[:-2],
     "report",
     "admin",
+    "new",
     "invite",
     "members",
     "audit",
