@@ -16,7 +16,7 @@ def routers() -> list[Router]:
     from handlers.announcements import denied as announcements_denied
     from handlers.away import router as away
     from handlers.common import fallback
-    from handlers.directory import browse, edit, me, search
+    from handlers.directory import browse, edit, lifecycle, me, new, search
     from handlers.events import compose as events_compose
     from handlers.events import manage as events_manage
     from handlers.events import rsvp as events_rsvp
@@ -79,6 +79,8 @@ def routers() -> list[Router]:
         browse.router,
         me.router,
         edit.router,
+        new.router,
+        lifecycle.router,
         roadmap.router,
         roadmap_manage.router,
         roadmap_owners.router,

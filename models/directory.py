@@ -50,6 +50,10 @@ class Organisation(Base):
     cluster_role: Mapped[str] = mapped_column(String(40), default="member")
     website: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    # Archived by the secretariat: out of search, lists and pickers, still named by history.
+    archived_at: Mapped[datetime | None]
+    # A duplicate merged into another organisation (archived too): the one it lives on as.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
 
     people: Mapped[list[Person]] = relationship(back_populates="organisation")
 
@@ -73,11 +77,15 @@ class Person(Base):
     emails_visibility: Mapped[str] = mapped_column(String(20), default="members", server_default="members")
     # What the person offers the cluster, in their words (up to 300 characters; searchable).
     helps_with: Mapped[str | None] = mapped_column(Text)
-    # active: may be granted access; revoked: the secretariat withdrew it.
+    # active: may be granted access; revoked: the secretariat withdrew it; archived: the
+    # secretariat archived the card (then archived_at says when). Only active people are listed.
     status: Mapped[str] = mapped_column(String(20), default="active")
     # When the person had the bot forget them (bot.services.mydata.forget): their contacts were
     # erased, and an import of the dataset does not bring them back.
     forgotten_at: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]
+    # A duplicate merged into another person (archived too): the one it lives on as.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="people")
 
@@ -100,6 +108,9 @@ class Project(Base):
     prospects: Mapped[str | None] = mapped_column(Text)
     budget: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
+    # Archived by the secretariat: out of search, lists, pickers and check-ins; reports and the
+    # audit log still name it.
+    archived_at: Mapped[datetime | None]
 
     leader: Mapped[Organisation | None] = relationship()
 

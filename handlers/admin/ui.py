@@ -16,6 +16,7 @@ from handlers.admin.callbacks import AuditPage, MemberAct, MemberAction, Members
 from handlers.common import render
 from handlers.common.callbacks import Menu, MenuItem
 from handlers.directory import edit_ui
+from handlers.directory.callbacks import ArchivePage
 
 Markup = InlineKeyboardMarkup
 AUDIT_PAGE = 15
@@ -27,6 +28,8 @@ def panel(t: Translator, pending: int, invite_hours: int) -> tuple[str, Markup]:
     kb.button(text=t("admin.invite_member"), callback_data=NewInvite(role="member"))
     kb.button(text=t("admin.invite_secretariat"), callback_data=NewInvite(role="secretariat"))
     kb.button(text=t("admin.audit"), callback_data=AuditPage(offset=0))
+    kb.button(text=t("new.button"), callback_data=Menu(name=MenuItem.NEW))
+    kb.button(text=t("archive.button"), callback_data=ArchivePage(offset=0))
     kb.button(text=t("reports.admin_button"), callback_data=Menu(name=MenuItem.REPORTS))
     kb.button(text=t("roadmap.admin_button"), callback_data=Menu(name=MenuItem.ROADMAP))
     kb.button(text=t("announcements.admin_button"), callback_data=Menu(name=MenuItem.ANNOUNCEMENTS))

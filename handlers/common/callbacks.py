@@ -28,6 +28,7 @@ class MenuItem(StrEnum):
     REPORTS = "reports"
     ANNOUNCEMENTS = "announcements"
     PRIVACY = "privacy"
+    NEW = "new"  # the secretariat's wizard of a new card
 
 
 class Menu(CallbackData, prefix="m"):

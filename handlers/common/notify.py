@@ -46,6 +46,7 @@ SECRETARIAT_COMMANDS = (
     *MEMBER_COMMANDS[:-2],
     "report",
     "admin",
+    "new",
     "invite",
     "members",
     "audit",

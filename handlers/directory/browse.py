@@ -10,12 +10,14 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer
+from bot.services.directory import lifecycle
 from bot.services.directory.fields import CardKind
 from bot.settings import Settings
 from handlers.common import render
 from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
+from handlers.directory import lifecycle_ui
 from handlers.directory import ui as directory_ui
 from handlers.directory.callbacks import Card, Country, OrgsPage, ProjectsPage, Section
 from handlers.directory.editing import with_edit_buttons
@@ -67,18 +69,45 @@ async def card_reply(
     kind: str, id_: int, session: AsyncSession, viewer: Viewer, t: Translator
 ) -> tuple[str, InlineKeyboardMarkup] | None:
     """A project ("p"), organisation ("o") or — for members — person ("h") card as text and
-    buttons, with Edit for whoever may edit it; None when it is gone."""
-    if kind == "p" and (project := await directory.project_card(session, id_)):
+    buttons, with Edit for whoever may edit it (and, for the secretariat, Archive or Restore);
+    None when it is gone (or archived, but for the secretariat)."""
+    archived = viewer.is_secretariat
+    if kind == "p" and (project := await directory.project_card(session, id_, archived=archived)):
         reply = await extend_card(
             session, viewer, t, project.id, *directory_ui.project_card(t, project, member=viewer.is_member)
         )
-    elif kind == "o" and (org := await directory.organisation_card(session, id_)):
+    elif kind == "o" and (org := await directory.organisation_card(session, id_, archived=archived)):
         reply = directory_ui.organisation_card(t, org, member=viewer.is_member)
-    elif kind == "h" and viewer.is_member and (person := await directory.person_card(session, id_, viewer)):
+    elif (
+        kind == "h"
+        and viewer.is_member
+        and (person := await directory.person_card(session, id_, viewer, archived=archived))
+    ):
         reply = directory_ui.person_card(t, person, secretariat=viewer.is_secretariat)
     else:
         return None
-    return await with_edit_buttons(session, viewer, t, CardKind(kind), id_, *reply)
+    return await with_lifecycle(
+        session,
+        viewer,
+        t,
+        CardKind(kind),
+        id_,
+        await with_edit_buttons(session, viewer, t, CardKind(kind), id_, *reply),
+    )
+
+
+async def with_lifecycle(
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    card: CardKind,
+    id_: int,
+    reply: tuple[str, InlineKeyboardMarkup],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """For the secretariat: an archived card marked, with Restore; a listed one with Archive (and Merge)."""
+    if not viewer.is_secretariat or (state := await lifecycle.state(session, card, id_)) is None:
+        return reply
+    return lifecycle_ui.marked(t, card, id_, state, *reply)
 
 
 @router.callback_query(Card.filter(F.kind.in_({"p", "o"})))
@@ -93,8 +122,10 @@ async def project_or_organisation(
 
 
 @router.callback_query(Section.filter(F.name.in_(directory_ui.SECTIONS)))
-async def project_section(query: CallbackQuery, callback_data: Section, session: AsyncSession, t: Translator) -> None:
-    card = await directory.project_card(session, callback_data.project)
+async def project_section(
+    query: CallbackQuery, callback_data: Section, session: AsyncSession, viewer: Viewer, t: Translator
+) -> None:
+    card = await directory.project_card(session, callback_data.project, archived=viewer.is_secretariat)
     page = directory_ui.section_page(t, card, callback_data.name, callback_data.part) if card else None
     if page is None:
         await query.answer(t("button.gone"), show_alert=True)
@@ -116,7 +147,7 @@ async def person(
         await query.answer(t("access.members_only"), show_alert=True)
         return
     today = clock().astimezone(settings.tz).date()
-    card = await directory.person_card(session, callback_data.id, viewer, today=today)
+    card = await directory.person_card(session, callback_data.id, viewer, today=today, archived=viewer.is_secretariat)
     if card is None:
         await query.answer(t("button.gone"), show_alert=True)
         return
@@ -126,10 +157,11 @@ async def person(
 async def send_person(
     event: Message | CallbackQuery, card: directory.PersonCard, session: AsyncSession, viewer: Viewer, t: Translator
 ) -> None:
-    """The card (with Edit for whoever may edit it), then the first phone as a Telegram contact
-    that one tap saves."""
+    """The card (with Edit for whoever may edit it, and the secretariat's Archive or Restore),
+    then the first phone as a Telegram contact that one tap saves."""
     reply = directory_ui.person_card(t, card, secretariat=viewer.is_secretariat)
-    await show(event, *await with_edit_buttons(session, viewer, t, CardKind.PERSON, card.id, *reply), edit=False)
+    reply = await with_edit_buttons(session, viewer, t, CardKind.PERSON, card.id, *reply)
+    await show(event, *await with_lifecycle(session, viewer, t, CardKind.PERSON, card.id, reply), edit=False)
     message = event if isinstance(event, Message) else event.message
     if message is not None:
         await send_contact(message, card)

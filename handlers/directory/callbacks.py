@@ -1,4 +1,5 @@
-"""Callback data of the directory's lists and cards, and of editing them."""
+"""Callback data of the directory's lists and cards, of editing them, and of the secretariat's
+creating, archiving and merging of cards."""
 
 from __future__ import annotations
 
@@ -89,3 +90,62 @@ class UndoChange(CallbackData, prefix="eu"):
     id: Int64
     change: Int64
     action: UndoAction
+
+
+# --- the secretariat: new cards, archive, merge (handlers/directory/new.py, lifecycle.py) --------
+
+
+class NewCard(CallbackData, prefix="nc"):
+    """Begin the wizard of a new card of this kind."""
+
+    card: CardKind
+
+
+class NewAction(StrEnum):
+    CHOOSE = "choose"  # value: one of a choice's values
+    PICK = "pick"  # value: the id of an organisation found
+    NEW_ORGANISATION = "new_org"  # the person's organisation is made on the way
+    SKIP = "skip"  # leave an optional field empty
+    DONE = "done"  # the list of partners is complete
+    CREATE = "create"
+    CANCEL = "cancel"
+
+
+class NewStep(CallbackData, prefix="ns"):
+    """A button of the wizard `token` (those of an earlier wizard are out of date)."""
+
+    token: str
+    action: NewAction
+    value: str = ""
+
+
+class LifecycleAction(StrEnum):
+    ARCHIVE = "archive"  # asks first
+    ARCHIVE_YES = "archive_yes"
+    RESTORE = "restore"
+    MERGE = "merge"  # asks for the card to keep
+
+
+class CardLifecycle(CallbackData, prefix="lc"):
+    card: CardKind
+    id: Int64
+    action: LifecycleAction
+
+
+class MergeAction(StrEnum):
+    PREVIEW = "preview"
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+
+
+class MergeInto(CallbackData, prefix="mi"):
+    """Merge the duplicate `id` into `keep`: what it would do, then do it."""
+
+    card: CardKind
+    id: Int64
+    keep: Int64
+    action: MergeAction
+
+
+class ArchivePage(CallbackData, prefix="ar"):
+    offset: Int64

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from bot.services import audit, away
 from bot.services.db_util import insert_for
-from models import Account, Person, PersonRole, ProjectPerson, Revocation
+from models import Account, Person, PersonRole, Project, ProjectPerson, Revocation
 
 ROLES = ("member", "leader", "secretariat")
 LANGUAGES = ("ru", "en")
@@ -87,7 +87,11 @@ async def roles_of(session: AsyncSession, person_id: int | None) -> set[str]:
     """The roles of an active person in one query: granted ones, plus leader if they lead a project."""
     if person_id is None:
         return set()
-    leads = exists().where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader")
+    leads = exists().where(
+        ProjectPerson.person_id == person_id,
+        ProjectPerson.role == "leader",
+        ProjectPerson.project_id.in_(select(Project.id).where(Project.archived_at.is_(None))),
+    )
     rows = (
         await session.execute(
             select(PersonRole.role, leads)
@@ -202,7 +206,7 @@ async def link_account(
         return JoinOutcome("already", account.person_id)
     if not await claim_person(session, telegram_id, person_id):
         return JoinOutcome("taken", person_id, person.name)
-    person.status = "active"
+    person.status, person.archived_at = "active", None  # an archived card let in again is back
     await grant_roles(session, person_id, {"member", role})
     await lift_revocations(session, telegram_id=telegram_id, person_id=person_id)
     audit.record(session, at=now, actor=telegram_id, action=f"join.{via}", target=f"person:{person_id}")

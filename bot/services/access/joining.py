@@ -220,7 +220,9 @@ async def _name_of(session: AsyncSession, telegram_id: int | None) -> str | None
 async def _person_for_request(session: AsyncSession, request: JoinRequest) -> Person:
     wanted = keys(request.organisation)
     org_id = None
-    for row in await session.execute(select(Organisation.id, Organisation.name, Organisation.aliases)):
+    for row in await session.execute(
+        select(Organisation.id, Organisation.name, Organisation.aliases).where(Organisation.archived_at.is_(None))
+    ):
         if wanted and any(keys(name) == wanted for name in (row.name, *(row.aliases or ()))):
             org_id = row.id
             break

@@ -98,13 +98,7 @@ async def revoke_member(session: AsyncSession, person_id: int, *, actor: int, no
         return None
     if not row.roles:
         return None
-    await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id))
-    await session.execute(update(Account).where(Account.person_id == person_id).values(person_id=None))
-    await session.execute(
-        insert_for(session, Revocation)
-        .values(person_id=person_id, telegram_id=row.telegram_id, revoked_by=actor, revoked_at=now)
-        .on_conflict_do_nothing(index_elements=["person_id"])
-    )
+    await close_access(session, person_id, row.telegram_id, actor=actor, now=now)
     person = await session.get(Person, person_id)
     if person is not None and person.key.startswith(JOINED_KEY_PREFIX):
         # Someone the bot added on joining leaves the directory with their access; people of
@@ -113,6 +107,20 @@ async def revoke_member(session: AsyncSession, person_id: int, *, actor: int, no
         await bump_directory_revision(session)
     audit.record(session, at=now, actor=actor, action="member.revoke", target=f"person:{person_id}", name=row.name)
     return row
+
+
+async def close_access(
+    session: AsyncSession, person_id: int, telegram_id: int | None, *, actor: int, now: datetime
+) -> None:
+    """Roles gone, the account unlinked, and a revocation that keeps the person's phone number or
+    a generic invite from re-admitting them (until the secretariat lets them back)."""
+    await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id))
+    await session.execute(update(Account).where(Account.person_id == person_id).values(person_id=None))
+    await session.execute(
+        insert_for(session, Revocation)
+        .values(person_id=person_id, telegram_id=telegram_id, revoked_by=actor, revoked_at=now)
+        .on_conflict_do_nothing(index_elements=["person_id"])
+    )
 
 
 # What ADMIN_IDS makes of someone, as access.identify does on every update.

@@ -90,11 +90,17 @@ async def resolve(
         return sorted(await session.scalars(select(BotChat.chat_id).where(is_audience(), BotChat.chat_id.in_(chosen))))
     query = _member_accounts()
     if audience.kind == "leaders":
-        leads = select(ProjectPerson.person_id).where(ProjectPerson.role == "leader")
+        leads = (
+            select(ProjectPerson.person_id)
+            .join(Project, Project.id == ProjectPerson.project_id)
+            .where(ProjectPerson.role == "leader", Project.archived_at.is_(None))
+        )
         granted = select(PersonRole.person_id).where(PersonRole.role == "leader")
         query = query.where(or_(Account.person_id.in_(leads), Account.person_id.in_(granted)))
     elif audience.kind == "projects":
-        projects = [int(v) for v in audience.values if v.isdigit()]
+        # A project archived since the announcement was composed has no audience any more.
+        chosen = [int(v) for v in audience.values if v.isdigit()]
+        projects = select(Project.id).where(Project.id.in_(chosen), Project.archived_at.is_(None))
         organisations = (
             select(Project.leader_id)
             .where(Project.id.in_(projects))

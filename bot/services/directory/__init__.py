@@ -168,7 +168,11 @@ async def cluster_view(session: AsyncSession) -> ClusterView | None:
 async def projects_page(session: AsyncSession, *, offset: int, limit: int) -> Page[ProjectRow]:
     """Projects grouped by kind (flagship first), then by title."""
     order = {kind: n for n, kind in enumerate(PROJECT_KINDS)}
-    rows = list(await session.execute(select(Project.id, Project.title, Project.title_en, Project.kind)))
+    rows = list(
+        await session.execute(
+            select(Project.id, Project.title, Project.title_en, Project.kind).where(Project.archived_at.is_(None))
+        )
+    )
     rows.sort(key=lambda r: (order.get(r.kind, len(order)), r.title.lower()))
     items = [ProjectRow(r.id, r.title, r.title_en, r.kind) for r in rows[offset : offset + limit]]
     return Page(items, len(rows), offset, limit)
@@ -177,7 +181,10 @@ async def projects_page(session: AsyncSession, *, offset: int, limit: int) -> Pa
 async def organisation_facets(session: AsyncSession) -> list[tuple[str, int]]:
     """Countries with their organisation counts, biggest first."""
     rows = await session.execute(
-        select(Organisation.country, func.count()).group_by(Organisation.country).order_by(func.count().desc())
+        select(Organisation.country, func.count())
+        .where(Organisation.archived_at.is_(None))
+        .group_by(Organisation.country)
+        .order_by(func.count().desc())
     )
     return [(country, count) for country, count in rows]
 
@@ -189,7 +196,7 @@ async def organisations_page(
     each Ref's note its kind; and how many there are of each kind, in that order (their sum is
     the page's total). An offset past the end (a list grown shorter, a forged button) gives the
     first page."""
-    where = [Organisation.country == country] if country else []
+    where = [Organisation.archived_at.is_(None), *([Organisation.country == country] if country else [])]
     kinds = [
         (kind, count)
         for kind, count in await session.execute(
@@ -208,15 +215,17 @@ async def organisations_page(
     return Page([Ref(r.id, r.name, r.kind, r.name_en) for r in rows], total, offset, limit), kinds
 
 
-async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | None:
+async def project_card(session: AsyncSession, project_id: int, *, archived: bool = False) -> ProjectCard | None:
+    """None when there is no such project, or it is archived (unless `archived`: the secretariat
+    opens archived cards). Archived organisations and people are left out of it."""
     project = await session.get(Project, project_id)
-    if project is None:
+    if project is None or project.archived_at is not None and not archived:
         return None
-    leader = await session.get(Organisation, project.leader_id) if project.leader_id else None
+    leader = await _live_organisation(session, project.leader_id)
     partners = await session.execute(
         select(Organisation.id, Organisation.name, ProjectPartner.role, Organisation.name_en)
         .join(ProjectPartner, ProjectPartner.organisation_id == Organisation.id)
-        .where(ProjectPartner.project_id == project_id)
+        .where(ProjectPartner.project_id == project_id, Organisation.archived_at.is_(None))
         .order_by(ProjectPartner.id)
     )
     people = (
@@ -248,17 +257,20 @@ async def project_card(session: AsyncSession, project_id: int) -> ProjectCard | 
     )
 
 
-async def organisation_card(session: AsyncSession, org_id: int) -> OrganisationCard | None:
+async def organisation_card(session: AsyncSession, org_id: int, *, archived: bool = False) -> OrganisationCard | None:
+    """None when there is no such organisation, or it is archived (unless `archived`)."""
     org = await session.get(Organisation, org_id)
-    if org is None:
+    if org is None or org.archived_at is not None and not archived:
         return None
     led = await session.execute(
-        select(Project.id, Project.title, Project.title_en).where(Project.leader_id == org_id).order_by(Project.title)
+        select(Project.id, Project.title, Project.title_en)
+        .where(Project.leader_id == org_id, Project.archived_at.is_(None))
+        .order_by(Project.title)
     )
     joined = await session.execute(
         select(Project.id, Project.title, Project.title_en)
         .join(ProjectPartner, ProjectPartner.project_id == Project.id)
-        .where(ProjectPartner.organisation_id == org_id)
+        .where(ProjectPartner.organisation_id == org_id, Project.archived_at.is_(None))
         .order_by(Project.title)
     )
     people = await session.execute(
@@ -284,19 +296,25 @@ async def organisation_card(session: AsyncSession, org_id: int) -> OrganisationC
 
 
 async def person_card(
-    session: AsyncSession, person_id: int, looker: Looker, *, today: date | None = None
+    session: AsyncSession,
+    person_id: int,
+    looker: Looker,
+    *,
+    today: date | None = None,
+    archived: bool = False,
 ) -> PersonCard | None:
-    """The card with the contacts the looker may see; given `today`, the secretariat also sees
-    until when the person is away."""
+    """The card with the contacts the looker may see; None for a person not listed (access
+    revoked, or archived — unless `archived`: the secretariat opens archived cards). Given
+    `today`, the secretariat also sees until when the person is away."""
     person = await session.get(Person, person_id)
-    if person is None or person.status != "active":
+    if person is None or person.status not in ("active", "archived" if archived else "active"):
         return None
-    org = await session.get(Organisation, person.organisation_id) if person.organisation_id else None
+    org = await _live_organisation(session, person.organisation_id)
     username = await session.scalar(select(Account.username).where(Account.person_id == person_id))
     projects = await session.execute(
         select(Project.id, Project.title, ProjectPerson.role, Project.title_en)
         .join(ProjectPerson, ProjectPerson.project_id == Project.id)
-        .where(ProjectPerson.person_id == person_id)
+        .where(ProjectPerson.person_id == person_id, Project.archived_at.is_(None))
         .order_by(Project.title)
     )
     contacts = visible_contacts(
@@ -324,6 +342,11 @@ async def person_card(
         helps_with=person.helps_with,
         away_until=await away.until(session, person.id, today) if today and looker.is_secretariat else None,
     )
+
+
+async def _live_organisation(session: AsyncSession, org_id: int | None) -> Organisation | None:
+    org = await session.get(Organisation, org_id) if org_id else None
+    return org if org is not None and org.archived_at is None else None
 
 
 def is_fax(phone: str) -> bool:

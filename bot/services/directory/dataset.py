@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import contacts
+from bot.services.directory import lifecycle
 from bot.services.directory.dataset_schema import DatasetIn
+from bot.services.directory.lifecycle import ARCHIVED
 from bot.services.directory.privacy import Audience
 from bot.services.revision import bump_directory_revision
 from models import (
@@ -214,7 +216,9 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
         data.cluster.figures,
         lambda position, figure: {**figure.model_dump(), "position": position},
     )
-    org_rows = await by_key("organisations", Organisation, data.organisations, lambda _, org: org.model_dump())
+    org_rows = await by_key(
+        "organisations", Organisation, data.organisations, lambda _, org: org.model_dump(exclude={"archived"})
+    )
     # Whoever had the bot forget them keeps no contacts, whatever the file says.
     forgotten = set(await session.scalars(select(Person.key).where(Person.forgotten_at.is_not(None))))
     person_rows = await by_key(
@@ -225,6 +229,7 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
             **person.model_dump(
                 exclude={
                     "organisation",
+                    "archived",
                     *(c for c in CONTACT_CHOICES if getattr(person, c) is None),
                     *(CONTACTS if person.key in forgotten else ()),
                 }
@@ -237,7 +242,7 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
         Project,
         data.projects,
         lambda _, project: {
-            **project.model_dump(exclude={"leader", "partners", "leaders", "contacts"}),
+            **project.model_dump(exclude={"leader", "partners", "leaders", "contacts", "archived"}),
             "leader_id": org_rows[project.leader].id if project.leader else None,
         },
     )
@@ -251,6 +256,13 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
         for part in ("leaders", "contacts")
         for key in getattr(p, part)
     }
+    now = datetime.now(UTC)
+    for section, rows, entries in (
+        ("organisations", org_rows, data.organisations),
+        ("people", person_rows, data.people),
+        ("projects", project_rows, data.projects),
+    ):
+        _archive_as_written(section, rows, entries, report, now)
     await _sync_partners(session, wanted_partners, report)
     await _sync_project_people(session, wanted_people, report)
     await _import_roadmap(session, data, org_rows, person_rows, apply, report)
@@ -259,6 +271,20 @@ async def import_dataset(session: AsyncSession, data: DatasetIn) -> ImportReport
         await bump_directory_revision(session)
     await session.flush()
     return report
+
+
+def _archive_as_written(
+    section: str, rows: dict[str, Any], entries: list[Any], report: ImportReport, now: datetime
+) -> None:
+    """Archived or not as the file says (where it says so): archived now, or back in the directory."""
+    for entry in entries:
+        row = rows[entry.key]
+        if entry.archived is None or entry.archived == lifecycle.is_archived(row):
+            continue
+        row.archived_at = now if entry.archived else None
+        if isinstance(row, Person):
+            row.status = ARCHIVED if entry.archived else "active"
+        report.updated[section] += 1
 
 
 async def _sync_partners(
@@ -353,6 +379,10 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
     def columns(row: Any, names: list[str]) -> dict[str, Any]:
         return {n: getattr(row, n) for n in names}
 
+    def archived(row: Organisation | Person | Project) -> dict[str, Any]:
+        # only an archived card says so, so that the file stays as it was written
+        return {"archived": True} if lifecycle.is_archived(row) else {}
+
     cluster: dict[str, Any] = (
         columns(info, ["name", "name_en", "founded", "description", "description_en"]) if info else {"name": ""}
     )
@@ -387,7 +417,7 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
     ]
     return {
         "cluster": cluster,
-        "organisations": [columns(o, org_fields) for o in orgs],
+        "organisations": [columns(o, org_fields) | archived(o) for o in orgs],
         "people": [
             {
                 **columns(p, ["key", "name", "name_en", "position"]),
@@ -397,6 +427,7 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
                 # only a choice other than the default, so that the file stays as it was written
                 **{c: getattr(p, c) for c in CONTACT_CHOICES if getattr(p, c) != Audience.MEMBERS},
                 "helps_with": p.helps_with,
+                **archived(p),
             }
             for p in people
         ],
@@ -407,6 +438,7 @@ async def export_dataset(session: AsyncSession) -> dict[str, Any]:
                 "partners": partners_of.get(p.id, []),
                 "leaders": people_of.get((p.id, "leader"), []),
                 "contacts": people_of.get((p.id, "contact"), []),
+                **archived(p),
             }
             for p in await session.scalars(select(Project).order_by(Project.id))
         ],

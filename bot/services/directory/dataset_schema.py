@@ -62,6 +62,8 @@ class OrganisationIn(Strict):
     cluster_role: ClusterRole = "member"
     website: str | None = None
     description: str | None = None
+    # Archived by the secretariat (out of search and lists); left out: as it is in the bot.
+    archived: bool | None = None
 
 
 class PersonIn(Strict):
@@ -77,6 +79,8 @@ class PersonIn(Strict):
     phones_visibility: Audience | None = None
     emails_visibility: Audience | None = None
     helps_with: str | None = Field(default=None, max_length=300)
+    # Archived by the secretariat (out of search and lists); left out: as it is in the bot.
+    archived: bool | None = None
 
 
 class PartnerIn(Strict):
@@ -102,6 +106,8 @@ class ProjectIn(Strict):
     prospects: str | None = None
     budget: str | None = None
     summary: str | None = None
+    # Archived by the secretariat (out of search and lists); left out: as it is in the bot.
+    archived: bool | None = None
 
 
 class RoadmapOwnerIn(Strict):

@@ -196,7 +196,7 @@ async def build_index(session: AsyncSession) -> SearchIndex:
                     Organisation.description,
                     Organisation.kind,
                     Organisation.country,
-                )
+                ).where(Organisation.archived_at.is_(None))
             )
         ).all()
         projects = (
@@ -210,7 +210,7 @@ async def build_index(session: AsyncSession) -> SearchIndex:
                     Project.goal,
                     Project.summary,
                     Project.kind,
-                )
+                ).where(Project.archived_at.is_(None))
             )
         ).all()
         people = await session.execute(

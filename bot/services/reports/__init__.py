@@ -82,7 +82,7 @@ async def led_projects(session: AsyncSession, person_id: int | None) -> list[Pro
     rows = await session.execute(
         select(Project.id, Project.title, Project.title_en)
         .join(ProjectPerson, ProjectPerson.project_id == Project.id)
-        .where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader")
+        .where(ProjectPerson.person_id == person_id, ProjectPerson.role == "leader", Project.archived_at.is_(None))
         .order_by(Project.title)
     )
     return [ProjectRef(r.id, r.title, r.title_en) for r in rows]
@@ -105,10 +105,11 @@ async def reporting(
     session: AsyncSession, project_id: int, person_id: int | None, *, secretariat: bool
 ) -> Reporting | None:
     """A project's leaders report for it; the secretariat may report for any project. None when
-    the person may not, or the project is gone."""
-    project = await project_ref(session, project_id)
-    if project is None:
+    the person may not, or the project is gone or archived."""
+    row = await session.get(Project, project_id)
+    if row is None or row.archived_at is not None:
         return None
+    project = ProjectRef(row.id, row.title, row.title_en)
     leads = any(p.id == project_id for p in await led_projects(session, person_id))
     return Reporting(project, on_behalf=not leads) if leads or secretariat else None
 
@@ -414,7 +415,9 @@ async def overview(
     plans = await cadences(session, default)
     refs = {
         r.id: ProjectRef(r.id, r.title, r.title_en)
-        for r in await session.execute(select(Project.id, Project.title, Project.title_en))
+        for r in await session.execute(
+            select(Project.id, Project.title, Project.title_en).where(Project.archived_at.is_(None))
+        )
     }
     chats = await leader_chats(session, default_language)
     leaders: dict[int, list[str]] = {}

@@ -155,7 +155,7 @@ class LeaderChat:
 
 
 async def leader_chats(session: AsyncSession, default_language: str) -> list[LeaderChat]:
-    """Every active leader of every project, with their chat, language and pause: one query."""
+    """Every active leader of every project not archived, with their chat, language and pause: one query."""
     query = (
         select(
             ProjectPerson.project_id,
@@ -168,9 +168,10 @@ async def leader_chats(session: AsyncSession, default_language: str) -> list[Lea
             CheckinPause.until,
         )
         .join(Person, Person.id == ProjectPerson.person_id)
+        .join(Project, Project.id == ProjectPerson.project_id)
         .outerjoin(Account, Account.person_id == Person.id)
         .outerjoin(CheckinPause, CheckinPause.person_id == Person.id)
-        .where(ProjectPerson.role == "leader", Person.status == "active")
+        .where(ProjectPerson.role == "leader", Person.status == "active", Project.archived_at.is_(None))
         .order_by(ProjectPerson.project_id, Person.name)
     )
     return [

@@ -316,7 +316,13 @@ async def _reach(
         for row in await session.execute(
             select(Person.organisation_id, Person.id, Account.telegram_id, Account.language, Account.telegram_language)
             .join(Account, Account.person_id == Person.id)
-            .where(Person.organisation_id.in_(chunk), Person.status == "active", Account.blocked_bot.is_(False))
+            .join(Organisation, Organisation.id == Person.organisation_id)
+            .where(
+                Person.organisation_id.in_(chunk),
+                Person.status == "active",
+                Organisation.archived_at.is_(None),  # an archived organisation owns on paper only
+                Account.blocked_bot.is_(False),
+            )
         ):
             language = pick_language(row.language, row.telegram_language, default_language)
             found[(row.organisation_id, None)][0].append(Recipient(row.id, row.telegram_id, language))
