@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, text
 
 from bot.app import open_database
+from bot.metrics import Metrics
 from bot.runtime import Database
 from bot.settings import Settings
 from handlers.reports.scheduled import checkins_tick
@@ -150,11 +151,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             f"loaded in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})"
         )
         # What a tick uses of the App: its settings, database and clock.
-        app = SimpleNamespace(settings=settings, database=database, clock=clock)
+        app = SimpleNamespace(settings=settings, database=database, clock=clock, metrics=Metrics())
         # A first tick a month earlier (as many prompts) warms SQLAlchemy's statement caches, as a running
         # bot's are; its time is reported as the cold tick.
         cold_s = await timed_tick(
-            SimpleNamespace(settings=settings, database=database, clock=FakeClock(START - timedelta(days=30)))
+            SimpleNamespace(
+                settings=settings, database=database, clock=FakeClock(START - timedelta(days=30)), metrics=Metrics()
+            )
         )
         async with database.sessions.begin() as session:  # the warm-up's prompts (a month ago) are history
             await session.execute(delete(OutboxMessage))

@@ -40,6 +40,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import open_database
+from bot.metrics import Metrics
 from bot.runtime import Database
 from bot.settings import Settings
 from handlers.roadmap.scheduled import roadmap_tick
@@ -168,9 +169,9 @@ async def scenario(settings: Settings, items: int, *, spread: bool) -> dict[str,
         # Yesterday's ticks, all in one: every item gets its watermark.
         unlimited = settings.model_copy(update={"reminder_tick_items": items + 1000})
         # Only what a tick uses of the App: settings, database, clock.
-        warm_up: Any = SimpleNamespace(settings=unlimited, database=database, clock=lambda: clock[0])
+        warm_up: Any = SimpleNamespace(settings=unlimited, database=database, clock=lambda: clock[0], metrics=Metrics())
         await roadmap_tick(warm_up)
-        app: Any = SimpleNamespace(settings=settings, database=database, clock=lambda: clock[0])
+        app: Any = SimpleNamespace(settings=settings, database=database, clock=lambda: clock[0], metrics=Metrics())
         clock[0] = NOW
         before = await outbox_count(database)
         busy = await timed(app)
