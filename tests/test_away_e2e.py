@@ -8,12 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from bot.services import announcements
 from bot.services.announcements.audiences import Audience
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
 from tests.steps import ADMIN, ORG_A, SOLO, button, item_with_owners, sent, shown
 from tests.test_reminders import people
 from tests.test_workdays import _reminder_days, _tick_until
 
 
-async def _recipients(bot, category: str) -> list[int]:  # type: ignore[no-untyped-def]
+async def _recipients(bot: RunningBot, category: str) -> list[int]:
     draft = announcements.Draft("t", "text", 4, category, Audience("members", ()))
     async with bot.app.database.sessions() as session:
         return await announcements.recipients(
@@ -25,7 +27,9 @@ async def _recipients(bot, category: str) -> list[int]:  # type: ignore[no-untyp
         )
 
 
-async def test_away_until_a_day_pauses_all_but_urgent_and_ends_early(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_away_until_a_day_pauses_all_but_urgent_and_ends_early(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     # 23.11.2026; the item is due on 15.12 and owned by ORG_A's organisation and SOLO.
     await item_with_owners(bot.app)
     assert "на месте" in sent(await emulator.ask(ORG_A, "/away"))[0].text

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import yaml
 from alembic import command
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import main
 from bot.i18n import catalog
@@ -218,12 +219,12 @@ def test_the_migration_normalises_what_an_older_database_holds(tmp_path: Path) -
 NOW = FakeClock().now
 
 
-async def _account(session, telegram_id: int) -> None:  # type: ignore[no-untyped-def]
+async def _account(session: AsyncSession, telegram_id: int) -> None:
     session.add(Account(telegram_id=telegram_id, first_name="T", created_at=NOW))
     await session.flush()
 
 
-async def test_joining_compares_e164_numbers(session) -> None:  # type: ignore[no-untyped-def]
+async def test_joining_compares_e164_numbers(session: AsyncSession) -> None:
     session.add_all(
         [
             Person(key="virtanen", name="Matti Virtanen", phones=["+358401234567"], emails=[]),
@@ -232,7 +233,7 @@ async def test_joining_compares_e164_numbers(session) -> None:  # type: ignore[n
     )
     await _account(session, 301)
     outcome = await joining.link_by_phone(session, 301, "358401234567", NOW)
-    virtanen = await session.scalar(select(Person).where(Person.key == "virtanen"))
+    virtanen = (await session.scalars(select(Person).where(Person.key == "virtanen"))).one()
     assert outcome.status == "linked" and outcome.person_id == virtanen.id, "a Finnish number, as Telegram gives it"
     # The old rule (the last ten digits) took a Russian mobile for this Japanese one: 9081234567.
     await _account(session, 302)
@@ -240,16 +241,16 @@ async def test_joining_compares_e164_numbers(session) -> None:  # type: ignore[n
     assert (await joining.link_by_phone(session, 302, "+81 90-8123-4567", NOW)).status == "linked"
 
 
-async def test_a_fax_still_links_no_one_in_e164(session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_fax_still_links_no_one_in_e164(session: AsyncSession) -> None:
     await _account(session, 303)
     assert (await joining.link_by_phone(session, 303, "78125766980", NOW)).status == "shared"  # Захарова's fax
     assert (await joining.link_by_phone(session, 303, "78125217765", NOW)).status == "shared"  # an office line
 
 
-async def test_import_keeps_what_it_cannot_read_and_joining_ignores_it(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_import_keeps_what_it_cannot_read_and_joining_ignores_it(session: AsyncSession, tmp_path: Path) -> None:
     loaded = read_dataset(_dataset_with(tmp_path, ["+7 905 205-98-96 доб 5", "905 2O5"], []))
     await import_dataset(session, loaded.data)
-    blinov = await session.scalar(select(Person).where(Person.key == "blinov-ivan"))
+    blinov = (await session.scalars(select(Person).where(Person.key == "blinov-ivan"))).one()
     assert blinov.phones == ["+79052059896 (доб 5)", "905 2O5"]
     await _account(session, 304)
     assert (await joining.link_by_phone(session, 304, "79052059896", NOW)).status == "linked"

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from models import AuditEntry, Organisation, Person, Project, ProjectPartner
 from tests.conftest import fresh_database_url
 from tests.emulator import BotAPIEmulator, Call, User
+from tests.harness import RunningBot
 from tests.steps import ADMIN, alert, button, db_leader, join, sent, shown
 
 IVAN = User(id=5005, first_name="Иван", last_name="Блинов", language_code="ru")
@@ -64,7 +65,9 @@ async def partner_roles(settings: Settings, project_key: str) -> dict[int, str |
     return roles
 
 
-async def test_a_member_edits_their_phone_and_others_see_it_at_once(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_member_edits_their_phone_and_others_see_it_at_once(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, IVAN, "blinov-ivan")
     await join(emulator, settings, GALINA, "zakharova-galina")
     card = await my_card(emulator, IVAN)
@@ -95,7 +98,9 @@ async def test_a_member_edits_their_phone_and_others_see_it_at_once(bot, emulato
     assert "изменил(а) «Телефоны»" in log and "205-98-96" in log and "555-12-34" in log and "Блинов" in log, log
 
 
-async def test_what_i_can_help_with_is_on_the_card_and_searchable(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_what_i_can_help_with_is_on_the_card_and_searchable(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, IVAN, "blinov-ivan")
     await join(emulator, settings, GALINA, "zakharova-galina")
     question = await open_field(emulator, IVAN, await my_card(emulator, IVAN), "Чем могу помочь")
@@ -108,7 +113,9 @@ async def test_what_i_can_help_with_is_on_the_card_and_searchable(bot, emulator,
     assert "Блинов" in sent(calls)[0].text and "Гидропоника <b>в теплицах</b>" in sent(calls)[0].text
 
 
-async def test_bad_input_is_refused_with_the_reason_and_nothing_saved(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_input_is_refused_with_the_reason_and_nothing_saved(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, IVAN, "blinov-ivan")
     before = await column(settings, Person, "blinov-ivan", "phones")
     card = await my_card(emulator, IVAN)
@@ -137,7 +144,9 @@ async def test_bad_input_is_refused_with_the_reason_and_nothing_saved(bot, emula
     assert await audit_count(settings, "edit.person") == 0
 
 
-async def test_a_leader_edits_their_projects_results(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_leader_edits_their_projects_results(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, IVAN, "blinov-ivan")
     await join(emulator, settings, GALINA, "zakharova-galina")
     await db_leader(settings, "blinov-ivan")
@@ -165,7 +174,9 @@ async def test_a_leader_edits_their_projects_results(bot, emulator, settings) ->
     assert "не можете" in alert(calls)
 
 
-async def test_the_secretariat_edits_an_organisation_and_a_projects_partners(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_the_secretariat_edits_an_organisation_and_a_projects_partners(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     card = sent(await emulator.ask(ADMIN, "Данфосс"))[0]
     question = await open_field(emulator, ADMIN, card, "Сайт", edit="Редактировать")
     assert "не указано" in question.text
@@ -209,7 +220,9 @@ async def test_the_secretariat_edits_an_organisation_and_a_projects_partners(bot
     assert await partner_roles(settings, "effektivny-svet") == roles_before
 
 
-async def test_two_editors_of_one_field_nothing_is_overwritten(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_two_editors_of_one_field_nothing_is_overwritten(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, IVAN, "blinov-ivan")
     # both open the position of Ivan's card
     mine = await open_field(emulator, IVAN, await my_card(emulator, IVAN), "Должность")
@@ -235,7 +248,7 @@ async def test_two_editors_of_one_field_nothing_is_overwritten(bot, emulator, se
     assert await audit_count(settings, "edit.person") == 2
 
 
-async def test_undo_the_last_change_of_a_card(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_undo_the_last_change_of_a_card(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     await join(emulator, settings, IVAN, "blinov-ivan")
     original = await column(settings, Person, "blinov-ivan", "position")
     for position in ("Директор", "Главный инженер"):
@@ -262,7 +275,7 @@ async def test_undo_the_last_change_of_a_card(bot, emulator, settings) -> None: 
     assert "отменил(а) изменение «Должность»" in log, log
 
 
-async def test_a_second_tap_and_stale_buttons(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_second_tap_and_stale_buttons(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     await join(emulator, settings, IVAN, "blinov-ivan")
     card = await my_card(emulator, IVAN)
     question = await open_field(emulator, IVAN, card, "Должность")
@@ -291,7 +304,7 @@ async def test_a_second_tap_and_stale_buttons(bot, emulator, settings) -> None: 
         assert alert(calls), forged
 
 
-async def test_guests_and_commands(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_guests_and_commands(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     guest = User(id=7007, first_name="Гость")
     assert "/join" in sent(await emulator.ask(guest, "/me"))[0].text
     assert "не связан" in sent(await emulator.ask(ADMIN, "/me"))[0].text
@@ -303,7 +316,7 @@ async def test_guests_and_commands(bot, emulator, settings) -> None:  # type: ig
     )
 
 
-async def test_english_speakers_edit_in_english(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_english_speakers_edit_in_english(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     ivan = User(id=5005, first_name="Ivan", last_name="Blinov", language_code="en")
     await join(emulator, settings, ivan, "blinov-ivan")
     card = sent(await emulator.ask(ivan, "/me"))[0]
@@ -321,7 +334,9 @@ async def test_english_speakers_edit_in_english(bot, emulator, settings) -> None
     assert "Моя карточка" in sent(await emulator.ask(ivan, "/me"))[0].text
 
 
-async def test_export_round_trips_the_edits(bot, emulator, settings, tmp_path: Path, template_db: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_export_round_trips_the_edits(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, tmp_path: Path, template_db: Path
+) -> None:
     await join(emulator, settings, IVAN, "blinov-ivan")
     await open_field(emulator, IVAN, await my_card(emulator, IVAN), "Чем могу помочь")
     preview = shown(await emulator.ask(IVAN, "Энергоаудит зданий"))

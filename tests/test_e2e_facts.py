@@ -6,20 +6,23 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.app import open_database
+from bot.settings import Settings
 from models import Person, Project, ProjectPerson
+from tests.emulator import BotAPIEmulator, Call
+from tests.harness import RunningBot
 from tests.steps import BLINOV as MEMBER
 from tests.steps import GUEST, GUEST_EN, button, join, sent
 
 ZAKHAROVA_PHONES = ("576-61-82", "576-69-80", "940-75-78")
 
 
-def reply(calls):  # type: ignore[no-untyped-def]
+def reply(calls: list[Call]) -> Call:
     """The one message the question was answered with."""
     [message] = sent(calls)
     return message
 
 
-async def test_a_project_question_states_the_fact_and_opens_the_card(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_project_question_states_the_fact_and_opens_the_card(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     for query in ("какой бюджет у SmartUp Accelerator", "бюджет проекта CO2MMUNITY"):
         answer = reply(await emulator.ask(GUEST, query))
         assert "Бюджет:" in answer.text and "млн. евро" in answer.text, query
@@ -41,7 +44,7 @@ async def test_a_project_question_states_the_fact_and_opens_the_card(bot, emulat
     assert "Цель:" in goal.text and "возобновляемых" in goal.text
 
 
-async def test_an_empty_field_is_said_and_the_card_offered(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_an_empty_field_is_said_and_the_card_offered(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     for query, said in (
         ("бюджет проекта Эффективный свет", "Бюджет проекта не указан."),
         ("кто лидер проекта Энергоэффективный квартал", "Лидер проекта не указан."),
@@ -52,7 +55,7 @@ async def test_an_empty_field_is_said_and_the_card_offered(bot, emulator) -> Non
         assert button(answer, "Открыть карточку").startswith("c:p:")
 
 
-async def test_english_questions(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_english_questions(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     answer = reply(await emulator.ask(GUEST_EN, "budget of CO2MMUNITY"))
     assert "Budget: 3,15 млн. евро" in answer.text and button(answer, "Open the card")
     answer = reply(await emulator.ask(GUEST_EN, "who are the partners of ECOLAND"))
@@ -61,7 +64,9 @@ async def test_english_questions(bot, emulator) -> None:  # type: ignore[no-unty
     assert "Period: 2014-2018" in answer.text and "Status: in progress" in answer.text
 
 
-async def test_a_member_asking_for_a_phone_gets_it_and_the_contact(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_member_asking_for_a_phone_gets_it_and_the_contact(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, MEMBER, "blinov-ivan")
     calls = await emulator.ask(MEMBER, "телефон Захаровой")
     answer = reply(calls)
@@ -78,7 +83,7 @@ async def test_a_member_asking_for_a_phone_gets_it_and_the_contact(bot, emulator
     assert button(answer, "👤 Питиримов").startswith("c:h:")
 
 
-async def test_a_guest_asking_for_contacts_gets_none(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_guest_asking_for_contacts_gets_none(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     for user, query in (
         (GUEST, "телефон Захаровой"),
         (GUEST, "номер телефона Галины Захаровой"),
@@ -94,7 +99,7 @@ async def test_a_guest_asking_for_contacts_gets_none(bot, emulator) -> None:  # 
     assert not [data for data in answer.callback_data if data.startswith("c:h:")] and not sent(calls, "sendContact")
 
 
-async def test_a_projects_contact_people(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_projects_contact_people(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     database = await open_database(settings, load_bundled=False)
     async with database.sessions() as session:
         project = await session.scalar(select(Project.id).where(Project.key == "ekolend"))
@@ -110,7 +115,7 @@ async def test_a_projects_contact_people(bot, emulator, settings) -> None:  # ty
     assert button(answer, "👤 Блинов").startswith("c:h:")
 
 
-async def test_a_fact_is_escaped(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_fact_is_escaped(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     database = await open_database(settings, load_bundled=False)
     async with database.sessions() as session:
         await session.execute(update(Project).where(Project.key == "area-21").values(budget="<b>1 & 2</b> евро"))
@@ -119,6 +124,6 @@ async def test_a_fact_is_escaped(bot, emulator, settings) -> None:  # type: igno
     assert "Бюджет: <b>1 & 2</b> евро" in reply(await emulator.ask(GUEST, "бюджет AREA 21")).text
 
 
-async def test_a_question_naming_several_cards_lists_them(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_question_naming_several_cards_lists_them(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     answer = reply(await emulator.ask(GUEST, "бюджет проекта Чистые технологии"))
     assert "Нашлось" in answer.text and len(answer.callback_data) > 1

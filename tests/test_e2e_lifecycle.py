@@ -7,21 +7,23 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import open_database
+from bot.settings import Settings
 from models import Person, Project
 from tests.conftest import ADMIN
-from tests.emulator import User
+from tests.emulator import BotAPIEmulator, Call, User
+from tests.harness import RunningBot
 from tests.steps import alert, button, join, last_text, sent
 from tests.test_e2e_privacy import inline_results
 
 ZAKHAROVA = User(id=5007, first_name="Галина", last_name="Захарова", language_code="ru")
 
 
-async def forged(emulator, user: User, message, data: str):  # type: ignore[no-untyped-def]
+async def forged(emulator: BotAPIEmulator, user: User, message: Call, data: str) -> list[Call]:
     """A button pressed that the message does not show (kept from an older card, or typed)."""
     return await emulator.wait_handled(emulator.press_forged(user, message, data))
 
 
-def screen(calls):  # type: ignore[no-untyped-def]
+def screen(calls: list[Call]) -> Call:
     """The message a tap showed: edited in place, or sent anew."""
     shown = [c for c in calls if c.method in ("editMessageText", "sendMessage") and c.ok]
     assert shown, [c.method for c in calls]
@@ -38,7 +40,9 @@ async def the_id(settings, model, key_or_name: str) -> int:  # type: ignore[no-u
     return found
 
 
-async def test_the_secretariat_makes_an_organisation_with_a_person(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_the_secretariat_makes_an_organisation_with_a_person(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     panel = sent(await emulator.ask(ADMIN, "/admin"))[0]
     start = screen(await emulator.tap(ADMIN, panel, button(panel, "➕ Добавить")))
     assert "Что добавить" in start.text
@@ -97,7 +101,9 @@ async def test_the_secretariat_makes_an_organisation_with_a_person(bot, emulator
     assert "создал(а) карточку: Ковалёва Анна Петровна" in log and "создал(а) организацию: ЭкоВектор" in log
 
 
-async def test_a_project_is_archived_and_restored(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_project_is_archived_and_restored(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, ZAKHAROVA, "zakharova-galina")
     project = await the_id(settings, Project, "effektivny-svet")
     members_card = sent(await emulator.ask(ZAKHAROVA, "Эффективный свет"))[0]
@@ -135,7 +141,9 @@ async def test_a_project_is_archived_and_restored(bot, emulator, settings) -> No
     assert "восстановил(а) проект: Эффективный свет" in log and "убрал(а) в архив проект: Эффективный свет" in log
 
 
-async def test_two_cards_of_one_person_are_merged(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_two_cards_of_one_person_are_merged(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, ZAKHAROVA, "zakharova-galina")
     keep = await the_id(settings, Person, "zakharova-galina")
     database = await open_database(settings, load_bundled=False)

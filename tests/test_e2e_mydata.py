@@ -14,6 +14,7 @@ from bot.services.directory.dataset import import_dataset, load_dataset
 from bot.settings import BUNDLED_DATASET, Settings
 from models import Account, Person, Report
 from tests.emulator import BotAPIEmulator, Call
+from tests.harness import FakeClock, RunningBot
 from tests.steps import (
     ADMIN,
     GUEST,
@@ -55,7 +56,9 @@ async def person(settings: Settings, key: str) -> tuple[Person, Account | None]:
     return row, account
 
 
-async def test_mydata_sends_what_the_bot_holds_as_text_and_json(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_mydata_sends_what_the_bot_holds_as_text_and_json(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await leader(emulator, settings)
     await send_report(emulator)
     settings_message = sent(await emulator.ask(LEADER, "/settings"))[0]
@@ -98,7 +101,9 @@ async def test_mydata_sends_what_the_bot_holds_as_text_and_json(bot, emulator, s
     assert "/mydata" in member_help and "/forgetme" in member_help
 
 
-async def test_forget_me_after_a_confirmation_once(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_forget_me_after_a_confirmation_once(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await leader(emulator, settings)
     await send_report(emulator)
     await join(emulator, settings, MEMBER, "zakharova-galina")
@@ -155,7 +160,9 @@ async def test_forget_me_after_a_confirmation_once(bot, emulator, settings) -> N
     assert "попросил(а) забыть себя: Блинов Иван" in log
 
 
-async def test_a_stale_confirmation_changes_nothing(bot, emulator, settings, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_stale_confirmation_changes_nothing(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
     await join(emulator, settings, MEMBER, "zakharova-galina")
     confirmation = sent(await emulator.ask(MEMBER, "/forgetme"))[0]
     clock.advance(hours=2)  # what it said may no longer hold
@@ -174,7 +181,7 @@ async def test_a_stale_confirmation_changes_nothing(bot, emulator, settings, clo
     assert (await person(settings, "zakharova-galina"))[0].phones == row.phones
 
 
-async def test_a_long_story_comes_as_a_file(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_long_story_comes_as_a_file(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     project_id = await leader(emulator, settings)
     row, _ = await person(settings, "blinov-ivan")
     database = await open_database(settings, load_bundled=False)

@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from bot.app import open_database
 from bot.services.directory.dataset import export_dataset
+from bot.settings import Settings
 from models import Person
-from tests.emulator import BotAPIEmulator, User
+from tests.emulator import BotAPIEmulator, Call, User
+from tests.harness import RunningBot
 from tests.steps import ADMIN, GUEST, button, directory_phone, last_text, sent
 
 BLINOV = User(id=5005, first_name="Иван", last_name="Блинов", language_code="ru")
@@ -20,12 +22,12 @@ EMAIL = "i.blinov@ingria-park.ru"
 MOBILE = "205-98-96"
 
 
-async def join(emulator, settings, user: User, key: str) -> None:  # type: ignore[no-untyped-def]
+async def join(emulator: BotAPIEmulator, settings: Settings, user: User, key: str) -> None:
     await emulator.ask(user, "/join")
     await emulator.wait_handled(emulator.send_contact(user, await directory_phone(settings, key)))
 
 
-async def person_id(settings, key: str) -> int:  # type: ignore[no-untyped-def]
+async def person_id(settings: Settings, key: str) -> int:
     database = await open_database(settings, load_bundled=False)
     async with database.sessions() as session:
         found = await session.scalar(select(Person.id).where(Person.key == key))
@@ -34,7 +36,7 @@ async def person_id(settings, key: str) -> int:  # type: ignore[no-untyped-def]
     return found
 
 
-async def card_of(emulator, user: User, query: str = "Блинов"):  # type: ignore[no-untyped-def]
+async def card_of(emulator: BotAPIEmulator, user: User, query: str = "Блинов") -> tuple[Call, bool]:
     """The person card a search opens, and whether a Telegram contact came with it."""
     calls = await emulator.ask(user, query)
     cards = [c for c in sent(calls) if (c.text or "").startswith("👤")]
@@ -47,7 +49,7 @@ async def inline_results(emulator: BotAPIEmulator, user: User, query: str = "Б�
     return next(c for c in calls if c.method == "answerInlineQuery").params["results"]
 
 
-async def choose(emulator, user: User, screen, label: str):  # type: ignore[no-untyped-def]
+async def choose(emulator: BotAPIEmulator, user: User, screen: Call, label: str) -> tuple[str, Call | None]:
     """Tap a choice on the /privacy screen; the answer's text and the screen as edited."""
     calls = await emulator.tap(user, screen, button(screen, label))
     answer = next(c for c in calls if c.method == "answerCallbackQuery").params.get("text", "")
@@ -55,7 +57,9 @@ async def choose(emulator, user: User, screen, label: str):  # type: ignore[no-u
     return answer, edited[0] if edited else None
 
 
-async def test_a_hidden_email_is_seen_nowhere_but_where_it_is_allowed(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_hidden_email_is_seen_nowhere_but_where_it_is_allowed(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, BLINOV, "blinov-ivan")
     await join(emulator, settings, ZAKHAROVA, "zakharova-galina")
     card, _ = await card_of(emulator, ZAKHAROVA)
@@ -116,7 +120,9 @@ async def test_a_hidden_email_is_seen_nowhere_but_where_it_is_allowed(bot, emula
     assert "изменил(а), кто видит контакты" in audit
 
 
-async def test_hidden_phones_leave_the_card_search_and_the_contact(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_hidden_phones_leave_the_card_search_and_the_contact(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, BLINOV, "blinov-ivan")
     await join(emulator, settings, ZAKHAROVA, "zakharova-galina")
     screen = sent(await emulator.ask(BLINOV, "/privacy"))[0]
@@ -140,7 +146,7 @@ async def test_hidden_phones_leave_the_card_search_and_the_contact(bot, emulator
     assert (await inline_results(emulator, ZAKHAROVA))[0]["type"] == "contact"
 
 
-async def test_privacy_answers_everyone_politely(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_privacy_answers_everyone_politely(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     assert "/join" in last_text(await emulator.ask(GUEST, "/privacy"))
     assert "нет карточки" in last_text(await emulator.ask(ADMIN, "/privacy"))
     await join(emulator, settings, BLINOV, "blinov-ivan")

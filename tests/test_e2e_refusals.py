@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from tests.emulator import BotAPIEmulator, Call, User
+from tests.harness import FakeClock, RunningBot
 from tests.steps import ADMIN, GUEST, alerts, button, compose, seed, sent
 
 RU = Translator("ru")
@@ -15,7 +16,7 @@ async def pressed(emulator: BotAPIEmulator, user: User, under: Call, data: str) 
     return alerts(await emulator.wait_handled(emulator.press_forged(user, under, data)))
 
 
-async def test_the_secretariats_commands_and_buttons_refuse_others(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_the_secretariats_commands_and_buttons_refuse_others(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     refusal = RU("access.secretariat_only")
     for command in ("/announce", "/announcements", "/admin", "/members", "/invite", "/audit"):
         assert sent(await emulator.ask(GUEST, command))[-1].text == refusal, command
@@ -34,7 +35,7 @@ async def test_the_secretariats_commands_and_buttons_refuse_others(bot, emulator
         assert await pressed(emulator, GUEST, menu, data) == [refusal], data
 
 
-async def test_settings_are_for_members(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_settings_are_for_members(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     refusal = RU("announcements.members_only")
     assert sent(await emulator.ask(GUEST, "/settings"))[-1].text == refusal
     menu = sent(await emulator.ask(GUEST, "/start"))[-1]
@@ -49,7 +50,7 @@ async def test_settings_are_for_members(bot, emulator) -> None:  # type: ignore[
     assert any("Общее — отключено" in b["text"] for b in edited.buttons)
 
 
-async def test_a_draft_takes_only_the_buttons_of_the_step_it_is_at(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_draft_takes_only_the_buttons_of_the_step_it_is_at(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     await emulator.ask(ADMIN, "/announce")
     prompt = sent(await emulator.wait_handled(emulator.send_message(ADMIN, "Привет")))[-1]
     token = button(prompt, "Без вложения").split(":")[1]
@@ -61,7 +62,9 @@ async def test_a_draft_takes_only_the_buttons_of_the_step_it_is_at(bot, emulator
     assert sent(calls)[-1].text == RU("announcements.ask_category"), "the draft goes on"
 
 
-async def test_a_cancelled_announcement_takes_no_change(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cancelled_announcement_takes_no_change(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     await seed(bot.app, clock())
     summary = await compose(emulator, "Не будет отправлено")

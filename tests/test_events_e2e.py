@@ -13,6 +13,7 @@ from icalendar import Calendar
 from handlers.events.callbacks import Answer, EventAct, Manage, Rsvp
 from tests.conftest import ADMIN
 from tests.emulator import BotAPIEmulator, Call, User
+from tests.harness import FakeClock, RunningBot
 from tests.steps import Cast, alerts, button, seed, sent
 
 # The fake clock starts on 23.11.2026 09:00 UTC (12:00 in Moscow); the event is a week later.
@@ -65,7 +66,7 @@ async def answer(emulator: BotAPIEmulator, chat: int, invitation: Call, label: s
 
 
 @pytest.mark.postgresql_too  # the upserts, row locks and counting queries differ most there
-async def test_an_event_from_invitation_to_cancel(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_an_event_from_invitation_to_cancel(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast: Cast = await seed(bot.app, clock())
     summary, report = await publish(emulator)
@@ -173,7 +174,7 @@ async def test_an_event_from_invitation_to_cancel(bot, emulator, clock) -> None:
     assert "Ближайших событий нет" in sent(calls)[0].text
 
 
-async def test_ics_of_an_event(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_ics_of_an_event(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     await publish(emulator, title="Стратегическая сессия")
@@ -189,7 +190,7 @@ async def test_ics_of_an_event(bot, emulator, clock) -> None:  # type: ignore[no
     assert "устарела" in alerts(await emulator.wait_handled(stranger))[0], "not invited: no file"
 
 
-async def test_only_the_secretariat_makes_events(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_only_the_secretariat_makes_events(bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     member = User(id=cast.plain[0], first_name="m")
@@ -201,7 +202,9 @@ async def test_only_the_secretariat_makes_events(bot, emulator, clock) -> None: 
     assert "только секретариату" in alerts(calls)[0] and not [c for c in calls if c.method == "sendDocument"]
 
 
-async def test_invitations_not_yet_sent_carry_the_new_time(bot, emulator, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_invitations_not_yet_sent_carry_the_new_time(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
     await emulator.ask(ADMIN, "/start")
     cast = await seed(bot.app, clock())
     _, report = await publish(emulator)

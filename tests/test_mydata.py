@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator, escape
 from bot.services import access, mydata
@@ -20,16 +21,16 @@ SHOWN = NOW - timedelta(minutes=1)  # when the confirmation was shown
 NO_ADMINS: frozenset[int] = frozenset()
 
 
-async def _account(session, telegram_id: int, person_id: int | None = None) -> None:  # type: ignore[no-untyped-def]
+async def _account(session: AsyncSession, telegram_id: int, person_id: int | None = None) -> None:
     session.add(Account(telegram_id=telegram_id, first_name="T", person_id=person_id, created_at=NOW))
     await session.flush()
 
 
-async def _person(session, key: str) -> Person:  # type: ignore[no-untyped-def]
-    return await session.scalar(select(Person).where(Person.key == key))
+async def _person(session: AsyncSession, key: str) -> Person:
+    return (await session.scalars(select(Person).where(Person.key == key))).one()
 
 
-async def test_gather_holds_what_is_about_the_person_only(session) -> None:  # type: ignore[no-untyped-def]
+async def test_gather_holds_what_is_about_the_person_only(session: AsyncSession) -> None:
     await _account(session, 401)
     blinov = await _person(session, "blinov-ivan")
     await joining.link_by_phone(session, 401, blinov.phones[0], NOW)
@@ -59,7 +60,7 @@ async def test_gather_holds_what_is_about_the_person_only(session) -> None:  # t
     assert json.loads(data.to_json())["card"]["name"] == blinov.name
 
 
-async def test_the_last_secretary_is_not_forgotten(session) -> None:  # type: ignore[no-untyped-def]
+async def test_the_last_secretary_is_not_forgotten(session: AsyncSession) -> None:
     blinov = await _person(session, "blinov-ivan")
     await _account(session, 410, blinov.id)
     await access.grant_roles(session, blinov.id, {"member", "secretariat"})
@@ -71,7 +72,7 @@ async def test_the_last_secretary_is_not_forgotten(session) -> None:  # type: ig
     assert not list(await session.scalars(select(PersonRole).where(PersonRole.person_id == blinov.id)))
 
 
-async def test_someone_who_joined_by_request_leaves_the_lists(session) -> None:  # type: ignore[no-untyped-def]
+async def test_someone_who_joined_by_request_leaves_the_lists(session: AsyncSession) -> None:
     await _account(session, 420)
     filed = await joining.request_to_join(session, 420, "Анна Ли", "Данфосс", NOW)
     assert filed.request_id is not None
@@ -80,7 +81,8 @@ async def test_someone_who_joined_by_request_leaves_the_lists(session) -> None: 
     assert subject is not None and subject.name == "Анна Ли"
     outcome = await forget.forget(session, 420, subject.person_id, confirmation_at=SHOWN, now=NOW, admin_ids=NO_ADMINS)
     assert outcome.status == "done" and not outcome.listed
-    assert (await session.get(Person, subject.person_id)).status == "revoked"
+    person = await session.get(Person, subject.person_id)
+    assert person is not None and person.status == "revoked"
     assert await forget.subject(session, 420) is None
     # coming back by a new request is as for anyone
     again = await joining.request_to_join(session, 420, "Анна Ли", "Данфосс", NOW)

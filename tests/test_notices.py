@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services import access
@@ -19,7 +20,7 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(admin_ids=frozenset({1}), _env_file=None)
 
 
-async def _account(session, telegram_id: int, language: str) -> access.Viewer:  # type: ignore[no-untyped-def]
+async def _account(session: AsyncSession, telegram_id: int, language: str) -> access.Viewer:
     return await access.identify(
         session,
         telegram_id=telegram_id,
@@ -32,9 +33,9 @@ async def _account(session, telegram_id: int, language: str) -> access.Viewer:  
     )
 
 
-async def _member(session, telegram_id: int, key: str, language: str) -> Person:  # type: ignore[no-untyped-def]
+async def _member(session: AsyncSession, telegram_id: int, key: str, language: str) -> Person:
     await _account(session, telegram_id, language)
-    person = await session.scalar(select(Person).where(Person.key == key))
+    person = (await session.scalars(select(Person).where(Person.key == key))).one()
     assert (await joining.link_by_phone(session, telegram_id, person.phones[-1], NOW)).status == "linked"
     return person
 
@@ -43,7 +44,7 @@ def _card(t: Translator, request: joining.JoinRequestView) -> Rendered:
     return f"{t.language}: {request.full_name}", {"inline_keyboard": []}
 
 
-async def test_every_secretary_gets_a_join_card_in_their_language(session) -> None:  # type: ignore[no-untyped-def]
+async def test_every_secretary_gets_a_join_card_in_their_language(session: AsyncSession) -> None:
     await _account(session, 1, "ru")
     blinov = await _member(session, 20, "blinov-ivan", "en")
     await members.set_role(session, blinov.id, "secretariat", granted=True, actor=1, now=NOW)
@@ -60,7 +61,7 @@ async def test_every_secretary_gets_a_join_card_in_their_language(session) -> No
     assert {c.kind for c in cards} == {"notice"} and all(c.reply_markup == {"inline_keyboard": []} for c in cards)
 
 
-async def test_the_guest_is_told_the_decision_in_their_language(session) -> None:  # type: ignore[no-untyped-def]
+async def test_the_guest_is_told_the_decision_in_their_language(session: AsyncSession) -> None:
     await _account(session, 30, "en")
     filed = await joining.request_to_join(session, 30, "Ann Lee", "Danfoss", NOW)
     assert filed.request_id is not None
@@ -73,7 +74,7 @@ async def test_the_guest_is_told_the_decision_in_their_language(session) -> None
     assert told.text == Translator("en")("join.told.rejected")
 
 
-async def test_a_member_is_told_of_a_role_change_unless_they_made_it(session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_member_is_told_of_a_role_change_unless_they_made_it(session: AsyncSession) -> None:
     blinov = await _member(session, 20, "blinov-ivan", "en")
     await members.set_role(session, blinov.id, "leader", granted=True, actor=1, now=NOW)
     card = await members.card(session, blinov.id, SETTINGS.admin_ids)
@@ -88,7 +89,7 @@ async def test_a_member_is_told_of_a_role_change_unless_they_made_it(session) ->
     assert own == []
 
 
-async def test_a_chat_is_brought_to_the_secretariat_only_when_the_change_asks(session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_chat_is_brought_to_the_secretariat_only_when_the_change_asks(session: AsyncSession) -> None:
     await _account(session, 1, "ru")
     await _account(session, 40, "ru")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.directory import person_card, privacy
 from bot.services.directory.dataset import dump_yaml, export_dataset, import_dataset, load_dataset
@@ -55,13 +56,13 @@ def test_each_kind_of_contact_is_decided_by_its_own_choice() -> None:
     assert visible_contacts(OWNER, phones, emails, "members", "members", GUEST) == privacy.Contacts([], [])
 
 
-async def _person(session, key: str) -> Person:  # type: ignore[no-untyped-def]
+async def _person(session: AsyncSession, key: str) -> Person:
     person = await session.scalar(select(Person).where(Person.key == key))
     assert person is not None
     return person
 
 
-async def test_a_choice_is_recorded_and_moves_the_directory_revision(session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_choice_is_recorded_and_moves_the_directory_revision(session: AsyncSession) -> None:
     blinov = await _person(session, "blinov-ivan")
     revision = await directory_revision(session)
     assert (
@@ -69,7 +70,7 @@ async def test_a_choice_is_recorded_and_moves_the_directory_revision(session) ->
         == Audience.MEMBERS
     )
     assert await directory_revision(session) == revision + 1
-    entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "privacy.set"))
+    entry = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "privacy.set"))).one()
     assert entry.target == f"person:{blinov.id}" and entry.details == {
         "field": "emails",
         "old": "members",
@@ -85,7 +86,7 @@ async def test_a_choice_is_recorded_and_moves_the_directory_revision(session) ->
     assert await privacy.choose(session, 10**9, ContactField.PHONES, Audience.NOBODY, actor=1, now=NOW) is None
 
 
-async def test_cards_show_what_the_reader_may_see(session) -> None:  # type: ignore[no-untyped-def]
+async def test_cards_show_what_the_reader_may_see(session: AsyncSession) -> None:
     blinov = await _person(session, "blinov-ivan")
     await privacy.choose(session, blinov.id, ContactField.EMAILS, Audience.SECRETARIAT, actor=5005, now=NOW)
     await privacy.choose(session, blinov.id, ContactField.PHONES, Audience.NOBODY, actor=5005, now=NOW)
@@ -98,7 +99,7 @@ async def test_cards_show_what_the_reader_may_see(session) -> None:  # type: ign
     assert (own.phones_visibility, own.emails_visibility) == (Audience.NOBODY, Audience.SECRETARIAT)
 
 
-async def test_search_finds_a_contact_only_for_those_who_may_see_it(session) -> None:  # type: ignore[no-untyped-def]
+async def test_search_finds_a_contact_only_for_those_who_may_see_it(session: AsyncSession) -> None:
     kuzmenko = await _person(session, "kuzmenko-svyatoslav")
     pitirimov = await _person(session, "pitirimov-nikolay")
     blinov = await _person(session, "blinov-ivan")
@@ -125,7 +126,7 @@ async def test_search_finds_a_contact_only_for_those_who_may_see_it(session) -> 
     assert not find(index, "917-40-40", members=False, looker=HIMSELF).hits, "a guest's search finds no people"
 
 
-async def test_the_choice_round_trips_through_export_and_import(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_choice_round_trips_through_export_and_import(session: AsyncSession, tmp_path: Path) -> None:
     blinov = await _person(session, "blinov-ivan")
     await privacy.choose(session, blinov.id, ContactField.EMAILS, Audience.NOBODY, actor=1, now=NOW)
     exported = await export_dataset(session)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from sqlalchemy import delete
 
 from bot.app import open_database
+from bot.settings import Settings
 from models import Project, ProjectPerson
-from tests.emulator import User
+from tests.emulator import BotAPIEmulator, User
+from tests.harness import RunningBot
 from tests.steps import (
     ADMIN,
     alert,
@@ -27,7 +29,9 @@ from tests.steps import (
 )
 
 
-async def test_a_button_of_another_step_or_of_a_dialog_left_is_out_of_date(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_button_of_another_step_or_of_a_dialog_left_is_out_of_date(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await leader(emulator, settings)
     first = sent(await emulator.ask(LEADER, "/report"))[0]
     percent = shown(await emulator.tap(LEADER, first, button(first, "по плану")))
@@ -44,7 +48,9 @@ async def test_a_button_of_another_step_or_of_a_dialog_left_is_out_of_date(bot, 
     assert not await reports_in_db(settings)
 
 
-async def test_a_withdrawal_declined_shows_the_report_again(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_a_withdrawal_declined_shows_the_report_again(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await leader(emulator, settings)
     preview = await fill_report(emulator, LEADER, sent(await emulator.ask(LEADER, "/report"))[0])
     done = shown(await emulator.tap(LEADER, preview, button(preview, "Отправить")))
@@ -56,14 +62,16 @@ async def test_a_withdrawal_declined_shows_the_report_again(bot, emulator, setti
     assert report.withdrawn_at is None
 
 
-async def test_pausing_is_for_leaders(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_pausing_is_for_leaders(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
     await join(emulator, settings, MEMBER, "zakharova-galina")
     assert "для руководителей" in sent(await emulator.ask(MEMBER, "/pause"))[0].text
     card = sent(await emulator.ask(MEMBER, "Эффективный свет"))[0]
     assert "для руководителей" in alert(await emulator.wait_handled(emulator.press_forged(MEMBER, card, "rpp:-1")))
 
 
-async def test_buttons_of_a_deleted_project_say_it_is_gone(bot, emulator, settings) -> None:  # type: ignore[no-untyped-def]
+async def test_buttons_of_a_deleted_project_say_it_is_gone(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     project_id = await leader(emulator, settings)
     card = sent(await emulator.ask(ADMIN, "Эффективный свет"))[0]
     member_card = sent(await emulator.ask(LEADER, "Эффективный свет"))[0]

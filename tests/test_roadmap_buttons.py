@@ -19,6 +19,8 @@ from handlers.roadmap.callbacks import (
     RoadmapOwnerPick,
 )
 from models import PersonRole
+from tests.emulator import BotAPIEmulator, Call
+from tests.harness import RunningBot
 from tests.steps import ADMIN, GUEST, ORG_A, button, item, item_with_owners, last_text, link_people, sent
 
 
@@ -33,11 +35,11 @@ def test_buttons_sent_before_the_actions_were_typed_still_parse() -> None:
         RoadmapEdit.unpack("rme:3:delete")
 
 
-def alert(calls) -> str:  # type: ignore[no-untyped-def]
+def alert(calls: list[Call]) -> str:
     return next(c.params.get("text", "") for c in calls if c.method == "answerCallbackQuery")
 
 
-async def test_each_button_refuses_whom_it_is_not_for(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_each_button_refuses_whom_it_is_not_for(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     item = await item_with_owners(bot.app)
     refused = sent(await emulator.ask(GUEST, "/roadmap"))[-1]
     assert "участникам" in refused.text
@@ -57,7 +59,9 @@ async def test_each_button_refuses_whom_it_is_not_for(bot, emulator) -> None:  #
         assert "только секретариату" in alert(calls) and not sent(calls), forged
 
 
-async def test_the_secretariats_buttons_on_an_item_closed_since_say_so(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_the_secretariats_buttons_on_an_item_closed_since_say_so(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
     item = await item_with_owners(bot.app)
     listing = sent(await emulator.ask(ADMIN, "/roadmap"))[-1]
     card = sent(await emulator.tap(ADMIN, listing, button(listing, "1. Пакет")))[-1]
@@ -78,7 +82,9 @@ async def test_the_secretariats_buttons_on_an_item_closed_since_say_so(bot, emul
     assert "снят ответственный" not in card.text and card.text.count("👤 Блинов") == 1
 
 
-async def test_one_no_longer_of_the_secretariat_mid_dialog_is_told_and_the_dialog_ends(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_one_no_longer_of_the_secretariat_mid_dialog_is_told_and_the_dialog_ends(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
     people = await link_people(bot.app)
     async with bot.app.database.sessions.begin() as session:
         session.add(PersonRole(person_id=people[ORG_A.id], role="secretariat"))

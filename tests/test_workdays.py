@@ -10,8 +10,11 @@ from zoneinfo import ZoneInfo
 import holidays
 from sqlalchemy import select
 
+from bot.app import App
 from bot.services import workdays
 from models import Account, Organisation, OutboxMessage, Person, Project, ProjectPerson
+from tests.emulator import BotAPIEmulator
+from tests.harness import FakeClock, RunningBot
 from tests.steps import ADMIN, ORG_A, SOLO, button, item_with_owners, sent
 from tests.test_reminders import people
 
@@ -55,7 +58,7 @@ def test_finnish_and_unknown_calendars() -> None:
     assert workdays.moved_back(moment, "FI", MSK) == datetime(2026, 12, 31, 7, 0, tzinfo=UTC)
 
 
-async def _sent_days(app, kinds: tuple[str, ...]) -> dict[str, date]:  # type: ignore[no-untyped-def]
+async def _sent_days(app: App, kinds: tuple[str, ...]) -> dict[str, date]:
     """Each enqueued key of these kinds → the local day it was decided on."""
     async with app.database.sessions() as session:
         rows = await session.execute(
@@ -64,16 +67,17 @@ async def _sent_days(app, kinds: tuple[str, ...]) -> dict[str, date]:  # type: i
         return {key: at.replace(tzinfo=UTC).astimezone(MSK).date() for key, at in rows}
 
 
-async def _tick_until(bot, clock, until: datetime, step: timedelta = timedelta(hours=6)) -> None:  # type: ignore[no-untyped-def]
+async def _tick_until(bot: RunningBot, clock: FakeClock, until: datetime, step: timedelta = timedelta(hours=6)) -> None:
     while clock() < until:
         await bot.tick()
         clock.advance(seconds=step.total_seconds())
 
 
-async def _leaders(app) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+async def _leaders(app: App) -> tuple[int, int, int]:
     """A project led by someone of a Russian organisation and someone of a Finnish one."""
     async with app.database.sessions.begin() as session:
-        project_id = await session.scalar(select(Project.id).order_by(Project.id))
+        project_id = (await session.scalars(select(Project.id).order_by(Project.id))).first()
+        assert project_id is not None
         ids = []
         for n, org_key in enumerate(("green-net-finland", None)):
             org = await session.scalar(select(Organisation.id).where(Organisation.key == org_key)) if org_key else None
@@ -86,7 +90,9 @@ async def _leaders(app) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
         return project_id, ids[0], ids[1]
 
 
-async def test_checkins_nudges_and_digest_wait_for_the_working_day_across_new_year(bot, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_checkins_nudges_and_digest_wait_for_the_working_day_across_new_year(
+    bot: RunningBot, clock: FakeClock
+) -> None:
     clock.now = datetime(2026, 12, 28, 7, 30, tzinfo=UTC)  # Monday 10:30 in Moscow
     project, finn, russian = await _leaders(bot.app)
     await _tick_until(bot, clock, datetime(2027, 1, 12, 12, tzinfo=UTC))
@@ -122,12 +128,12 @@ async def test_checkins_nudges_and_digest_wait_for_the_working_day_across_new_ye
     assert project
 
 
-async def _reminder_days(bot, person: int) -> dict[str, date]:  # type: ignore[no-untyped-def]
+async def _reminder_days(bot: RunningBot, person: int) -> dict[str, date]:
     sent = await _sent_days(bot.app, ("reminder",))
     return {f"{k.split(':')[2]}@{k.split(':')[4]}": day for k, day in sent.items() if k.split(":")[3] == f"p{person}"}
 
 
-async def test_reminders_on_days_off_go_out_the_working_day_before_new_year(bot, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_reminders_on_days_off_go_out_the_working_day_before_new_year(bot: RunningBot, clock: FakeClock) -> None:
     clock.now = datetime(2026, 12, 20, 7, 30, tzinfo=UTC)
     await item_with_owners(bot.app, deadline=datetime(2027, 1, 8, 20, 59, tzinfo=UTC))  # Friday 8.01, a holiday
     await _tick_until(bot, clock, datetime(2027, 1, 15, 12, tzinfo=UTC))
@@ -142,7 +148,7 @@ async def test_reminders_on_days_off_go_out_the_working_day_before_new_year(bot,
     }
 
 
-async def test_a_reminder_goes_out_on_a_moved_working_saturday(bot, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reminder_goes_out_on_a_moved_working_saturday(bot: RunningBot, clock: FakeClock) -> None:
     clock.now = datetime(2027, 2, 1, 7, 30, tzinfo=UTC)
     # Monday 22.02.2027: a day off for Saturday 20.02, which is a working day.
     await item_with_owners(bot.app, deadline=datetime(2027, 2, 22, 20, 59, tzinfo=UTC))
@@ -156,7 +162,9 @@ async def test_a_reminder_goes_out_on_a_moved_working_saturday(bot, clock) -> No
     }
 
 
-async def test_a_deadline_on_a_day_off_is_warned_of_and_shown_on_the_card(bot, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_a_deadline_on_a_day_off_is_warned_of_and_shown_on_the_card(
+    bot: RunningBot, emulator: BotAPIEmulator
+) -> None:
     panel = next(c for c in sent(await emulator.ask(ADMIN, "/admin")) if c.buttons)
     listing = sent(await emulator.tap(ADMIN, panel, button(panel, "Дорожная карта")))[-1]
     await emulator.tap(ADMIN, listing, button(listing, "Новый пункт"))
