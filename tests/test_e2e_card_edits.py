@@ -96,6 +96,9 @@ async def test_a_member_edits_their_phone_and_others_see_it_at_once(
     # the change is in the audit log with the old and the new value
     log = sent(await emulator.ask(ADMIN, "/audit"))[0].text
     assert "изменил(а) «Телефоны»" in log and "205-98-96" in log and "555-12-34" in log and "Блинов" in log, log
+    # and in what /mydata tells the person of themself
+    mine = "\n".join(c.text for c in sent(await emulator.ask(IVAN, "/mydata")))
+    assert "изменил(а) «Телефоны»" in mine and "555-12-34" in mine, mine
 
 
 async def test_what_i_can_help_with_is_on_the_card_and_searchable(

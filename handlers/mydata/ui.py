@@ -15,6 +15,7 @@ from bot.services.contacts import readable_phone
 from bot.services.mydata import AnswerData, AuditData, CardData, MyData, ReportData
 from bot.services.mydata.forget import Subject
 from handlers.common.render import split_text
+from handlers.directory import edit_ui
 from handlers.directory.callbacks import Card
 from handlers.mydata.callbacks import ForgetAct, ForgetMe
 
@@ -127,7 +128,12 @@ def _audit(t: Translator, entry: AuditData, tz: ZoneInfo) -> str:
     key = "audit." + entry.action
     role = entry.details.get("role")
     action = (
-        t(key, role=t.plain("role." + role) if isinstance(role, str) and t.has("role." + role) else "—", project="—")
+        t(
+            key,
+            role=t.plain("role." + role) if isinstance(role, str) and t.has("role." + role) else "—",
+            project="—",
+            **edit_ui.audit_values(t, entry.action, entry.details),
+        )
         if t.has(key)
         else escape(entry.action)
     )
