@@ -127,3 +127,12 @@ async def test_a_fact_is_escaped(bot: RunningBot, emulator: BotAPIEmulator, sett
 async def test_a_question_naming_several_cards_lists_them(bot: RunningBot, emulator: BotAPIEmulator) -> None:
     answer = reply(await emulator.ask(GUEST, "бюджет проекта Чистые технологии"))
     assert "Нашлось" in answer.text and len(answer.callback_data) > 1
+
+
+async def test_a_field_asked_of_nobody_gets_asked_whose(bot: RunningBot, emulator: BotAPIEmulator) -> None:
+    """«бюджет проекта» names no project: the answer asks whose, instead of opening whatever card
+    happens to hold the word."""
+    for query in ("бюджет проекта", "бюджет", "телефон"):
+        answer = reply(await emulator.ask(GUEST, query))
+        assert "Чей именно?" in answer.text and not answer.buttons, (query, answer.text)
+    assert "Whose?" in reply(await emulator.ask(GUEST_EN, "budget")).text

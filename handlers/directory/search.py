@@ -23,7 +23,7 @@ from bot.i18n import Translator
 from bot.services import directory
 from bot.services.access import Viewer, members
 from bot.services.directory.privacy import ANY_MEMBER
-from bot.services.directory.search import DirectorySearch, asks_for_secretariat
+from bot.services.directory.search import DirectorySearch, asks_for_secretariat, field_alone
 from bot.services.directory.search_index import Doc, Hit
 from bot.settings import Settings
 from handlers.common import render
@@ -126,6 +126,9 @@ async def answer_search(
         people = await members.secretariat(session, settings.admin_ids)
         text, markup = directory_ui.secretariat(t, people, member=viewer.is_member)
         await message.answer(text, reply_markup=markup)
+        return
+    if field_alone(query):
+        await message.answer(t("fact.whose"))
         return
     fact = await search.ask(session, query, members=viewer.is_member)
     if fact is not None:

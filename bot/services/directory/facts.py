@@ -172,7 +172,13 @@ class Question:
 
 def question(query: str) -> Question | None:
     """The field a query asks for and the words left to find the card by; None when it names
-    no field, or nothing but fields («телефон», «бюджет»: those are searched as words)."""
+    no field, or nothing but fields («телефон», «бюджет»: see search.field_alone)."""
+    found = asked(query)
+    return found if found is not None and found.subject else None
+
+
+def asked(query: str) -> Question | None:
+    """The field asked and the rest of the query ("" when nothing is left of it)."""
     spans = [(match.start(), match.end(), word_key(fold_case(match.group()))) for match in _WORD.finditer(query)]
     query_keys = [key for _, _, key in spans]
     asked: list[str] = []
@@ -198,9 +204,7 @@ def question(query: str) -> Question | None:
     subject = query
     for start, end in reversed(cut):
         subject = subject[:start] + " " + subject[end:]
-    subject = " ".join(subject.split())
-    if not keys(subject):
-        return None
+    subject = " ".join(subject.split()) if keys(subject) else ""
     # «телефон и почта Блинова»: several ways to reach someone are their contacts.
     field = "contacts" if len(CONTACT_FIELDS.intersection(asked)) > 1 else asked[0]
     return Question(field, subject)

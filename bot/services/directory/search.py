@@ -162,6 +162,13 @@ def asks_for_secretariat(query: str) -> bool:
     return bool(SECRETARIAT.search(rest)) and not re.findall(r"\w+", _OURS.sub(" ", SECRETARIAT.sub(" ", rest)))
 
 
+def field_alone(query: str) -> bool:
+    """Whether a query asks for a field of nobody named («бюджет», «бюджет проекта», "phone"):
+    whose it is, is for the asker to say, not for whatever card holds the word."""
+    question = facts.asked(query)
+    return question is not None and not keys(ABOUT_WORDS.sub(" ", QUESTION_WORDS.sub(" ", question.subject)))
+
+
 def _subject(index: SearchIndex, query: str) -> str:
     """The words that say which thing the query is about: without the asking words, and without
     the about-words unless they are all there is ("проекты" alone asks for the projects) or the
