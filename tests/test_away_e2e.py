@@ -58,6 +58,7 @@ async def test_away_until_a_day_pauses_all_but_urgent_and_ends_early(
     calls = await emulator.tap(ORG_A, state, button(state, "Я вернулся"))
     assert "С возвращением" in shown(calls).text
     assert "на месте" in sent(await emulator.ask(ORG_A, "/away"))[0].text
+    assert "на месте" in sent(await emulator.ask(ORG_A, "/away off"))[0].text, "no welcome back to one not away"
     assert "Отсутствует" not in sent(await emulator.ask(ADMIN, "Питиримов"))[0].text
     assert ORG_A.id in await _recipients(bot, "general")
     await _tick_until(bot, clock, datetime(2026, 12, 19, 12, tzinfo=UTC), timedelta(hours=12))

@@ -48,8 +48,9 @@ async def away_command(
         )
         return
     if argument.lower() in BACK_WORDS:
+        was_away = await away.until(session, viewer.person_id, today) is not None
         await away.set_until(session, viewer.person_id, None)
-        await message.answer(t("away.back"))
+        await message.answer(t("away.back" if was_away else "away.not_away"))
         return
     try:
         until = dates.parse_day(argument, today)
