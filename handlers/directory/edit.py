@@ -280,6 +280,9 @@ async def show_card(query: CallbackQuery, session: AsyncSession, viewer: Viewer,
 @router.callback_query(UndoChange.filter(F.action == UndoAction.ASK), MayEdit())
 async def undo_ask(query: CallbackQuery, target: Target, change: Change, session: AsyncSession, t: Translator) -> None:
     now = await edits.current(session, target, change.field)
+    if now != change.new:  # changed otherwise since (an older card's button): the undo would refuse
+        await query.answer(t.plain("edit.undo_changed", field=edit_ui.label(t, change.field)), show_alert=True)
+        return
     back = await _shown(session, t, change.field, change.old, edit_ui.HALF)
     shown = await _shown(session, t, change.field, now, edit_ui.HALF)
     await show(query, *edit_ui.undo_confirm(t, target, change, now=shown, back=back), edit=False)
