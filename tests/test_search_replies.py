@@ -4,9 +4,15 @@ a guess for a typo, a name that names nobody (a guest is told how to join), the 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import Translator
 from bot.services.directory.search import asks_for_secretariat
+from bot.services.directory.search_index import Doc, Hit
 from bot.settings import Settings
+from handlers.directory.search import inline_result
+from models import Person, Project
 from tests.emulator import BotAPIEmulator
 from tests.harness import RunningBot
 from tests.steps import (
@@ -183,3 +189,16 @@ async def test_members_get_the_secretariat_guests_what_it_does(
     guest = sent(await emulator.ask(GUEST, "секретариат"))[0]
     assert "tg://user" not in guest.params["text"] and guest.buttons[0]["callback_data"] == "m:join"
     assert "видны участникам" in last_text(await emulator.ask(GUEST, "секретариат"))
+
+
+async def test_inline_results_of_a_person_and_a_project_with_one_id_differ(session: AsyncSession) -> None:
+    """Telegram refuses an inline answer with two results of one id: a person and a project
+    numbered alike must not both be "p…"."""
+    same = (
+        await session.scalars(select(Project.id).join(Person, Person.id == Project.id).where(Person.status == "active"))
+    ).first()
+    assert same is not None
+    t = Translator("ru")
+    person = await inline_result(Hit(Doc("person", same, "x"), 1.0), session, t)
+    project = await inline_result(Hit(Doc("project", same, "x"), 1.0), session, t)
+    assert person is not None and project is not None and person.id != project.id

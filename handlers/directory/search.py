@@ -203,7 +203,7 @@ async def inline_result(
 ) -> InlineQueryResultArticle | InlineQueryResultContact | None:
     """A card to post into any chat: a person's with the contacts any member sees, whoever
     shares it (what its owner keeps to the secretariat or to themselves stays out of chats)."""
-    key = f"{hit.doc.kind[0]}{hit.doc.id}"
+    key = f"{directory_ui.CARD_KIND[hit.doc.kind]}{hit.doc.id}"  # "p5" and "h5" are a project and a person
     if hit.doc.kind == "person":
         card = await directory.person_card(session, hit.doc.id, ANY_MEMBER)
         if card is None:
