@@ -70,6 +70,7 @@ async def test_mydata_sends_what_the_bot_holds_as_text_and_json(
         "Ваши данные в боте",
         f"id {LEADER.id}",
         "Роли: участник, лидер проекта",
+        "Язык бота: не выбран; язык Telegram: ru",
         "Блинов Иван",
         "Телефоны: +7 812 670-10-85; +7 905 205-98-96",  # readable, as cards show them
         "«Эффективный свет» · есть риски · готовность: 50%",

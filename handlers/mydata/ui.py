@@ -33,7 +33,11 @@ def blocks(t: Translator, data: MyData, tz: ZoneInfo, now: datetime) -> list[str
             t("mydata.account"),
             t("mydata.telegram", id=account.telegram_id, name=account.first_name),
             *([f"@{escape(account.username)}"] if account.username else []),
-            t("mydata.language", chosen=account.language or "—", telegram=account.telegram_language or "—"),
+            t(
+                "mydata.language",
+                chosen=account.language or t.plain("mydata.not_chosen"),
+                telegram=account.telegram_language or "—",
+            ),
             t("mydata.since", date=_date(account.created_at, tz)),
             t("mydata.roles", roles=roles),
         ]
