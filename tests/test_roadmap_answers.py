@@ -190,6 +190,8 @@ async def test_not_mine_asks_a_reason_stops_reminders_until_the_secretariat_keep
     calls = await emulator.tap(ORG_B, reminder, button(reminder, "Не моё"))
     assert not sent(calls) and alerts(calls)
     # the explanation typed next is the reason, not a directory search
+    # a reason too long is refused with its length, and the question stays
+    assert "1001" in sent(await emulator.ask(ORG_B, "я" * 1001))[0].text
     calls = await emulator.ask(ORG_B, "Этим занимается комитет по энергетике")
     assert "назначит" in last_text(calls) and "напоминаний по этому пункту вам не будет" in last_text(calls)
     await bot.app.sender.deliver_due()

@@ -142,6 +142,15 @@ async def date_typed(
     await message.answer(t("roadmap.ask_reason", limit=REASON_LIMIT))
 
 
+@router.message(
+    StateFilter(Answer.reason, Answer.not_mine), TYPED, F.text.func(lambda text: len(text.strip()) > REASON_LIMIT)
+)
+async def reason_too_long(message: Message, t: Translator) -> None:
+    """Either reason, checked once before the handlers below take it; the dialog stays at its step."""
+    reason = (message.text or "").strip()
+    await message.answer(t("roadmap.text_too_long", limit=REASON_LIMIT, n=len(reason)))
+
+
 @router.message(StateFilter(Answer.reason), TYPED)
 async def reason_typed(
     message: Message,
@@ -154,9 +163,6 @@ async def reason_typed(
 ) -> None:
     """The extension asked for goes to the secretariat, with Approve and Decline."""
     reason = (message.text or "").strip()
-    if len(reason) > REASON_LIMIT:
-        await message.answer(t("roadmap.text_too_long", limit=REASON_LIMIT, n=len(reason)))
-        return
     data = await answer_data(state)
     await state.clear()
     item_id, deadline, now = data["item"], datetime.fromisoformat(data["deadline"]), clock()
@@ -214,9 +220,6 @@ async def not_mine_reason(
     settings: Settings,
 ) -> None:
     reason = (message.text or "").strip()
-    if len(reason) > REASON_LIMIT:
-        await message.answer(t("roadmap.text_too_long", limit=REASON_LIMIT, n=len(reason)))
-        return
     item_id = (await answer_data(state))["item"]
     await state.clear()
     item = await roadmap.item_card(session, item_id, history=False)
