@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -135,6 +136,15 @@ def create_storage(settings: Settings, database: Database, clock: Clock) -> Base
     return DialogMarks(storage, database.sessions, clock)
 
 
+def _dependencies(dispatcher: Dispatcher) -> dict[str, Callable[[], Awaitable[object]]]:
+    """Redis, when dialogs live there: without it no dialog step can be read or kept."""
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    storage = dispatcher.storage
+    inner = storage.storage if isinstance(storage, DialogMarks) else storage
+    return {"redis": inner.redis.ping} if isinstance(inner, RedisStorage) else {}
+
+
 @dataclass(kw_only=True)
 class App(Runtime):
     dispatcher: Dispatcher
@@ -200,6 +210,7 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: 
         metrics=metrics,
         liveness=liveness,
         jobs=jobs(),
+        dependencies=_dependencies(dispatcher),
         dispatcher=dispatcher,
         http=http,
         sleep=sleep,

@@ -1,12 +1,13 @@
 """`GET /healthz` and `GET /metrics` on the instance's HTTP server.
 
-Healthy means: the database answers, and the source of updates is alive — the polling loop got an
-answer to a long poll recently. No update for hours is normal for a quiet bot, so the time of the
-last update is shown, not judged."""
+Healthy means: the database (and Redis, when dialogs live there) answers, and the source of
+updates is alive — the polling loop got an answer to a long poll recently. No update for hours is
+normal for a quiet bot, so the time of the last update is shown, not judged."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -79,13 +80,27 @@ async def health(app: Runtime) -> tuple[bool, dict[str, Any]]:
         return False, body
     oldest = seen.backlog.oldest_due
     body["database"] = {"ok": True}
+    answering = True
+    for name, ping in app.dependencies.items():
+        body[name] = await _answers(ping)
+        answering = answering and body[name]["ok"]
     body["outbox"] = {
         "waiting": seen.backlog.waiting,
         "oldest_due_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0,
     }
     body["leases"] = {name: _lease(app, seen.leases.get(name), now) for name in ("sender", "ticker")}
-    body["status"] = "ok" if flowing else "unhealthy"
-    return flowing, body
+    healthy = flowing and answering
+    body["status"] = "ok" if healthy else "unhealthy"
+    return healthy, body
+
+
+async def _answers(ping: Callable[[], Awaitable[object]]) -> dict[str, Any]:
+    try:
+        async with asyncio.timeout(CHECK_SECONDS):
+            await ping()
+    except Exception as exc:  # noqa: BLE001 - whatever the client raises, the service is not answering
+        return {"ok": False, "error": _problem(exc)}
+    return {"ok": True}
 
 
 def _lease(app: Runtime, found: tuple[str, datetime] | None, now: datetime) -> dict[str, Any] | None:

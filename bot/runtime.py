@@ -4,7 +4,7 @@ observers are given this, not the App of the wiring that builds it."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aiogram import Bot
@@ -43,6 +43,9 @@ class Runtime:
     liveness: Liveness
     # What each tick runs, in this order (the features' jobs, given by the wiring).
     jobs: Sequence[Job] = ()
+    # Services besides the database that updates cannot be handled without (Redis, when dialogs
+    # live there), each with a call that raises when it does not answer: /healthz asks them too.
+    dependencies: Mapping[str, Callable[[], Awaitable[object]]] = field(default_factory=dict)
     # Names this process in the ticker lease and its claims on updates, so that of several
     # instances only one ticks, and each update is handled by one.
     instance_id: str = field(default_factory=lambda: secrets.token_hex(8))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -121,3 +124,68 @@ async def test_metrics_count_updates_ticks_and_deliveries(
     assert seen[("clusterbot_outbox_delivered_total", (("result", "retry"),))] == 1
     assert seen[("clusterbot_outbox_delivered_total", (("result", "sent"),))] >= 1
     assert seen[("clusterbot_outbox_pending", ())] == 0
+
+
+class Relay:
+    """A TCP relay to Redis that can be cut and restored on the same port: Redis going away and
+    coming back, without touching the shared server."""
+
+    def __init__(self, target: str) -> None:
+        parts = urlsplit(target)
+        self.target = (parts.hostname or "127.0.0.1", parts.port or 6379)
+        self.port = 0
+        self.server: asyncio.Server | None = None
+        self.links: set[asyncio.StreamWriter] = set()
+
+    async def open(self) -> None:
+        self.server = await asyncio.start_server(self._link, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def cut(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in self.links:
+            writer.close()
+        await self.server.wait_closed()
+
+    async def _link(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self.links |= {writer, up_writer}
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError):
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            sink.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_healthz_turns_503_while_redis_is_gone_and_back(
+    settings: Settings, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL not set")
+    relay = Relay(url)
+    await relay.open()
+    relayed = urlsplit(url)._replace(netloc=f"127.0.0.1:{relay.port}").geturl()
+    running = RunningBot(settings.model_copy(update={"redis_url": relayed}), clock, http=True)
+    await running.start()
+    try:
+        await emulator.ask(GUEST, "/start")
+        status, body = await get(running, "/healthz")
+        assert status == 200 and body["redis"] == {"ok": True}, body
+
+        await relay.cut()
+        status, body = await get(running, "/healthz")
+        assert status == 503 and body["status"] == "unhealthy", body
+        assert not body["redis"]["ok"] and body["redis"]["error"] and body["database"] == {"ok": True}
+
+        await relay.open()
+        status, body = await get(running, "/healthz")
+        assert status == 200 and body["redis"] == {"ok": True}, body
+    finally:
+        await running.stop()
+        await relay.cut()
