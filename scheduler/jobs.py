@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.services import inbox, lease
+from bot.services import inbox, lease, outbox
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -26,9 +26,11 @@ async def refresh_search_index(app: Runtime) -> None:
             log.info("search index rebuilt")
 
 
-async def prune_inbox(app: Runtime) -> None:
+async def prune(app: Runtime) -> None:
+    """What has served its purpose: updates handled long ago, marks of dialogs left half-way."""
     async with app.database.sessions.begin() as session:
         await inbox.prune(session, app.clock() - INBOX_KEEP)
+        await outbox.prune_dialog_marks(session, app.clock())
 
 
 async def tick(app: Runtime) -> None:
@@ -41,7 +43,7 @@ async def tick(app: Runtime) -> None:
             app.metrics.ticks.labels("follower").inc()
             return
     with app.metrics.tick_seconds.time():
-        for job in [*app.jobs, prune_inbox]:
+        for job in [*app.jobs, prune]:
             try:
                 await job(app)
             except Exception:  # noqa: BLE001 - logged; the next tick derives the same work again

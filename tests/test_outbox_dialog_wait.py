@@ -3,8 +3,11 @@ for the dialog's end, or DIALOG_WAIT at most; urgent ones do not wait."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.services import outbox
 from bot.services.outbox import DIALOG_WAIT, Outgoing
+from models import DialogMark
 from tests.emulator import BotAPIEmulator
 from tests.harness import FakeClock, RunningBot
 from tests.steps import (
@@ -80,10 +83,20 @@ async def test_a_dialog_left_alone_holds_nothing_back(
     bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
 ) -> None:
     await need_more_time(bot, emulator, clock)
+    assert await marks(bot) == [ORG_A.id]
     clock.now += DIALOG_WAIT * 1.1  # the person went away in the middle of the dialog
     await enqueue(bot, clock, Outgoing(key="prompt", chat_id=ORG_A.id, kind="checkin", text=PROMPT))
     assert await bot.app.sender.deliver_due() == 1
     assert texts(emulator, ORG_A.id)[-1] == PROMPT
+    await bot.tick()
+    assert await marks(bot) == [], "the abandoned dialog's mark is pruned"
+    assert "причину" in last_text(await emulator.ask(ORG_A, "20.01.2027")), "the dialog itself goes on"
+    assert await marks(bot) == [ORG_A.id]
+
+
+async def marks(bot: RunningBot) -> list[int]:
+    async with bot.app.database.sessions() as session:
+        return list(await session.scalars(select(DialogMark.chat_id)))
 
 
 async def test_an_urgent_announcement_reaches_a_dialog_and_a_general_one_waits(

@@ -132,6 +132,14 @@ async def dialog_moved(session: AsyncSession, chat_id: int, now: datetime | None
     )
 
 
+async def prune_dialog_marks(session: AsyncSession, now: datetime) -> int:
+    """Forget the marks of dialogs that have not moved for DIALOG_WAIT: they hold nothing back any
+    more (a dialog abandoned half-way never ends, so its mark would stay for good); a dialog that
+    moves again marks itself anew."""
+    pruned = await session.execute(delete(DialogMark).where(DialogMark.updated_at <= now - DIALOG_WAIT))
+    return int(pruned.rowcount)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
 class Claimed:
     """A row being sent, as the sender needs it (plain values: cheaper than ORM objects by the batch)."""
