@@ -172,6 +172,19 @@ def test_a_domain_matches_its_words_as_typed_and_all_of_them() -> None:
     assert [hit.doc.id for hit in result.hits] == [1] and result.clear
 
 
+@pytest.mark.parametrize(
+    ("query", "expect"),
+    [("040 123 4567", [0]), ("+358 40 123 4567", [0]), ("03-1234-5678", [1]), ("09 999 9999", [])],
+)
+def test_a_number_as_dialled_at_home_finds_its_international_form(query: str, expect: list[int]) -> None:
+    index = SearchIndex()
+    index.add(Doc("person", 0, "Virtanen Aino"), [("Virtanen Aino", 3.0)], phones=["+358 40 123 4567"])
+    index.add(Doc("person", 1, "Sato Hiro"), [("Sato Hiro", 3.0)], phones=["+81 3 1234 5678"])
+    index.add(Doc("person", 2, "Блинов Иван"), [("Блинов Иван", 3.0)], phones=["+7 (812) 670-10-85"])
+    index.finish()
+    assert [hit.doc.id for hit in find(index, query, members=True).hits] == expect
+
+
 def test_a_guest_does_not_find_an_organisation_by_a_persons_address(
     indexed: tuple[SearchIndex, dict[tuple[str, int], str]],
 ) -> None:

@@ -251,7 +251,12 @@ class SearchIndex:
             return {}
         if PHONE_QUERY.match(text) and len(digits(text)) >= 4:
             needle = digits(text).lstrip("78") if len(digits(text)) >= 11 else digits(text)
-            return self._fragment("phone", needle, looker)
+            found = self._fragment("phone", needle, looker)
+            # A number as dialled at home in Finland or Japan («040 123 4567», «03-1234-5678») has a
+            # trunk 0 that its international form (+358 40…, +81 3…) does not.
+            if not found and needle.startswith("0") and len(needle.lstrip("0")) >= 6:
+                found = self._fragment("phone", needle.lstrip("0"), looker)
+            return found
         if EMAIL_QUERY.match(text) and len(text) >= 4:
             return self._fragment("email", text, looker)
         return {}
