@@ -158,19 +158,8 @@ def audit_page(t: Translator, rows: list[audit.AuditRow], offset: int, tz: tzinf
 def _audit_line(t: Translator, row: audit.AuditRow, tz: tzinfo) -> str:
     when = row.at.astimezone(tz).strftime("%d.%m %H:%M")
     actor = row.actor_name or str(row.actor or "—")
-    role = row.details.get("role")
-    key = "audit." + row.action
     project = render.localized(t, row.project, row.project_en) if row.project else "—"
-    action = (
-        t(
-            key,
-            role=t("role." + role) if role in access.ROLES else "—",
-            project=project,
-            **edit_ui.audit_values(t, row.action, row.details),
-        )
-        if t.has(key)
-        else f"<code>{escape(row.action)}</code>"
-    )
+    action = edit_ui.audit_action(t, row.action, row.details, project=project)
     # A project the entry concerns is named in its action; a raw target is shown only if unknown.
     fallback = "" if row.project else row.target or ""
     target = row.target_name or (t("admin.invite_anyone") if row.action == "invite.create" else fallback)

@@ -214,6 +214,16 @@ def undo_confirm(
     return text, kb.as_markup()
 
 
+def audit_action(t: Translator, action: str, details: dict[str, Any], *, project: str = "—") -> str:
+    """An audit entry's action in words («выдал роль …», «изменил поле …»), or its code if it has none."""
+    key = "audit." + action
+    if not t.has(key):
+        return f"<code>{escape(action)}</code>"
+    role = details.get("role")
+    role_name = t("role." + role) if isinstance(role, str) and t.has("role." + role) else "—"
+    return t(key, role=role_name, project=project, **audit_values(t, action, details))
+
+
 def audit_values(t: Translator, action: str, details: dict[str, Any]) -> dict[str, str]:
     """The field and the values an edit or undo in the audit log changed, as its line names them."""
     verb, _, noun = action.partition(".")

@@ -129,18 +129,7 @@ def _answer(t: Translator, answer: AnswerData, tz: ZoneInfo) -> str:
 
 def _audit(t: Translator, entry: AuditData, tz: ZoneInfo) -> str:
     """When, what (in words where the admin's log has them, else its code) and the raw details."""
-    key = "audit." + entry.action
-    role = entry.details.get("role")
-    action = (
-        t(
-            key,
-            role=t.plain("role." + role) if isinstance(role, str) and t.has("role." + role) else "—",
-            project="—",
-            **edit_ui.audit_values(t, entry.action, entry.details),
-        )
-        if t.has(key)
-        else escape(entry.action)
-    )
+    action = edit_ui.audit_action(t, entry.action, entry.details)
     details = ", ".join(f"{name}={value}" for name, value in entry.details.items())
     return f"{_time(entry.at, tz)} · {action.rstrip(' :')}" + (f" ({escape(details)})" if details else "")
 
