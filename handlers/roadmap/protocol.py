@@ -39,25 +39,7 @@ router.filter("message", SecretariatOnly())
 router.filter("callback_query", SecretariatOnly())
 
 
-@router.message(command("protocol"))
-async def start(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    clock: Clock,
-    settings: Settings,
-    search: DirectorySearch,
-    bot: Bot,
-) -> None:
-    if message.document is None:
-        await state.set_state(ProtocolImport.document)
-        await state.set_data({})
-        await message.answer(t("protocol.ask_document"))
-        return
-    await _read(message, state, session, t, clock, settings, search, bot)
-
-
+@router.message(command("protocol"), F.document)
 @router.message(StateFilter(ProtocolImport), F.document)
 async def document(
     message: Message,
@@ -69,26 +51,8 @@ async def document(
     search: DirectorySearch,
     bot: Bot,
 ) -> None:
-    """The document after /protocol, or another one instead of the draft's."""
-    await _read(message, state, session, t, clock, settings, search, bot)
-
-
-@router.message(StateFilter(ProtocolImport.document))
-async def not_a_document(message: Message, t: Translator) -> None:
-    await message.answer(t("protocol.not_a_file"))
-
-
-async def _read(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    clock: Clock,
-    settings: Settings,
-    search: DirectorySearch,
-    bot: Bot,
-) -> None:
-    """The document's decisions as a draft, or one line saying why there is none."""
+    """A document sent with /protocol, after it, or instead of the draft's: its decisions as a
+    draft, or one line saying why there is none."""
     assert message.document is not None
     name = message.document.file_name or "document"
     try:
@@ -109,6 +73,18 @@ async def _read(
     await state.set_state(ProtocolImport.draft)
     await state.set_data(ProtocolData(token=token, draft=draft, page=0))
     await show(message, *ui.draft_list(t, token, draft, 0, settings.tz), edit=False)
+
+
+@router.message(command("protocol"))
+async def start(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.set_state(ProtocolImport.document)
+    await state.set_data({})
+    await message.answer(t("protocol.ask_document"))
+
+
+@router.message(StateFilter(ProtocolImport.document))
+async def not_a_document(message: Message, t: Translator) -> None:
+    await message.answer(t("protocol.not_a_file"))
 
 
 @router.callback_query(ProtocolButton.filter(F.action == ProtocolAction.PAGE), DraftOnScreen())
