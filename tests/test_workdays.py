@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import App
 from bot.services import workdays
 from models import Account, Organisation, OutboxMessage, Person, Project, ProjectPerson
 from tests.emulator import BotAPIEmulator
 from tests.harness import FakeClock, RunningBot
-from tests.steps import ADMIN, ORG_A, SOLO, button, item_with_owners, sent
+from tests.steps import ADMIN, LINKED_ORG, ORG_A, SOLO, button, item_with_owners, sent
 from tests.test_reminders import people
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -145,6 +145,36 @@ async def test_reminders_on_days_off_go_out_the_working_day_before_new_year(bot:
         "overdue@2027-01-11": date(2027, 1, 11),
         "overdue@2027-01-14": date(2027, 1, 14),
         "overdue@2027-01-17": date(2027, 1, 15),  # a Sunday's on Friday
+    }
+
+
+async def test_each_owner_is_reminded_by_their_own_calendar(bot: RunningBot, clock: FakeClock) -> None:
+    """The same item, due on Friday 8.01.2027: a Russian holiday, a Finnish working day."""
+    clock.now = datetime(2026, 12, 20, 7, 30, tzinfo=UTC)
+    await item_with_owners(bot.app, deadline=datetime(2027, 1, 8, 20, 59, tzinfo=UTC))
+    async with bot.app.database.sessions.begin() as session:
+        await session.execute(update(Organisation).where(Organisation.key == LINKED_ORG).values(country="FI"))
+    await _tick_until(bot, clock, datetime(2027, 1, 15, 12, tzinfo=UTC))
+    ids = await people(bot)
+    # SOLO, of a Russian organisation: everything from 1.01 to 8.01 comes on Wednesday 30.12.
+    assert await _reminder_days(bot, ids[SOLO.id]) == {
+        "d14@2026-12-25": date(2026, 12, 25),
+        "d0@2027-01-08": date(2026, 12, 30),
+        "overdue@2027-01-11": date(2027, 1, 11),
+        "overdue@2027-01-14": date(2027, 1, 14),
+        "overdue@2027-01-17": date(2027, 1, 15),
+    }
+    # ORG_A, of the organisation now in Finland: Christmas (24–26.12) and 1.01 are days off there,
+    # 5, 7 and 8.01 are not (6.01, Epiphany, is).
+    assert await _reminder_days(bot, ids[ORG_A.id]) == {
+        "d14@2026-12-25": date(2026, 12, 23),
+        "d7@2027-01-01": date(2026, 12, 31),
+        "d3@2027-01-05": date(2027, 1, 5),
+        "d1@2027-01-07": date(2027, 1, 7),
+        "d0@2027-01-08": date(2027, 1, 8),
+        "overdue@2027-01-11": date(2027, 1, 11),
+        "overdue@2027-01-14": date(2027, 1, 14),
+        "overdue@2027-01-17": date(2027, 1, 15),
     }
 
 

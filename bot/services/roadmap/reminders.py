@@ -219,16 +219,18 @@ async def collect(
         reach = await _reach(session, owners, default_language)
         disowned = await _disowned(session, [i.id for i in items])
         absent = await away.people_away(session, local_day(now, policy.tz))
+        calendars = await _calendars(session, reach, policy)
         watermarks = []
         for item in items:
             own = policy.for_item(item.reminder_days, item.overdue_every_days)
-            due = latest_due(item.deadline, own, now)
+            timing = _Timing(item.deadline, own, now)
+            due = timing.latest(own.calendar)
             since = item.schedule_from
             escalate = escalation(item.deadline, own)
-            item_owners = owners.get(item.id, [])
-            recipients: dict[int, Recipient] = {}
+            # Each person's reminder as their own calendar moves it: one ItemDue per distinct one.
+            groups: dict[Due | None, dict[int, Recipient]] = {}
             unreachable: list[tuple[str, int, str]] = []
-            for owner in item_owners:
+            for owner in owners.get(item.id, []):
                 people, name = reach.get((owner.organisation_id, owner.person_id), ([], ""))
                 if not people:
                     unreachable.append(
@@ -237,33 +239,73 @@ async def collect(
                         else ("p", owner.person_id or 0, name)
                     )
                 starts = max(filter(None, (since, owner.added_at)), default=None)
-                if due is not None and (starts is None or due.at >= starts):
-                    for person in people:
-                        if person.chat_id not in disowned.get(item.id, ()) and person.person_id not in absent:
-                            recipients.setdefault(person.person_id, person)
+                for person in people:
+                    theirs = timing.latest(calendars.get(person.person_id, own.calendar))
+                    if (
+                        theirs is not None
+                        and (starts is None or theirs.at >= starts)
+                        and person.chat_id not in disowned.get(item.id, ())
+                        and person.person_id not in absent
+                    ):
+                        groups.setdefault(theirs, {}).setdefault(person.person_id, person)
             owed = due if due is not None and (since is None or due.at >= since) else None
             escalates = escalate if escalate.at <= now and (since is None or escalate.at >= since) else None
             if owed or escalates:
+                groups.setdefault(owed, {})  # the item's own entry carries these
+            for theirs, recipients in groups.items():
+                own_entry = theirs == owed
                 result.append(
                     ItemDue(
                         item.id,
                         item.number,
                         item.title,
                         item.deadline,
-                        owed,
-                        owed is not None and now - owed.at > policy.late_after,
-                        list(recipients.values()) if owed else [],
-                        escalates,
-                        unreachable,
+                        theirs,
+                        theirs is not None and now - theirs.at > policy.late_after,
+                        list(recipients.values()),
+                        escalates if own_entry else None,
+                        unreachable if own_entry else [],
                     )
                 )
-            watermarks.append({"item": item.id, "at": next_after(item.deadline, own, now)})
+            watermarks.append({"item": item.id, "at": timing.next_after()})
         items_table = cast(Table, RoadmapItem.__table__)
         await session.execute(
             update(items_table).where(items_table.c.id == bindparam("item")).values(next_reminder_at=bindparam("at")),
             watermarks,
         )
     return result
+
+
+class _Timing:
+    """One item's reminders under each calendar its recipients keep (computed once per calendar)."""
+
+    def __init__(self, deadline: datetime, policy: Policy, now: datetime) -> None:
+        self.deadline, self.policy, self.now = deadline, policy, now
+        self._latest: dict[str | None, Due | None] = {}
+
+    def _policy(self, calendar: str | None) -> Policy:
+        return self.policy if calendar == self.policy.calendar else replace(self.policy, calendar=calendar)
+
+    def latest(self, calendar: str | None) -> Due | None:
+        if calendar not in self._latest:
+            self._latest[calendar] = latest_due(self.deadline, self._policy(calendar), self.now)
+        return self._latest[calendar]
+
+    def next_after(self) -> datetime:
+        """The earliest next reminder under the cluster's calendar and those of the item's people."""
+        kept = {self.policy.calendar, *self._latest}
+        return min(next_after(self.deadline, self._policy(calendar), self.now) for calendar in kept)
+
+
+async def _calendars(
+    session: AsyncSession, reach: dict[tuple[int | None, int | None], tuple[list[Recipient], str]], policy: Policy
+) -> dict[int, str]:
+    """Each reachable person's working-day calendar (their organisation's country), when the
+    policy keeps one at all."""
+    if policy.calendar is None:
+        return {}
+    people = {person.person_id for group, _ in reach.values() for person in group}
+    return await workdays.people_calendars(session, people, policy.calendar)
 
 
 async def recipients_of(
