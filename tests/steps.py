@@ -184,7 +184,7 @@ async def add_report(
         person_id = await session.scalar(select(Person.id).where(Person.key == person_key))
         session.add(
             Report(
-                token=f"{project_key}-{at.isoformat()}",
+                token=f"{project_id}-{int(at.timestamp())}",  # PostgreSQL holds 40 characters
                 project_id=project_id,
                 person_id=person_id,
                 submitted_by=1,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.services import roadmap
@@ -126,6 +127,7 @@ async def test_a_percent_that_does_not_move_while_on_track_is_named(
     assert ATTENTION not in await status_text(emulator)
 
 
+@pytest.mark.postgresql_too
 async def test_an_overdue_roadmap_item_of_the_projects_organisation_is_named(
     bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
 ) -> None:
@@ -164,6 +166,7 @@ async def test_the_secretariat_sees_reports_on_time_late_and_missed(
     assert "Отчёты вовремя" not in await status_text(emulator, MEMBER), "for the secretariat only"
 
 
+@pytest.mark.postgresql_too
 async def test_the_digest_ends_with_the_periods_figures(
     bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
 ) -> None:
