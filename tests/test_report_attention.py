@@ -185,10 +185,12 @@ async def test_the_digest_ends_with_the_periods_figures(
     await bot.tick()  # both projects are asked for the week of 23.11
     clock.advance(hours=2)
     await add_report(settings, PROJECT, "blinov-ivan", "on_track", clock(), 10)
+    clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday: after the nudge of Tuesday noon
+    await add_report(settings, "teply-gorod", "zakharova-galina", "on_track", clock(), 10)
     clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # Tuesday 10:00 in Moscow: the digest of 23.11–29.11
     await bot.tick()
     await bot.tick()
     digest = "\n".join(texts(emulator, ADMIN.id, "Сводка по проектам"))
     figures = digest.split("Итоги периода")[1]
-    assert "Отчёты в срок: 1 из 2 запрошенных" in figures
+    assert "Отчёты из запрошенных (2): в срок 1, с опозданием 1" in figures
     assert "Дорожная карта: выполнено 1, просрочено сейчас 1, сроки перенесены у 1" in figures

@@ -534,7 +534,11 @@ def punctuality_lines(t: Translator, rows: Sequence[Punctuality], periods: int) 
 
 def totals_lines(t: Translator, totals: Totals) -> list[str]:
     """The digest's last part: the cluster's figures for its period."""
-    lines = ["", t("reports.totals_title"), t("reports.totals_reports", on_time=totals.on_time, due=totals.due)]
+    lines = [
+        "",
+        t("reports.totals_title"),
+        t("reports.totals_reports", on_time=totals.on_time, late=totals.late, due=totals.due),
+    ]
     lines.append(
         t(
             "reports.totals_roadmap",

@@ -127,6 +127,7 @@ class Totals:
 
     due: int  # project periods that closed within it and were due
     on_time: int
+    late: int
     roadmap_done: int
     roadmap_overdue: int  # open and past the deadline now
     roadmap_moved: int  # items whose deadline was changed within it
@@ -387,6 +388,7 @@ async def totals(session: AsyncSession, start: datetime, end: datetime, now: dat
     return Totals(
         due=sum(m is not None for m in marks),
         on_time=marks.count(ON_TIME),
+        late=marks.count(LATE),
         roadmap_done=done or 0,
         roadmap_overdue=overdue or 0,
         roadmap_moved=moved,
