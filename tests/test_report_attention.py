@@ -127,6 +127,20 @@ async def test_a_percent_that_does_not_move_while_on_track_is_named(
     assert ATTENTION not in await status_text(emulator)
 
 
+async def test_stale_periods_is_a_setting(emulator: BotAPIEmulator, settings: Settings, clock: FakeClock) -> None:
+    running = RunningBot(settings.model_copy(update={"stale_periods": 3}), clock)
+    await running.start()
+    try:
+        await leader(emulator, settings)
+        await running.tick()
+        await days(running, clock, 14)
+        assert ATTENTION not in await status_text(emulator), "two periods unreported are fewer than three"
+        await days(running, clock, 7)
+        assert "нет отчёта 3 периода подряд" in attention_of(await status_text(emulator))
+    finally:
+        await running.stop()
+
+
 @pytest.mark.postgresql_too
 async def test_an_overdue_roadmap_item_of_the_projects_organisation_is_named(
     bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
