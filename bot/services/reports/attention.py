@@ -1,7 +1,7 @@
 """Projects that went quiet or stuck, how punctually each project reports, and the digest's totals.
 
-A project's periods are its check-in periods (checkins.period_start; a project with check-ins off
-is not judged). A closed period was due when its leaders were asked for it (a `checkin:` prompt
+A project's periods are its check-in periods (checkins.period_start; with check-ins off, the
+default ones, in which nothing is due). A closed period was due when its leaders were asked for it (a `checkin:` prompt
 went out, which already skips pauses and days off) or it was reported anyway. It was reported on
 time when a report answered it before the nudge would fall due — the prompt plus
 REPORT_NUDGE_HOURS, moved past days off of the cluster's calendar — late when later within the
@@ -392,7 +392,8 @@ async def totals(session: AsyncSession, start: datetime, end: datetime, now: dat
         roadmap_done=done or 0,
         roadmap_overdue=overdue or 0,
         roadmap_moved=moved,
-        # Help requests (opened, answered, resolved in the period) come from the help-requests feature.
+        # The one place for the help requests' figures: opened, answered and resolved within
+        # [start, end), counted by the help-requests feature once it is merged (HelpTotals).
         help=None,
     )
 
