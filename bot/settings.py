@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     report_digest_day: int = Field(default=1, ge=0, le=6)
     report_digest_hour: int = Field(default=10, ge=0, le=23)
     report_edit_hours: int = Field(default=24, ge=0)
+    # A project unreported, blocked by the same thing, or at the same percent this many check-in
+    # periods needs attention (/status, the digest).
+    stale_periods: int = Field(default=2, ge=1)
     # Roadmap reminders: days before a deadline (0 = on the day), sent at this local hour; then
     # every few days while overdue, and the secretariat is told once an item is this late.
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (14, 7, 3, 1, 0)

@@ -165,6 +165,42 @@ async def db_leader(settings: Settings, person_key: str, project_key: str = PROJ
     return project_id
 
 
+async def add_report(
+    settings: Settings,
+    project_key: str,
+    person_key: str,
+    status: str,
+    at: datetime,
+    percent: int | None = None,
+    help_needed: str | None = None,
+    *,
+    done: str | None = None,
+    next_steps: str = "Дальше",
+) -> None:
+    """A report of the person on the project made at `at`, straight in the database."""
+    database = await open_database(settings, load_bundled=False)
+    async with database.sessions.begin() as session:
+        project_id = await session.scalar(select(Project.id).where(Project.key == project_key))
+        person_id = await session.scalar(select(Person.id).where(Person.key == person_key))
+        session.add(
+            Report(
+                token=f"{project_id}-{int(at.timestamp())}",  # PostgreSQL holds 40 characters
+                project_id=project_id,
+                person_id=person_id,
+                submitted_by=1,
+                status=status,
+                percent=percent,
+                done=done or f"Работы по {project_key}",
+                next_steps=next_steps,
+                help_needed=help_needed,
+                attachments=[],
+                created_at=at,
+                local_day=at.date(),
+            )
+        )
+    await database.close()
+
+
 async def reports_in_db(settings: Settings) -> list[Report]:
     database = await open_database(settings, load_bundled=False)
     async with database.sessions() as session:

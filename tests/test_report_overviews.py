@@ -10,17 +10,15 @@ from datetime import UTC, datetime
 
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import select
 
-from bot.app import open_database
 from bot.settings import Settings
-from models import Person, Project, Report
 from tests.emulator import BotAPIEmulator
 from tests.harness import FakeClock, RunningBot
 from tests.steps import (
     ADMIN,
     GUEST,
     PROMPT,
+    add_report,
     button,
     db_leader,
     fill_report,
@@ -32,39 +30,6 @@ from tests.steps import (
 )
 from tests.steps import BLINOV as LEADER
 from tests.steps import ZAKHAROVA as MEMBER
-
-
-async def add_report(
-    settings: Settings,
-    project_key: str,
-    person_key: str,
-    status: str,
-    at: datetime,
-    percent: int | None = None,
-    help_needed: str | None = None,
-) -> None:
-    database = await open_database(settings, load_bundled=False)
-    async with database.sessions.begin() as session:
-        project_id = await session.scalar(select(Project.id).where(Project.key == project_key))
-        person_id = await session.scalar(select(Person.id).where(Person.key == person_key))
-        session.add(
-            Report(
-                token=f"{project_key}-{at.isoformat()}",
-                project_id=project_id,
-                person_id=person_id,
-                submitted_by=1,
-                status=status,
-                percent=percent,
-                done=f"Работы по {project_key}",
-                next_steps="Дальше",
-                help_needed=help_needed,
-                attachments=[],
-                created_at=at,
-                local_day=at.date(),
-            )
-        )
-    await database.close()
-
 
 LAST_WEEK, THIS_WEEK = datetime(2026, 11, 17, 9, 0, tzinfo=UTC), datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -53,12 +53,16 @@ def question(t: Translator, step: State, dialog: ReportDialog) -> tuple[str, Inl
     editing = bool(dialog.get("edit"))
     if step == ReportForm.status:
         current = dialog.get("status") if editing else None
-        return render.status_step(t, token, project, on_behalf=dialog.get("behalf", False), current=current)
+        text, markup = render.status_step(t, token, project, on_behalf=dialog.get("behalf", False), current=current)
+        return text + render.previous_report(t, dialog.get("planned"), dialog.get("asked")), markup
     if step == ReportForm.percent:
         editing_percent = editing and dialog.get("status") is not None
         return render.percent_step(t, token, editing=editing_percent, current=dialog.get("percent"))
     if (field := TEXT_ANSWER.get(step.state)) is not None:
-        return render.text_step(t, token, field, dialog.get(field), editing=editing, limit=reports.TEXT_LIMIT)
+        text, markup = render.text_step(t, token, field, dialog.get(field), editing=editing, limit=reports.TEXT_LIMIT)
+        if field == "done":  # what was done is told against what was planned
+            text += render.previous_report(t, dialog.get("planned"), dialog.get("asked"))
+        return text, markup
     return render.draft_text(t, project, dialog), render.preview_keyboard(t, token)
 
 
@@ -79,9 +83,10 @@ async def begin(
     *,
     behalf: bool,
     answers: ReportDialog | None = None,
+    previous: ReportView | None = None,
 ) -> None:
     """A new dialog (a fresh token) for one project, starting with the status; `answers` when
-    editing a report."""
+    editing a report; `previous`, the project's latest report, when starting the next one."""
     dialog: ReportDialog = {
         "token": secrets.token_hex(4),
         "project": project.id,
@@ -91,6 +96,8 @@ async def begin(
         "attachments": [],
         **(answers or {}),
     }
+    if previous is not None:
+        dialog["planned"], dialog["asked"] = previous.next_steps, previous.help_needed
     await state.set_data(dialog)
     await ask(event, state, t, ReportForm.status)
 
@@ -104,7 +111,7 @@ async def report_command(
 ) -> None:
     """A leader of one project starts on it; of several, or the secretariat, choose it first."""
     if len(led) == 1 and not viewer.is_secretariat:
-        await begin(message, state, t, led[0], behalf=False)
+        await begin(message, state, t, led[0], behalf=False, previous=await reports.latest(session, led[0].id))
         return
     token = secrets.token_hex(4)
     await state.set_state(ReportForm.project)
@@ -142,8 +149,11 @@ async def _picker(
 
 @router.callback_query(ReportStart.filter(), Reportable(), OfThisPeriod())
 @router.callback_query(PICKED, ReportForm.project, LiveDialog(), Reportable())
-async def start(query: CallbackQuery, reporting: reports.Reporting, state: FSMContext, t: Translator) -> None:
-    await begin(query, state, t, reporting.project, behalf=reporting.on_behalf)
+async def start(
+    query: CallbackQuery, reporting: reports.Reporting, state: FSMContext, session: AsyncSession, t: Translator
+) -> None:
+    previous = await reports.latest(session, reporting.project.id)
+    await begin(query, state, t, reporting.project, behalf=reporting.on_behalf, previous=previous)
 
 
 @router.callback_query(ReportStart.filter(), Reportable())

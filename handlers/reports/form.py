@@ -20,7 +20,8 @@ class ReportForm(StatesGroup):
 
 class ReportDialog(TypedDict, total=False):
     """A dialog's data: its token (the buttons of any other dialog are stale), the project, whether
-    the secretariat reports on the leaders' behalf, the report edited (when editing), the answers
+    the secretariat reports on the leaders' behalf, the report edited (when editing), what the
+    previous report planned and asked help with (a new report answers against them), the answers
     so far, each under its question's state name, and the files attached."""
 
     token: str
@@ -29,6 +30,8 @@ class ReportDialog(TypedDict, total=False):
     title_en: str | None
     behalf: bool
     edit: int
+    planned: str | None
+    asked: str | None
     status: str
     percent: int | None
     done: str

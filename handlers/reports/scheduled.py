@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services import access, outbox, reports
 from bot.services.outbox import Outgoing
-from bot.services.reports import checkins
+from bot.services.reports import attention, checkins
 from bot.settings import Settings
 from handlers.reports import ui as render
 
@@ -78,6 +78,9 @@ async def digests(session: AsyncSession, settings: Settings, now: datetime) -> l
     assert end is not None
     start = checkins.period_start(default, end - reports.INSTANT, settings.tz)
     assert start is not None
+    rules = attention.rules_of(settings)
+    found = await attention.review(session, now, rules)
+    totals = await attention.totals(session, start, end, now, rules)
     texts: dict[str, list[str]] = {}
     messages = []
     for chat, language in owed:
@@ -92,7 +95,15 @@ async def digests(session: AsyncSession, settings: Settings, now: datetime) -> l
                     end=(end - timedelta(days=1)).astimezone(settings.tz).strftime("%d.%m"),
                 )
             )
-            texts[language] = render.overview_text(t, view, settings.tz, heading, closed=True)
+            texts[language] = render.overview_text(
+                t,
+                view,
+                settings.tz,
+                heading,
+                closed=True,
+                attention=render.attention_lines(t, found.attention, settings.tz),
+                tail=render.totals_lines(t, totals),
+            )
         messages += [
             Outgoing(key=f"{prefix}:{chat}:{n}", chat_id=chat, kind="digest", text=text)
             for n, text in enumerate(texts[language])

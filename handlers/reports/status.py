@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services import reports
 from bot.services.access import Viewer
-from bot.services.reports import ProjectRef, StatusGrid, checkins
+from bot.services.reports import ProjectRef, StatusGrid, attention, checkins
 from bot.services.reports.chart import status_chart
 from bot.settings import Settings
 from handlers.common.callbacks import Menu, MenuItem
@@ -48,7 +48,18 @@ async def status_now(
         session, now, tz, default=checkins.default_cadence(settings), default_language=settings.default_language
     )
     heading = t("reports.status_title", now=render.moment(now, tz))
-    for text in render.overview_text(t, view, tz, heading, secretariat=viewer.is_secretariat):
+    found = await attention.review(session, now, attention.rules_of(settings))
+    # How punctually each project reports is the secretariat's to know.
+    tail = render.punctuality_lines(t, found.punctuality, attention.MARK_PERIODS) if viewer.is_secretariat else []
+    for text in render.overview_text(
+        t,
+        view,
+        tz,
+        heading,
+        secretariat=viewer.is_secretariat,
+        attention=render.attention_lines(t, found.attention, tz),
+        tail=tail,
+    ):
         await message.answer(text)
     grid = await reports.status_grid(session, now, tz, weeks=CHART_WEEKS, limit=CHART_ROWS)
     if grid.projects:

@@ -14,6 +14,7 @@ from bot.i18n import Html, Translator, escape
 from bot.services.directory import Page
 from bot.services.notices import Rendered
 from bot.services.reports import STATUSES, Overview, PersonRef, ProjectRef, ProjectStatus, ReportView
+from bot.services.reports.attention import LATE, MISSED, ON_TIME, Attention, Punctuality, Reason, Totals
 from bot.services.reports.checkins import FREQUENCIES, MONTH_DAYS, Cadence
 from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.render import TEXT_LIMIT, localized, pager, short, split_text
@@ -153,6 +154,14 @@ def text_step(
     if editing and current:
         text += "\n\n" + t("reports.current", text=short(current, 600))
     return text, kb.as_markup()
+
+
+def previous_report(t: Translator, planned: str | None, asked: str | None) -> str:
+    """What the previous report planned and asked help with, under a question; empty when neither."""
+    lines = [t("reports.previous_plan", text=short(planned, 600))] if planned else []
+    if asked:
+        lines.append(t("reports.previous_help" if planned else "reports.previous_help_only", text=short(asked, 600)))
+    return "\n\n" + "\n".join(lines) if lines else ""
 
 
 def draft_text(t: Translator, project: ProjectRef, dialog: ReportDialog) -> str:
@@ -437,10 +446,19 @@ def _status_line(t: Translator, s: ProjectStatus, tz: ZoneInfo) -> str:
 
 
 def overview_text(
-    t: Translator, view: Overview, tz: ZoneInfo, heading: str, *, closed: bool = False, secretariat: bool = True
+    t: Translator,
+    view: Overview,
+    tz: ZoneInfo,
+    heading: str,
+    *,
+    closed: bool = False,
+    secretariat: bool = True,
+    attention: Sequence[str] = (),
+    tail: Sequence[str] = (),
 ) -> list[str]:
-    """The digest or /status: trouble first, then every project (worst first, as on the chart),
-    then who did not report; what the secretariat should do only to the secretariat."""
+    """The digest or /status: trouble first, then the `attention` lines, then every project (worst
+    first, as on the chart), then who did not report, then the `tail` lines; what the secretariat
+    should do only to the secretariat."""
     lines = [heading]
     if view.trouble:
         lines += ["", t("reports.digest_trouble")]
@@ -449,6 +467,7 @@ def overview_text(
             lines.append(_status_line(t, s, tz) + mark)
             if s.help_needed:
                 lines.append(f"   🆘 {escape(short(s.help_needed, 300))}")
+    lines += attention
     lines += ["", t("reports.digest_all")]
     ordered = sorted(
         view.projects, key=lambda s: (-STATUSES.index(s.status) if s.status else 1, s.project.title.lower())
@@ -459,7 +478,85 @@ def overview_text(
         lines += [f"• {escape(title(t, s.project))}: {escape(', '.join(s.missing))}" for s in view.silent]
     if view.leaderless and secretariat:
         lines += ["", t("reports.digest_leaderless", n=len(view.leaderless))]
+    lines += tail
     return chunks(lines)
+
+
+MARKS: dict[str | None, str] = {ON_TIME: "✅", LATE: "🕓", MISSED: "▫️", None: "➖"}
+# An overdue reason names at most this many roadmap items, then counts the rest.
+OVERDUE_NAMED = 3
+
+
+def attention_lines(t: Translator, found: Sequence[Attention], tz: ZoneInfo) -> list[str]:
+    """«Needs attention»: each project with its reasons in words; nothing when nothing is flagged."""
+    if not found:
+        return []
+    lines = ["", t("reports.attention_title")]
+    for item in found:
+        lines.append(f"• <b>{escape(title(t, item.project))}</b>")
+        lines += [f"   – {_reason(t, reason, tz)}" for reason in item.reasons]
+    return lines
+
+
+def _reason(t: Translator, reason: Reason, tz: ZoneInfo) -> str:
+    if reason.kind == "overdue":
+        named = [
+            t.plain("reports.attention.item", number=i.number, title=short(i.title, 80), day=day(i.deadline, tz))
+            for i in reason.items[:OVERDUE_NAMED]
+        ]
+        if len(reason.items) > OVERDUE_NAMED:
+            named.append(t.plain("reports.attention.more", n=len(reason.items) - OVERDUE_NAMED))
+        return t.plural("reports.attention.overdue", len(reason.items), n=len(reason.items), items="; ".join(named))
+    return t.plural(
+        "reports.attention." + reason.kind,
+        reason.periods,
+        n=reason.periods,
+        text=short(reason.text or "", 200),
+        percent=reason.percent,
+    )
+
+
+def punctuality_lines(t: Translator, rows: Sequence[Punctuality], periods: int) -> list[str]:
+    """Per project, its last periods as marks and the share reported on time, under a legend."""
+    if not rows:
+        return []
+    legend = t(
+        "reports.punctuality_legend", on_time=MARKS[ON_TIME], late=MARKS[LATE], missed=MARKS[MISSED], none=MARKS[None]
+    )
+    lines = ["", t.plural("reports.punctuality_title", periods, n=periods), legend]
+    for row in rows:
+        marks = "".join(MARKS[mark] for mark in row.marks)
+        share = round(100 * row.on_time / row.due)
+        share_text = t("reports.punctuality_share", on_time=row.on_time, due=row.due, percent=share)
+        lines.append(f"{marks} {escape(title(t, row.project))} · {share_text}")
+    return lines
+
+
+def totals_lines(t: Translator, totals: Totals) -> list[str]:
+    """The digest's last part: the cluster's figures for its period."""
+    lines = [
+        "",
+        t("reports.totals_title"),
+        t("reports.totals_reports", on_time=totals.on_time, late=totals.late, due=totals.due),
+    ]
+    lines.append(
+        t(
+            "reports.totals_roadmap",
+            done=totals.roadmap_done,
+            overdue=totals.roadmap_overdue,
+            moved=totals.roadmap_moved,
+        )
+    )
+    if totals.help is not None:
+        lines.append(
+            t(
+                "reports.totals_help",
+                opened=totals.help.opened,
+                answered=totals.help.answered,
+                resolved=totals.help.resolved,
+            )
+        )
+    return lines
 
 
 def chunks(lines: Sequence[str]) -> list[str]:
