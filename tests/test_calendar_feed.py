@@ -105,11 +105,16 @@ async def test_a_members_calendar_from_link_to_revocation(
     async with served.app.database.sessions.begin() as session:
         moved = datetime(2026, 12, 22, 20, 59, tzinfo=UTC)
         assert await roadmap.set_deadline(session, item_id, moved, actor=ADMIN.id, actor_name="S", now=clock())
+        assert await events.change(session, 1, starts_at=datetime(2026, 12, 1, 12, tzinfo=UTC), all_day=False)
     assert "Ответ записан" in await answer(emulator, ORG_A.id, invited[ORG_A.id], "Не приду")
     after = await entries(served, path)
     assert set(after) == {own, event}
     assert after[own]["start"] == "2026-12-22" and int(after[own]["sequence"]) > int(feed[own]["sequence"])
     assert after[event]["summary"] == "❌ Заседание кластера" and after[event]["transp"] == "TRANSPARENT"
+    assert after[event]["start"] == "2026-12-01T12:00:00+00:00" and (
+        feed[event]["sequence"],
+        after[event]["sequence"],
+    ) == ("0", "1")
 
     # An event he is not invited to: in the feed only once he asks for all of them.
     async with served.app.database.sessions.begin() as session:

@@ -160,9 +160,9 @@ async def entries(session: AsyncSession, whose: Owner, *, now: datetime, tz: Zon
     changes = await roadmap.revisions(session, [card.id for card in items])
     found: list[ical.Entry] = []
     for card in items:
-        assert card.deadline is not None  # items_for_calendar gives dated items only
-        count, last = changes.get(card.id, (0, None))
-        found.append(roadmap_calendar.entry(card, card.deadline, tz, sequence=count, modified=last))
+        sequence, modified = changes.get(card.id, (0, None))
+        if made := roadmap_calendar.entry(card, tz, sequence=sequence, modified=modified):
+            found.append(made)
     for one in await events.listed(session, whose.telegram_id, now - EVENTS_KEPT, everything=whose.all_events):
         found.append(events_calendar.entry(one.event, tz, invited=one.invited, answer=one.answer))
     return found

@@ -16,11 +16,11 @@ def uid(item_id: int) -> str:
     return f"roadmap-{item_id}@clusterbot"
 
 
-def entry(
-    item: ItemCard, deadline: datetime, tz: ZoneInfo, *, sequence: int = 0, modified: datetime | None = None
-) -> ical.Entry:
+def entry(item: ItemCard, tz: ZoneInfo, *, sequence: int = 0, modified: datetime | None = None) -> ical.Entry | None:
     """A deadline typed without a time (the end of its day) is an all-day entry on that day; one
-    with a time is a short entry at that time."""
+    with a time is a short entry at that time; an item without a deadline has none."""
+    if (deadline := item.deadline) is None:
+        return None
     local = deadline.astimezone(tz)
     all_day = local.time().replace(second=0, microsecond=0) == END_OF_DAY
     start: datetime | date = local.date() if all_day else deadline
@@ -38,4 +38,4 @@ def entry(
 
 
 def build(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, name: str) -> bytes:
-    return ical.build((entry(i, i.deadline, tz) for i in items if i.deadline is not None), now=now, name=name)
+    return ical.build(filter(None, (entry(item, tz) for item in items)), now=now, name=name)
