@@ -84,7 +84,7 @@ async def test_a_members_calendar_from_link_to_revocation(
 ) -> None:
     await emulator.ask(ADMIN, "/start")
     item_id = await item_with_owners(served.app)  # owned by ORG_A's organisation and by SOLO himself
-    summary, _ = await publish(emulator)
+    await publish(emulator)
     await served.app.sender.deliver_due()
     invited = invitations(emulator)
     assert "Ответ записан" in await answer(emulator, ORG_A.id, invited[ORG_A.id], "Приду")
@@ -174,6 +174,9 @@ async def test_a_members_calendar_from_link_to_revocation(
     assert "устарела" in alert(await emulator.tap(ORG_A, renewed, button(renewed, "Отозвать")))
     third = link(sent(await emulator.ask(ORG_A, "/calendar"))[0])
     assert set(await entries(served, third)) == {own, event}
+    async with served.app.database.sessions.begin() as session:
+        assert await events.cancel(session, 1) is not None
+    assert set(await entries(served, third)) == {own}, "a cancelled event leaves the calendar"
 
     # Not for guests; what the database holds is no working link.
     assert "для участников" in sent(await emulator.ask(GUEST, "/calendar"))[0].text
