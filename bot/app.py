@@ -19,9 +19,10 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import calendar_feed, health
 from bot.clock import Clock, Sleep, system_clock
 from bot.fsm_storage import DialogMarks, SqlStorage
-from bot.health import Liveness, add_routes
+from bot.health import Liveness
 from bot.http_server import HttpServer
 from bot.metrics import Metrics
 from bot.middlewares import DbSessionMiddleware, LeaveDialogOnCommand, Measure, UpdateContext, ViewerMiddleware
@@ -148,7 +149,8 @@ def _dependencies(dispatcher: Dispatcher) -> dict[str, Callable[[], Awaitable[ob
 @dataclass(kw_only=True)
 class App(Runtime):
     dispatcher: Dispatcher
-    # Serves /healthz and /metrics (None with HTTP_PORT=0); started and stopped with the bot.
+    # Serves /healthz, /metrics and the calendar feeds (None with HTTP_PORT=0); started and
+    # stopped with the bot.
     http: HttpServer | None
     # How the Bot API client and the start-up wait between retries (tests pass one that returns at once).
     sleep: Sleep = asyncio.sleep
@@ -216,8 +218,14 @@ async def create_app(settings: Settings, *, clock: Clock = system_clock, sleep: 
         sleep=sleep,
     )
     if http is not None:
-        add_routes(http, app)
+        add_http_routes(http, app)
     return app
+
+
+def add_http_routes(http: HttpServer, app: Runtime) -> None:
+    """What the instance's HTTP server serves besides the webhook."""
+    health.add_routes(http, app)
+    calendar_feed.add_routes(http)
 
 
 async def run_polling(

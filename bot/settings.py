@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # it, /healthz and /metrics; port 0 turns the server off (polling only).
     webhook_url: str = ""
     webhook_secret: str = ""
+    # Where people reach this HTTP server from outside (the personal calendar feeds' links); empty:
+    # WEBHOOK_URL's scheme and host.
+    public_url: str = ""
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
     # Updates one instance handles at once; how long an instance's claim on an update lasts
@@ -147,6 +150,13 @@ class Settings(BaseSettings):
             raise ValueError("WEBHOOK_URL must be the public URL Telegram calls, e.g. https://bot.example.org/telegram")
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", value):
+            raise ValueError("PUBLIC_URL must be where the bot's HTTP server is reached, e.g. https://bot.example.org")
+        return value.rstrip("/")
+
     @field_validator("webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: str) -> str:
@@ -166,6 +176,19 @@ class Settings(BaseSettings):
     def webhook_path(self) -> str:
         """The path the webhook is served at: the public URL's (a reverse proxy passes it on)."""
         return urlsplit(self.webhook_url).path or "/"
+
+    @property
+    def public_base(self) -> str | None:
+        """The HTTP server's address for links given to people: None when it is off (HTTP_PORT=0)
+        or nobody said where it is reached."""
+        if not self.http_port:
+            return None
+        if self.public_url:
+            return self.public_url
+        if self.webhook_url:
+            parts = urlsplit(self.webhook_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -15,6 +15,7 @@ def routers() -> list[Router]:
     from handlers.announcements import audience, chats, compose, dialog, editing, listing, sending, settings
     from handlers.announcements import denied as announcements_denied
     from handlers.away import router as away
+    from handlers.calendar import router as calendar
     from handlers.common import fallback
     from handlers.directory import browse, edit, lifecycle, me, new, search
     from handlers.events import compose as events_compose
@@ -73,6 +74,8 @@ def routers() -> list[Router]:
         privacy.router,
         mydata.router,
         away.router,
+        calendar.router,
+        calendar.denied,
         roadmap_protocol_items.router,
         roadmap_protocol.router,
         roadmap_protocol.denied,

@@ -3,6 +3,7 @@
 from models.access import Account, AuditEntry, Invite, JoinRequest, PersonRole, Revocation
 from models.announcements import Announcement, BotChat, CategoryMute
 from models.base import Base
+from models.calendar import CalendarFeed
 from models.directory import (
     ClusterFigure,
     ClusterInfo,
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BotChat",
+    "CalendarFeed",
     "CategoryMute",
     "CheckinPause",
     "ClusterFigure",

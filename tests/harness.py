@@ -11,9 +11,8 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 from aiohttp import web
 
-from bot.app import App, create_app, run_polling
+from bot.app import App, add_http_routes, create_app, run_polling
 from bot.clock import Sleep
-from bot.health import add_routes
 from bot.http_server import HttpServer
 from bot.settings import Settings
 from scheduler.jobs import tick
@@ -45,7 +44,7 @@ class RunningBot:
     # "handler finished". Production polls with handle_as_tasks=True (several workers, a batch
     # confirmed once stored).
     handle_as_tasks: bool = False
-    # Serve /healthz and /metrics on a free port of 127.0.0.1 (`app.http.port` once started).
+    # Serve /healthz, /metrics and the calendar feeds on a free port of 127.0.0.1 (`app.http.port` once started).
     http: bool = False
     sleep: Sleep = no_wait
     _app: App | None = None
@@ -61,7 +60,7 @@ class RunningBot:
         self._app = app = await create_app(self.settings, clock=self.clock, sleep=self.sleep)
         if self.http:
             app.http = HttpServer("127.0.0.1", 0)
-            add_routes(app.http, app)
+            add_http_routes(app.http, app)
         self._task = asyncio.create_task(
             run_polling(
                 app,

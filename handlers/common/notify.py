@@ -31,6 +31,7 @@ MEMBER_COMMANDS = (
     "me",
     "roadmap",
     "events",
+    "calendar",
     "status",
     "settings",
     "privacy",

@@ -54,6 +54,12 @@ def blocks(t: Translator, data: MyData, tz: ZoneInfo, now: datetime) -> list[str
     out += _section(t, "mydata.requests", requests)
     mutes = ", ".join(t.plain("announcements.category." + category) for category in data.mutes)
     out.append(t("mydata.mutes", categories=mutes or "—"))
+    if (calendar := data.calendar) is not None:
+        out.append(
+            t("mydata.calendar", day=_date(calendar.link_given_at, tz))
+            if calendar.link_given_at
+            else t("mydata.calendar_revoked")
+        )
     out += _section(t, "mydata.audit", [_audit(t, e, tz) for e in data.audit])
     return out
 

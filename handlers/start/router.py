@@ -72,9 +72,12 @@ async def start(
 
 
 @router.message(command("help"))
-async def help_(message: Message, viewer: Viewer, t: Translator) -> None:
+async def help_(message: Message, viewer: Viewer, t: Translator, settings: Settings) -> None:
     parts = [t("help.common")]
     parts.append(t("help.member") if viewer.is_member else t("help.guest"))
+    if viewer.is_member:
+        # Only where the HTTP server is on and reachable: elsewhere /calendar has no link to give.
+        parts[-1] += "\n" + t("help.calendar" if settings.public_base else "help.calendar_off")
     parts.append(t("help.mydata") + ("\n" + t("help.forgetme") + "\n" + t("help.away") if viewer.person_id else ""))
     if viewer.is_secretariat:
         parts.append(t("help.secretariat"))

@@ -284,23 +284,28 @@ class Listed:
     answer: str | None
 
 
-async def upcoming(session: AsyncSession, telegram_id: int, now: datetime, *, everything: bool) -> list[Listed]:
-    """Published events not over yet (an all-day one until its day ends) that they are invited to,
-    or all of them (`everything`, for the secretariat), soonest first."""
+async def listed(session: AsyncSession, telegram_id: int, since: datetime, *, everything: bool) -> list[Listed]:
+    """Published events starting after `since` that they are invited to, or all of them
+    (`everything`), with their answer; soonest first."""
     query = (
         select(Event, EventInvite.answer, EventInvite.telegram_id)
         .outerjoin(EventInvite, (EventInvite.event_id == Event.id) & (EventInvite.telegram_id == telegram_id))
-        .where(Event.status == "published", Event.starts_at > now - timedelta(days=1))
+        .where(Event.status == "published", Event.starts_at > since)
         .order_by(Event.starts_at, Event.id)
     )
     if not everything:
         query = query.where(EventInvite.telegram_id.is_not(None))
-    listed = []
-    for row, ans, invited in await session.execute(query):
-        if row.starts_at <= now and not row.all_day:
-            continue
-        listed.append(Listed(_view(row, await _counts(session, row.id)), invited is not None, ans))
-    return listed
+    return [
+        Listed(_view(row, await _counts(session, row.id)), invited is not None, ans)
+        for row, ans, invited in await session.execute(query)
+    ]
+
+
+async def upcoming(session: AsyncSession, telegram_id: int, now: datetime, *, everything: bool) -> list[Listed]:
+    """Events not over yet (an all-day one until its day ends) that they are invited to, or all of
+    them (`everything`, for the secretariat), soonest first."""
+    found = await listed(session, telegram_id, now - timedelta(days=1), everything=everything)
+    return [one for one in found if one.event.starts_at > now or one.event.all_day]
 
 
 async def cancel(session: AsyncSession, event_id: int) -> list[Invitee] | None:

@@ -17,6 +17,7 @@ from bot.services.audit import PERSON_TARGET
 from models import (
     Account,
     AuditEntry,
+    CalendarFeed,
     CheckinPause,
     JoinRequest,
     Organisation,
@@ -112,12 +113,22 @@ class AuditData:
 
 
 @dataclass(frozen=True)
+class CalendarData:
+    """The /calendar link: when the one that works was given (None: revoked), and what it holds.
+    The link itself is not kept (only its hash), so it is not here either."""
+
+    link_given_at: datetime | None
+    all_events: bool
+
+
+@dataclass(frozen=True)
 class MyData:
     account: AccountData | None
     card: CardData | None
     reports: list[ReportData]
     answers: list[AnswerData]
     mutes: list[str]
+    calendar: CalendarData | None
     join_requests: list[RequestData]
     audit: list[AuditData]
 
@@ -141,6 +152,9 @@ async def gather(session: AsyncSession, telegram_id: int) -> MyData:
         reports=await _reports(session, telegram_id, person_id),
         answers=await _answers(session, telegram_id),
         mutes=sorted(await announcements.muted(session, telegram_id)),
+        calendar=CalendarData(feed.issued_at, feed.all_events)
+        if (feed := await session.get(CalendarFeed, telegram_id))
+        else None,
         join_requests=[
             RequestData(r.created_at, r.full_name, r.organisation, r.status)
             for r in await session.scalars(

@@ -15,7 +15,7 @@ from bot.services import access, audit
 from bot.services.access import JOINED_KEY_PREFIX
 from bot.services.access.members import last_secretary
 from bot.services.revision import bump_directory_revision
-from models import Account, Person, PersonRole
+from models import Account, CalendarFeed, Person, PersonRole
 
 # A confirmation older than this asks again: what it said may no longer hold.
 CONFIRMATION_TTL = timedelta(hours=1)
@@ -86,6 +86,8 @@ async def forget(
         person.status = "revoked"
     account.person_id = None  # and so the Telegram username leaves the card
     await session.execute(delete(PersonRole).where(PersonRole.person_id == person_id))
+    # The calendar link would open nothing now (no member), and should not open anything again.
+    await session.execute(delete(CalendarFeed).where(CalendarFeed.telegram_id == telegram_id))
     await bump_directory_revision(session)
     audit.record(
         session, at=now, actor=telegram_id, action="member.forget", target=f"person:{person_id}", name=person.name

@@ -141,6 +141,17 @@ async def items_for_calendar(session: AsyncSession, *, person_id: int | None) ->
     return [card for i in ids if (card := await item_card(session, i, history=False)) is not None]
 
 
+async def revisions(session: AsyncSession, item_ids: list[int]) -> dict[int, tuple[int, datetime]]:
+    """How many times each item changed (its history's length) and when last: what a calendar
+    app compares (SEQUENCE, LAST-MODIFIED) to know its copy is out of date."""
+    rows = await session.execute(
+        select(RoadmapEvent.item_id, func.count(), func.max(RoadmapEvent.at))
+        .where(RoadmapEvent.item_id.in_(item_ids))
+        .group_by(RoadmapEvent.item_id)
+    )
+    return {item_id: (count, last) for item_id, count, last in rows}
+
+
 async def item_card(session: AsyncSession, item_id: int, *, history: bool = True) -> ItemCard | None:
     item = await session.get(RoadmapItem, item_id)
     if item is None:

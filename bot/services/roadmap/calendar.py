@@ -1,16 +1,14 @@
-"""The roadmap as an iCalendar file that calendar apps import: one all-day event per dated item."""
+"""Roadmap items as iCalendar entries: the roadmap's .ics file, and the owned items of the
+personal feed. One all-day entry per dated item."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
+from bot.services import ical
 from bot.services.roadmap import END_OF_DAY, ItemCard
-
-PRODID = "-//Cleantech Cluster//clusterbot roadmap//RU"
 
 
 def uid(item_id: int) -> str:
@@ -18,29 +16,26 @@ def uid(item_id: int) -> str:
     return f"roadmap-{item_id}@clusterbot"
 
 
+def entry(item: ItemCard, tz: ZoneInfo, *, sequence: int = 0, modified: datetime | None = None) -> ical.Entry | None:
+    """A deadline typed without a time (the end of its day) is an all-day entry on that day; one
+    with a time is a short entry at that time; an item without a deadline has none."""
+    if (deadline := item.deadline) is None:
+        return None
+    local = deadline.astimezone(tz)
+    all_day = local.time().replace(second=0, microsecond=0) == END_OF_DAY
+    start: datetime | date = local.date() if all_day else deadline
+    owners = ", ".join(o.name for o in item.owners)
+    return ical.Entry(
+        uid=uid(item.id),
+        summary=f"{item.number}. {item.title}",
+        start=start,
+        length=timedelta(days=1) if all_day else timedelta(minutes=30),
+        description="\n\n".join(filter(None, [item.description, owners, item.source])),
+        cancelled=item.status == "cancelled",
+        sequence=sequence,
+        modified=modified,
+    )
+
+
 def build(items: Sequence[ItemCard], *, now: datetime, tz: ZoneInfo, name: str) -> bytes:
-    """A deadline typed without a time (the end of its day) is an all-day event on that day; one
-    with a time is a short event at that time."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    for item in items:
-        if item.deadline is None:
-            continue
-        event = Event()
-        event.add("uid", uid(item.id))
-        event.add("dtstamp", now)
-        event.add("summary", f"{item.number}. {item.title}")
-        local = item.deadline.astimezone(tz)
-        if local.time().replace(second=0, microsecond=0) == END_OF_DAY:
-            event.add("dtstart", local.date())
-            event.add("dtend", local.date() + timedelta(days=1))
-        else:
-            event.add("dtstart", item.deadline)
-            event.add("dtend", item.deadline + timedelta(minutes=30))
-        owners = ", ".join(o.name for o in item.owners)
-        event.add("description", "\n\n".join(filter(None, [item.description, owners, item.source])))
-        event.add("status", "CANCELLED" if item.status == "cancelled" else "CONFIRMED")
-        calendar.add_component(event)
-    return calendar.to_ical()
+    return ical.build(filter(None, (entry(item, tz) for item in items)), now=now, name=name)
