@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.services import events, roadmap
 from bot.services.access import members
 from bot.services.announcements.audiences import Audience
 from bot.services.events import Draft
 from bot.settings import Settings
-from models import Account, CalendarFeed
+from models import Account, CalendarFeed, EventInvite
 from tests.conftest import ADMIN
 from tests.emulator import BotAPIEmulator, Call
 from tests.harness import FakeClock, RunningBot
@@ -116,35 +116,36 @@ async def test_a_members_calendar_from_link_to_revocation(
         after[event]["sequence"],
     ) == ("0", "1")
 
-    # An event he is not invited to: in the feed only once he asks for all of them.
+    # Events he is not invited to: one for all members (published before he joined, say) is in
+    # the feed once he asks for all of them; one for a project's people is not, even then.
     async with served.app.database.sessions.begin() as session:
-        draft = Draft(
-            events.new_token(),
-            "Открытая лекция",
-            datetime(2026, 12, 3, 12, tzinfo=UTC),
-            False,
-            "",
-            "",
-            Audience("projects", ("999999",)),
-            None,
+        made = [
+            await events.create(
+                session,
+                Draft(events.new_token(), title, datetime(2026, 12, 3, 12, tzinfo=UTC), False, "", "", audience, None),
+                author_id=ADMIN.id,
+                now=clock(),
+                report_chat_id=ADMIN.id,
+                report_message_id=1,
+                admin_ids=frozenset({ADMIN.id}),
+                default_language="ru",
+            )
+            for title, audience in (
+                ("Открытая лекция", Audience("members", ())),
+                ("Рабочая группа проекта", Audience("projects", ("999999",))),
+            )
+        ]
+        assert made[0] is not None and made[1] is not None and made[1][1] == []
+        await session.execute(
+            delete(EventInvite).where(EventInvite.event_id == made[0][0].id, EventInvite.telegram_id == ORG_A.id)
         )
-        made = await events.create(
-            session,
-            draft,
-            author_id=ADMIN.id,
-            now=clock(),
-            report_chat_id=ADMIN.id,
-            report_message_id=1,
-            admin_ids=frozenset({ADMIN.id}),
-            default_language="ru",
-        )
-        assert made is not None and made[1] == []
-    lecture = f"event-{made[0].id}@clusterbot"
+    lecture, closed = (f"event-{one[0].id}@clusterbot" for one in made if one is not None)
     assert lecture not in await entries(served, path)
     toggled = edited(await emulator.tap(ORG_A, shown, button(shown, "Все события")), "editMessageReplyMarkup")
     assert "☑️ Все события кластера" in [b["text"] for b in toggled.buttons]
     everything = await entries(served, path)
     assert everything[lecture]["summary"] == "Открытая лекция" and everything[event] == after[event]
+    assert closed not in everything, "an event for a project's people stays theirs"
     assert "устарела" in alert(await emulator.tap(ORG_A, shown, button(shown, "Все события"))), "a second tap"
     edited(await emulator.tap(ORG_A, toggled, button(toggled, "Все события")), "editMessageReplyMarkup")
     assert lecture not in await entries(served, path)

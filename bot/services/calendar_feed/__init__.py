@@ -120,6 +120,7 @@ class Owner:
     person_id: int | None
     language: str
     all_events: bool
+    secretariat: bool
 
 
 async def owner(session: AsyncSession, token: str, *, admin_ids: frozenset[int], default_language: str) -> Owner | None:
@@ -139,10 +140,12 @@ async def owner(session: AsyncSession, token: str, *, admin_ids: frozenset[int],
     # The index found it by equality; compared again in constant time, as secrets should be.
     if feed.token_hash is None or not hmac.compare_digest(feed.token_hash, digest):
         return None
-    if account.telegram_id not in admin_ids and not await roles_of(session, account.person_id):
+    roles = await roles_of(session, account.person_id)
+    if account.telegram_id not in admin_ids and not roles:
         return None
     language = pick_language(account.language, account.telegram_language, default_language)
-    return Owner(account.telegram_id, account.person_id, language, feed.all_events)
+    secretariat = account.telegram_id in admin_ids or "secretariat" in roles
+    return Owner(account.telegram_id, account.person_id, language, feed.all_events, secretariat)
 
 
 async def entries(session: AsyncSession, whose: Owner, *, now: datetime, tz: ZoneInfo) -> list[ical.Entry]:
@@ -164,5 +167,8 @@ async def entries(session: AsyncSession, whose: Owner, *, now: datetime, tz: Zon
         if made := roadmap_calendar.entry(card, tz, sequence=sequence, modified=modified):
             found.append(made)
     for one in await events.listed(session, whose.telegram_id, now - EVENTS_KEPT, everything=whose.all_events):
-        found.append(events_calendar.entry(one.event, tz, invited=one.invited, answer=one.answer))
+        # «All the cluster's events» are those for all members: one meant for a project's people,
+        # the leaders or one country is not shown to others who are not invited (the secretariat sees all).
+        if one.invited or whose.secretariat or one.event.audience.kind == "members":
+            found.append(events_calendar.entry(one.event, tz, invited=one.invited, answer=one.answer))
     return found
