@@ -19,7 +19,6 @@ from handlers.common.render import flag, localized, short
 from handlers.events.callbacks import Answer, EventAct, EventFile, EventStep, Manage, Rsvp, Step
 
 Markup = InlineKeyboardMarkup
-MARKS = {"yes": "✅", "no": "❌", "maybe": "🤔"}
 LANGUAGE_NAMES = {"ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
 
 

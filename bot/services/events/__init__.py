@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import dates, outbox
@@ -188,10 +188,24 @@ async def by_token(session: AsyncSession, token: str) -> int | None:
 
 
 async def _counts(session: AsyncSession, event_id: int) -> Counts:
-    answers = list(await session.scalars(select(EventInvite.answer).where(EventInvite.event_id == event_id)))
-    return Counts(
-        yes=answers.count("yes"), no=answers.count("no"), maybe=answers.count("maybe"), silent=answers.count(None)
-    )
+    return (await _counts_of(session, [event_id]))[event_id]
+
+
+async def _counts_of(session: AsyncSession, event_ids: list[int]) -> dict[int, Counts]:
+    """The answers to each event, counted in one query for all of them."""
+    tally: dict[int, dict[str | None, int]] = {event_id: {} for event_id in event_ids}
+    for chunk in range(0, len(event_ids), 500):  # SQLite caps bound parameters
+        rows = await session.execute(
+            select(EventInvite.event_id, EventInvite.answer, func.count())
+            .where(EventInvite.event_id.in_(event_ids[chunk : chunk + 500]))
+            .group_by(EventInvite.event_id, EventInvite.answer)
+        )
+        for event_id, answer, count in rows:
+            tally[event_id][answer] = count
+    return {
+        event_id: Counts(yes=by.get("yes", 0), no=by.get("no", 0), maybe=by.get("maybe", 0), silent=by.get(None, 0))
+        for event_id, by in tally.items()
+    }
 
 
 async def get(session: AsyncSession, event_id: int) -> EventView | None:
@@ -295,10 +309,9 @@ async def listed(session: AsyncSession, telegram_id: int, since: datetime, *, ev
     )
     if not everything:
         query = query.where(EventInvite.telegram_id.is_not(None))
-    return [
-        Listed(_view(row, await _counts(session, row.id)), invited is not None, ans)
-        for row, ans, invited in await session.execute(query)
-    ]
+    rows = list(await session.execute(query))
+    counts = await _counts_of(session, [row.id for row, _, _ in rows])
+    return [Listed(_view(row, counts[row.id]), invited is not None, ans) for row, ans, invited in rows]
 
 
 async def upcoming(session: AsyncSession, telegram_id: int, now: datetime, *, everything: bool) -> list[Listed]:
