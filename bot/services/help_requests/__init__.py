@@ -97,10 +97,17 @@ class PersonContact:
 async def opened(session: AsyncSession, report: ReportView, search: DirectorySearch, now: datetime) -> HelpView | None:
     """The request of a report that asks for help, opened now when it is new (a report edited to
     ask for help opens one then); None when the report asks for none, or its request was there
-    already (a redelivered update, an edit): the secretariat hears of each request once."""
+    already (a redelivered update, an edit: its text follows the edit while it is open): the
+    secretariat hears of each request once."""
     if not report.help_needed:
         return None
     if await session.scalar(select(HelpRequest.id).where(HelpRequest.report_id == report.id)) is not None:
+        # An edit's new wording is what the card and later forwards show.
+        await session.execute(
+            update(HelpRequest)
+            .where(HelpRequest.report_id == report.id, HelpRequest.resolved_at.is_(None))
+            .values(text=report.help_needed)
+        )
         return None
     found = await helpers(session, search, report.help_needed, report.project.id)
     request_id = await session.scalar(

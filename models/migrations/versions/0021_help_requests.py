@@ -14,7 +14,7 @@ import models.base
 revision = '0021_help_requests'
 down_revision = '0002'
 branch_labels = None
-depends_on = None
+depends_on = '0003'  # the reports table it refers to
 
 ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 WHEN = models.base.UTCDateTime(timezone=True)
