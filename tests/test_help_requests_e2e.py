@@ -5,6 +5,7 @@ resolved. Second taps, stale and forged buttons are answered politely."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
 from bot.services.help_requests import TargetKind
@@ -53,6 +54,7 @@ def the_one(emulator: BotAPIEmulator, user: User, part: str) -> Call:
     return found
 
 
+@pytest.mark.postgresql_too
 async def test_a_request_goes_to_a_helper_who_can_help_and_the_leader_resolves_it(
     bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
@@ -173,3 +175,23 @@ async def test_a_request_nobody_in_the_directory_can_answer_says_so(
     assert "решено" in alert(calls)
     assert not next(c for c in calls if c.method == "editMessageReplyMarkup").buttons
     assert "бздынь" not in sent(await emulator.ask(BLINOV, "Эффективный свет"))[0].text
+
+
+async def test_a_report_withdrawn_before_anyone_was_asked_takes_its_request_along(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    await leader(emulator, settings)
+    await join(emulator, settings, ORG_A, "pitirimov-nikolay")
+    first = sent(await emulator.ask(BLINOV, "/report"))[0]
+    preview = await fill_report(emulator, BLINOV, first, status="по плану", help_text=HELP)
+    done = shown(await emulator.tap(BLINOV, preview, button(preview, "Отправить")))
+    await bot.app.sender.deliver_due()
+    alerted = the_one(emulator, ADMIN, "Просьба о помощи")
+    calls = await emulator.tap(BLINOV, done, button(done, "Отозвать"))
+    calls = await emulator.tap(BLINOV, shown(calls), button(shown(calls), "Да, отозвать"))
+    assert "отозван" in shown(calls).text
+    assert "экспертно-аналитическая" not in sent(await emulator.ask(BLINOV, "Эффективный свет"))[0].text
+    # the secretariat's alert is out of date now, politely
+    assert "устарела" in alert(await emulator.tap(ADMIN, alerted, button(alerted, "Городское объединение")))
+    assert "устарела" in alert(await emulator.tap(ADMIN, alerted, button(alerted, "Решено")))
+    assert not [c for c in messages_to(emulator, ORG_A) if "пересылает" in c.text]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.db_util import insert_for
@@ -123,6 +123,14 @@ async def opened(session: AsyncSession, report: ReportView, search: DirectorySea
         .returning(HelpRequest.id)
     )
     return await request(session, request_id) if request_id is not None else None
+
+
+async def withdrawn(session: AsyncSession, report_id: int) -> None:
+    """A withdrawn report takes its request along while nobody was sent it yet (the secretariat's
+    buttons then answer as out of date); one already forwarded stays for a leader to resolve, as
+    its recipients may be answering."""
+    forwarded = select(HelpForward.id).where(HelpForward.request_id == HelpRequest.id).exists()
+    await session.execute(delete(HelpRequest).where(HelpRequest.report_id == report_id, ~forwarded))
 
 
 async def helpers(session: AsyncSession, search: DirectorySearch, text: str, project_id: int) -> list[Target]:
