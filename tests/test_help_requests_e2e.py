@@ -140,6 +140,9 @@ async def test_an_organisation_not_the_right_address_and_a_leader_who_keeps_cont
         bot, emulator, await emulator.tap(ADMIN, alerted, button(alerted, "Городское объединение"))
     )
     assert "получателей: 2" in alert(calls)
+    # Питиримов, offered too on his own card's merits, has it already through his organisation
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, alerted, button(alerted, "Питиримов")))
+    assert "уже отправлен" in alert(calls) and not sent(calls)
     for user in (ORG_A, ORG_B):
         request = the_one(emulator, user, "пересылает вам просьбу")
         assert (

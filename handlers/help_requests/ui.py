@@ -13,8 +13,9 @@ from handlers.common.render import short
 from handlers.help_requests.callbacks import HelpAction, HelpButton
 from handlers.reports.ui import title
 
-# The request's text in a notice, and on the card (where several may stand).
-TEXT_CUT, CARD_CUT = 1000, 200
+# The request's text in a notice, and on the card (where several may stand, at most CARD_LIST of
+# them: the card stays one message).
+TEXT_CUT, CARD_CUT, CARD_LIST = 1000, 150, 5
 NAME_CUT = 40
 
 
@@ -132,14 +133,19 @@ def answered_text(t: Translator, text: str, choice: Answer) -> str:
 
 
 def card_lines(t: Translator, requests: list[HelpView]) -> str:
+    """The oldest open requests (CARD_LIST of them, then how many more)."""
     lines = [t("helpreq.card_title")]
+    more, requests = len(requests) - CARD_LIST, requests[:CARD_LIST]
     marks = [f"{n}." for n in range(1, len(requests) + 1)] if len(requests) > 1 else ["•"]
     lines += [f"{mark} <i>{escape(short(r.text, CARD_CUT))}</i>" for mark, r in zip(marks, requests, strict=True)]
+    if more > 0:
+        lines.append(t("helpreq.card_more", count=more))
     return "\n".join(lines)
 
 
 def card_buttons(t: Translator, requests: list[HelpView]) -> list[list[InlineKeyboardButton]]:
-    """«Resolved» per open request, numbered when there are several."""
+    """«Resolved» per listed request, numbered when there are several."""
+    requests = requests[:CARD_LIST]
     if len(requests) == 1:
         return [[_resolve(t, requests[0], HelpAction.RESOLVE_ON_CARD)]]
     return [

@@ -276,8 +276,9 @@ async def open_requests(session: AsyncSession, project_id: int) -> list[HelpView
 @dataclass(frozen=True)
 class Forwarding:
     """sent (to `recipients`: those the request reaches for the first time) | already (sent to
-    this target before) | closed (resolved) | unknown (no such request, or a target it does not
-    offer: a forged button) | nobody (no one of the target is in the bot any longer)."""
+    this target before, or each of its people got it through another) | closed (resolved) |
+    unknown (no such request, or a target it does not offer: a forged button) | nobody (no one of
+    the target is in the bot any longer)."""
 
     outcome: str
     target: Target | None = None
@@ -306,6 +307,12 @@ async def forward(
     ).all()
     if not people:
         return Forwarding("nobody", target)
+    reached = set(
+        await session.scalars(select(HelpRecipient.telegram_id).where(HelpRecipient.request_id == request_id))
+    )
+    new = [(telegram_id, person_id) for telegram_id, person_id in people if telegram_id not in reached]
+    if not new:  # each of them has it already, through another target
+        return Forwarding("already", target)
     forward_id = await session.scalar(
         insert_for(session, HelpForward)
         .values(request_id=request_id, kind=kind.value, target_id=target_id, forwarded_by=by, forwarded_at=now)
@@ -315,7 +322,7 @@ async def forward(
     if forward_id is None:  # another secretary's tap at the same moment
         return Forwarding("already", target)
     added = []
-    for telegram_id, person_id in people:
+    for telegram_id, person_id in new:
         inserted = await session.scalar(
             insert_for(session, HelpRecipient)
             .values(request_id=request_id, telegram_id=telegram_id, person_id=person_id, forward_id=forward_id)
