@@ -97,7 +97,12 @@ async def test_a_request_goes_to_a_helper_who_can_help_and_the_leader_resolves_i
     edited = edit_of(calls)
     assert "Ваш ответ: 🙋 Могу помочь" in edited.text and "i.blinov" in edited.text and not edited.buttons
     can = the_one(emulator, BLINOV, "может помочь")
-    assert "Захарова" in can.text and "zakharova@kvs.gov.spb.ru" in can.text and button(can, "Решено")
+    assert (
+        "Захарова" in can.text
+        and "zakharova@kvs.gov.spb.ru" in can.text
+        and "+7 921 940-75-78" in can.text
+        and button(can, "Решено")
+    )
     assert the_one(emulator, ADMIN, "может помочь")
     calls = await with_outbox(bot, emulator, await emulator.tap(ZAKHAROVA, request, button(request, "Не по адресу")))
     assert "уже ответили: 🙋 Могу помочь" in alert(calls) and not sent(calls)
@@ -148,7 +153,7 @@ async def test_an_organisation_not_the_right_address_and_a_leader_who_keeps_cont
         assert (
             "контакты не открыты" in request.text
             and "ingria-park" not in request.text
-            and "+7812670" not in request.text
+            and "670-10-85" not in request.text
         )
     request = the_one(emulator, ORG_A, "пересылает вам просьбу")
     calls = await with_outbox(bot, emulator, await emulator.tap(ORG_A, request, button(request, "Не по адресу")))
@@ -156,6 +161,18 @@ async def test_an_organisation_not_the_right_address_and_a_leader_who_keeps_cont
     wrong = the_one(emulator, BLINOV, "не по адресу")
     assert "Питиримов" in wrong.text and "@" not in wrong.text and button(wrong, "Решено")
     assert the_one(emulator, ADMIN, "не по адресу")
+    # Кузьменко, who shows his contacts to nobody, can help: the leader is told, without them
+    async with bot.app.database.sessions.begin() as session:
+        await session.execute(
+            update(Person)
+            .where(Person.key == "kuzmenko-svyatoslav")
+            .values(phones_visibility="nobody", emails_visibility="nobody")
+        )
+    other = the_one(emulator, ORG_B, "пересылает вам просьбу")
+    await with_outbox(bot, emulator, await emulator.tap(ORG_B, other, button(other, "Могу помочь")))
+    can = the_one(emulator, BLINOV, "может помочь")
+    assert "Кузьменко" in can.text and "Контакты не открыты" in can.text
+    assert "917-40-40" not in can.text and "@" not in can.text
     # a forged button: a target the request does not offer, a request that does not exist
     forged = HelpButton(request=10**12, action=HelpAction.CAN).pack()
     assert "устарела" in alert(await emulator.wait_handled(emulator.press_forged(ORG_B, request, forged)))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Html, Translator, escape
+from bot.i18n import Translator, escape
 from bot.services.help_requests import Answer, HelpView, PersonContact, Target
 from bot.services.notices import Rendered
 from handlers.common.render import short
+from handlers.directory.ui import email_lines, phone_lines
 from handlers.help_requests.callbacks import HelpAction, HelpButton
 from handlers.reports.ui import title
 
@@ -51,6 +52,11 @@ def alert_keyboard(t: Translator, request: HelpView) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
+def contact_lines(person: PersonContact) -> list[str]:
+    """The phones and e-mails the person shows the reader, as cards show them."""
+    return phone_lines(person.contacts.phones) + email_lines(person.contacts.emails)
+
+
 def leader_lines(t: Translator, leaders: list[PersonContact]) -> list[str]:
     """The leaders as the reader may see them: contacts they share, or how to answer through the bot."""
     if not leaders:
@@ -58,8 +64,7 @@ def leader_lines(t: Translator, leaders: list[PersonContact]) -> list[str]:
     lines = []
     for leader in leaders:
         if leader.shown:
-            contacts = Html(", ".join(escape(c) for c in (*leader.contacts.phones, *leader.contacts.emails)))
-            lines.append(t("helpreq.leader_contact", name=leader.name, contacts=contacts))
+            lines += [t("helpreq.leader_contact", name=leader.name), *contact_lines(leader)]
         else:
             lines.append(t("helpreq.leader_hidden", name=leader.name))
     return lines
@@ -110,16 +115,9 @@ class Notices:
             f"<i>{escape(short(request.text, CARD_CUT))}</i>",
         ]
         if choice == Answer.CAN and to_leader:
-            lines.append(leader_contact_of_helper(t, helper))
+            lines += contact_lines(helper) if helper.shown else [t("helpreq.helper_hidden")]
         markup = InlineKeyboardMarkup(inline_keyboard=[[_resolve(t, request)]] if to_leader and request.open else [])
         return _for_outbox("\n".join(lines), markup)
-
-
-def leader_contact_of_helper(t: Translator, helper: PersonContact) -> str:
-    if not helper.shown:
-        return t("helpreq.helper_hidden")
-    contacts = Html(", ".join(escape(c) for c in (*helper.contacts.phones, *helper.contacts.emails)))
-    return t("helpreq.helper_contact", contacts=contacts)
 
 
 NOTICES = Notices()
