@@ -18,6 +18,7 @@ from tests.harness import RunningBot
 from tests.steps import (
     ADMIN,
     BLINOV,
+    GALINA,
     ORG_A,
     ORG_B,
     ZAKHAROVA,
@@ -215,3 +216,18 @@ async def test_a_report_withdrawn_before_anyone_was_asked_takes_its_request_alon
     assert "устарела" in alert(await emulator.tap(ADMIN, alerted, button(alerted, "Городское объединение")))
     assert "устарела" in alert(await emulator.tap(ADMIN, alerted, button(alerted, "Решено")))
     assert not [c for c in messages_to(emulator, ORG_A) if "пересылает" in c.text]
+
+
+async def test_a_recipient_reading_english_gets_the_request_in_english(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    await leader(emulator, settings)
+    await join(emulator, settings, GALINA, "zakharova-galina")
+    alerted = await report_with_help(bot, emulator, HELP)
+    calls = await with_outbox(bot, emulator, await emulator.tap(ADMIN, alerted, button(alerted, "Комитет по внешним")))
+    assert "получателей: 1" in alert(calls)
+    request = the_one(emulator, GALINA, "forwards you a request for help")
+    assert "Project leader: Блинов" in request.text and "Effective Light" in request.text
+    calls = await with_outbox(bot, emulator, await emulator.tap(GALINA, request, button(request, "I can help")))
+    assert "Your answer: 🙋 I can help" in edit_of(calls).text
+    assert "может помочь" in the_one(emulator, BLINOV, "Захарова").text

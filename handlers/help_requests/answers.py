@@ -16,6 +16,7 @@ from bot.services.help_requests import Answer, notices
 from bot.services.outbox import enqueue
 from bot.settings import Settings
 from handlers.common.messages import edit_text
+from handlers.common.render import localized
 from handlers.common.routes import Routes
 from handlers.directory.browse import card_reply
 from handlers.help_requests import ui
@@ -43,7 +44,7 @@ async def forward(
     sent = await help_requests.forward(
         session, callback_data.request, callback_data.kind, callback_data.target, by=viewer.telegram_id, now=now
     )
-    name = sent.target.name if sent.target else ""
+    name = localized(t, sent.target.name, sent.target.name_en) if sent.target else ""
     if sent.outcome == "unknown":
         await query.answer(t("button.stale"), show_alert=True)
         return

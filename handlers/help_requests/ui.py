@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator, escape
 from bot.services.help_requests import Answer, HelpView, PersonContact, Target
 from bot.services.notices import Rendered
-from handlers.common.render import short
+from handlers.common.render import localized, short
 from handlers.directory.ui import email_lines, phone_lines
 from handlers.help_requests.callbacks import HelpAction, HelpButton
 from handlers.reports.ui import title
@@ -45,7 +45,12 @@ def alert_keyboard(t: Translator, request: HelpView) -> InlineKeyboardMarkup:
         label = "helpreq.forwarded_button" if sent else "helpreq.forward_button"
         data = HelpButton(request=request.id, action=HelpAction.FORWARD, kind=target.kind, target=target.id)
         rows.append(
-            [InlineKeyboardButton(text=t.plain(label, name=short(target.name, NAME_CUT)), callback_data=data.pack())]
+            [
+                InlineKeyboardButton(
+                    text=t.plain(label, name=short(localized(t, target.name, target.name_en), NAME_CUT)),
+                    callback_data=data.pack(),
+                )
+            ]
         )
     if request.open:
         rows.append([_resolve(t, request)])
@@ -100,7 +105,7 @@ class Notices:
 
     @staticmethod
     def asked(t: Translator, request: HelpView, target: Target, reached: int) -> Rendered:
-        text = t("helpreq.asked", project=title(t, request.project), name=target.name)
+        text = t("helpreq.asked", project=title(t, request.project), name=localized(t, target.name, target.name_en))
         text += "\n" + t.plural("helpreq.reached", reached, count=reached)
         text += "\n" + f"<i>{escape(short(request.text, CARD_CUT))}</i>"
         return _for_outbox(text, InlineKeyboardMarkup(inline_keyboard=[[_resolve(t, request)]]))

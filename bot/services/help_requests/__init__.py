@@ -53,6 +53,7 @@ class Target:
     kind: TargetKind
     id: int
     name: str
+    name_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ async def helpers(session: AsyncSession, search: DirectorySearch, text: str, pro
     def add(kind: TargetKind, id_: int, score: float) -> None:
         scores[(kind, id_)] = scores.get((kind, id_), 0.0) + score
 
-    projects = {hit.doc.id: hit.score for hit in hits if hit.doc.kind == "project"}
+    # The project's own card shares the words of its request by nature: its partners are no news.
+    projects = {hit.doc.id: hit.score for hit in hits if hit.doc.kind == "project" and hit.doc.id != project_id}
     for hit in hits:
         if hit.doc.kind == "organisation":
             add(TargetKind.ORGANISATION, hit.doc.id, hit.score)
@@ -178,8 +180,8 @@ async def helpers(session: AsyncSession, search: DirectorySearch, text: str, pro
     if (leader_org := await session.scalar(select(Project.leader_id).where(Project.id == project_id))) is not None:
         own_orgs.add(leader_org)
     reachable_orgs, reachable_people = await _reachable(session)
-    names = await _names(session, [key for key in scores])
-    ranked = sorted(scores, key=lambda key: (-scores[key], names.get(key, "")))
+    names = await _names(session, list(scores))
+    ranked = sorted(scores, key=lambda key: (-scores[key], names[key].name if key in names else ""))
     found: list[Target] = []
     for kind, id_ in ranked:
         if kind == TargetKind.ORGANISATION and (id_ in own_orgs or id_ not in reachable_orgs):
@@ -187,7 +189,7 @@ async def helpers(session: AsyncSession, search: DirectorySearch, text: str, pro
         if kind == TargetKind.PERSON and (id_ in own_people or id_ not in reachable_people):
             continue
         if (kind, id_) in names:
-            found.append(Target(kind, id_, names[(kind, id_)]))
+            found.append(names[(kind, id_)])
     return found[:MAX_CANDIDATES]
 
 
@@ -205,19 +207,27 @@ async def _reachable(session: AsyncSession) -> tuple[set[int], set[int]]:
     return {org for _, org in rows if org is not None}, {person for person, _ in rows}
 
 
-async def _names(session: AsyncSession, keys: list[tuple[TargetKind, int]]) -> dict[tuple[TargetKind, int], str]:
+async def _names(session: AsyncSession, keys: list[tuple[TargetKind, int]]) -> dict[tuple[TargetKind, int], Target]:
+    """The targets still listed in the directory (not archived), by (kind, id)."""
     orgs = [id_ for kind, id_ in keys if kind == TargetKind.ORGANISATION]
     people = [id_ for kind, id_ in keys if kind == TargetKind.PERSON]
-    names: dict[tuple[TargetKind, int], str] = {}
-    for id_, name in await session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.id.in_(orgs), Organisation.archived_at.is_(None))
-    ):
-        names[(TargetKind.ORGANISATION, id_)] = name
-    for id_, name in await session.execute(
-        select(Person.id, Person.name).where(Person.id.in_(people), Person.status == "active")
-    ):
-        names[(TargetKind.PERSON, id_)] = name
-    return names
+    rows = [
+        *(
+            Target(TargetKind.ORGANISATION, *row)
+            for row in await session.execute(
+                select(Organisation.id, Organisation.name, Organisation.name_en).where(
+                    Organisation.id.in_(orgs), Organisation.archived_at.is_(None)
+                )
+            )
+        ),
+        *(
+            Target(TargetKind.PERSON, *row)
+            for row in await session.execute(
+                select(Person.id, Person.name, Person.name_en).where(Person.id.in_(people), Person.status == "active")
+            )
+        ),
+    ]
+    return {(target.kind, target.id): target for target in rows}
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -253,7 +263,7 @@ async def _view(
         row.report_id,
         author,
         row.text,
-        [Target(kind, id_, names[(kind, id_)]) for kind, id_ in wanted if (kind, id_) in names],
+        [names[key] for key in wanted if key in names],
         forwarded,
         row.opened_at,
         row.resolved_at,
