@@ -218,7 +218,7 @@ async def test_a_report_withdrawn_before_anyone_was_asked_takes_its_request_alon
     assert not [c for c in messages_to(emulator, ORG_A) if "пересылает" in c.text]
 
 
-async def test_a_recipient_reading_english_gets_the_request_in_english(
+async def test_a_recipient_reading_english_and_a_request_resolved_before_they_answer(
     bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
 ) -> None:
     await leader(emulator, settings)
@@ -228,6 +228,11 @@ async def test_a_recipient_reading_english_gets_the_request_in_english(
     assert "получателей: 1" in alert(calls)
     request = the_one(emulator, GALINA, "forwards you a request for help")
     assert "Project leader: Блинов" in request.text and "Effective Light" in request.text
+    assert [b["text"] for b in request.buttons] == ["🙋 I can help", "🙅 Not for me"]
+    # the leader resolves it from the notice of whom it went to: the button goes
+    told = the_one(emulator, BLINOV, "переслал вашу просьбу")
+    calls = await emulator.tap(BLINOV, told, button(told, "Решено"))
+    assert "решено" in alert(calls)
+    assert not next(c for c in calls if c.method == "editMessageReplyMarkup").buttons
     calls = await with_outbox(bot, emulator, await emulator.tap(GALINA, request, button(request, "I can help")))
-    assert "Your answer: 🙋 I can help" in edit_of(calls).text
-    assert "может помочь" in the_one(emulator, BLINOV, "Захарова").text
+    assert "resolved already" in alert(calls) and not sent(calls)
