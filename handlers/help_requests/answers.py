@@ -79,9 +79,11 @@ async def answer(
         await query.answer(t.plain(f"helpreq.answer.{done.outcome}", answer=given), show_alert=True)
         return
     request = await help_requests.request(session, callback_data.request)
-    assert request is not None and done.person_id is not None
-    told = await notices.answered(session, settings, request, done.person_id, viewer.telegram_id, choice, ui.NOTICES)
-    await enqueue(session, told, now)
+    assert request is not None
+    if done.person_id is not None:  # None: their card is gone from the directory, nobody to name
+        helper = done.person_id
+        told = await notices.answered(session, settings, request, helper, viewer.telegram_id, choice, ui.NOTICES)
+        await enqueue(session, told, now)
     await query.answer(t.plain("helpreq.answer.recorded"))
     if isinstance(query.message, Message) and query.message.text:
         answered = ui.answered_text(t, query.message.html_text, choice)
