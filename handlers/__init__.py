@@ -21,6 +21,7 @@ def routers() -> list[Router]:
     from handlers.events import compose as events_compose
     from handlers.events import manage as events_manage
     from handlers.events import rsvp as events_rsvp
+    from handlers.help_requests import answers as help_requests
     from handlers.joining import decision
     from handlers.joining import router as joining
     from handlers.mydata import router as mydata
@@ -55,6 +56,7 @@ def routers() -> list[Router]:
         reports_sent.router,
         reports_pause.router,
         reports_status.router,
+        help_requests.router,
         # announcements: composing step by step (then the buttons no step took), the edits of
         # scheduled ones, the list, the chats; what others meet after all of them
         compose.router,

@@ -14,6 +14,7 @@ from models.directory import (
     ProjectPerson,
 )
 from models.events import Event, EventInvite
+from models.help_requests import HelpForward, HelpRecipient, HelpRequest
 from models.inbox import InboxUpdate
 from models.outbox import Lease, OutboxMessage
 from models.reports import CheckinPause, ProjectCadence, Report
@@ -36,6 +37,9 @@ __all__ = [
     "Event",
     "EventInvite",
     "FsmRecord",
+    "HelpForward",
+    "HelpRecipient",
+    "HelpRequest",
     "InboxUpdate",
     "Invite",
     "JoinRequest",

@@ -1,5 +1,6 @@
 """What progress reports add to a project card: the latest status and its date for members,
-History, Report for the project's leaders, Leaders and Check-ins for the secretariat."""
+History, Report for the project's leaders, Leaders and Check-ins for the secretariat; and its
+open help requests (handlers/help_requests/card.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.services import reports
 from bot.services.access import Viewer
+from handlers.help_requests import card as help_card
 from handlers.reports import ui as render
 
 
@@ -27,4 +29,6 @@ async def extend_card(
         secretariat=viewer.is_secretariat,
     )
     keyboard = InlineKeyboardMarkup(inline_keyboard=[*rows, *markup.inline_keyboard])
-    return f"{text}\n{render.card_line(t, latest)}", keyboard
+    return await help_card.extend_card(
+        session, viewer, t, project_id, f"{text}\n{render.card_line(t, latest)}", keyboard
+    )

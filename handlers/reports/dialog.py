@@ -22,11 +22,13 @@ from bot.i18n import Translator
 from bot.services import reports
 from bot.services.access import Viewer
 from bot.services.directory import Page, projects_page
+from bot.services.directory.search import DirectorySearch
 from bot.services.outbox import enqueue
 from bot.services.reports import Draft, ProjectRef, ReportView, checkins, notices
 from bot.settings import Settings
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
+from handlers.help_requests import opening as help_requests
 from handlers.reports import ui as render
 from handlers.reports.callbacks import ReportStart, ReportStep, ReportStepAction
 from handlers.reports.filters import LiveDialog, OfThisPeriod, Reportable, Reporter
@@ -295,6 +297,7 @@ async def submit(
     t: Translator,
     clock: Clock,
     settings: Settings,
+    search: DirectorySearch,
 ) -> None:
     await state.clear()
     draft = _draft(dialog)
@@ -311,6 +314,7 @@ async def submit(
     await enqueue(
         session, await notices.reported(session, view, was, settings, render.NOTICES, edited=bool(editing)), now
     )
+    await help_requests.report_saved(session, search, settings, view, now)
     text = await _sent_text(session, t, view, dialog, now, settings)
     await show(query, text, render.sent_keyboard(t, view.id), edit=True)
 

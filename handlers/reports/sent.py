@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.services import reports
+from bot.services import help_requests, reports
 from bot.services.access import Viewer
 from bot.services.outbox import enqueue
 from bot.services.reports import ReportView, notices
@@ -62,6 +62,7 @@ async def withdraw(
 ) -> None:
     now = clock()
     await reports.withdraw(session, sent.id, by=viewer.telegram_id, now=now, window=reports.edit_window(settings))
+    await help_requests.withdrawn(session, sent.id)
     await enqueue(session, await notices.withdrawn(session, sent, settings, render.NOTICES), now)
     text = t("reports.withdrawn", project=render.title(t, sent.project))
     await show(query, text, InlineKeyboardMarkup(inline_keyboard=[]), edit=True)

@@ -114,6 +114,11 @@ class DirectorySearch:
         await self.refresh(session)
         return [hit.doc for hit in self._index.search(query, limit=PICK_SCAN).hits if hit.doc.kind == kind][:limit]
 
+    async def related(self, session: AsyncSession, text: str, *, kinds: frozenset[str], limit: int) -> list[Hit]:
+        """Cards of these kinds that a free text's telling words find (see SearchIndex.related)."""
+        await self.refresh(session)
+        return self._index.related(text, kinds=kinds, limit=limit)
+
 
 def find(
     index: SearchIndex, query: str, *, members: bool, limit: int = 10, looker: Looker = ANY_MEMBER

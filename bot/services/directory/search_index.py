@@ -41,6 +41,8 @@ MAX_PREFIX_KEYS = 40
 MAX_FUZZY_KEYS = 6
 MAX_EXPANSIONS = 4096  # query words whose expansion is remembered (the fuzzy scan of the vocabulary is costly)
 EXACT_TITLE_BONUS = 2.0
+# See SearchIndex.related.
+COMMON_SHARE = 0.15
 CONTACT_MATCH = 10.0
 
 
@@ -199,6 +201,23 @@ class SearchIndex:
         # The only document found is the answer, however it was found; a guess is still offered.
         clear = bool(hits) and not hits[0].guessed and (total == 1 or self._names_one(top, hits, matches))
         return Found(hits, total, clear)
+
+    def related(self, text: str, *, kinds: frozenset[str], limit: int) -> list[Hit]:
+        """Documents of these kinds that share the telling words of a free text (a request for
+        help), best first: each word adds what it finds, none is required, and a word found in
+        more than COMMON_SHARE of all documents ("нужно", "для") tells nothing and is left out."""
+        total = len(self.docs) or 1
+        scores: dict[int, float] = {}
+        for word in _words_only([self._with_synonyms(word) for word in dict.fromkeys(query_words(text))]):
+            best = self._best(word, total)
+            if len(best) > COMMON_SHARE * total:
+                continue
+            for n, value in best.items():
+                if self.docs[n].kind in kinds:
+                    scores[n] = scores.get(n, 0.0) + value
+        ranked = sorted(scores, key=self._rank.__getitem__)
+        ranked.sort(key=scores.__getitem__, reverse=True)
+        return [Hit(self.docs[n], scores[n]) for n in ranked[:limit]]
 
     def _scores(self, query: str, public_only: bool, looker: Looker) -> _Matches:
         """Documents scored by contacts, by numbers or by words. A contact hidden from the looker
