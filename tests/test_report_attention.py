@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.services import roadmap
 from bot.settings import Settings
-from models import Project, RoadmapItem
+from models import HelpRequest, Project, Report, RoadmapItem
 from tests.emulator import BotAPIEmulator, User
 from tests.harness import FakeClock, RunningBot
 from tests.steps import (
@@ -201,6 +201,19 @@ async def test_the_digest_ends_with_the_periods_figures(
     await add_report(settings, PROJECT, "blinov-ivan", "on_track", clock(), 10)
     clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday: after the nudge of Tuesday noon
     await add_report(settings, "teply-gorod", "zakharova-galina", "on_track", clock(), 10)
+    async with bot.app.database.sessions.begin() as session:  # help asked, and resolved, that week
+        report = await session.scalar(select(Report.id).order_by(Report.id.desc()))
+        project = await session.scalar(select(Report.project_id).where(Report.id == report))
+        session.add(HelpRequest(report_id=report, project_id=project, text="Нужен партнёр", opened_at=clock()))
+        session.add(
+            HelpRequest(
+                report_id=(await session.scalar(select(Report.id).order_by(Report.id))),
+                project_id=project,
+                text="Нужны данные",
+                opened_at=clock() - timedelta(days=20),
+                resolved_at=clock(),
+            )
+        )
     clock.now = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # Tuesday 10:00 in Moscow: the digest of 23.11–29.11
     await bot.tick()
     await bot.tick()
@@ -208,3 +221,4 @@ async def test_the_digest_ends_with_the_periods_figures(
     figures = digest.split("Итоги периода")[1]
     assert "Отчёты из запрошенных (2): в срок 1, с опозданием 1" in figures
     assert "Дорожная карта: выполнено 1, просрочено сейчас 1, сроки перенесены у 1" in figures
+    assert "Запросы помощи: открыто 1, отвечено 0, решено 1" in figures

@@ -534,29 +534,19 @@ def punctuality_lines(t: Translator, rows: Sequence[Punctuality], periods: int) 
 
 def totals_lines(t: Translator, totals: Totals) -> list[str]:
     """The digest's last part: the cluster's figures for its period."""
-    lines = [
+    helped = totals.help
+    return [
         "",
         t("reports.totals_title"),
         t("reports.totals_reports", on_time=totals.on_time, late=totals.late, due=totals.due),
-    ]
-    lines.append(
         t(
             "reports.totals_roadmap",
             done=totals.roadmap_done,
             overdue=totals.roadmap_overdue,
             moved=totals.roadmap_moved,
-        )
-    )
-    if totals.help is not None:
-        lines.append(
-            t(
-                "reports.totals_help",
-                opened=totals.help.opened,
-                answered=totals.help.answered,
-                resolved=totals.help.resolved,
-            )
-        )
-    return lines
+        ),
+        t("reports.totals_help", opened=helped.opened, answered=helped.answered, resolved=helped.resolved),
+    ]
 
 
 def chunks(lines: Sequence[str]) -> list[str]:

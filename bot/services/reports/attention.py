@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import text_norm, workdays
+from bot.services import help_requests, text_norm, workdays
+from bot.services.help_requests import HelpTotals
 from bot.services.reports import INSTANT, ProjectRef
 from bot.services.reports.checkins import (
     EARLY,
@@ -115,13 +116,6 @@ class Review:
 
 
 @dataclass(frozen=True)
-class HelpTotals:
-    opened: int
-    answered: int
-    resolved: int
-
-
-@dataclass(frozen=True)
 class Totals:
     """The cluster over the digest's period."""
 
@@ -131,7 +125,7 @@ class Totals:
     roadmap_done: int
     roadmap_overdue: int  # open and past the deadline now
     roadmap_moved: int  # items whose deadline was changed within it
-    help: HelpTotals | None
+    help: HelpTotals
 
 
 # --- each project's history ----------------------------------------------------------------------
@@ -392,9 +386,7 @@ async def totals(session: AsyncSession, start: datetime, end: datetime, now: dat
         roadmap_done=done or 0,
         roadmap_overdue=overdue or 0,
         roadmap_moved=moved,
-        # The one place for the help requests' figures: opened, answered and resolved within
-        # [start, end), counted by the help-requests feature once it is merged (HelpTotals).
-        help=None,
+        help=await help_requests.totals(session, start, end),
     )
 
 
