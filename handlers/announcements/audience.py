@@ -1,6 +1,7 @@
 """/announce, choosing the audience: all members, project leaders, the participants of chosen
 projects, the organisations of a country, a language, or the approved groups and channels (and
-the cards of the chats waiting for approval); then the preview, exactly as recipients will see it."""
+the cards of the chats waiting for approval); then the preview, exactly as recipients will see it,
+and the summary, where recipients can be asked to confirm reading it."""
 
 from __future__ import annotations
 
