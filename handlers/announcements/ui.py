@@ -201,17 +201,20 @@ def summary(
     if draft.asks_reading:
         text += "\n" + t("announcements.ack_on", hours=remind_hours)
     kb = InlineKeyboardBuilder()
+    toggle = bool(count) and draft.audience.kind != "groups"
     if count:
         kb.button(text=t("announcements.send_now"), callback_data=_step(draft.token, Step.SEND))
         kb.button(text=t("announcements.schedule"), callback_data=_step(draft.token, Step.SCHEDULE))
-        if draft.audience.kind != "groups":
-            toggle = "announcements.ack_toggle." + ("on" if draft.asks_reading else "off")
-            kb.button(text=t(toggle), callback_data=_step(draft.token, Step.ACK))
     else:
         text += "\n\n" + t("announcements.nobody")
+    if toggle:  # a row of its own, under "send" and "schedule"
+        kb.button(
+            text=t("announcements.ack_toggle." + ("on" if draft.asks_reading else "off")),
+            callback_data=_step(draft.token, Step.ACK),
+        )
     kb.button(text=t("announcements.change_audience"), callback_data=_step(draft.token, Step.AUDIENCES))
     kb.button(text=t("announcements.drop"), callback_data=_step(draft.token, Step.DROP))
-    kb.adjust(2)
+    kb.adjust(*((2, 1, 2) if toggle else (2,)))
     return text, kb.as_markup()
 
 
