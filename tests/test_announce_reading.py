@@ -183,9 +183,14 @@ async def test_confirmed_once_counted_listed_and_the_rest_reminded_once(
         == _delivered(emulator, cast.partner, TEXT).message["message_id"]
     ), "and answers it"
 
-    # Confirmed from the reminder; never reminded again, whatever the ticks or a restart.
+    # Confirmed from the reminder: its button and the announcement's say so; never reminded again,
+    # whatever the ticks or a restart.
     calls = await emulator.tap(_member(cast.partner), reminder, button(reminder, "Прочитал"))
     assert "Спасибо" in alert(calls)
+    original = _delivered(emulator, cast.partner, TEXT).message["message_id"]
+    edited = {c.params["message_id"] for c in calls if c.method == "editMessageReplyMarkup" and c.ok}
+    assert edited == {original, reminder.message["message_id"]}
+    assert "подтверждено" in str(emulator.message(cast.partner, original)["reply_markup"])
     for _ in range(2):
         clock.advance(days=2)
         await bot.tick()

@@ -252,3 +252,10 @@ async def test_reading_confirmed_once_and_the_rest_reminded_once(session: AsyncS
     }
     again = await reading.claim_reminders(session, later + timedelta(days=3), timedelta(hours=24), today, "ru")
     assert again == [], "once"
+
+    # Confirming before one's reminder went out: it never goes.
+    key = reading.reminder_key(general.id, 603)
+    await outbox.enqueue(session, [outbox.Outgoing(key=key, chat_id=603, kind=reading.REMINDER, text="?")], later)
+    assert await reading.copies(session, general.id, 603) == [10], "the announcement as they got it"
+    assert await reading.confirm(session, general.id, 603, later) == reading.CONFIRMED
+    assert await session.scalar(select(OutboxMessage.status).where(OutboxMessage.key == key)) == "cancelled"

@@ -1,13 +1,15 @@
 """A recipient confirms reading an announcement that asks for it: once (a second tap is told so),
-and the button then says it is done; the secretariat's report counts it. Having been sent it is
-what counts, not one's role now."""
+and its buttons then say it is done, under the announcement and under its reminder; the
+secretariat's report counts it. Having been sent it is what counts, not one's role now."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aiogram import Bot
-from aiogram.types import CallbackQuery, Message
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -19,6 +21,7 @@ from handlers.announcements.callbacks import ReadAck
 from handlers.announcements.progress import claim_report, edit_report
 from handlers.common.routes import Routes
 
+log = logging.getLogger(__name__)
 router = Routes("announce_reading")
 
 
@@ -41,11 +44,21 @@ async def confirm_reading(
     else:
         await query.answer(t("announcements.read_thanks"))
     done = render.read_button(t, callback_data.id, confirmed=True)
-    # Confirmed from the reminder, the announcement's own button still asks: a tap there says so.
-    if isinstance(query.message, Message) and _shown(query.message) != done.model_dump(exclude_none=True):
-        await query.message.edit_reply_markup(reply_markup=done)
-    if outcome == reading.CONFIRMED and (claimed := await claim_report(session, settings, callback_data.id, clock())):
-        await edit_report(bot, settings, *claimed)
+    if outcome == reading.CONFIRMED:
+        # The announcement and its reminder alike: neither asks any more.
+        for message_id in await reading.copies(session, callback_data.id, query.from_user.id):
+            await _show_done(bot, query.from_user.id, message_id, done)
+        if claimed := await claim_report(session, settings, callback_data.id, clock()):
+            await edit_report(bot, settings, *claimed)
+    elif isinstance(query.message, Message) and _shown(query.message) != done.model_dump(exclude_none=True):
+        await query.message.edit_reply_markup(reply_markup=done)  # one the edit above missed
+
+
+async def _show_done(bot: Bot, chat_id: int, message_id: int, done: InlineKeyboardMarkup) -> None:
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=done)
+    except TelegramAPIError as exc:  # deleted, or too old to edit: a tap there says it is done
+        log.info("button of message %s in %s not edited: %s", message_id, chat_id, exc)
 
 
 def _shown(message: Message) -> dict[str, Any] | None:

@@ -45,7 +45,25 @@ async def confirm(session: AsyncSession, announcement_id: int, telegram_id: int,
     if inserted.scalar() is None:
         return ALREADY
     await session.execute(update(Announcement).where(Announcement.id == announcement_id).values(report_behind=True))
+    # A reminder not yet sent has nothing left to ask.
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.key == reminder_key(announcement_id, telegram_id), OutboxMessage.status == "pending")
+        .values(status="cancelled")
+    )
     return CONFIRMED
+
+
+async def copies(session: AsyncSession, announcement_id: int, telegram_id: int) -> list[int]:
+    """The messages asking them to confirm reading it: the announcement as they got it, and its
+    reminder if they got one."""
+    keys = (delivery_key(announcement_id, telegram_id), reminder_key(announcement_id, telegram_id))
+    found = await session.scalars(
+        select(OutboxMessage.message_id).where(
+            OutboxMessage.key.in_(keys), OutboxMessage.status == "sent", OutboxMessage.message_id.is_not(None)
+        )
+    )
+    return [message_id for message_id in found if message_id is not None]
 
 
 @dataclass(frozen=True)
