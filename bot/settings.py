@@ -41,8 +41,10 @@ class Settings(BaseSettings):
     send_group_per_minute: int = Field(default=20, ge=0)
     send_batch: int = Field(default=100, ge=1, le=1000)
     send_concurrency: int = Field(default=16, ge=1)
-    # Announcements: how often the secretariat's confirmation shows live figures.
+    # Announcements: how often the secretariat's confirmation shows live figures; how long after
+    # one asking for reading starts those who have not confirmed are reminded (once).
     announce_progress_seconds: int = Field(default=5, ge=1)
+    ack_remind_hours: int = Field(default=24, ge=1)
     # Progress reports: the default check-in (weekday 0 = Monday, hour in the cluster's time zone),
     # the nudge to a silent leader, the weekly digest to the secretariat, the edit/withdraw window.
     report_checkin_day: int = Field(default=0, ge=0, le=6)

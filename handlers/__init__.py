@@ -12,7 +12,7 @@ def routers() -> list[Router]:
     """In dispatch order: group chats are answered first, the catch-alls come last."""
     from handlers.admin import denied as admin_denied
     from handlers.admin import invites, members, panel
-    from handlers.announcements import audience, chats, compose, dialog, editing, listing, sending, settings
+    from handlers.announcements import audience, chats, compose, dialog, editing, listing, reading, sending, settings
     from handlers.announcements import denied as announcements_denied
     from handlers.away import router as away
     from handlers.calendar import router as calendar
@@ -65,6 +65,7 @@ def routers() -> list[Router]:
         dialog.stale,
         editing.router,
         listing.router,
+        reading.router,
         chats.router,
         announcements_denied.router,
         events_compose.router,
@@ -101,8 +102,9 @@ def routers() -> list[Router]:
 def jobs() -> list[Job]:
     """What each scheduler tick runs, in this order: every feature's scheduled messages."""
     from handlers.announcements.progress import announcements_tick
+    from handlers.announcements.scheduled import reading_tick
     from handlers.events.scheduled import events_tick
     from handlers.reports.scheduled import checkins_tick
     from handlers.roadmap.scheduled import roadmap_tick
 
-    return [roadmap_tick, checkins_tick, announcements_tick, events_tick]
+    return [roadmap_tick, checkins_tick, announcements_tick, reading_tick, events_tick]

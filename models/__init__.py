@@ -1,7 +1,7 @@
 """SQLAlchemy models, the engine/session factory and migrations."""
 
 from models.access import Account, AuditEntry, Invite, JoinRequest, PersonRole, Revocation
-from models.announcements import Announcement, BotChat, CategoryMute
+from models.announcements import Announcement, AnnouncementRead, BotChat, CategoryMute
 from models.base import Base
 from models.calendar import CalendarFeed
 from models.directory import (
@@ -24,6 +24,7 @@ from models.state import Counter, DialogMark, FsmRecord
 __all__ = [
     "Account",
     "Announcement",
+    "AnnouncementRead",
     "AuditEntry",
     "Base",
     "BotChat",

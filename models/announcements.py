@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -38,6 +38,22 @@ class Announcement(Base):
     report_chat_id: Mapped[int | None]
     report_message_id: Mapped[int | None]
     reported_at: Mapped[datetime | None]
+    # Recipients are asked to confirm reading it (a button under it; people only, not chats).
+    ack: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A confirmation came that the report does not show yet (its edit was held back): the tick edits it.
+    report_behind: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When those who had not confirmed were reminded: once, so a reminded announcement is done with.
+    ack_reminded_at: Mapped[datetime | None]
+
+
+class AnnouncementRead(Base):
+    """A recipient confirmed reading an announcement that asked for it."""
+
+    __tablename__ = "announcement_reads"
+
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    read_at: Mapped[datetime]
 
 
 class CategoryMute(Base):

@@ -24,7 +24,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message, ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, system_clock
@@ -205,24 +205,30 @@ class Sender:
     async def _send(self, row: outbox.Claimed) -> Message | None:
         payload = row.payload
         markup = InlineKeyboardMarkup.model_validate(payload["reply_markup"]) if payload.get("reply_markup") else None
+        reply = (
+            ReplyParameters(message_id=payload["reply_to"], allow_sending_without_reply=True)
+            if payload.get("reply_to")
+            else None
+        )
+        caption = payload["text"] or None
         if row.attachment is not None:
             upload = BufferedInputFile(row.attachment, filename=payload.get("filename") or "file")
             if (payload.get("filename") or "").lower().endswith(".png"):
                 return await self._bot.send_photo(
-                    row.chat_id, upload, caption=payload["text"] or None, reply_markup=markup
+                    row.chat_id, upload, caption=caption, reply_markup=markup, reply_parameters=reply
                 )
             return await self._bot.send_document(
-                row.chat_id, upload, caption=payload["text"] or None, reply_markup=markup
+                row.chat_id, upload, caption=caption, reply_markup=markup, reply_parameters=reply
             )
         if payload.get("photo"):
             return await self._bot.send_photo(
-                row.chat_id, payload["photo"], caption=payload["text"] or None, reply_markup=markup
+                row.chat_id, payload["photo"], caption=caption, reply_markup=markup, reply_parameters=reply
             )
         if payload.get("document"):
             return await self._bot.send_document(
-                row.chat_id, payload["document"], caption=payload["text"] or None, reply_markup=markup
+                row.chat_id, payload["document"], caption=caption, reply_markup=markup, reply_parameters=reply
             )
-        return await self._bot.send_message(row.chat_id, payload["text"], reply_markup=markup)
+        return await self._bot.send_message(row.chat_id, payload["text"], reply_markup=markup, reply_parameters=reply)
 
 
 class _Recorder:

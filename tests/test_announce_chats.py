@@ -52,6 +52,7 @@ async def test_a_strangers_group_is_no_audience_until_the_secretariat_approves_i
 
     summary = await compose(emulator, "Внутреннее объявление", audience=GROUPS)
     assert "Кому: 💬 Группам и каналам: «Клуб <b>чужих</b>»" in summary.text and "Получателей: 1" in summary.text
+    assert "прочтение" not in str(summary.buttons), "chats cannot confirm reading: not offered"
     preview = next(
         c for c in reversed(emulator.calls) if c.method == "editMessageText" and "Так они увидят" in (c.text or "")
     )

@@ -1,17 +1,20 @@
 """The announcement and outbox services on every database backend: one write per draft, held
-rows released when due, cancelling, figures, recorded outcomes, mutes and the bot's chats."""
+rows released when due, cancelling, figures, recorded outcomes, mutes and the bot's chats,
+confirmations of reading and the one reminder."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import announcements, outbox
-from bot.services.announcements import AnnouncementView, Draft
+from bot.services.announcements import AnnouncementView, Draft, reading
 from bot.services.announcements.audiences import Audience, ChatChange, decide_chat, record_chat
-from models import Account, OutboxMessage, Person, PersonRole
+from models import Account, CheckinPause, OutboxMessage, Person, PersonRole
 from tests.harness import FakeClock
 
 ADMINS = frozenset({77})
@@ -183,3 +186,76 @@ async def test_a_chat_is_an_audience_only_approved_and_while_the_bot_may_post(
             now=clock(),
         )
     ).ask, "found gone by a send, then added back: asked again"
+
+
+async def test_reading_confirmed_once_and_the_rest_reminded_once(session: AsyncSession, clock: FakeClock) -> None:
+    members = await _members(session, clock())  # 600 reads English
+    later = clock() + timedelta(hours=1)
+    assert not replace(_draft(kind="groups"), ack=True).asks_reading, "chats cannot confirm"
+
+    def read_button(announcement_id: int, language: str) -> dict[str, Any]:
+        return {"inline_keyboard": [[{"text": language, "callback_data": f"anr:{announcement_id}"}]]}
+
+    async def create(token: str, category: str, scheduled_at: datetime | None = None) -> AnnouncementView:
+        created = await announcements.create(
+            session,
+            replace(_draft(token, category), ack=True),
+            scheduled_at=scheduled_at,
+            author_id=77,
+            now=clock(),
+            report_chat_id=77,
+            report_message_id=5,
+            admin_ids=ADMINS,
+            default_language="ru",
+            read_button=read_button,
+        )
+        assert created is not None and created.ack
+        return created
+
+    general = await create("tok-read-1", "general", later)
+    assert await announcements.edit_scheduled(session, general.id, text="<i>New</i>", length=3) == "ok"
+    assert await announcements.release_due(session, later) == [general.id]
+    rows = await outbox.claim_due(session, later, 100)
+    assert {r.chat_id: (r.payload["text"], r.payload["reply_markup"]) for r in rows} == {
+        chat: ("<i>New</i>", read_button(general.id, "en" if chat == 600 else "ru")) for chat in members
+    }, "the edit kept each one's button"
+    unreachable = next(r for r in rows if r.chat_id == 604)
+    await outbox.record(
+        session,
+        [outbox.unreachable(unreachable, "Forbidden")] + [outbox.sent(r, 10, later) for r in rows if r != unreachable],
+    )
+
+    assert await reading.confirm(session, general.id, 601, later) == reading.CONFIRMED
+    assert await reading.confirm(session, general.id, 601, later) == reading.ALREADY
+    assert await reading.confirm(session, general.id, 999, later) == reading.STALE, "not sent to them"
+    assert await reading.confirm(session, general.id + 100, 601, later) == reading.STALE
+    view = await announcements.get(session, general.id)
+    assert view is not None and view.confirmed == 1 and view.counts.sent == 4
+    assert [p.chat_id for p in await reading.unconfirmed(session, general.id)] == [600, 602, 603]
+
+    # 602 goes away; an urgent announcement reaches them all the same, and so does its reminder.
+    urgent = await create("tok-read-2", "urgent")
+    await outbox.record(session, [outbox.sent(r, 11, clock()) for r in await outbox.claim_due(session, clock(), 100)])
+    account = await session.get(Account, 602)
+    assert account is not None and account.person_id is not None
+    session.add(CheckinPause(person_id=account.person_id, until=clock().date() + timedelta(days=30)))
+    await session.flush()
+
+    today = clock().date()
+    assert await reading.claim_reminders(session, clock() + timedelta(hours=23), timedelta(hours=24), today, "ru") == []
+    due = await reading.claim_reminders(session, later + timedelta(hours=24), timedelta(hours=24), today, "ru")
+    by_id = {d.announcement.id: {(p.chat_id, p.language, p.message_id) for p in d.recipients} for d in due}
+    assert by_id == {
+        general.id: {(600, "en", 10), (603, "ru", 10)},
+        # 604 blocked the bot since the first one: the urgent one never went there
+        urgent.id: {(chat, "en" if chat == 600 else "ru", 11) for chat in members if chat != 604},
+    }
+    again = await reading.claim_reminders(session, later + timedelta(days=3), timedelta(hours=24), today, "ru")
+    assert again == [], "once"
+
+    # Confirming before one's reminder went out: it never goes.
+    key = reading.reminder_key(general.id, 603)
+    await outbox.enqueue(session, [outbox.Outgoing(key=key, chat_id=603, kind=reading.REMINDER, text="?")], later)
+    assert await reading.copies(session, general.id, 603) == [10], "the announcement as they got it"
+    assert await reading.confirm(session, general.id, 603, later) == reading.CONFIRMED
+    assert await session.scalar(select(OutboxMessage.status).where(OutboxMessage.key == key)) == "cancelled"

@@ -49,11 +49,13 @@ class Outgoing:
     # … or bytes made by the bot (a chart, an export) with their file name.
     attachment: bytes | None = None
     filename: str | None = None
+    # The message (in the same chat) this one answers, shown quoted above it when it is still there.
+    reply_to: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text, "reply_markup": self.reply_markup, **self.extra}
-        for name in ("photo", "document", "filename"):
+        for name in ("photo", "document", "filename", "reply_to"):
             if value := getattr(self, name):
                 data[name] = value
         return data
@@ -317,12 +319,19 @@ async def cancel_batch(session: AsyncSession, kind: str, batch_id: int) -> int:
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-async def update_held_payload(session: AsyncSession, kind: str, batch_id: int, payload: dict[str, Any]) -> None:
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id, OutboxMessage.status == "held")
-        .values(payload=payload)
+async def update_held_text(session: AsyncSession, kind: str, batch_id: int, text: str) -> None:
+    """Held rows carry a new text; the rest of each row's payload (its buttons, in its chat's
+    language) stays."""
+    rows = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.payload).where(
+            OutboxMessage.kind == kind, OutboxMessage.batch_id == batch_id, OutboxMessage.status == "held"
+        )
     )
+    changed = [{"row_id": row_id, "payload": payload | {"text": text}} for row_id, payload in rows]
+    if changed:
+        await session.execute(
+            _TABLE.update().where(_TABLE.c.id == bindparam("row_id")).values(payload=bindparam("payload")), changed
+        )
 
 
 async def batch_failures(session: AsyncSession, kind: str, batch_id: int) -> list[tuple[int, str, str | None]]:

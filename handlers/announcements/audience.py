@@ -1,17 +1,18 @@
 """/announce, choosing the audience: all members, project leaders, the participants of chosen
 projects, the organisations of a country, a language, or the approved groups and channels (and
-the cards of the chats waiting for approval); then the preview, exactly as recipients will see it."""
+the cards of the chats waiting for approval); then the preview, exactly as recipients will see it,
+and the summary, where recipients can be asked to confirm reading it."""
 
 from __future__ import annotations
 
 from aiogram import F
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import LANGUAGES, Translator
 from bot.services import announcements, directory
-from bot.services.announcements import audiences
+from bot.services.announcements import Draft, audiences
 from bot.services.announcements.audiences import APPROVED, KINDS, PENDING, WITH_VALUES, Audience
 from bot.services.directory import ProjectRow
 from bot.settings import Settings
@@ -148,9 +149,44 @@ async def _chosen(session: AsyncSession, step: Step, value: str) -> AudienceData
 async def preview(
     message: Message, draft: Composing, session: AsyncSession, t: Translator, clock: Clock, settings: Settings
 ) -> None:
-    """The announcement exactly as recipients will see it, then what goes to whom (the secretary
-    is among them when this chat, theirs, is)."""
+    """The announcement exactly as recipients will see it, then what goes to whom."""
     composed = draft_of(draft.data)
+    label = await _audience_label(session, t, composed.audience)
+    await message.edit_text(t("announcements.preview_below", audience=label))
+    await send_as_recipients_see(message, composed.text, composed.photo, composed.document)
+    text, markup = await _summary(message, composed, label, session, t, clock, settings)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(*on_step(Step.ACK, stage=Stage.AUDIENCE))
+async def toggle_ack(
+    query: CallbackQuery,
+    message: Message,
+    draft: Composing,
+    session: AsyncSession,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    """Ask recipients to confirm reading it, or not: the summary says which."""
+    await draft.save({"ack": not draft.data.get("ack", False)})
+    composed = draft_of(draft.data)
+    label = await _audience_label(session, t, composed.audience)
+    text, markup = await _summary(message, composed, label, session, t, clock, settings)
+    await message.edit_text(text, reply_markup=markup)
+    await query.answer()
+
+
+async def _summary(
+    message: Message,
+    composed: Draft,
+    label: str,
+    session: AsyncSession,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """What goes to whom (the secretary is among them when this chat, theirs, is)."""
     chats = await announcements.recipients(
         session,
         composed,
@@ -158,11 +194,14 @@ async def preview(
         default_language=settings.default_language,
         away_on=clock().astimezone(settings.tz).date(),
     )
-    label = await _audience_label(session, t, composed.audience)
-    await message.edit_text(t("announcements.preview_below", audience=label))
-    await send_as_recipients_see(message, composed.text, composed.photo, composed.document)
-    text, markup = render.summary(t, composed, label, len(chats), including_you=message.chat.id in chats)
-    await message.answer(text, reply_markup=markup)
+    return render.summary(
+        t,
+        composed,
+        label,
+        len(chats),
+        including_you=message.chat.id in chats,
+        remind_hours=settings.ack_remind_hours,
+    )
 
 
 async def _audience_label(session: AsyncSession, t: Translator, audience: Audience) -> str:

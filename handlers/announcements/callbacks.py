@@ -24,6 +24,7 @@ class Step(StrEnum):
     REVIEW = "review"  # the cards of the chats waiting for approval
     SEND = "send"
     SCHEDULE = "schedule"
+    ACK = "ack"  # ask recipients to confirm reading, or not
 
 
 class AnnounceStep(CallbackData, prefix="an"):
@@ -42,11 +43,26 @@ class Act(StrEnum):
     CSV = "csv"  # the unreached recipients
     EDIT = "edit"  # the text of a scheduled one
     TIME = "time"  # the time of a scheduled one
+    UNREAD = "unread"  # who has not confirmed reading it, a page in a new message
+    UNREAD_CSV = "unread_csv"  # the same as CSV
 
 
 class AnnouncementAct(CallbackData, prefix="anm"):
     id: Int64
     action: Act
+
+
+class Unread(CallbackData, prefix="anu"):
+    """A page of those who have not confirmed reading announcement `id`."""
+
+    id: Int64
+    offset: Int64
+
+
+class ReadAck(CallbackData, prefix="anr"):
+    """A recipient confirms reading announcement `id`."""
+
+    id: Int64
 
 
 class ChatAction(StrEnum):

@@ -51,6 +51,7 @@ class ComposeData(TypedDict, total=False):
     document: str | None
     category: str
     audience: AudienceData
+    ack: bool  # ask recipients to confirm reading
 
 
 class EditData(TypedDict):
@@ -81,6 +82,7 @@ def draft_of(data: ComposeData) -> Draft:
         audience=audience_of(data),
         photo=data.get("photo"),
         document=data.get("document"),
+        ack=data.get("ack", False),
     )
 
 

@@ -131,6 +131,7 @@ async def _create(
         admin_ids=settings.admin_ids,
         default_language=settings.default_language,
         away_on=now.astimezone(settings.tz).date(),
+        read_button=render.read_markup,
     )
     await state.clear()
     return created

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from html import unescape
+from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -13,7 +14,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Html, Translator
 from bot.services.announcements import CATEGORIES, MUTABLE, AnnouncementView, Draft
 from bot.services.announcements.audiences import APPROVED, KINDS, PENDING, Audience, ChatView
-from bot.services.directory import ProjectRow
+from bot.services.announcements.reading import Unconfirmed
+from bot.services.directory import Page, ProjectRow
 from handlers.announcements.callbacks import (
     Act,
     AnnouncementAct,
@@ -21,14 +23,19 @@ from handlers.announcements.callbacks import (
     ChatAction,
     ChatApproval,
     MuteToggle,
+    ReadAck,
     Step,
+    Unread,
 )
-from handlers.common.render import flag, localized, short, telegram_account
+from handlers.common.render import flag, localized, pager, short, telegram_account
 
 Markup = InlineKeyboardMarkup
 # Chats named in the picker and the preview (each title cut short), and request cards shown at once:
 # beyond these, a count.
 CHAT_NAMES, CHAT_TITLE, REVIEW_CARDS = 20, 60, 10
+# Those who have not confirmed reading, a page of names (each cut short, so a page stays well
+# within a message), and how much of the announcement a reminder quotes.
+UNREAD_PAGE, UNREAD_NAME, REMINDER_EXCERPT = 25, 100, 200
 
 
 def when(moment: datetime | None, tz: tzinfo) -> str:
@@ -178,9 +185,12 @@ def audience_label(t: Translator, audience: Audience, names: dict[str, str] | No
     return label
 
 
-def summary(t: Translator, draft: Draft, audience: str, count: int, *, including_you: bool) -> tuple[str, Markup]:
+def summary(
+    t: Translator, draft: Draft, audience: str, count: int, *, including_you: bool, remind_hours: int
+) -> tuple[str, Markup]:
     """Below the preview: what goes to whom (saying when the count includes the secretary's own
-    copy), and the buttons to send, schedule or drop it."""
+    copy), whether they are asked to confirm reading it, and the buttons to send, schedule, ask for
+    reading (people only: groups and channels cannot confirm) or drop it."""
     text = t(
         "announcements.summary",
         category=t.plain("announcements.category." + draft.category),
@@ -188,21 +198,30 @@ def summary(t: Translator, draft: Draft, audience: str, count: int, *, including
         count=count,
         you=Html(t("announcements.including_you") if including_you else ""),
     )
+    if draft.asks_reading:
+        text += "\n" + t("announcements.ack_on", hours=remind_hours)
     kb = InlineKeyboardBuilder()
+    toggle = bool(count) and draft.audience.kind != "groups"
     if count:
         kb.button(text=t("announcements.send_now"), callback_data=_step(draft.token, Step.SEND))
         kb.button(text=t("announcements.schedule"), callback_data=_step(draft.token, Step.SCHEDULE))
     else:
         text += "\n\n" + t("announcements.nobody")
+    if toggle:  # a row of its own, under "send" and "schedule"
+        kb.button(
+            text=t("announcements.ack_toggle." + ("on" if draft.asks_reading else "off")),
+            callback_data=_step(draft.token, Step.ACK),
+        )
     kb.button(text=t("announcements.change_audience"), callback_data=_step(draft.token, Step.AUDIENCES))
     kb.button(text=t("announcements.drop"), callback_data=_step(draft.token, Step.DROP))
-    kb.adjust(2)
+    kb.adjust(*((2, 1, 2) if toggle else (2,)))
     return text, kb.as_markup()
 
 
 def figures(t: Translator, view: AnnouncementView) -> str:
+    """Delivery, and reading where it was asked for: of those it reached."""
     c = view.counts
-    return t(
+    text = t(
         "announcements.figures",
         sent=c.sent,
         failed=c.failed,
@@ -210,6 +229,7 @@ def figures(t: Translator, view: AnnouncementView) -> str:
         cancelled=c.cancelled,
         total=view.total,
     )
+    return text + ("\n" + t("announcements.read_figures", read=view.confirmed, sent=c.sent) if view.ack else "")
 
 
 def report(t: Translator, view: AnnouncementView, tz: tzinfo) -> tuple[str, Markup]:
@@ -233,8 +253,53 @@ def actions(t: Translator, view: AnnouncementView) -> Markup:
         kb.button(text=t("announcements.cancel"), callback_data=AnnouncementAct(id=view.id, action=Act.CANCEL))
     if view.counts.failed:
         kb.button(text=t("announcements.unreached_csv"), callback_data=AnnouncementAct(id=view.id, action=Act.CSV))
+    if view.ack and view.counts.sent:
+        unread = view.counts.sent - view.confirmed
+        kb.button(
+            text=t("announcements.unread", n=unread), callback_data=AnnouncementAct(id=view.id, action=Act.UNREAD)
+        )
+        kb.button(text=t("announcements.unread_csv"), callback_data=AnnouncementAct(id=view.id, action=Act.UNREAD_CSV))
     kb.adjust(2)
     return kb.as_markup()
+
+
+def read_button(t: Translator, announcement_id: int, *, confirmed: bool = False) -> Markup:
+    """Under an announcement asking for reading; once confirmed it says so (a tap says it is done)."""
+    kb = InlineKeyboardBuilder()
+    label = "announcements.read_done" if confirmed else "announcements.read_button"
+    kb.button(text=t(label), callback_data=ReadAck(id=announcement_id))
+    return kb.as_markup()
+
+
+def read_markup(announcement_id: int, language: str) -> dict[str, Any]:
+    """`read_button` in a recipient's language, as the outbox keeps it."""
+    return read_button(Translator(language), announcement_id).model_dump(exclude_none=True)
+
+
+def read_reminder(t: Translator, view: AnnouncementView, tz: tzinfo) -> tuple[str, Markup]:
+    """The one reminder to who has not confirmed: it answers the announcement and quotes its start."""
+    moment = view.started_at or view.created_at
+    text = t("announcements.read_reminder", when=when(moment, tz), excerpt=short(_plain(view.text), REMINDER_EXCERPT))
+    return text, read_button(t, view.id)
+
+
+def unread(t: Translator, view: AnnouncementView, page: Page[Unconfirmed]) -> tuple[str, Markup]:
+    """A page of those it reached who have not confirmed reading it, numbered across pages."""
+    if not page.total:
+        return t("announcements.unread_none", id=view.id), InlineKeyboardMarkup(inline_keyboard=[])
+    lines = [t("announcements.unread_title", id=view.id, count=page.total, sent=view.counts.sent), ""]
+    for n, person in enumerate(page.items, start=page.offset + 1):
+        who = f"{person.name} — {person.organisation}" if person.organisation else person.name
+        lines.append(t("announcements.unread_line", n=n, who=short(who, UNREAD_NAME)))
+    kb = InlineKeyboardBuilder()
+    pager(kb, page, lambda offset: Unread(id=view.id, offset=offset))
+    kb.row(
+        InlineKeyboardButton(
+            text=t("announcements.unread_csv"),
+            callback_data=AnnouncementAct(id=view.id, action=Act.UNREAD_CSV).pack(),
+        )
+    )
+    return "\n".join(lines), kb.as_markup()
 
 
 def listing(t: Translator, views: list[AnnouncementView], tz: tzinfo) -> tuple[str, Markup]:

@@ -3,6 +3,7 @@ account and a directory person that joining, invites and the secretariat make or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -120,6 +121,19 @@ async def account_language(session: AsyncSession, telegram_id: int, default: str
     if account is None:
         return default
     return pick_language(account.language, account.telegram_language, default)
+
+
+async def languages(session: AsyncSession, chats: Sequence[int], default: str) -> dict[int, str]:
+    """The language to write to each of these accounts in (`default` for a chat with no account)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(chats), 500):  # bounded statements: SQLite caps bound parameters
+        for telegram_id, language, telegram_language in await session.execute(
+            select(Account.telegram_id, Account.language, Account.telegram_language).where(
+                Account.telegram_id.in_(chats[start : start + 500])
+            )
+        ):
+            found[telegram_id] = pick_language(language, telegram_language, default)
+    return {chat: found.get(chat, default) for chat in chats}
 
 
 async def secretariat_ids(session: AsyncSession, admin_ids: frozenset[int]) -> set[int]:

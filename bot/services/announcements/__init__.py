@@ -4,24 +4,28 @@ transaction; scheduled ones are held until due; progress and failures come from 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, not_, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import away, outbox
+from bot.services import access, away, outbox
 from bot.services.announcements.audiences import Audience, is_audience, resolve
 from bot.services.db_util import insert_for
 from bot.services.outbox import BatchCounts, Outgoing
-from models import Account, Announcement, BotChat, CategoryMute, OutboxMessage, Person
+from models import Account, Announcement, AnnouncementRead, BotChat, CategoryMute, OutboxMessage, Person
 
 KIND = "announcement"
 CATEGORIES = ("general", "events", "projects", "urgent")
 URGENT = "urgent"
 MUTABLE = tuple(c for c in CATEGORIES if c != URGENT)
 TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
+# The button asking to confirm reading, as an outbox row keeps it: by announcement id and the
+# recipient's language (rendered by the caller: services know no aiogram).
+ReadButton = Callable[[int, str], dict[str, Any]]
 
 
 def new_token() -> str:
@@ -39,6 +43,12 @@ class Draft:
     audience: Audience
     photo: str | None = None
     document: str | None = None
+    ack: bool = False  # recipients are asked to confirm reading it
+
+    @property
+    def asks_reading(self) -> bool:
+        """Only people can confirm: an announcement to groups and channels never asks."""
+        return self.ack and self.audience.kind != "groups"
 
 
 @dataclass(frozen=True)
@@ -61,13 +71,15 @@ class AnnouncementView:
     report_message_id: int | None
     reported_at: datetime | None
     counts: BatchCounts
+    ack: bool = False
+    confirmed: int = 0  # recipients who confirmed reading it
 
     @property
     def open(self) -> bool:
         return self.status in ("scheduled", "sending")
 
 
-def _view(row: Announcement, counts: BatchCounts) -> AnnouncementView:
+def _view(row: Announcement, counts: BatchCounts, confirmed: int = 0) -> AnnouncementView:
     return AnnouncementView(
         row.id,
         row.token,
@@ -87,6 +99,8 @@ def _view(row: Announcement, counts: BatchCounts) -> AnnouncementView:
         row.report_message_id,
         row.reported_at,
         counts,
+        row.ack,
+        confirmed,
     )
 
 
@@ -109,17 +123,22 @@ async def recipients(
     )
 
 
-def _payload_message(row: Announcement, chat_id: int) -> Outgoing:
+def _payload_message(row: Announcement, chat_id: int, reply_markup: dict[str, Any] | None = None) -> Outgoing:
     return Outgoing(
-        key=f"{KIND}:{row.id}:{chat_id}",
+        key=delivery_key(row.id, chat_id),
         chat_id=chat_id,
         kind=KIND,
         text=row.text,
+        reply_markup=reply_markup,
         photo=row.photo,
         document=row.document,
         batch_id=row.id,
         urgent=row.category == URGENT,
     )
+
+
+def delivery_key(announcement_id: int, chat_id: int) -> str:
+    return f"{KIND}:{announcement_id}:{chat_id}"
 
 
 async def create(
@@ -134,8 +153,10 @@ async def create(
     admin_ids: frozenset[int],
     default_language: str,
     away_on: date | None = None,
+    read_button: ReadButton | None = None,
 ) -> AnnouncementView | None:
-    """Write the announcement and its deliveries; None when this draft was confirmed already."""
+    """Write the announcement and its deliveries; None when this draft was confirmed already. One
+    that asks for reading carries `read_button` in each recipient's language."""
     inserted = await session.execute(
         insert_for(session, Announcement)
         .values(
@@ -153,6 +174,7 @@ async def create(
             started_at=None if scheduled_at else now,
             report_chat_id=report_chat_id,
             report_message_id=report_message_id,
+            ack=draft.asks_reading and read_button is not None,
         )
         .on_conflict_do_nothing(index_elements=["token"])
         .returning(Announcement.id)
@@ -163,7 +185,13 @@ async def create(
     row = await session.get(Announcement, announcement_id)
     assert row is not None
     chats = await recipients(session, draft, admin_ids=admin_ids, default_language=default_language, away_on=away_on)
-    await outbox.enqueue(session, [_payload_message(row, chat) for chat in chats], now, held=scheduled_at is not None)
+    markups: dict[int, dict[str, Any] | None] = dict.fromkeys(chats)
+    if row.ack and read_button is not None:
+        rendered: dict[str, dict[str, Any]] = {}
+        for chat, language in (await access.languages(session, chats, default_language)).items():
+            markups[chat] = rendered.setdefault(language, read_button(row.id, language))
+    messages = [_payload_message(row, chat, markups[chat]) for chat in chats]
+    await outbox.enqueue(session, messages, now, held=scheduled_at is not None)
     row.total = len(chats)
     await session.flush()
     return _view(row, BatchCounts(remaining=len(chats)))
@@ -177,14 +205,26 @@ async def get(session: AsyncSession, announcement_id: int) -> AnnouncementView |
     row = await session.get(Announcement, announcement_id)
     if row is None:
         return None
-    counts = await outbox.batch_counts(session, KIND, [row.id])
-    return _view(row, counts[row.id])
+    return (await _views(session, [row]))[0]
 
 
 async def recent(session: AsyncSession, *, limit: int = 10) -> list[AnnouncementView]:
     rows = list(await session.scalars(select(Announcement).order_by(Announcement.id.desc()).limit(limit)))
-    counts = await outbox.batch_counts(session, KIND, [r.id for r in rows])
-    return [_view(r, counts[r.id]) for r in rows]
+    return await _views(session, rows)
+
+
+async def _views(session: AsyncSession, rows: Sequence[Announcement]) -> list[AnnouncementView]:
+    ids = [r.id for r in rows]
+    counts = await outbox.batch_counts(session, KIND, ids)
+    confirmed: dict[int, int] = {
+        announcement: count
+        for announcement, count in await session.execute(
+            select(AnnouncementRead.announcement_id, func.count())
+            .where(AnnouncementRead.announcement_id.in_([r.id for r in rows if r.ack]))
+            .group_by(AnnouncementRead.announcement_id)
+        )
+    }
+    return [_view(r, counts[r.id], confirmed.get(r.id, 0)) for r in rows]
 
 
 async def release_due(session: AsyncSession, now: datetime, today: date | None = None) -> list[int]:
@@ -202,24 +242,33 @@ async def release_due(session: AsyncSession, now: datetime, today: date | None =
 
 
 async def _drop_left_out(session: AsyncSession, row: Announcement, today: date | None) -> int:
-    """Who muted the category or is away `today` (unless urgent), or blocked the bot since it was scheduled, and the
-    chats the bot left or may no longer post in, are left out now, when it starts; returns how many."""
-    left_out: ColumnElement[bool] = or_(
-        OutboxMessage.chat_id.in_(select(Account.telegram_id).where(Account.blocked_bot.is_(True))),
-        OutboxMessage.chat_id.in_(select(BotChat.chat_id).where(not_(is_audience()))),
-    )
-    if row.category != URGENT:
-        left_out = or_(
-            left_out,
-            OutboxMessage.chat_id.in_(select(CategoryMute.telegram_id).where(CategoryMute.category == row.category)),
-            *([OutboxMessage.chat_id.in_(away.chats_away(today))] if today is not None else []),
-        )
+    """Those left out now, when it starts (see `left_out`); returns how many."""
     dropped = await session.execute(
         delete(OutboxMessage).where(
-            OutboxMessage.kind == KIND, OutboxMessage.batch_id == row.id, OutboxMessage.status == "held", left_out
+            OutboxMessage.kind == KIND,
+            OutboxMessage.batch_id == row.id,
+            OutboxMessage.status == "held",
+            left_out(row.category, today),
         )
     )
     return int(dropped.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def left_out(category: str, today: date | None) -> ColumnElement[bool]:
+    """Whether an outbox row's chat is no longer to get an announcement of `category`: who muted
+    the category or is away `today` (unless it is urgent), or blocked the bot since; the chats the
+    bot left or may no longer post in."""
+    condition: ColumnElement[bool] = or_(
+        OutboxMessage.chat_id.in_(select(Account.telegram_id).where(Account.blocked_bot.is_(True))),
+        OutboxMessage.chat_id.in_(select(BotChat.chat_id).where(not_(is_audience()))),
+    )
+    if category != URGENT:
+        condition = or_(
+            condition,
+            OutboxMessage.chat_id.in_(select(CategoryMute.telegram_id).where(CategoryMute.category == category)),
+            *([OutboxMessage.chat_id.in_(away.chats_away(today))] if today is not None else []),
+        )
+    return condition
 
 
 async def in_flight(session: AsyncSession) -> list[int]:
@@ -251,8 +300,22 @@ async def finish_if_done(session: AsyncSession, announcement_id: int, now: datet
     return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
-async def mark_reported(session: AsyncSession, announcement_id: int, now: datetime) -> None:
-    await session.execute(update(Announcement).where(Announcement.id == announcement_id).values(reported_at=now))
+async def claim_report(session: AsyncSession, announcement_id: int, now: datetime, every: timedelta | None) -> bool:
+    """True for the one caller that may edit the report now: while it is being sent or when
+    confirmations of reading came since, at most once per `every` (None: now, whatever it shows)."""
+    claim = update(Announcement).where(Announcement.id == announcement_id, Announcement.report_message_id.is_not(None))
+    if every is not None:
+        claim = claim.where(
+            or_(Announcement.status == "sending", Announcement.report_behind.is_(True)),
+            or_(Announcement.reported_at.is_(None), Announcement.reported_at <= now - every),
+        )
+    changed = await session.execute(claim.values(reported_at=now, report_behind=False))
+    return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+
+async def reports_behind(session: AsyncSession) -> list[int]:
+    """Announcements whose report misses confirmations that came while its edits were held back."""
+    return list(await session.scalars(select(Announcement.id).where(Announcement.report_behind.is_(True))))
 
 
 async def set_report_message(session: AsyncSession, announcement_id: int, chat_id: int, message_id: int) -> None:
@@ -280,8 +343,7 @@ async def edit_scheduled(
         if length is not None and length > limit:
             return "too_long"
         row.text = text
-        payload: dict[str, Any] = _payload_message(row, 0).payload()
-        await outbox.update_held_payload(session, KIND, row.id, payload)
+        await outbox.update_held_text(session, KIND, row.id, text)
     if when is not None:
         row.scheduled_at = when
     await session.flush()

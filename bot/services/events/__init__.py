@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import dates, outbox
-from bot.services.access import pick_language
+from bot.services.access import languages
 from bot.services.announcements.audiences import Audience, resolve
 from bot.services.db_util import insert_for
 from models import Account, Event, EventInvite, OutboxMessage, Person
@@ -112,18 +112,6 @@ def _view(row: Event, counts: Counts) -> EventView:
     )
 
 
-async def _languages(session: AsyncSession, chats: list[int], default_language: str) -> list[Invitee]:
-    found: dict[int, str] = {}
-    for start in range(0, len(chats), 500):
-        for telegram_id, language, telegram_language in await session.execute(
-            select(Account.telegram_id, Account.language, Account.telegram_language).where(
-                Account.telegram_id.in_(chats[start : start + 500])
-            )
-        ):
-            found[telegram_id] = pick_language(language, telegram_language, default_language)
-    return [Invitee(chat, found.get(chat, default_language)) for chat in chats]
-
-
 async def recipients(
     session: AsyncSession, audience: Audience, *, admin_ids: frozenset[int], default_language: str
 ) -> list[Invitee]:
@@ -132,7 +120,7 @@ async def recipients(
     chats = await resolve(
         session, audience, CATEGORY, urgent=False, admin_ids=admin_ids, default_language=default_language
     )
-    return await _languages(session, chats, default_language)
+    return [Invitee(chat, language) for chat, language in (await languages(session, chats, default_language)).items()]
 
 
 async def create(
