@@ -445,3 +445,37 @@ async def test_a_caption_taken_as_the_answer_is_said_and_exports_speak_the_reade
     document = sent(await emulator.tap(ADMIN, menu, button(menu, "CSV")), "sendDocument")[0]
     [row] = list(csv.DictReader(io.StringIO(document.files["document"].content.decode("utf-8-sig"))))
     assert row["Статус"] == "по плану" and row["Сделано"] == "Смонтировали"
+
+
+async def test_text_typed_as_a_formula_is_exported_as_text(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    """A spreadsheet opening the export runs no formula a leader typed (CSV injection)."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    formula = '=HYPERLINK("http://evil.example","Нажмите")'
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(LEADER, "/report"))[0]
+    step = shown(await emulator.tap(LEADER, first, button(first, "по плану")))
+    await emulator.tap(LEADER, step, button(step, "50%"))
+    await emulator.ask(LEADER, formula)
+    await emulator.ask(LEADER, "+79001234567 позвонить")
+    preview = shown(await emulator.ask(LEADER, "@все помогите"))
+    await emulator.tap(LEADER, preview, button(preview, "Отправить"))
+    menu = sent(await emulator.ask(ADMIN, "/export"))[0]
+    document = sent(await emulator.tap(ADMIN, menu, button(menu, "Все — CSV")), "sendDocument")[0]
+    [row] = list(csv.DictReader(io.StringIO(document.files["document"].content.decode("utf-8-sig"))))
+    assert (row["Сделано"], row["Дальше"], row["Нужна помощь"]) == (
+        "'" + formula,
+        "'+79001234567 позвонить",
+        "'@все помогите",
+    )
+    assert row["Статус"] == "по плану", "plain text as it was"
+    document = sent(await emulator.tap(ADMIN, menu, button(menu, "Все — XLSX")), "sendDocument")[0]
+    sheet = load_workbook(io.BytesIO(document.files["document"].content)).active
+    assert sheet is not None
+    cells = [cell for row_cells in sheet.iter_rows(min_row=2) for cell in row_cells if cell.value == formula]
+    assert len(cells) == 1 and cells[0].data_type == "s", "text, not a formula"

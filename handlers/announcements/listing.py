@@ -5,9 +5,6 @@ time (the answers are editing.py's)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from aiogram import F
@@ -21,6 +18,7 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.services import announcements
 from bot.services.announcements import AnnouncementView, reading
+from bot.services.csv_file import csv_file
 from bot.services.directory import Page
 from bot.settings import Settings
 from handlers.announcements import ui as render
@@ -100,15 +98,7 @@ async def unreached(
 
 
 def unreached_csv(rows: list[announcements.Unreached]) -> bytes:
-    return _csv(["chat_id", "name", "status", "error"], ([r.chat_id, r.name, r.status, r.error] for r in rows))
-
-
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")  # with a BOM, so spreadsheet programs read UTF-8
+    return csv_file(["chat_id", "name", "status", "error"], ([r.chat_id, r.name, r.status, r.error] for r in rows))
 
 
 @router.callback_query(*on_act(Act.UNREAD, when=F.announcement.ack))
@@ -166,7 +156,7 @@ async def unread_csv(
     ]
     await message.answer_document(
         BufferedInputFile(
-            _csv(["chat_id", "name", "organisation", "delivered_at"], rows),
+            csv_file(["chat_id", "name", "organisation", "delivered_at"], rows),
             filename=f"announcement-{announcement.id}-unread.csv",
         ),
         caption=t("announcements.unread_csv_caption", id=announcement.id, count=len(rows)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bot.services.csv_file import csv_file
 from bot.services.reports import ReportView
 
 # (column title, width in characters)
@@ -72,18 +72,16 @@ def _row(report: ReportView, tz: ZoneInfo, words: Words) -> list[object]:
 
 
 def to_csv(reports: Sequence[ReportView], tz: ZoneInfo, words: Words = PLAIN) -> bytes:
-    """UTF-8 with a byte order mark, so that Excel opens Cyrillic text right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(list(words.headers))
-    for report in reports:
-        writer.writerow(
+    return csv_file(
+        list(words.headers),
+        (
             [
                 "" if v is None else v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v
-                for v in _row(report, tz, words)
+                for v in _row(r, tz, words)
             ]
-        )
-    return buffer.getvalue().encode("utf-8-sig")
+            for r in reports
+        ),
+    )
 
 
 def to_xlsx(reports: Sequence[ReportView], tz: ZoneInfo, sheet: str = "Reports", words: Words = PLAIN) -> bytes:
@@ -96,6 +94,9 @@ def to_xlsx(reports: Sequence[ReportView], tz: ZoneInfo, sheet: str = "Reports",
         cell.font = Font(bold=True)
     for report in reports:
         ws.append(_row(report, tz, words))
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text typed as «=…» stays text, not a formula run on opening
+                cell.data_type = "s"
     for n, (_, width) in enumerate(COLUMNS, start=1):
         letter = get_column_letter(n)
         ws.column_dimensions[letter].width = width
