@@ -6,8 +6,9 @@ resolved. Second taps, stale and forged buttons are answered politely."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from bot.services import access
 from bot.services.help_requests import TargetKind
 from bot.services.revision import bump_directory_revision
 from bot.settings import Settings
@@ -236,3 +237,20 @@ async def test_a_recipient_reading_english_and_a_request_resolved_before_they_an
     assert not next(c for c in calls if c.method == "editMessageReplyMarkup").buttons
     calls = await with_outbox(bot, emulator, await emulator.tap(GALINA, request, button(request, "I can help")))
     assert "resolved already" in alert(calls) and not sent(calls)
+
+
+async def test_a_leader_in_the_secretariat_hears_an_answer_once(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    await leader(emulator, settings)
+    await join(emulator, settings, ZAKHAROVA, "zakharova-galina")
+    alerted = await report_with_help(bot, emulator, HELP)
+    async with bot.app.database.sessions.begin() as session:  # the leader joins the secretariat
+        blinov = await session.scalar(select(Person.id).where(Person.key == "blinov-ivan"))
+        assert blinov is not None
+        await access.grant_roles(session, blinov, {"secretariat"})
+    await with_outbox(bot, emulator, await emulator.tap(ADMIN, alerted, button(alerted, "Переслать запрос: Комитет")))
+    request = the_one(emulator, ZAKHAROVA, "пересылает вам просьбу")
+    await with_outbox(bot, emulator, await emulator.tap(ZAKHAROVA, request, button(request, "Могу помочь")))
+    assert the_one(emulator, BLINOV, "может помочь"), "as the leader, not a second time as the secretariat"
+    assert the_one(emulator, ADMIN, "может помочь")

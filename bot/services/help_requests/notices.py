@@ -104,12 +104,17 @@ async def answered(
             )
     secretariat = await contact(session, helper_id, Onlooker(is_secretariat=True))
     if secretariat is not None:
-        messages += await to_secretariat(
-            session,
-            settings,
-            lambda chat: f"help-answer-s:{request.id}:{helper_chat}:{chat}",
-            lambda t: texts.answered(t, request, secretariat, choice, to_leader=False),
-        )
+        told = {message.chat_id for message in messages}  # a leader of the secretariat hears it once
+        messages += [
+            message
+            for message in await to_secretariat(
+                session,
+                settings,
+                lambda chat: f"help-answer-s:{request.id}:{helper_chat}:{chat}",
+                lambda t: texts.answered(t, request, secretariat, choice, to_leader=False),
+            )
+            if message.chat_id not in told
+        ]
     return messages
 
 
