@@ -254,3 +254,16 @@ async def test_a_leader_in_the_secretariat_hears_an_answer_once(
     await with_outbox(bot, emulator, await emulator.tap(ZAKHAROVA, request, button(request, "Могу помочь")))
     assert the_one(emulator, BLINOV, "может помочь"), "as the leader, not a second time as the secretariat"
     assert the_one(emulator, ADMIN, "может помочь")
+
+
+async def test_a_blocked_report_asking_for_help_is_one_alert_with_the_forward_buttons(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    await leader(emulator, settings)
+    await join(emulator, settings, ZAKHAROVA, "zakharova-galina")
+    first = sent(await emulator.ask(BLINOV, "/report"))[0]
+    preview = await fill_report(emulator, BLINOV, first, status="заблокирован", help_text=HELP)
+    await with_outbox(bot, emulator, await emulator.tap(BLINOV, preview, button(preview, "Отправить")))
+    [alerted] = [c for c in messages_to(emulator, User(id=ADMIN.id, first_name="")) if "Эффективный свет" in c.text]
+    assert "заблокирован" in alerted.text and "<финскими>" in alerted.text
+    assert button(alerted, "Переслать запрос: Комитет") and button(alerted, "Решено")

@@ -20,4 +20,4 @@ async def report_saved(
     session: AsyncSession, search: DirectorySearch, settings: Settings, report: ReportView, now: datetime
 ) -> None:
     if (request := await help_requests.opened(session, report, search, now)) is not None:
-        await enqueue(session, await notices.opened(session, settings, request, ui.NOTICES), now)
+        await enqueue(session, await notices.opened(session, settings, request, report, ui.NOTICES), now)

@@ -9,10 +9,11 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator, escape
 from bot.services.help_requests import Answer, HelpView, PersonContact, Target
 from bot.services.notices import Rendered
+from bot.services.reports import ReportView
 from handlers.common.render import localized, short
 from handlers.directory.ui import email_lines, phone_lines
 from handlers.help_requests.callbacks import HelpAction, HelpButton
-from handlers.reports.ui import title
+from handlers.reports.ui import alert_lines, title
 
 # The request's text in a notice, and on the card (where several may stand, at most CARD_LIST of
 # them: the card stays one message).
@@ -79,8 +80,9 @@ class Notices:
     """The texts of the notices (bot/services/help_requests/notices.Texts), as the outbox takes them."""
 
     @staticmethod
-    def alert(t: Translator, request: HelpView) -> Rendered:
-        lines = [t("helpreq.alert"), *_request_lines(t, request), ""]
+    def alert(t: Translator, request: HelpView, trouble: ReportView | None) -> Rendered:
+        head = alert_lines(t, trouble) if trouble else [t("helpreq.alert"), *_request_lines(t, request)]
+        lines = [*head, ""]
         lines.append(t("helpreq.candidates" if request.candidates else "helpreq.no_candidates"))
         return _for_outbox("\n".join(lines), alert_keyboard(t, request))
 

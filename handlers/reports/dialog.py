@@ -311,10 +311,11 @@ async def submit(
         await query.answer(t.plain("reports.edit_expired"), show_alert=True)
         return
     # Enqueued before the sender's screen changes: that call commits the report, and the notices with it.
+    # The help request's alert first: for a report of trouble it is the trouble alert too (one key).
+    await help_requests.report_saved(session, search, settings, view, now)
     await enqueue(
         session, await notices.reported(session, view, was, settings, render.NOTICES, edited=bool(editing)), now
     )
-    await help_requests.report_saved(session, search, settings, view, now)
     text = await _sent_text(session, t, view, dialog, now, settings)
     await show(query, text, render.sent_keyboard(t, view.id), edit=True)
 

@@ -242,6 +242,22 @@ def _for_outbox(text: str, kb: InlineKeyboardBuilder) -> Rendered:
     return text, kb.as_markup().model_dump(exclude_none=True)
 
 
+def alert_lines(t: Translator, report: ReportView) -> list[str]:
+    """A report of trouble, as the secretariat's alert tells it."""
+    lines = [
+        t(
+            "reports.alert",
+            project=title(t, report.project),
+            status=Html(status_label(t, report.status)),
+            author=report.author or "—",
+        )
+    ]
+    lines += [f"<b>{t('reports.field.done')}</b> {escape(short(report.done, 600))}"]
+    if report.help_needed:
+        lines.append(f"<b>{t('reports.field.help')}</b> {escape(short(report.help_needed, 600))}")
+    return lines
+
+
 def _history_button(t: Translator, report: ReportView) -> InlineKeyboardBuilder:
     kb = InlineKeyboardBuilder()
     kb.button(text=t("reports.history"), callback_data=ReportHistory(project=report.project.id, offset=0))
@@ -253,18 +269,7 @@ class Notices:
 
     @staticmethod
     def alert(t: Translator, report: ReportView) -> Rendered:
-        lines = [
-            t(
-                "reports.alert",
-                project=title(t, report.project),
-                status=Html(status_label(t, report.status)),
-                author=report.author or "—",
-            )
-        ]
-        lines += [f"<b>{t('reports.field.done')}</b> {escape(short(report.done, 600))}"]
-        if report.help_needed:
-            lines.append(f"<b>{t('reports.field.help')}</b> {escape(short(report.help_needed, 600))}")
-        return _for_outbox("\n".join(lines), _history_button(t, report))
+        return _for_outbox("\n".join(alert_lines(t, report)), _history_button(t, report))
 
     @staticmethod
     def behalf(t: Translator, report: ReportView) -> Rendered:

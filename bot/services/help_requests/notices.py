@@ -16,7 +16,7 @@ from bot.services.directory.privacy import Onlooker
 from bot.services.help_requests import Answer, Forwarding, HelpView, PersonContact, Target, contact
 from bot.services.notices import Rendered, to_account, to_secretariat
 from bot.services.outbox import Outgoing
-from bot.services.reports import PersonRef, project_leaders
+from bot.services.reports import TROUBLE, PersonRef, ReportView, project_leaders
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 class Texts(Protocol):
     """How each notice reads, in the reader's language."""
 
-    def alert(self, t: Translator, request: HelpView) -> Rendered:
-        """To the secretariat: a project asks for help; a button per candidate, or that there is none."""
+    def alert(self, t: Translator, request: HelpView, trouble: ReportView | None) -> Rendered:
+        """To the secretariat: a project asks for help (in a report of `trouble`, told as its alert
+        tells it); a button per candidate, or that there is none."""
 
     def request(self, t: Translator, request: HelpView, leaders: list[PersonContact]) -> Rendered:
         """To a recipient: the request, its leaders as the recipient may see them, Can help / Not me."""
@@ -40,9 +41,21 @@ class Texts(Protocol):
         """To a leader (with the helper's contacts they may see) or the secretariat: an answer."""
 
 
-async def opened(session: AsyncSession, settings: Settings, request: HelpView, texts: Texts) -> list[Outgoing]:
+async def opened(
+    session: AsyncSession, settings: Settings, request: HelpView, report: ReportView, texts: Texts
+) -> list[Outgoing]:
+    """The secretariat's alert of a new request. A leader's report of trouble that asks for help
+    is one alert, not two: this one, under the key of the trouble alert (bot.services.reports.
+    notices), which the outbox then takes once."""
+    if report.status in TROUBLE and not report.on_behalf:
+        return await to_secretariat(
+            session,
+            settings,
+            lambda chat: f"report-alert:{report.id}:{report.status}:{chat}",
+            lambda t: texts.alert(t, request, report),
+        )
     return await to_secretariat(
-        session, settings, lambda chat: f"help-alert:{request.id}:{chat}", lambda t: texts.alert(t, request)
+        session, settings, lambda chat: f"help-alert:{request.id}:{chat}", lambda t: texts.alert(t, request, None)
     )
 
 
