@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -16,6 +16,9 @@ PAGE_SIZE = 8
 
 
 TEXT_LIMIT = 4096
+# A long text (a digest, an overview, /help) is cut into messages of at most this many characters,
+# at line ends; the margin is for what the markup adds.
+CHUNK = TEXT_LIMIT - 200
 
 
 BUTTON_TEXT = 60
@@ -88,3 +91,20 @@ def split_text(text: str, limit: int) -> list[str]:
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     return [*pieces, rest] if rest or not pieces else pieces
+
+
+def chunks(lines: Sequence[str]) -> list[str]:
+    """Lines joined into messages below Telegram's limit, never cutting a line (or its markup)."""
+    messages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        for piece in split_text(line, CHUNK) if len(line) > CHUNK else [line]:
+            if current and size + len(piece) + 1 > CHUNK:
+                messages.append("\n".join(current).strip())
+                current, size = [], 0
+            current.append(piece)
+            size += len(piece) + 1
+    if current:
+        messages.append("\n".join(current).strip())
+    return messages

@@ -17,7 +17,7 @@ from bot.services.reports import STATUSES, Overview, PersonRef, ProjectRef, Proj
 from bot.services.reports.attention import LATE, MISSED, ON_TIME, Attention, Punctuality, Reason, Totals
 from bot.services.reports.checkins import FREQUENCIES, MONTH_DAYS, Cadence
 from handlers.common.callbacks import Menu, MenuItem
-from handlers.common.render import TEXT_LIMIT, localized, pager, short, split_text
+from handlers.common.render import TEXT_LIMIT, chunks, localized, pager, short
 from handlers.directory.callbacks import Card
 from handlers.reports.callbacks import (
     CadenceField,
@@ -43,8 +43,6 @@ HOURS = tuple(range(7, 22))
 # One report a page: three answers of up to 1,000 characters each already fill most of a message.
 HISTORY_PAGE = 1
 PICK_PAGE = 8
-# A digest or overview is cut into messages of at most this many characters, at line ends.
-CHUNK = TEXT_LIMIT - 200
 
 
 def title(t: Translator, project: ProjectRef) -> str:
@@ -552,23 +550,6 @@ def totals_lines(t: Translator, totals: Totals) -> list[str]:
         ),
         t("reports.totals_help", opened=helped.opened, answered=helped.answered, resolved=helped.resolved),
     ]
-
-
-def chunks(lines: Sequence[str]) -> list[str]:
-    """Lines joined into messages below Telegram's limit, never cutting a line (or its markup)."""
-    messages: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in lines:
-        for piece in split_text(line, CHUNK) if len(line) > CHUNK else [line]:
-            if current and size + len(piece) + 1 > CHUNK:
-                messages.append("\n".join(current).strip())
-                current, size = [], 0
-            current.append(piece)
-            size += len(piece) + 1
-    if current:
-        messages.append("\n".join(current).strip())
-    return messages
 
 
 def chart_legend(t: Translator) -> dict[str | None, str]:

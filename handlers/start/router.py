@@ -19,6 +19,7 @@ from bot.settings import Settings
 from handlers.common.callbacks import Menu, MenuItem
 from handlers.common.messages import show
 from handlers.common.notify import set_viewer_commands
+from handlers.common.render import chunks
 from handlers.common.routes import Routes, command
 from handlers.joining.router import after_join, ask_readmission
 from handlers.start import ui as start_ui
@@ -81,7 +82,9 @@ async def help_(message: Message, viewer: Viewer, t: Translator, settings: Setti
     parts.append(t("help.mydata") + ("\n" + t("help.forgetme") + "\n" + t("help.away") if viewer.person_id else ""))
     if viewer.is_secretariat:
         parts.append(t("help.secretariat"))
-    await message.answer("\n\n".join(parts))
+    # Whole sections a message, as many as fit: the secretariat's help is longer than one.
+    for text in chunks([part + "\n" for part in parts]):
+        await message.answer(text)
 
 
 @router.message(command("cancel"))
