@@ -18,6 +18,7 @@ from bot.services.reports.checkins import (
     Cadence,
     answers_from,
     cadences,
+    drop_unsent,
     leader_chats,
     outbox_times,
     period_key,
@@ -195,6 +196,8 @@ async def submit(
     )
     report_id = inserted or await session.scalar(select(Report.id).where(Report.token == token))
     assert report_id is not None
+    if inserted:
+        await drop_unsent(session, draft.project_id)
     if inserted and on_behalf:
         audit.record(
             session,
