@@ -236,3 +236,17 @@ async def test_a_recipient_reading_english_and_a_request_resolved_before_they_an
     assert not next(c for c in calls if c.method == "editMessageReplyMarkup").buttons
     calls = await with_outbox(bot, emulator, await emulator.tap(GALINA, request, button(request, "I can help")))
     assert "resolved already" in alert(calls) and not sent(calls)
+
+
+async def test_status_stops_showing_a_request_once_it_is_resolved(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(BLINOV, "/report"))[0]
+    preview = await fill_report(emulator, BLINOV, first, status="есть риски", help_text="Ыыыкс бздынь")
+    await with_outbox(bot, emulator, await emulator.tap(BLINOV, preview, button(preview, "Отправить")))
+    alerted = the_one(emulator, ADMIN, "Просьба о помощи")
+    assert "🆘 Ыыыкс бздынь" in sent(await emulator.ask(ADMIN, "/status"))[0].text
+    await emulator.tap(ADMIN, alerted, button(alerted, "Решено"))
+    status = sent(await emulator.ask(ADMIN, "/status"))[0].text
+    assert "бздынь" not in status and "Эффективный свет · 50%" in status, "the project stays at risk"

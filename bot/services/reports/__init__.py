@@ -24,7 +24,7 @@ from bot.services.reports.checkins import (
     period_key,
     period_start,
 )
-from models import Account, Person, PersonRole, Project, ProjectPerson, Report
+from models import Account, HelpRequest, Person, PersonRole, Project, ProjectPerson, Report
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -449,6 +449,8 @@ async def overview(
         .order_by(Report.created_at, Report.id)
     ):
         reports.setdefault(r.project_id, []).append(r)
+    # The help a leader or the secretariat marked resolved is not asked for any more.
+    resolved = set(await session.scalars(select(HelpRequest.report_id).where(HelpRequest.resolved_at.is_not(None))))
     rows: list[ProjectStatus] = []
     for pid, ref in refs.items():
         cadence = plans.get(pid, default)
@@ -480,7 +482,7 @@ async def overview(
                 if reported_now or start is None
                 else [name for name in leaders.get(pid, []) if asked is None or (pid, name) in asked],
                 bool(leaders.get(pid)),
-                last.help_needed if last and reported_now else None,
+                last.help_needed if last and reported_now and last.id not in resolved else None,
             )
         )
     rows.sort(key=lambda s: s.project.title.lower())
