@@ -125,6 +125,8 @@ async def test_confirmed_once_counted_listed_and_the_rest_reminded_once(
     assert not [c for c in calls if c.method.startswith("edit")]
     calls = await emulator.tap(_member(cast.leader), markup, button(markup, "подтверждено"))
     assert "уже подтвердили" in alert(calls)
+    mine = sent(await emulator.ask(_member(cast.leader), "/mydata"))[0].text
+    assert "Объявления: вы подтвердили прочтение (всего: 1)" in mine and f"объявление №1: «{TEXT}»" in mine
 
     # The Finn confirms within ANNOUNCE_PROGRESS_SECONDS: the report waits for the next tick.
     finn = _delivered(emulator, cast.finn, TEXT)

@@ -107,6 +107,9 @@ async def test_a_request_goes_to_a_helper_who_can_help_and_the_leader_resolves_i
     assert the_one(emulator, ADMIN, "может помочь")
     calls = await with_outbox(bot, emulator, await emulator.tap(ZAKHAROVA, request, button(request, "Не по адресу")))
     assert "уже ответили: 🙋 Могу помочь" in alert(calls) and not sent(calls)
+    mine = sent(await emulator.ask(ZAKHAROVA, "/mydata"))[0].text
+    assert "Просьбы о помощи, пересланные вам (всего: 1)" in mine and "Ваш ответ: 🙋 Могу помочь" in mine
+    assert "<финскими>" in mine and "Эффективный свет" in mine
     # someone the request never reached: the button is stale to them
     assert "устарела" in alert(await emulator.tap(ORG_A, request, button(request, "Могу помочь")))
 
