@@ -247,9 +247,16 @@ async def test_status_stops_showing_a_request_once_it_is_resolved(
     await leader(emulator, settings)
     first = sent(await emulator.ask(BLINOV, "/report"))[0]
     preview = await fill_report(emulator, BLINOV, first, status="есть риски", help_text="Ыыыкс бздынь")
-    await with_outbox(bot, emulator, await emulator.tap(BLINOV, preview, button(preview, "Отправить")))
+    done = edit_of(await with_outbox(bot, emulator, await emulator.tap(BLINOV, preview, button(preview, "Отправить"))))
     alerted = the_one(emulator, ADMIN, "Просьба о помощи")
     assert "🆘 Ыыыкс бздынь" in sent(await emulator.ask(ADMIN, "/status"))[0].text
     await emulator.tap(ADMIN, alerted, button(alerted, "Решено"))
     status = sent(await emulator.ask(ADMIN, "/status"))[0].text
     assert "бздынь" not in status and "Эффективный свет · 50%" in status, "the project stays at risk"
+    # the leader edits the report to ask for something else: that is shown again
+    step = shown(await emulator.tap(BLINOV, done, button(done, "Исправить")))
+    for _ in range(4):
+        step = shown(await emulator.tap(BLINOV, step, button(step, "Оставить как было")))
+    preview = shown(await emulator.ask(BLINOV, "Нужен монтажник"))
+    await emulator.tap(BLINOV, preview, button(preview, "Отправить"))
+    assert "🆘 Нужен монтажник" in sent(await emulator.ask(ADMIN, "/status"))[0].text

@@ -449,8 +449,14 @@ async def overview(
         .order_by(Report.created_at, Report.id)
     ):
         reports.setdefault(r.project_id, []).append(r)
-    # The help a leader or the secretariat marked resolved is not asked for any more.
-    resolved = set(await session.scalars(select(HelpRequest.report_id).where(HelpRequest.resolved_at.is_not(None))))
+    # The help a leader or the secretariat marked resolved is not asked for any more (a report
+    # edited since to ask for something else still is: a resolved request keeps its words).
+    resolved = {
+        report_id: text
+        for report_id, text in await session.execute(
+            select(HelpRequest.report_id, HelpRequest.text).where(HelpRequest.resolved_at.is_not(None))
+        )
+    }
     rows: list[ProjectStatus] = []
     for pid, ref in refs.items():
         cadence = plans.get(pid, default)
@@ -482,7 +488,7 @@ async def overview(
                 if reported_now or start is None
                 else [name for name in leaders.get(pid, []) if asked is None or (pid, name) in asked],
                 bool(leaders.get(pid)),
-                last.help_needed if last and reported_now and last.id not in resolved else None,
+                last.help_needed if last and reported_now and resolved.get(last.id) != last.help_needed else None,
             )
         )
     rows.sort(key=lambda s: s.project.title.lower())
