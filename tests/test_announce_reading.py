@@ -125,6 +125,8 @@ async def test_confirmed_once_counted_listed_and_the_rest_reminded_once(
     assert not [c for c in calls if c.method.startswith("edit")]
     calls = await emulator.tap(_member(cast.leader), markup, button(markup, "подтверждено"))
     assert "уже подтвердили" in alert(calls)
+    mine = sent(await emulator.ask(_member(cast.leader), "/mydata"))[0].text
+    assert "Объявления: вы подтвердили прочтение (всего: 1)" in mine and f"объявление №1: «{TEXT}»" in mine
 
     # The Finn confirms within ANNOUNCE_PROGRESS_SECONDS: the report waits for the next tick.
     finn = _delivered(emulator, cast.finn, TEXT)
@@ -229,3 +231,18 @@ async def test_a_long_list_is_paged_and_an_edited_scheduled_one_keeps_the_button
 
 def _numbers(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"^(\d+)\. ", text, re.M)]
+
+
+async def test_a_second_tap_on_the_toggle_as_it_was_keeps_the_choice(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    await seed(bot.app, clock(), extra=1)
+    summary = await compose(emulator, TEXT)
+    on = await _ask_for_reading(emulator, summary)
+    # A double tap: the second press comes from the summary as it was before the first one's edit.
+    calls = await emulator.tap(ADMIN, summary, button(summary, "Попросить подтвердить прочтение"))
+    assert "уже" in alert(calls) and not [c for c in calls if c.method.startswith("edit")]
+    assert "☑️" in _label(on, "прочтение")
+    report = await send_now(emulator, on)
+    await bot.app.sender.deliver_due()
+    assert "Прочитали: 0 из" in _report_text(emulator, report)

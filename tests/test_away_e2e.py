@@ -10,7 +10,7 @@ from bot.services import announcements
 from bot.services.announcements.audiences import Audience
 from tests.emulator import BotAPIEmulator
 from tests.harness import FakeClock, RunningBot
-from tests.steps import ADMIN, ORG_A, SOLO, button, item_with_owners, sent, shown
+from tests.steps import ADMIN, ORG_A, SOLO, alert, button, item_with_owners, sent, shown
 from tests.test_reminders import people
 from tests.test_workdays import _reminder_days, _tick_until
 
@@ -57,6 +57,8 @@ async def test_away_until_a_day_pauses_all_but_urgent_and_ends_early(
     state = sent(await emulator.ask(ORG_A, "/away"))[0]
     calls = await emulator.tap(ORG_A, state, button(state, "Я вернулся"))
     assert "С возвращением" in shown(calls).text
+    calls = await emulator.tap(ORG_A, state, button(state, "Я вернулся"))  # a second tap
+    assert "уже на месте" in alert(calls) and not [c for c in calls if c.method.startswith("edit")]
     assert "на месте" in sent(await emulator.ask(ORG_A, "/away"))[0].text
     assert "на месте" in sent(await emulator.ask(ORG_A, "/away off"))[0].text, "no welcome back to one not away"
     assert "Отсутствует" not in sent(await emulator.ask(ADMIN, "Питиримов"))[0].text

@@ -176,3 +176,21 @@ async def test_a_leader_assigned_minutes_before_a_period_closes_is_asked_once(
     await bot.tick()
     [prompt] = texts(emulator, LEADER.id, PROMPT)
     assert "30.11.2026" in prompt
+
+
+async def test_a_prompt_held_while_the_leader_was_reporting_is_not_sent_after_the_report(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings, clock: FakeClock
+) -> None:
+    await leader(emulator, settings)
+    # Monday 23.11, 12:00 in Moscow: the leader is writing the period's report when the tick owes
+    # them its prompt, which waits for the dialog to end …
+    first = sent(await emulator.ask(LEADER, "/report"))[-1]
+    await bot.tick()
+    assert not texts(emulator, LEADER.id, PROMPT)
+    preview = await fill_report(emulator, LEADER, first)
+    await emulator.tap(LEADER, preview, button(preview, "Отправить"))
+    # … and then has nothing left to ask
+    await bot.tick()
+    clock.advance(hours=25)
+    await bot.tick()
+    assert not texts(emulator, LEADER.id, PROMPT) and not texts(emulator, LEADER.id, NUDGE)

@@ -97,6 +97,11 @@ async def test_an_event_from_invitation_to_cancel(bot: RunningBot, emulator: Bot
     assert "✅ 0 · ❌ 1 · 🤔 2" in report_text(emulator, report)
     edited = emulator.message(cast.leader, invited[cast.leader].message["message_id"])
     assert edited is not None and "Ваш ответ: ❌ Не приду" in edited["text"]
+    # /mydata holds the answers; the Finn reads his in English
+    mine = sent(await emulator.ask(User(id=cast.leader, first_name="m"), "/mydata"))[0].text
+    assert "События: приглашения и ваши ответы (всего: 1)" in mine and "❌ Не приду" in mine
+    theirs = sent(await emulator.ask(User(id=cast.finn, first_name="m", language_code="en"), "/mydata"))[0].text
+    assert "Events: invitations and your answers (total: 1)" in theirs and "🤔 Maybe" in theirs
 
     # A forged answer (another event, or a value outside the enum) and a stale one change nothing.
     forged = emulator.press_forged(

@@ -108,6 +108,9 @@ async def test_a_request_goes_to_a_helper_who_can_help_and_the_leader_resolves_i
     assert the_one(emulator, ADMIN, "может помочь")
     calls = await with_outbox(bot, emulator, await emulator.tap(ZAKHAROVA, request, button(request, "Не по адресу")))
     assert "уже ответили: 🙋 Могу помочь" in alert(calls) and not sent(calls)
+    mine = sent(await emulator.ask(ZAKHAROVA, "/mydata"))[0].text
+    assert "Просьбы о помощи, пересланные вам (всего: 1)" in mine and "Ваш ответ: 🙋 Могу помочь" in mine
+    assert "<финскими>" in mine and "Эффективный свет" in mine
     # someone the request never reached: the button is stale to them
     assert "устарела" in alert(await emulator.tap(ORG_A, request, button(request, "Могу помочь")))
 
@@ -267,3 +270,24 @@ async def test_a_blocked_report_asking_for_help_is_one_alert_with_the_forward_bu
     [alerted] = [c for c in messages_to(emulator, User(id=ADMIN.id, first_name="")) if "Эффективный свет" in c.text]
     assert "заблокирован" in alerted.text and "<финскими>" in alerted.text
     assert button(alerted, "Переслать запрос: Комитет") and button(alerted, "Решено")
+
+
+async def test_status_stops_showing_a_request_once_it_is_resolved(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    await leader(emulator, settings)
+    first = sent(await emulator.ask(BLINOV, "/report"))[0]
+    preview = await fill_report(emulator, BLINOV, first, status="есть риски", help_text="Ыыыкс бздынь")
+    done = edit_of(await with_outbox(bot, emulator, await emulator.tap(BLINOV, preview, button(preview, "Отправить"))))
+    alerted = the_one(emulator, ADMIN, "Ыыыкс бздынь")  # at risk: the trouble alert, with the buttons
+    assert "🆘 Ыыыкс бздынь" in sent(await emulator.ask(ADMIN, "/status"))[0].text
+    await emulator.tap(ADMIN, alerted, button(alerted, "Решено"))
+    status = sent(await emulator.ask(ADMIN, "/status"))[0].text
+    assert "бздынь" not in status and "Эффективный свет · 50%" in status, "the project stays at risk"
+    # the leader edits the report to ask for something else: that is shown again
+    step = shown(await emulator.tap(BLINOV, done, button(done, "Исправить")))
+    for _ in range(4):
+        step = shown(await emulator.tap(BLINOV, step, button(step, "Оставить как было")))
+    preview = shown(await emulator.ask(BLINOV, "Нужен монтажник"))
+    await emulator.tap(BLINOV, preview, button(preview, "Отправить"))
+    assert "🆘 Нужен монтажник" in sent(await emulator.ask(ADMIN, "/status"))[0].text

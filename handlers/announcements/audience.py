@@ -161,6 +161,7 @@ async def preview(
 @router.callback_query(*on_step(Step.ACK, stage=Stage.AUDIENCE))
 async def toggle_ack(
     query: CallbackQuery,
+    callback_data: AnnounceStep,
     message: Message,
     draft: Composing,
     session: AsyncSession,
@@ -169,7 +170,11 @@ async def toggle_ack(
     settings: Settings,
 ) -> None:
     """Ask recipients to confirm reading it, or not: the summary says which."""
-    await draft.save({"ack": not draft.data.get("ack", False)})
+    wanted = callback_data.value == "1"
+    if wanted == draft.data.get("ack", False):
+        await query.answer(t.plain("announcements.ack_already." + ("on" if wanted else "off")), show_alert=True)
+        return
+    await draft.save({"ack": wanted})
     composed = draft_of(draft.data)
     label = await _audience_label(session, t, composed.audience)
     text, markup = await _summary(message, composed, label, session, t, clock, settings)

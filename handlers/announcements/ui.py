@@ -210,7 +210,8 @@ def summary(
     if toggle:  # a row of its own, under "send" and "schedule"
         kb.button(
             text=t("announcements.ack_toggle." + ("on" if draft.asks_reading else "off")),
-            callback_data=_step(draft.token, Step.ACK),
+            # the choice the tap makes, not "switch": a double tap's second press keeps the first one's
+            callback_data=_step(draft.token, Step.ACK, "0" if draft.asks_reading else "1"),
         )
     kb.button(text=t("announcements.change_audience"), callback_data=_step(draft.token, Step.AUDIENCES))
     kb.button(text=t("announcements.drop"), callback_data=_step(draft.token, Step.DROP))

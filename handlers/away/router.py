@@ -65,10 +65,19 @@ async def away_command(
 
 @router.callback_query(AwayEnd.filter())
 async def end_early(
-    query: CallbackQuery, callback_data: AwayEnd, session: AsyncSession, viewer: Viewer, t: Translator
+    query: CallbackQuery,
+    callback_data: AwayEnd,
+    session: AsyncSession,
+    viewer: Viewer,
+    t: Translator,
+    clock: Clock,
+    settings: Settings,
 ) -> None:
     if viewer.person_id is None or viewer.person_id != callback_data.person:
         await query.answer(t("button.stale"), show_alert=True)
+        return
+    if await away.until(session, viewer.person_id, clock().astimezone(settings.tz).date()) is None:
+        await query.answer(t.plain("away.already_back"), show_alert=True)
         return
     await away.set_until(session, viewer.person_id, None)
     await show(query, t("away.back"), InlineKeyboardMarkup(inline_keyboard=[]), edit=True)

@@ -12,9 +12,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator, escape
 from bot.services.contacts import readable_phone
-from bot.services.mydata import AnswerData, AuditData, CardData, MyData, ReportData
+from bot.services.mydata import AnswerData, AuditData, CardData, EventAnswerData, HelpData, MyData, ReadData, ReportData
 from bot.services.mydata.forget import Subject
-from handlers.common.render import split_text
+from handlers.common.render import short, split_text
 from handlers.directory import edit_ui
 from handlers.directory.callbacks import Card
 from handlers.mydata.callbacks import ForgetAct, ForgetMe
@@ -45,6 +45,9 @@ def blocks(t: Translator, data: MyData, tz: ZoneInfo, now: datetime) -> list[str
     out.append(_card(t, data.card) if data.card else t("mydata.no_card"))
     out += _section(t, "mydata.reports", [_report(t, r, tz) for r in data.reports])
     out += _section(t, "mydata.answers", [_answer(t, a, tz) for a in data.answers])
+    out += _section(t, "mydata.reads", [_read(t, r, tz) for r in data.reads])
+    out += _section(t, "mydata.help_requests", [_help(t, h, tz) for h in data.help_requests])
+    out += _section(t, "mydata.events", [_event(t, e, tz) for e in data.events])
     requests = [
         t("mydata.request", date=_date(r.created_at, tz), name=r.full_name, organisation=r.organisation)
         + " · "
@@ -131,6 +134,29 @@ def _answer(t: Translator, answer: AnswerData, tz: ZoneInfo) -> str:
     lines = [t("mydata.answer", date=_time(answer.at, tz), number=answer.item, title=answer.title) + f" · {kind}"]
     proposed = _date(answer.proposed_deadline, tz) if answer.proposed_deadline else None
     return "\n".join([*lines, *_labelled(t, [("mydata.note", answer.note), ("mydata.proposed", proposed)])])
+
+
+def _read(t: Translator, read: ReadData, tz: ZoneInfo) -> str:
+    return t("mydata.read", date=_time(read.read_at, tz), number=read.announcement, text=short(plain(read.text), 80))
+
+
+def _help(t: Translator, request: HelpData, tz: ZoneInfo) -> str:
+    answer = (
+        t("mydata.help_answer", answer=t.plain(f"helpreq.{request.answer}"), date=_time(request.answered_at, tz))
+        if request.answer and request.answered_at
+        else t("mydata.no_answer")
+    )
+    head = t("mydata.help_request", date=_date(request.opened_at, tz), project=request.project)
+    return "\n".join([head, t("mydata.help_needed", value=request.text), answer])
+
+
+def _event(t: Translator, event: EventAnswerData, tz: ZoneInfo) -> str:
+    answer = (
+        t("mydata.event_answer", answer=t.plain(f"events.answer.{event.answer}"), date=_time(event.answered_at, tz))
+        if event.answer and event.answered_at
+        else t("mydata.no_answer")
+    )
+    return t("mydata.event", date=_time(event.starts_at, tz), title=event.title) + " · " + answer
 
 
 def _audit(t: Translator, entry: AuditData, tz: ZoneInfo) -> str:

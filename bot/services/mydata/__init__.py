@@ -16,9 +16,15 @@ from bot.services import access, announcements
 from bot.services.audit import PERSON_TARGET
 from models import (
     Account,
+    Announcement,
+    AnnouncementRead,
     AuditEntry,
     CalendarFeed,
     CheckinPause,
+    Event,
+    EventInvite,
+    HelpRecipient,
+    HelpRequest,
     JoinRequest,
     Organisation,
     Person,
@@ -96,6 +102,36 @@ class AnswerData:
 
 
 @dataclass(frozen=True)
+class ReadData:
+    """An announcement whose reading they confirmed."""
+
+    announcement: int
+    text: str  # HTML, as it was sent
+    read_at: datetime
+
+
+@dataclass(frozen=True)
+class HelpData:
+    """A help request the secretariat forwarded to them, and their answer (None: not given)."""
+
+    project: str
+    text: str
+    opened_at: datetime
+    answer: str | None  # can | wrong
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EventAnswerData:
+    """An event they were invited to, and their answer (None: not given)."""
+
+    title: str
+    starts_at: datetime
+    answer: str | None  # yes | no | maybe
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
 class RequestData:
     created_at: datetime
     full_name: str
@@ -127,6 +163,9 @@ class MyData:
     card: CardData | None
     reports: list[ReportData]
     answers: list[AnswerData]
+    reads: list[ReadData]
+    help_requests: list[HelpData]
+    events: list[EventAnswerData]
     mutes: list[str]
     calendar: CalendarData | None
     join_requests: list[RequestData]
@@ -151,6 +190,40 @@ async def gather(session: AsyncSession, telegram_id: int) -> MyData:
         card=await _card(session, person) if person else None,
         reports=await _reports(session, telegram_id, person_id),
         answers=await _answers(session, telegram_id),
+        reads=[
+            ReadData(number, text, at)
+            for number, text, at in await session.execute(
+                select(Announcement.id, Announcement.text, AnnouncementRead.read_at)
+                .join(Announcement, Announcement.id == AnnouncementRead.announcement_id)
+                .where(AnnouncementRead.telegram_id == telegram_id)
+                .order_by(AnnouncementRead.read_at)
+            )
+        ],
+        help_requests=[
+            HelpData(*row)
+            for row in await session.execute(
+                select(
+                    Project.title,
+                    HelpRequest.text,
+                    HelpRequest.opened_at,
+                    HelpRecipient.answer,
+                    HelpRecipient.answered_at,
+                )
+                .join(HelpRequest, HelpRequest.id == HelpRecipient.request_id)
+                .join(Project, Project.id == HelpRequest.project_id)
+                .where(HelpRecipient.telegram_id == telegram_id)
+                .order_by(HelpRequest.opened_at, HelpRequest.id)
+            )
+        ],
+        events=[
+            EventAnswerData(*row)
+            for row in await session.execute(
+                select(Event.title, Event.starts_at, EventInvite.answer, EventInvite.answered_at)
+                .join(Event, Event.id == EventInvite.event_id)
+                .where(EventInvite.telegram_id == telegram_id)
+                .order_by(Event.starts_at, Event.id)
+            )
+        ],
         mutes=sorted(await announcements.muted(session, telegram_id)),
         calendar=CalendarData(feed.issued_at, feed.all_events)
         if (feed := await session.get(CalendarFeed, telegram_id))

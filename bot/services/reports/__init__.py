@@ -18,12 +18,13 @@ from bot.services.reports.checkins import (
     Cadence,
     answers_from,
     cadences,
+    drop_unsent,
     leader_chats,
     outbox_times,
     period_key,
     period_start,
 )
-from models import Account, Person, PersonRole, Project, ProjectPerson, Report
+from models import Account, HelpRequest, Person, PersonRole, Project, ProjectPerson, Report
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -195,6 +196,8 @@ async def submit(
     )
     report_id = inserted or await session.scalar(select(Report.id).where(Report.token == token))
     assert report_id is not None
+    if inserted:
+        await drop_unsent(session, draft.project_id)
     if inserted and on_behalf:
         audit.record(
             session,
@@ -446,6 +449,14 @@ async def overview(
         .order_by(Report.created_at, Report.id)
     ):
         reports.setdefault(r.project_id, []).append(r)
+    # The help a leader or the secretariat marked resolved is not asked for any more (a report
+    # edited since to ask for something else still is: a resolved request keeps its words).
+    resolved = {
+        report_id: text
+        for report_id, text in await session.execute(
+            select(HelpRequest.report_id, HelpRequest.text).where(HelpRequest.resolved_at.is_not(None))
+        )
+    }
     rows: list[ProjectStatus] = []
     for pid, ref in refs.items():
         cadence = plans.get(pid, default)
@@ -477,7 +488,7 @@ async def overview(
                 if reported_now or start is None
                 else [name for name in leaders.get(pid, []) if asked is None or (pid, name) in asked],
                 bool(leaders.get(pid)),
-                last.help_needed if last and reported_now else None,
+                last.help_needed if last and reported_now and resolved.get(last.id) != last.help_needed else None,
             )
         )
     rows.sort(key=lambda s: s.project.title.lower())

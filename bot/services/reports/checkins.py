@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy import String, any_, bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -213,6 +213,22 @@ async def outbox_times(session: AsyncSession, keys: list[str]) -> dict[str, date
         rows = await session.execute(query.where(OutboxMessage.key.in_(keys[start : start + 500])))
         found.update({key: at for key, at in rows})
     return found
+
+
+async def drop_unsent(session: AsyncSession, project_id: int) -> None:
+    """A report on the project answers its prompts and nudges still waiting in the outbox (held
+    while their leader was in a dialog, often the very report): they are not sent after it."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            or_(
+                OutboxMessage.key.startswith(f"checkin:{project_id}:"),
+                OutboxMessage.key.startswith(f"nudge:{project_id}:"),
+            ),
+            OutboxMessage.status == "pending",
+        )
+        .values(status="cancelled")
+    )
 
 
 @dataclass(frozen=True)
