@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import help_requests, reports
+from bot.services import away, help_requests, reports
 from bot.services.directory.search import DirectorySearch
 from bot.services.help_requests import Answer, HelpTotals, TargetKind
 from bot.services.reports import Draft
@@ -58,12 +58,17 @@ async def test_requests_forwards_answers_and_the_totals_of_a_period(session: Asy
     org = await session.scalar(select(Organisation.id).where(Organisation.id == helper.organisation_id))
     assert view is not None and (TargetKind.ORGANISATION, org) in [(c.kind, c.id) for c in view.candidates]
     assert org is not None
-    sent = await help_requests.forward(session, first, TargetKind.ORGANISATION, org, by=1, now=NOW)
+    today = NOW.date()
+    await away.set_until(session, helper.id, today + timedelta(days=3))  # /away: nobody of it to ask
+    away_now = await help_requests.forward(session, first, TargetKind.ORGANISATION, org, by=1, now=NOW, today=today)
+    assert away_now.outcome == "away" and not away_now.recipients
+    await away.set_until(session, helper.id, None)
+    sent = await help_requests.forward(session, first, TargetKind.ORGANISATION, org, by=1, now=NOW, today=today)
     assert sent.outcome == "sent" and [r.telegram_id for r in sent.recipients] == [77]
-    assert (
-        await help_requests.forward(session, first, TargetKind.ORGANISATION, org, by=1, now=NOW)
-    ).outcome == "already"
-    assert (await help_requests.forward(session, first, TargetKind.PERSON, 424242, by=1, now=NOW)).outcome == "unknown"
+    twice = await help_requests.forward(session, first, TargetKind.ORGANISATION, org, by=1, now=NOW, today=today)
+    assert twice.outcome == "already"
+    forged = await help_requests.forward(session, first, TargetKind.PERSON, 424242, by=1, now=NOW, today=today)
+    assert forged.outcome == "unknown"
     answered_at = NOW + timedelta(days=1)
     assert (await help_requests.answer(session, first, 77, Answer.CAN, answered_at)).outcome == "recorded"
     again = await help_requests.answer(session, first, 77, Answer.WRONG, answered_at)

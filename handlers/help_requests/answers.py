@@ -42,7 +42,13 @@ async def forward(
         return
     now = clock()
     sent = await help_requests.forward(
-        session, callback_data.request, callback_data.kind, callback_data.target, by=viewer.telegram_id, now=now
+        session,
+        callback_data.request,
+        callback_data.kind,
+        callback_data.target,
+        by=viewer.telegram_id,
+        now=now,
+        today=now.astimezone(settings.tz).date(),
     )
     name = localized(t, sent.target.name, sent.target.name_en) if sent.target else ""
     if sent.outcome == "unknown":

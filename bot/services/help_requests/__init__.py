@@ -5,12 +5,13 @@ them by the secretariat, their answers, and the request resolved by a leader or 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import away
 from bot.services.db_util import insert_for
 from bot.services.directory.privacy import Contacts, Looker, visible_contacts
 from bot.services.directory.search import DirectorySearch
@@ -288,7 +289,8 @@ class Forwarding:
     """sent (to `recipients`: those the request reaches for the first time) | already (sent to
     this target before, or each of its people got it through another) | closed (resolved) |
     unknown (no such request, or a target it does not offer: a forged button) | nobody (no one of
-    the target is in the bot any longer)."""
+    the target is in the bot any longer) | away (everyone of the target is away today: /away
+    pauses all but urgent announcements)."""
 
     outcome: str
     target: Target | None = None
@@ -296,8 +298,16 @@ class Forwarding:
 
 
 async def forward(
-    session: AsyncSession, request_id: int, kind: TargetKind, target_id: int, *, by: int, now: datetime
+    session: AsyncSession,
+    request_id: int,
+    kind: TargetKind,
+    target_id: int,
+    *,
+    by: int,
+    now: datetime,
+    today: date,
 ) -> Forwarding:
+    """The request to the target's people in the bot who do not have it yet and are not away `today`."""
     view = await request(session, request_id)
     target = next((c for c in view.candidates if (c.kind, c.id) == (kind, target_id)), None) if view else None
     if view is None or target is None:
@@ -317,10 +327,14 @@ async def forward(
     ).all()
     if not people:
         return Forwarding("nobody", target)
+    absent = await away.people_away(session, today)
+    present = [(telegram_id, person_id) for telegram_id, person_id in people if person_id not in absent]
+    if not present:
+        return Forwarding("away", target)
     reached = set(
         await session.scalars(select(HelpRecipient.telegram_id).where(HelpRecipient.request_id == request_id))
     )
-    new = [(telegram_id, person_id) for telegram_id, person_id in people if telegram_id not in reached]
+    new = [(telegram_id, person_id) for telegram_id, person_id in present if telegram_id not in reached]
     if not new:  # each of them has it already, through another target
         return Forwarding("already", target)
     forward_id = await session.scalar(
