@@ -24,6 +24,7 @@ from tests.steps import (
     alerts,
     button,
     compose,
+    revoke,
     schedule,
     seed,
     send_now,
@@ -246,3 +247,18 @@ async def test_a_second_tap_on_the_toggle_as_it_was_keeps_the_choice(
     report = await send_now(emulator, on)
     await bot.app.sender.deliver_due()
     assert "Прочитали: 0 из" in _report_text(emulator, report)
+
+
+async def test_one_whose_access_was_closed_since_is_not_reminded(
+    bot: RunningBot, emulator: BotAPIEmulator, clock: FakeClock
+) -> None:
+    await emulator.ask(ADMIN, "/start")
+    cast = await seed(bot.app, clock(), extra=2)
+    summary = await _ask_for_reading(emulator, await compose(emulator, TEXT))
+    await send_now(emulator, summary)
+    await bot.app.sender.deliver_due()
+    # the secretariat closes a member's access: the reminder would quote the announcement to a guest
+    await revoke(bot, emulator, "Person t-plain-0")
+    clock.advance(hours=24)
+    await bot.tick()
+    assert _reminded(emulator) == sorted(cast.members - {cast.plain[0]})

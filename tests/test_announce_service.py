@@ -242,15 +242,24 @@ async def test_reading_confirmed_once_and_the_rest_reminded_once(session: AsyncS
     await session.flush()
 
     today = clock().date()
-    assert await reading.claim_reminders(session, clock() + timedelta(hours=23), timedelta(hours=24), today, "ru") == []
-    due = await reading.claim_reminders(session, later + timedelta(hours=24), timedelta(hours=24), today, "ru")
+    assert (
+        await reading.claim_reminders(
+            session, clock() + timedelta(hours=23), timedelta(hours=24), today, "ru", admin_ids=ADMINS
+        )
+        == []
+    )
+    due = await reading.claim_reminders(
+        session, later + timedelta(hours=24), timedelta(hours=24), today, "ru", admin_ids=ADMINS
+    )
     by_id = {d.announcement.id: {(p.chat_id, p.language, p.message_id) for p in d.recipients} for d in due}
     assert by_id == {
         general.id: {(600, "en", 10), (603, "ru", 10)},
         # 604 blocked the bot since the first one: the urgent one never went there
         urgent.id: {(chat, "en" if chat == 600 else "ru", 11) for chat in members if chat != 604},
     }
-    again = await reading.claim_reminders(session, later + timedelta(days=3), timedelta(hours=24), today, "ru")
+    again = await reading.claim_reminders(
+        session, later + timedelta(days=3), timedelta(hours=24), today, "ru", admin_ids=ADMINS
+    )
     assert again == [], "once"
 
     # Confirming before one's reminder went out: it never goes.

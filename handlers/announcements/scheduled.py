@@ -26,6 +26,7 @@ async def reading_tick(app: Runtime) -> None:
             timedelta(hours=settings.ack_remind_hours),
             now.astimezone(settings.tz).date(),
             settings.default_language,
+            admin_ids=settings.admin_ids,
         ):
             view = due.announcement
             for person in due.recipients:

@@ -23,6 +23,7 @@ from models import (
     BotChat,
     CategoryMute,
     Organisation,
+    OutboxMessage,
     Person,
     PersonRole,
     Project,
@@ -69,6 +70,13 @@ def _member_accounts() -> Select[int, int | None, str | None, str | None]:
             Account.person_id.in_(select(PersonRole.person_id)),
         )
     )
+
+
+def admitted(admin_ids: frozenset[int]) -> ColumnElement[bool]:
+    """Whether an outbox row's chat is still one of the people announcements are for: a member
+    not revoked nor forgotten since, or the secretariat by ADMIN_IDS."""
+    members = _member_accounts().with_only_columns(Account.telegram_id)
+    return or_(OutboxMessage.chat_id.in_(members), OutboxMessage.chat_id.in_(admin_ids))
 
 
 async def resolve(

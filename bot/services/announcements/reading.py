@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import access
 from bot.services.announcements import KIND, AnnouncementView, delivery_key, get, left_out
+from bot.services.announcements.audiences import admitted
 from bot.services.db_util import insert_for
 from models import Account, Announcement, AnnouncementRead, Organisation, OutboxMessage, Person
 
@@ -118,12 +119,19 @@ def reminder_key(announcement_id: int, chat_id: int) -> str:
 
 
 async def claim_reminders(
-    session: AsyncSession, now: datetime, after: timedelta, today: date, default_language: str
+    session: AsyncSession,
+    now: datetime,
+    after: timedelta,
+    today: date,
+    default_language: str,
+    *,
+    admin_ids: frozenset[int],
 ) -> list[RemindersDue]:
     """The announcements asking for reading that started at least `after` ago and were not
     reminded of: each is marked reminded now, with whom to remind (who got it and has not
-    confirmed, but for those it would leave out now: muted, away unless it is urgent, blocked).
-    Run in one transaction with the enqueue of the reminders."""
+    confirmed, but for those it would leave out now: muted, away unless it is urgent, blocked,
+    and those no longer admitted, as the reminder quotes it). Run in one transaction with the
+    enqueue of the reminders."""
     due = list(
         await session.scalars(
             select(Announcement.id).where(
@@ -150,6 +158,7 @@ async def claim_reminders(
                     *_delivered(announcement_id),
                     _not_confirmed(announcement_id),
                     not_(left_out(view.category, today)),
+                    admitted(admin_ids),
                 )
             )
         )
