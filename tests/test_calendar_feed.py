@@ -105,7 +105,9 @@ async def test_a_members_calendar_from_link_to_revocation(
     async with served.app.database.sessions.begin() as session:
         moved = datetime(2026, 12, 22, 20, 59, tzinfo=UTC)
         assert await roadmap.set_deadline(session, item_id, moved, actor=ADMIN.id, actor_name="S", now=clock())
-        assert await events.change(session, 1, starts_at=datetime(2026, 12, 1, 12, tzinfo=UTC), all_day=False)
+        assert await events.change(
+            session, 1, starts_at=datetime(2026, 12, 1, 12, tzinfo=UTC), all_day=False, admin_ids=frozenset()
+        )
     assert "Ответ записан" in await answer(emulator, ORG_A.id, invited[ORG_A.id], "Не приду")
     after = await entries(served, path)
     assert set(after) == {own, event}
@@ -176,7 +178,7 @@ async def test_a_members_calendar_from_link_to_revocation(
     third = link(sent(await emulator.ask(ORG_A, "/calendar"))[0])
     assert set(await entries(served, third)) == {own, event}
     async with served.app.database.sessions.begin() as session:
-        assert await events.cancel(session, 1) is not None
+        assert await events.cancel(session, 1, admin_ids=frozenset()) is not None
     assert set(await entries(served, third)) == {own}, "a cancelled event leaves the calendar"
 
     # Not for guests; what the database holds is no working link.

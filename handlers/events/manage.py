@@ -76,7 +76,7 @@ async def act(
         text, markup = ui.confirm_cancel(t, event)
         await message.edit_text(text, reply_markup=markup)
     elif action == Manage.CANCEL_OK:
-        told = await events.cancel(session, event.id)
+        told = await events.cancel(session, event.id, admin_ids=settings.admin_ids)
         if told is not None:
             await _tell(session, event, told, clock, "cancel", settings)
         view = await events.get(session, event.id)
@@ -127,7 +127,7 @@ async def got_time(
         t,
         clock,
         settings,
-        await events.change(session, event_id, starts_at=starts_at, all_day=all_day),
+        await events.change(session, event_id, starts_at=starts_at, all_day=all_day, admin_ids=settings.admin_ids),
     )
 
 
@@ -141,7 +141,14 @@ async def got_place(
         return
     event_id = (await state.get_data())["edit"]
     await state.clear()
-    await _changed(message, session, t, clock, settings, await events.change(session, event_id, place=place))
+    await _changed(
+        message,
+        session,
+        t,
+        clock,
+        settings,
+        await events.change(session, event_id, place=place, admin_ids=settings.admin_ids),
+    )
 
 
 async def _changed(

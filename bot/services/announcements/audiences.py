@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.i18n import Translator
 from bot.services import audit, away, notices
@@ -23,7 +24,6 @@ from models import (
     BotChat,
     CategoryMute,
     Organisation,
-    OutboxMessage,
     Person,
     PersonRole,
     Project,
@@ -72,11 +72,11 @@ def _member_accounts() -> Select[int, int | None, str | None, str | None]:
     )
 
 
-def admitted(admin_ids: frozenset[int]) -> ColumnElement[bool]:
-    """Whether an outbox row's chat is still one of the people announcements are for: a member
-    not revoked nor forgotten since, or the secretariat by ADMIN_IDS."""
+def admitted(chat: ColumnElement[int] | InstrumentedAttribute[int], admin_ids: frozenset[int]) -> ColumnElement[bool]:
+    """Whether `chat` (an outbox row's, an invitee's) is still one of the people announcements and
+    events are for: a member not revoked nor forgotten since, or the secretariat by ADMIN_IDS."""
     members = _member_accounts().with_only_columns(Account.telegram_id)
-    return or_(OutboxMessage.chat_id.in_(members), OutboxMessage.chat_id.in_(admin_ids))
+    return or_(chat.in_(members), chat.in_(admin_ids))
 
 
 async def resolve(

@@ -158,7 +158,7 @@ async def claim_reminders(
                     *_delivered(announcement_id),
                     _not_confirmed(announcement_id),
                     not_(left_out(view.category, today)),
-                    admitted(admin_ids),
+                    admitted(OutboxMessage.chat_id, admin_ids),
                 )
             )
         )

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import dates, outbox
 from bot.services.access import languages
-from bot.services.announcements.audiences import Audience, resolve
+from bot.services.announcements.audiences import Audience, admitted, resolve
 from bot.services.db_util import insert_for
 from models import Account, Event, EventInvite, OutboxMessage, Person
 
@@ -309,9 +309,10 @@ async def upcoming(session: AsyncSession, telegram_id: int, now: datetime, *, ev
     return [one for one in found if one.event.starts_at > now or one.event.all_day]
 
 
-async def cancel(session: AsyncSession, event_id: int) -> list[Invitee] | None:
+async def cancel(session: AsyncSession, event_id: int, *, admin_ids: frozenset[int]) -> list[Invitee] | None:
     """Cancel a published event: invitations not yet with Telegram are not sent, and whoever got
-    one is returned, to be told. None when it was not published (cancelled already, or none)."""
+    one (and is still a member) is returned, to be told. None when it was not published
+    (cancelled already, or none)."""
     changed = await session.execute(
         update(Event).where(Event.id == event_id, Event.status == "published").values(status="cancelled")
     )
@@ -325,7 +326,9 @@ async def cancel(session: AsyncSession, event_id: int) -> list[Invitee] | None:
     )
     rows = await session.execute(
         select(EventInvite.telegram_id, EventInvite.language).where(
-            EventInvite.event_id == event_id, EventInvite.telegram_id.in_(reached)
+            EventInvite.event_id == event_id,
+            EventInvite.telegram_id.in_(reached),
+            admitted(EventInvite.telegram_id, admin_ids),  # not one whose access was closed since
         )
     )
     return [Invitee(chat, language) for chat, language in rows]
@@ -338,9 +341,10 @@ async def change(
     starts_at: datetime | None = None,
     all_day: bool | None = None,
     place: str | None = None,
+    admin_ids: frozenset[int],
 ) -> tuple[EventView, list[Invitee]] | None:
-    """Move a published event or change its place; returns it and everyone who answered (to be
-    told), or None when it is not published."""
+    """Move a published event or change its place; returns it and everyone who answered and is
+    still a member (to be told), or None when it is not published."""
     row = await session.get(Event, event_id, with_for_update=True)
     if row is None or row.status != "published":
         return None
@@ -352,7 +356,9 @@ async def change(
     await session.flush()
     rows = await session.execute(
         select(EventInvite.telegram_id, EventInvite.language).where(
-            EventInvite.event_id == event_id, EventInvite.answer.is_not(None)
+            EventInvite.event_id == event_id,
+            EventInvite.answer.is_not(None),
+            admitted(EventInvite.telegram_id, admin_ids),
         )
     )
     view = await get(session, event_id)
