@@ -31,6 +31,7 @@ async def test_language_switch_and_help(bot: RunningBot, emulator: BotAPIEmulato
     admin_help = [call.text for call in sent(await emulator.ask(ADMIN, "/help"))]
     assert len(admin_help) == 2, "longer than one message: cut between sections"
     assert "части телефона" in admin_help[0] and admin_help[1].startswith("Секретариат")
+    assert f"@{emulator.username} запрос" in admin_help[0], "inline mode shown with the bot's own name"
     assert "/admin" in admin_help[1] and "/invite" in admin_help[1] and "Переслать запрос" in admin_help[1]
 
 

@@ -73,9 +73,9 @@ async def start(
 
 
 @router.message(command("help"))
-async def help_(message: Message, viewer: Viewer, t: Translator, settings: Settings) -> None:
+async def help_(message: Message, viewer: Viewer, t: Translator, settings: Settings, bot: Bot) -> None:
     parts = [t("help.common")]
-    parts.append(t("help.member") if viewer.is_member else t("help.guest"))
+    parts.append(t("help.member", bot=(await bot.me()).username or "") if viewer.is_member else t("help.guest"))
     if viewer.is_member:
         # Only where the HTTP server is on and reachable: elsewhere /calendar has no link to give.
         parts[-1] += "\n" + t("help.calendar" if settings.public_base else "help.calendar_off")
