@@ -126,6 +126,10 @@ async def test_a_request_goes_to_a_helper_who_can_help_and_the_leader_resolves_i
     assert "экспертно-аналитическая" not in shown(calls).text and "Ход проекта" in shown(calls).text
     calls = await emulator.tap(BLINOV, card, button(card, "Решено"))
     assert "уже отмечена решённой" in alert(calls)
+    # the next report recalls the plan, not the help already resolved
+    started = sent(await emulator.ask(BLINOV, "/report"))[0]
+    assert "планировали" in started.text and "помощи" not in started.text
+    await emulator.ask(BLINOV, "/cancel")
     # forwarding or answering a resolved request is politely refused
     calls = await emulator.tap(ADMIN, alerted, button(alerted, "Переслать запрос: Комитет"))
     assert "уже решён" in alert(calls)

@@ -113,7 +113,7 @@ async def report_command(
 ) -> None:
     """A leader of one project starts on it; of several, or the secretariat, choose it first."""
     if len(led) == 1 and not viewer.is_secretariat:
-        await begin(message, state, t, led[0], behalf=False, previous=await reports.latest(session, led[0].id))
+        await begin(message, state, t, led[0], behalf=False, previous=await reports.last_plan(session, led[0].id))
         return
     token = secrets.token_hex(4)
     await state.set_state(ReportForm.project)
@@ -154,7 +154,7 @@ async def _picker(
 async def start(
     query: CallbackQuery, reporting: reports.Reporting, state: FSMContext, session: AsyncSession, t: Translator
 ) -> None:
-    previous = await reports.latest(session, reporting.project.id)
+    previous = await reports.last_plan(session, reporting.project.id)
     await begin(query, state, t, reporting.project, behalf=reporting.on_behalf, previous=previous)
 
 

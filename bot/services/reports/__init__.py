@@ -3,7 +3,7 @@ withdrawing within a window, history, project leaders, and the overview the dige
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -275,6 +275,18 @@ async def latest(session: AsyncSession, project_id: int) -> ReportView | None:
         )
     ).first()
     return _view(row) if row else None
+
+
+async def last_plan(session: AsyncSession, project_id: int) -> ReportView | None:
+    """The project's latest report as the next one starts from it: its help left out once the
+    request was resolved (unless edited since to ask for something else)."""
+    last = await latest(session, project_id)
+    if last is None or not last.help_needed:
+        return last
+    resolved = await session.scalar(
+        select(HelpRequest.text).where(HelpRequest.report_id == last.id, HelpRequest.resolved_at.is_not(None))
+    )
+    return replace(last, help_needed=None) if resolved == last.help_needed else last
 
 
 async def history(session: AsyncSession, project_id: int, *, offset: int, limit: int) -> Page[ReportView]:
