@@ -211,6 +211,7 @@ async def test_a_long_list_is_paged_and_an_edited_scheduled_one_keeps_the_button
     cast = await seed(bot.app, clock(), extra=30)
     summary = await _ask_for_reading(emulator, await compose(emulator, "Старый текст"))
     confirmation = await schedule(emulator, summary)
+    assert "Прочитали" not in confirmation.text, "no «0 of 0» before any has gone out"
     await emulator.tap(ADMIN, confirmation, button(confirmation, "Изменить текст"))
     confirmation = sent(await emulator.ask(ADMIN, "Новый текст для прочтения"))[-1]
     clock.advance(days=1)

@@ -230,7 +230,9 @@ def figures(t: Translator, view: AnnouncementView) -> str:
         cancelled=c.cancelled,
         total=view.total,
     )
-    return text + ("\n" + t("announcements.read_figures", read=view.confirmed, sent=c.sent) if view.ack else "")
+    # «Read: 0 of 0» says nothing while none has gone out yet (scheduled, or just started).
+    shown = view.ack and c.sent
+    return text + ("\n" + t("announcements.read_figures", read=view.confirmed, sent=c.sent) if shown else "")
 
 
 def report(t: Translator, view: AnnouncementView, tz: tzinfo) -> tuple[str, Markup]:
