@@ -319,15 +319,21 @@ async def cancel(session: AsyncSession, event_id: int, *, admin_ids: frozenset[i
     if not changed.rowcount:  # type: ignore[attr-defined]
         return None
     await outbox.cancel_batch(session, KIND, event_id)
+    return await _to_tell(session, event_id, admin_ids)
+
+
+async def _to_tell(session: AsyncSession, event_id: int, admin_ids: frozenset[int]) -> list[Invitee]:
+    """Who is told of a change: whoever answered or had the invitation reach them (an invitation
+    still waiting in the outbox is rewritten or cancelled instead), and is still a member."""
     reached = select(OutboxMessage.chat_id).where(
         OutboxMessage.kind == KIND,
         OutboxMessage.batch_id == event_id,
-        OutboxMessage.status.not_in(("cancelled", "unreachable")),
+        OutboxMessage.status.not_in(("pending", "held", "cancelled", "unreachable")),
     )
     rows = await session.execute(
         select(EventInvite.telegram_id, EventInvite.language).where(
             EventInvite.event_id == event_id,
-            EventInvite.telegram_id.in_(reached),
+            or_(EventInvite.answer.is_not(None), EventInvite.telegram_id.in_(reached)),
             admitted(EventInvite.telegram_id, admin_ids),  # not one whose access was closed since
         )
     )
@@ -343,8 +349,9 @@ async def change(
     place: str | None = None,
     admin_ids: frozenset[int],
 ) -> tuple[EventView, list[Invitee]] | None:
-    """Move a published event or change its place; returns it and everyone who answered and is
-    still a member (to be told), or None when it is not published."""
+    """Move a published event or change its place; returns it and everyone to be told (`_to_tell`:
+    an invitee who has not answered yet would otherwise keep the old time), or None when it is not
+    published."""
     row = await session.get(Event, event_id, with_for_update=True)
     if row is None or row.status != "published":
         return None
@@ -354,16 +361,9 @@ async def change(
         row.place = place
     row.revision += 1
     await session.flush()
-    rows = await session.execute(
-        select(EventInvite.telegram_id, EventInvite.language).where(
-            EventInvite.event_id == event_id,
-            EventInvite.answer.is_not(None),
-            admitted(EventInvite.telegram_id, admin_ids),
-        )
-    )
     view = await get(session, event_id)
     assert view is not None
-    return view, [Invitee(chat, language) for chat, language in rows]
+    return view, await _to_tell(session, event_id, admin_ids)
 
 
 async def rewrite_unsent(session: AsyncSession, event_id: int, payloads: dict[str, dict[str, Any]]) -> None:
