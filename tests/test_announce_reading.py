@@ -106,9 +106,10 @@ async def test_confirmed_once_counted_listed_and_the_rest_reminded_once(
     report = await send_now(emulator, summary)
     await bot.app.sender.deliver_due()
     reached = len(cast.members)
-    assert f"Прочитали: 0 из {reached}" in _report_text(emulator, report)
+    assert f"Прочитали: 1 из {reached}" in _report_text(emulator, report), "its author has read it"
 
-    # Everyone got the button in their language; the secretary too (they are a member).
+    # Everyone got the button in their language, but the secretary who wrote it.
+    assert not _delivered(emulator, ADMIN.id, TEXT).buttons
     leader = _delivered(emulator, cast.leader, TEXT)
     assert [b["text"] for b in leader.buttons] == ["✅ Прочитал(а)"]
     assert [b["text"] for b in _delivered(emulator, cast.finn, TEXT).buttons] == ["✅ I have read it"]
@@ -119,7 +120,7 @@ async def test_confirmed_once_counted_listed_and_the_rest_reminded_once(
     assert "Спасибо" in alert(calls)
     markup = next(c for c in calls if c.method == "editMessageReplyMarkup")
     assert [b["text"] for b in markup.buttons] == ["☑️ Прочтение подтверждено"]
-    assert f"Прочитали: 1 из {reached}" in _report_text(emulator, report)
+    assert f"Прочитали: 2 из {reached}" in _report_text(emulator, report)
     # A second tap, on the old button or on the new one, changes nothing and says so.
     calls = await emulator.tap(_member(cast.leader), leader, button(leader, "Прочитал"))
     assert "уже подтвердили" in alert(calls)
@@ -136,10 +137,10 @@ async def test_confirmed_once_counted_listed_and_the_rest_reminded_once(
     assert [b["text"] for b in next(c for c in calls if c.method == "editMessageReplyMarkup").buttons] == [
         "☑️ Reading confirmed"
     ]
-    assert f"Прочитали: 1 из {reached}" in _report_text(emulator, report)
+    assert f"Прочитали: 2 из {reached}" in _report_text(emulator, report)
     clock.advance(seconds=5)
     await bot.tick()
-    assert f"Прочитали: 2 из {reached}" in _report_text(emulator, report)
+    assert f"Прочитали: 3 из {reached}" in _report_text(emulator, report)
 
     # Someone it was not sent to, and a forged button, get a polite alert and record nothing.
     calls = await emulator.tap(GUEST, leader, button(leader, "Прочитал"))
@@ -155,17 +156,17 @@ async def test_confirmed_once_counted_listed_and_the_rest_reminded_once(
 
     # /announcements counts it too; the names of who has not confirmed, and the CSV.
     listing = sent(await emulator.ask(ADMIN, "/announcements"))[-1]
-    assert f"Прочитали: 2 из {reached}" in listing.text
+    assert f"Прочитали: 3 из {reached}" in listing.text
     current = _report(emulator, report)
-    calls = await emulator.tap(ADMIN, current, button(current, f"Не прочитали ({reached - 2})"))
+    calls = await emulator.tap(ADMIN, current, button(current, f"Не прочитали ({reached - 3})"))
     names = sent(calls)[-1]
-    assert f"Не подтвердили прочтение объявления №1: {reached - 2} из {reached}" in names.text
+    assert f"Не подтвердили прочтение объявления №1: {reached - 3} из {reached}" in names.text
     assert "Person t-partner" in names.text and "Person t-leader" not in names.text
     calls = await emulator.tap(ADMIN, names, button(names, "CSV"))
     document = sent(calls, "sendDocument")[0]
     rows = list(csv.reader(io.StringIO(document.files["document"].content.decode("utf-8-sig"))))
     assert rows[0] == ["chat_id", "name", "organisation", "delivered_at"]
-    unconfirmed = sorted(cast.members - {cast.leader, cast.finn})
+    unconfirmed = sorted(cast.members - {cast.leader, cast.finn, ADMIN.id})
     assert sorted(int(r[0]) for r in rows[1:]) == unconfirmed
     assert all(r[3].startswith("2026-11-23 12:00") for r in rows[1:]), "delivered at, in Moscow time"
 
@@ -201,7 +202,7 @@ async def test_confirmed_once_counted_listed_and_the_rest_reminded_once(
     clock.advance(days=2)
     await bot.tick()
     assert _reminded(emulator) == reminded, "reminded once"
-    assert f"Прочитали: 3 из {reached}" in _report_text(emulator, report)
+    assert f"Прочитали: 4 из {reached}" in _report_text(emulator, report)
 
 
 async def test_a_long_list_is_paged_and_an_edited_scheduled_one_keeps_the_button(
@@ -227,7 +228,7 @@ async def test_a_long_list_is_paged_and_an_edited_scheduled_one_keeps_the_button
     assert _numbers(first.text) == list(range(1, 26))
     calls = await emulator.tap(ADMIN, first, button(first, "▶️"))
     second = next(c for c in calls if c.method == "editMessageText")
-    assert _numbers(second.text) == list(range(26, reached + 1))
+    assert _numbers(second.text) == list(range(26, reached)), "all but the author"
     assert button(second, "◀️") and "2/2" in _label(second, "/")
 
 
@@ -247,7 +248,7 @@ async def test_a_second_tap_on_the_toggle_as_it_was_keeps_the_choice(
     assert "☑️" in _label(on, "прочтение")
     report = await send_now(emulator, on)
     await bot.app.sender.deliver_due()
-    assert "Прочитали: 0 из" in _report_text(emulator, report)
+    assert "Прочитали: 1 из" in _report_text(emulator, report), "the author"
 
 
 async def test_one_whose_access_was_closed_since_is_not_reminded(
@@ -262,4 +263,4 @@ async def test_one_whose_access_was_closed_since_is_not_reminded(
     await revoke(bot, emulator, "Person t-plain-0")
     clock.advance(hours=24)
     await bot.tick()
-    assert _reminded(emulator) == sorted(cast.members - {cast.plain[0]})
+    assert _reminded(emulator) == sorted(cast.members - {cast.plain[0], ADMIN.id}), "nor the author"

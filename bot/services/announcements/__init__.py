@@ -190,6 +190,9 @@ async def create(
         rendered: dict[str, dict[str, Any]] = {}
         for chat, language in (await access.languages(session, chats, default_language)).items():
             markups[chat] = rendered.setdefault(language, read_button(row.id, language))
+        if author_id in markups:  # who wrote it has read it: their copy asks nothing, nor reminds them
+            markups[author_id] = None
+            session.add(AnnouncementRead(announcement_id=row.id, telegram_id=author_id, read_at=now))
     messages = [_payload_message(row, chat, markups[chat]) for chat in chats]
     await outbox.enqueue(session, messages, now, held=scheduled_at is not None)
     row.total = len(chats)
