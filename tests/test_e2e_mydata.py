@@ -96,6 +96,9 @@ async def test_mydata_sends_what_the_bot_holds_as_text_and_json(
     assert "аккаунт к карточке не привязан" in sent(calls)[0].text
     assert not [b for c in sent(calls, "sendDocument") for b in c.buttons]
     assert "стирать нечего" in sent(await emulator.ask(GUEST, "/forgetme"))[0].text
+    # the secretariat by ADMIN_IDS, with no card: its role is said, not «нет доступа»
+    calls = await emulator.ask(ADMIN, "/mydata")
+    assert "Роли: секретариат" in sent(calls)[0].text and the_json(calls)[1]["account"]["roles"] == ["secretariat"]
     guest_help = sent(await emulator.ask(GUEST, "/help"))[0].text
     member_help = sent(await emulator.ask(LEADER, "/help"))[0].text
     assert "/mydata" in guest_help and "/forgetme" not in guest_help

@@ -34,7 +34,7 @@ MAX_MESSAGES = 4
 async def my_data(
     message: Message, session: AsyncSession, viewer: Viewer, t: Translator, settings: Settings, clock: Clock
 ) -> None:
-    data = await mydata.gather(session, viewer.telegram_id)
+    data = await mydata.gather(session, viewer.telegram_id, admin_ids=settings.admin_ids)
     texts = ui.pieces(ui.blocks(t, data, settings.tz, clock()))
     if len(texts) <= MAX_MESSAGES:
         for text in texts:

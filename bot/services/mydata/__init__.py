@@ -181,12 +181,13 @@ def _iso(value: object) -> str:
     raise TypeError(type(value))
 
 
-async def gather(session: AsyncSession, telegram_id: int) -> MyData:
+async def gather(session: AsyncSession, telegram_id: int, *, admin_ids: frozenset[int]) -> MyData:
+    """All the bot holds of them; `admin_ids` (ADMIN_IDS) are of the secretariat by configuration."""
     account = await session.get(Account, telegram_id)
     person = await session.get(Person, account.person_id) if account and account.person_id else None
     person_id = person.id if person else None
     return MyData(
-        account=await _account(session, account) if account else None,
+        account=await _account(session, account, admin_ids) if account else None,
         card=await _card(session, person) if person else None,
         reports=await _reports(session, telegram_id, person_id),
         answers=await _answers(session, telegram_id),
@@ -238,8 +239,10 @@ async def gather(session: AsyncSession, telegram_id: int) -> MyData:
     )
 
 
-async def _account(session: AsyncSession, account: Account) -> AccountData:
+async def _account(session: AsyncSession, account: Account, admin_ids: frozenset[int]) -> AccountData:
     roles = await access.roles_of(session, account.person_id)
+    if account.telegram_id in admin_ids:  # ADMIN_IDS make the secretariat, card or not
+        roles.add("secretariat")
     return AccountData(
         account.telegram_id,
         account.first_name,
