@@ -62,9 +62,12 @@ async def test_a_withdrawal_declined_shows_the_report_again(
     assert report.withdrawn_at is None
 
 
-async def test_pausing_is_for_leaders(bot: RunningBot, emulator: BotAPIEmulator, settings: Settings) -> None:
+async def test_pause_buttons_are_for_leaders_and_pause_is_away_for_others(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
     await join(emulator, settings, MEMBER, "zakharova-galina")
-    assert "для руководителей" in sent(await emulator.ask(MEMBER, "/pause"))[0].text
+    assert "на месте" in sent(await emulator.ask(MEMBER, "/pause"))[0].text, "as /away says"
+    assert "по 15.01.2027 включительно" in sent(await emulator.ask(MEMBER, "/pause 15.01"))[0].text
     card = sent(await emulator.ask(MEMBER, "Эффективный свет"))[0]
     assert "для руководителей" in alert(await emulator.wait_handled(emulator.press_forged(MEMBER, card, "rpp:-1")))
 

@@ -27,7 +27,9 @@ BACK_WORDS = ("off", "stop", "back", "0", "нет", "стоп", "выкл", "в�
 LONGEST = timedelta(days=366)
 
 
+# /pause of old is /away for everyone but a leader, whom handlers/reports/pause.py answers first.
 @router.message(command("away"))
+@router.message(command("pause"))
 async def away_command(
     message: Message,
     command: CommandObject,

@@ -79,11 +79,6 @@ async def not_a_leader(query: CallbackQuery, t: Translator) -> None:
     await query.answer(t.plain("reports.not_leader_short"), show_alert=True)
 
 
-@router.message(command("pause"))
-async def pause_not_for_you(message: Message, t: Translator) -> None:
-    await message.answer(t("reports.not_leader_short"))
-
-
 def _today(clock: Clock, settings: Settings) -> date:
     return clock().astimezone(settings.tz).date()
 
