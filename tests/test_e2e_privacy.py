@@ -167,3 +167,20 @@ async def test_privacy_answers_everyone_politely(bot: RunningBot, emulator: BotA
     assert said == "Так и есть: Телефоны — все участники кластера."
     emulator.add_chat(-100700, "supergroup", "Cluster chat")
     assert "личном" in sent(await emulator.ask(BLINOV, "/privacy", chat=-100700))[0].text
+
+
+async def test_the_telegram_username_is_seen_where_a_phone_or_an_email_is(
+    bot: RunningBot, emulator: BotAPIEmulator, settings: Settings
+) -> None:
+    named = User(id=5005, first_name="Иван", last_name="Блинов", username="ivan_blinov", language_code="ru")
+    await join(emulator, settings, named, "blinov-ivan")
+    await join(emulator, settings, ZAKHAROVA, "zakharova-galina")
+    assert "@ivan_blinov" in (await card_of(emulator, ZAKHAROVA))[0].text
+    screen = sent(await emulator.ask(named, "/privacy"))[0]
+    assert "@username" in screen.text
+    await choose(emulator, named, screen, "📞 Секретариату")
+    assert "@ivan_blinov" in (await card_of(emulator, ZAKHAROVA))[0].text, "the e-mail is still everyone's"
+    await choose(emulator, named, screen, "✉️ Никому")
+    assert "@ivan_blinov" not in (await card_of(emulator, ZAKHAROVA))[0].text, "nor a way to write to him"
+    assert "@ivan_blinov" in (await card_of(emulator, ADMIN))[0].text, "the secretariat sees the phones"
+    assert "@ivan_blinov" in (await card_of(emulator, named))[0].text, "and he his own"

@@ -11,7 +11,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import away, contacts
-from bot.services.directory.privacy import Audience, Looker, audience, visible_contacts
+from bot.services.directory.privacy import Audience, Looker, audience, may_see, visible_contacts
 from models import (
     Account,
     ClusterFigure,
@@ -334,7 +334,10 @@ async def person_card(
         affiliation=person.affiliation,
         phones=contacts.phones,
         emails=contacts.emails,
-        telegram_username=username,
+        # Their @username reaches them like a phone: shown where a phone or an e-mail would be.
+        telegram_username=username
+        if may_see(person.phones_visibility, person.id, looker) or may_see(person.emails_visibility, person.id, looker)
+        else None,
         projects=[Ref(r.id, r.title, r.role, r.title_en) for r in projects],
         phones_visibility=audience(person.phones_visibility),
         emails_visibility=audience(person.emails_visibility),
