@@ -16,6 +16,7 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.db_util import chunked
 from models import Organisation, Person
 
 # Saturdays and Sundays made working days by a transfer. `holidays` (0.109) has the day off each
@@ -111,11 +112,11 @@ async def people_calendars(session: AsyncSession, person_ids: Iterable[int], def
     """Each person's calendar (by their organisation's country); those not found get `default`."""
     wanted = sorted(set(person_ids))
     found: dict[int, str] = {}
-    for start in range(0, len(wanted), 500):  # SQLite caps bound parameters
+    for chunk in chunked(wanted):
         rows = await session.execute(
             select(Person.id, Organisation.country)
             .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-            .where(Person.id.in_(wanted[start : start + 500]))
+            .where(Person.id.in_(chunk))
         )
         found.update({person_id: calendar_for(country, default) for person_id, country in rows})
     return {person_id: found.get(person_id, default) for person_id in wanted}

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.services import audit, away
-from bot.services.db_util import insert_for
+from bot.services.db_util import chunked, insert_for
 from models import Account, Person, PersonRole, Project, ProjectPerson, Revocation
 
 ROLES = ("member", "leader", "secretariat")
@@ -126,10 +126,10 @@ async def account_language(session: AsyncSession, telegram_id: int, default: str
 async def languages(session: AsyncSession, chats: Sequence[int], default: str) -> dict[int, str]:
     """The language to write to each of these accounts in (`default` for a chat with no account)."""
     found: dict[int, str] = {}
-    for start in range(0, len(chats), 500):  # bounded statements: SQLite caps bound parameters
+    for chunk in chunked(chats):
         for telegram_id, language, telegram_language in await session.execute(
             select(Account.telegram_id, Account.language, Account.telegram_language).where(
-                Account.telegram_id.in_(chats[start : start + 500])
+                Account.telegram_id.in_(chunk)
             )
         ):
             found[telegram_id] = pick_language(language, telegram_language, default)

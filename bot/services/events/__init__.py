@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services import dates, outbox
 from bot.services.access import languages
 from bot.services.announcements.audiences import Audience, admitted, resolve
-from bot.services.db_util import insert_for
+from bot.services.db_util import chunked, insert_for
 from models import Account, Event, EventInvite, OutboxMessage, Person
 
 KIND = "event"  # the invitations' outbox kind; batch_id is the event's id
@@ -182,10 +182,10 @@ async def _counts(session: AsyncSession, event_id: int) -> Counts:
 async def _counts_of(session: AsyncSession, event_ids: list[int]) -> dict[int, Counts]:
     """The answers to each event, counted in one query for all of them."""
     tally: dict[int, dict[str | None, int]] = {event_id: {} for event_id in event_ids}
-    for chunk in range(0, len(event_ids), 500):  # SQLite caps bound parameters
+    for chunk in chunked(event_ids):
         rows = await session.execute(
             select(EventInvite.event_id, EventInvite.answer, func.count())
-            .where(EventInvite.event_id.in_(event_ids[chunk : chunk + 500]))
+            .where(EventInvite.event_id.in_(chunk))
             .group_by(EventInvite.event_id, EventInvite.answer)
         )
         for event_id, answer, count in rows:

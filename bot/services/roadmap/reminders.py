@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import away, workdays
 from bot.services.access import pick_language
+from bot.services.db_util import chunked
 from models import Account, Organisation, Person, RoadmapEvent, RoadmapItem, RoadmapOwner
 
 if TYPE_CHECKING:
@@ -332,7 +333,7 @@ async def _disowned(session: AsyncSession, item_ids: list[int]) -> dict[int, set
     """Per item, the Telegram ids of people who said it is not theirs and await the secretariat's
     decision: they are not reminded meanwhile."""
     found: dict[int, set[int]] = {}
-    for chunk in _chunks(sorted(item_ids)):
+    for chunk in chunked(sorted(item_ids)):
         for item_id, actor in await session.execute(
             select(RoadmapEvent.item_id, RoadmapEvent.actor_telegram_id).where(
                 RoadmapEvent.item_id.in_(chunk), RoadmapEvent.kind == "not_mine", RoadmapEvent.decision == "pending"
@@ -350,7 +351,7 @@ async def _reach(
     org_ids = {o.organisation_id for group in owners.values() for o in group if o.organisation_id}
     person_ids = {o.person_id for group in owners.values() for o in group if o.person_id}
     found: dict[tuple[int | None, int | None], tuple[list[Recipient], str]] = {}
-    for chunk in _chunks(sorted(org_ids)):
+    for chunk in chunked(sorted(org_ids)):
         for org_id, name in await session.execute(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(chunk))
         ):
@@ -368,7 +369,7 @@ async def _reach(
         ):
             language = pick_language(row.language, row.telegram_language, default_language)
             found[(row.organisation_id, None)][0].append(Recipient(row.id, row.telegram_id, language))
-    for chunk in _chunks(sorted(person_ids)):
+    for chunk in chunked(sorted(person_ids)):
         for person_id, name in await session.execute(select(Person.id, Person.name).where(Person.id.in_(chunk))):
             found[(None, person_id)] = ([], name)
         for linked in await session.execute(
@@ -379,7 +380,3 @@ async def _reach(
             language = pick_language(linked.language, linked.telegram_language, default_language)
             found[(None, linked.person_id)][0].append(Recipient(linked.person_id, linked.telegram_id, language))
     return found
-
-
-def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
