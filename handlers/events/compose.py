@@ -18,6 +18,7 @@ from bot.i18n import LANGUAGES, Translator
 from bot.services import dates, directory, events, outbox
 from bot.services.access import Viewer
 from bot.services.announcements.audiences import Audience
+from bot.services.directory import ProjectRow
 from bot.services.outbox import Outgoing
 from bot.settings import Settings
 from handlers.common.filters import SecretariatOnly
@@ -222,8 +223,9 @@ async def _audience_step(
         await _ask_audience(message, state, t, edit=True)
     elif action == Step.AUDIENCE and value == "projects":
         await state.update_data(audience={"kind": "projects", "values": []})
-        rows = (await directory.projects_page(session, offset=0, limit=100)).items
-        await message.edit_text(t("announcements.ask_projects"), reply_markup=ui.projects(t, token, rows, set()))
+        await message.edit_text(
+            t("announcements.ask_projects"), reply_markup=ui.projects(t, token, await _projects(session), set())
+        )
     elif action == Step.AUDIENCE and value == "country":
         facets = await directory.organisation_facets(session)
         await message.edit_text(t("announcements.ask_country"), reply_markup=ui.countries(t, token, facets))
@@ -234,8 +236,7 @@ async def _audience_step(
     elif action == Step.PROJECT and value.isdigit():
         chosen ^= {value}
         await state.update_data(audience={"kind": "projects", "values": sorted(chosen)})
-        rows = (await directory.projects_page(session, offset=0, limit=100)).items
-        await message.edit_reply_markup(reply_markup=ui.projects(t, token, rows, chosen))
+        await message.edit_reply_markup(reply_markup=ui.projects(t, token, await _projects(session), chosen))
     elif action == Step.DONE and chosen:
         await _chosen(message, state, t, {"kind": "projects", "values": sorted(chosen)})
     elif action == Step.COUNTRY and len(value) == 2:
@@ -245,6 +246,11 @@ async def _audience_step(
     else:
         return False
     return True
+
+
+async def _projects(session: AsyncSession) -> list[ProjectRow]:
+    """The projects to choose from (and to name in the summary), as /announce offers them."""
+    return (await directory.projects_page(session, offset=0, limit=100)).items
 
 
 async def _chosen(message: Message, state: FSMContext, t: Translator, audience: dict[str, object]) -> None:
@@ -287,8 +293,7 @@ async def _preview(
     )
     names: dict[str, str] = {}
     if draft.audience.kind == "projects":
-        rows = (await directory.projects_page(session, offset=0, limit=100)).items
-        names = {str(r.id): localized(t, r.title, r.title_en) for r in rows}
+        names = {str(r.id): localized(t, r.title, r.title_en) for r in await _projects(session)}
     text, _ = ui.invitation(t, preview_view(draft, viewer.telegram_id, draft.starts_at), settings.tz)
     await message.answer(t("events.preview_below"))
     await message.answer(text)
