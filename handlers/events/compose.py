@@ -107,12 +107,18 @@ async def got_when(message: Message, state: FSMContext, t: Translator, clock: Cl
 
 @router.message(EventCompose.place, F.text, ~F.text.startswith("/"))
 async def got_place(message: Message, state: FSMContext, t: Translator) -> None:
-    place = (message.text or "").strip()
-    if len(place) > TITLE_LIMIT:
-        await message.answer(t("events.too_long", limit=TITLE_LIMIT))
-        return
-    await state.update_data(place=place)
-    await _ask_description(message, state, t)
+    if (place := await _within(message, t, TITLE_LIMIT)) is not None:
+        await state.update_data(place=place)
+        await _ask_description(message, state, t)
+
+
+async def _within(message: Message, t: Translator, limit: int) -> str | None:
+    """The text typed, trimmed; None (and they are told) when it is longer than `limit`."""
+    text = (message.text or "").strip()
+    if len(text) > limit:
+        await message.answer(t("events.too_long", limit=limit))
+        return None
+    return text
 
 
 async def _ask_description(message: Message, state: FSMContext, t: Translator) -> None:
@@ -122,12 +128,9 @@ async def _ask_description(message: Message, state: FSMContext, t: Translator) -
 
 @router.message(EventCompose.description, F.text, ~F.text.startswith("/"))
 async def got_description(message: Message, state: FSMContext, t: Translator) -> None:
-    text = (message.text or "").strip()
-    if len(text) > TEXT_LIMIT:
-        await message.answer(t("events.too_long", limit=TEXT_LIMIT))
-        return
-    await state.update_data(description=text)
-    await _ask_audience(message, state, t, edit=False)
+    if (text := await _within(message, t, TEXT_LIMIT)) is not None:
+        await state.update_data(description=text)
+        await _ask_audience(message, state, t, edit=False)
 
 
 async def _ask_audience(message: Message, state: FSMContext, t: Translator, *, edit: bool) -> None:
