@@ -166,9 +166,9 @@ async def create(
             insert_for(session, EventInvite),
             [{"event_id": event_id, "telegram_id": i.chat_id, "language": i.language} for i in invitees],
         )
-    view = await get(session, event_id)
-    assert view is not None
-    return view, invitees
+    row = await session.get(Event, event_id, populate_existing=True)
+    assert row is not None
+    return _view(row, Counts(silent=len(invitees))), invitees  # nobody has answered yet
 
 
 async def by_token(session: AsyncSession, token: str) -> int | None:
