@@ -18,6 +18,7 @@ from bot.i18n import LANGUAGES, Translator
 from bot.services import dates, directory, events, outbox
 from bot.services.access import Viewer
 from bot.services.announcements.audiences import Audience
+from bot.services.directory import ProjectRow
 from bot.services.outbox import Outgoing
 from bot.settings import Settings
 from handlers.common.filters import SecretariatOnly
@@ -106,12 +107,18 @@ async def got_when(message: Message, state: FSMContext, t: Translator, clock: Cl
 
 @router.message(EventCompose.place, F.text, ~F.text.startswith("/"))
 async def got_place(message: Message, state: FSMContext, t: Translator) -> None:
-    place = (message.text or "").strip()
-    if len(place) > TITLE_LIMIT:
-        await message.answer(t("events.too_long", limit=TITLE_LIMIT))
-        return
-    await state.update_data(place=place)
-    await _ask_description(message, state, t)
+    if (place := await _within(message, t, TITLE_LIMIT)) is not None:
+        await state.update_data(place=place)
+        await _ask_description(message, state, t)
+
+
+async def _within(message: Message, t: Translator, limit: int) -> str | None:
+    """The text typed, trimmed; None (and they are told) when it is longer than `limit`."""
+    text = (message.text or "").strip()
+    if len(text) > limit:
+        await message.answer(t("events.too_long", limit=limit))
+        return None
+    return text
 
 
 async def _ask_description(message: Message, state: FSMContext, t: Translator) -> None:
@@ -121,12 +128,9 @@ async def _ask_description(message: Message, state: FSMContext, t: Translator) -
 
 @router.message(EventCompose.description, F.text, ~F.text.startswith("/"))
 async def got_description(message: Message, state: FSMContext, t: Translator) -> None:
-    text = (message.text or "").strip()
-    if len(text) > TEXT_LIMIT:
-        await message.answer(t("events.too_long", limit=TEXT_LIMIT))
-        return
-    await state.update_data(description=text)
-    await _ask_audience(message, state, t, edit=False)
+    if (text := await _within(message, t, TEXT_LIMIT)) is not None:
+        await state.update_data(description=text)
+        await _ask_audience(message, state, t, edit=False)
 
 
 async def _ask_audience(message: Message, state: FSMContext, t: Translator, *, edit: bool) -> None:
@@ -222,8 +226,9 @@ async def _audience_step(
         await _ask_audience(message, state, t, edit=True)
     elif action == Step.AUDIENCE and value == "projects":
         await state.update_data(audience={"kind": "projects", "values": []})
-        rows = (await directory.projects_page(session, offset=0, limit=100)).items
-        await message.edit_text(t("announcements.ask_projects"), reply_markup=ui.projects(t, token, rows, set()))
+        await message.edit_text(
+            t("announcements.ask_projects"), reply_markup=ui.projects(t, token, await _projects(session), set())
+        )
     elif action == Step.AUDIENCE and value == "country":
         facets = await directory.organisation_facets(session)
         await message.edit_text(t("announcements.ask_country"), reply_markup=ui.countries(t, token, facets))
@@ -234,8 +239,7 @@ async def _audience_step(
     elif action == Step.PROJECT and value.isdigit():
         chosen ^= {value}
         await state.update_data(audience={"kind": "projects", "values": sorted(chosen)})
-        rows = (await directory.projects_page(session, offset=0, limit=100)).items
-        await message.edit_reply_markup(reply_markup=ui.projects(t, token, rows, chosen))
+        await message.edit_reply_markup(reply_markup=ui.projects(t, token, await _projects(session), chosen))
     elif action == Step.DONE and chosen:
         await _chosen(message, state, t, {"kind": "projects", "values": sorted(chosen)})
     elif action == Step.COUNTRY and len(value) == 2:
@@ -245,6 +249,11 @@ async def _audience_step(
     else:
         return False
     return True
+
+
+async def _projects(session: AsyncSession) -> list[ProjectRow]:
+    """The projects to choose from (and to name in the summary), as /announce offers them."""
+    return (await directory.projects_page(session, offset=0, limit=100)).items
 
 
 async def _chosen(message: Message, state: FSMContext, t: Translator, audience: dict[str, object]) -> None:
@@ -287,8 +296,7 @@ async def _preview(
     )
     names: dict[str, str] = {}
     if draft.audience.kind == "projects":
-        rows = (await directory.projects_page(session, offset=0, limit=100)).items
-        names = {str(r.id): localized(t, r.title, r.title_en) for r in rows}
+        names = {str(r.id): localized(t, r.title, r.title_en) for r in await _projects(session)}
     text, _ = ui.invitation(t, preview_view(draft, viewer.telegram_id, draft.starts_at), settings.tz)
     await message.answer(t("events.preview_below"))
     await message.answer(text)

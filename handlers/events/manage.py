@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.services import dates, events, outbox
 from bot.services.events import EventView, Invitee
 from bot.services.events.export import attendees_csv
+from bot.services.notices import Rendered, in_languages
 from bot.services.outbox import Outgoing
 from bot.settings import Settings
 from handlers.common.filters import SecretariatOnly
@@ -89,24 +90,25 @@ async def _tell(
     session: AsyncSession, event: EventView, invitees: list[Invitee], clock: Clock, what: str, settings: Settings
 ) -> None:
     """A notice to each, in their language, once (the key names the change)."""
-    messages = []
-    for invitee in invitees:
-        t = Translator(invitee.language)
+
+    def notice(t: Translator) -> Rendered:
         if what == "cancel":
-            text, markup = ui.cancelled(t, event, settings.tz), None
-        else:
-            text, keyboard = ui.changed(t, event, settings.tz)
-            markup = keyboard.model_dump(exclude_none=True)
-        messages.append(
-            Outgoing(
-                key=f"ev:{event.id}:{what}:{invitee.chat_id}",
-                chat_id=invitee.chat_id,
-                kind="event_notice",
-                text=text,
-                reply_markup=markup,
-                urgent=URGENT,
-            )
+            return ui.cancelled(t, event, settings.tz), None
+        text, keyboard = ui.changed(t, event, settings.tz)
+        return text, keyboard.model_dump(exclude_none=True)
+
+    rendered = in_languages(notice)  # once per language, not once per invitee
+    messages = [
+        Outgoing(
+            key=f"ev:{event.id}:{what}:{invitee.chat_id}",
+            chat_id=invitee.chat_id,
+            kind="event_notice",
+            text=rendered(invitee.language)[0],
+            reply_markup=rendered(invitee.language)[1],
+            urgent=URGENT,
         )
+        for invitee in invitees
+    ]
     await outbox.enqueue(session, messages, clock())
 
 

@@ -226,16 +226,18 @@ def names(t: Translator, event: EventView, people: Sequence[Attendee]) -> list[s
 
 
 def reminder(t: Translator, event: EventView, kind: str, tz: ZoneInfo) -> tuple[str, Markup]:
-    text = t("events.reminder." + kind) + "\n" + details(t, event, tz)
-    kb = InlineKeyboardBuilder()
-    kb.button(text=t("events.ics"), callback_data=EventFile(event=event.id).pack())
-    return text, kb.as_markup()
+    return t("events.reminder." + kind) + "\n" + details(t, event, tz), _ics_only(t, event)
 
 
 def changed(t: Translator, event: EventView, tz: ZoneInfo) -> tuple[str, Markup]:
+    return t("events.changed") + "\n" + details(t, event, tz), _ics_only(t, event)
+
+
+def _ics_only(t: Translator, event: EventView) -> Markup:
+    """The one button under a reminder or a change: the event's .ics."""
     kb = InlineKeyboardBuilder()
     kb.button(text=t("events.ics"), callback_data=EventFile(event=event.id).pack())
-    return t("events.changed") + "\n" + details(t, event, tz), kb.as_markup()
+    return kb.as_markup()
 
 
 def cancelled(t: Translator, event: EventView, tz: ZoneInfo) -> str:

@@ -166,9 +166,9 @@ async def create(
             insert_for(session, EventInvite),
             [{"event_id": event_id, "telegram_id": i.chat_id, "language": i.language} for i in invitees],
         )
-    view = await get(session, event_id)
-    assert view is not None
-    return view, invitees
+    row = await session.get(Event, event_id, populate_existing=True)
+    assert row is not None
+    return _view(row, Counts(silent=len(invitees))), invitees  # nobody has answered yet
 
 
 async def by_token(session: AsyncSession, token: str) -> int | None:
@@ -209,10 +209,11 @@ async def answer_of(session: AsyncSession, event_id: int, telegram_id: int) -> t
 
 async def answer(session: AsyncSession, event_id: int, telegram_id: int, choice: str, now: datetime) -> str:
     """Record an answer: recorded | same (nothing changed) | closed | cancelled | not_invited."""
-    view = await get(session, event_id)
+    row = await session.get(Event, event_id, populate_existing=True)
     invite = await session.get(EventInvite, (event_id, telegram_id), with_for_update=True)
-    if view is None or invite is None or choice not in ANSWERS:
+    if row is None or invite is None or choice not in ANSWERS:
         return "not_invited"
+    view = _view(row, Counts())  # its status and times decide; the answers need no counting here
     if view.status != "published":
         return "cancelled"
     if not view.open_at(now):
