@@ -15,7 +15,7 @@ from bot.services import away
 from bot.services.db_util import insert_for
 from bot.services.directory.privacy import Contacts, Looker, visible_contacts
 from bot.services.directory.search import DirectorySearch
-from bot.services.reports import ProjectRef, ReportView
+from bot.services.reports import ProjectRef, ReportView, project_leaders
 from models import (
     Account,
     HelpForward,
@@ -166,13 +166,7 @@ async def helpers(session: AsyncSession, search: DirectorySearch, text: str, pro
         for found_project, organisation_id in rows.all():
             assert organisation_id is not None
             add(TargetKind.ORGANISATION, organisation_id, projects[found_project] * PROJECT_SHARE)
-    own_people = set(
-        await session.scalars(
-            select(ProjectPerson.person_id).where(
-                ProjectPerson.project_id == project_id, ProjectPerson.role == "leader"
-            )
-        )
-    )
+    own_people = {leader.id for leader in await project_leaders(session, project_id)}
     own_orgs = set(
         await session.scalars(
             select(Person.organisation_id).where(Person.id.in_(own_people), Person.organisation_id.is_not(None))
