@@ -5,12 +5,16 @@ digest. It is the report pause of old (`/pause`) extended to the whole bot: one 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import dates
 from models import Account, CheckinPause
+
+# One may be away for a year at most: a typo of the year is refused rather than taken.
+LONGEST = timedelta(days=366)
 
 
 async def set_until(session: AsyncSession, person_id: int, until: date | None) -> None:
@@ -24,6 +28,16 @@ async def set_until(session: AsyncSession, person_id: int, until: date | None) -
     else:
         row.until = until
     await session.flush()
+
+
+def typed_until(text: str, today: date) -> date | None:
+    """The day typed after /away or /pause («15.01», «15.01.2027»): None when it is no day, or
+    not from today up to LONGEST ahead."""
+    try:
+        day = dates.parse_day(text, today)
+    except dates.DateProblem:
+        return None
+    return day if today <= day <= today + LONGEST else None
 
 
 async def until(session: AsyncSession, person_id: int | None, today: date) -> date | None:

@@ -3,15 +3,13 @@ but urgent ones wait); /away alone: the state, with a button to come back early;
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.services import away, dates
+from bot.services import away
 from bot.services.access import Viewer
 from bot.settings import Settings
 from handlers.away import ui
@@ -23,8 +21,6 @@ router = Routes("away")
 
 # "/away off" and its kin come back now.
 BACK_WORDS = ("off", "stop", "back", "0", "нет", "стоп", "выкл", "вернулся", "вернулась")
-# One may be away for a year at most: a typo of the year is refused rather than taken.
-LONGEST = timedelta(days=366)
 
 
 # /pause of old is /away for everyone but a leader, whom handlers/reports/pause.py answers first.
@@ -54,11 +50,8 @@ async def away_command(
         await away.set_until(session, viewer.person_id, None)
         await message.answer(t("away.back" if was_away else "away.not_away"))
         return
-    try:
-        until = dates.parse_day(argument, today)
-    except dates.DateProblem:
-        until = None
-    if until is None or not today <= until <= today + LONGEST:
+    until = away.typed_until(argument, today)
+    if until is None:
         await message.answer(t("away.bad_date"))
         return
     await away.set_until(session, viewer.person_id, until)

@@ -45,7 +45,6 @@ STEPS = (ReportForm.status, ReportForm.percent, ReportForm.done, ReportForm.next
 Answer = Literal["status", "percent", "done", "next", "help"]
 TextAnswer = Literal["done", "next", "help"]
 SkippedAnswer = Literal["percent", "next", "help"]
-ANSWERS: tuple[Answer, ...] = ("status", "percent", "done", "next", "help")
 # By state name: the answer a question asks for (those typed, those that may be skipped, any).
 TEXT_ANSWER: dict[str | None, TextAnswer] = {
     ReportForm.done.state: "done",

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.services import dates
+from bot.services import away
 from bot.services.reports import checkins
 from bot.settings import Settings
 from handlers.common.messages import show
@@ -66,8 +66,8 @@ async def pause_command(
         text, markup = await _choices(session, person_id, t, today)
         await message.answer(text, reply_markup=markup)
         return
-    until = None if argument in OFF_WORDS else _typed_day(argument, today)
-    if argument not in OFF_WORDS and (until is None or not today <= until <= today + timedelta(days=366)):
+    until = None if argument in OFF_WORDS else away.typed_until(argument, today)
+    if argument not in OFF_WORDS and until is None:
         await message.answer(t("reports.bad_pause_date"))
         return
     await checkins.pause(session, person_id, until)
@@ -89,13 +89,6 @@ async def _choices(
     until = await checkins.paused_until(session, person_id, today)
     text = t("reports.paused_until", day=until.strftime("%d.%m.%Y")) if until else t("reports.pause_ask")
     return text, render.pause_keyboard(t, paused=until is not None)
-
-
-def _typed_day(text: str, today: date) -> date | None:
-    try:
-        return dates.parse_day(text, today)
-    except dates.DateProblem:
-        return None
 
 
 def _paused_text(t: Translator, until: date | None) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from bot.services import away
 from bot.services.db_util import insert_for
 from bot.services.directory.privacy import Contacts, Looker, visible_contacts
 from bot.services.directory.search import DirectorySearch
-from bot.services.reports import ProjectRef, ReportView
+from bot.services.reports import ProjectRef, ReportView, project_leaders
 from models import (
     Account,
     HelpForward,
@@ -166,13 +167,7 @@ async def helpers(session: AsyncSession, search: DirectorySearch, text: str, pro
         for found_project, organisation_id in rows.all():
             assert organisation_id is not None
             add(TargetKind.ORGANISATION, organisation_id, projects[found_project] * PROJECT_SHARE)
-    own_people = set(
-        await session.scalars(
-            select(ProjectPerson.person_id).where(
-                ProjectPerson.project_id == project_id, ProjectPerson.role == "leader"
-            )
-        )
-    )
+    own_people = {leader.id for leader in await project_leaders(session, project_id)}
     own_orgs = set(
         await session.scalars(
             select(Person.organisation_id).where(Person.id.in_(own_people), Person.organisation_id.is_not(None))
@@ -234,16 +229,18 @@ async def _names(session: AsyncSession, keys: list[tuple[TargetKind, int]]) -> d
 # --- reading -----------------------------------------------------------------------------------
 
 
+def _requests() -> Any:
+    """Requests with their project's titles and the name of who sent the report, for _view."""
+    return (
+        select(HelpRequest, Project.title, Project.title_en, Person.name)
+        .join(Project, Project.id == HelpRequest.project_id)
+        .join(Report, Report.id == HelpRequest.report_id)
+        .outerjoin(Person, Person.id == Report.person_id)
+    )
+
+
 async def request(session: AsyncSession, request_id: int) -> HelpView | None:
-    row = (
-        await session.execute(
-            select(HelpRequest, Project.title, Project.title_en, Person.name)
-            .join(Project, Project.id == HelpRequest.project_id)
-            .join(Report, Report.id == HelpRequest.report_id)
-            .outerjoin(Person, Person.id == Report.person_id)
-            .where(HelpRequest.id == request_id)
-        )
-    ).first()
+    row = (await session.execute(_requests().where(HelpRequest.id == request_id))).first()
     return await _view(session, *row) if row else None
 
 
@@ -273,12 +270,12 @@ async def _view(
 
 async def open_requests(session: AsyncSession, project_id: int) -> list[HelpView]:
     """The project's requests not resolved yet, oldest first (as its card lists them)."""
-    ids = await session.scalars(
-        select(HelpRequest.id)
+    rows = await session.execute(
+        _requests()
         .where(HelpRequest.project_id == project_id, HelpRequest.resolved_at.is_(None))
         .order_by(HelpRequest.opened_at, HelpRequest.id)
     )
-    return [view for id_ in list(ids) if (view := await request(session, id_)) is not None]
+    return [await _view(session, *row) for row in rows.all()]
 
 
 # --- forwarding --------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from bot.services.directory.privacy import Onlooker
 from bot.services.help_requests import Answer, Forwarding, HelpView, PersonContact, Target, contact
 from bot.services.notices import Rendered, to_account, to_secretariat
 from bot.services.outbox import Outgoing
-from bot.services.reports import TROUBLE, PersonRef, ReportView, project_leaders
+from bot.services.reports import TROUBLE, ReportView, project_leaders
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -64,7 +64,7 @@ async def forwarded(
 ) -> list[Outgoing]:
     """The request to each new recipient; the leaders learn whom it went to."""
     assert sent.target is not None
-    leaders = await _leaders(session, request)
+    leaders = await project_leaders(session, request.project.id)
     messages = []
     for recipient in sent.recipients:
         looker = await _looker(session, recipient.person_id)
@@ -102,9 +102,11 @@ async def answered(
 ) -> list[Outgoing]:
     """An answer to the leaders (a helper's contacts as each leader may see them) and the secretariat."""
     messages = []
-    for leader in await _leaders(session, request):
+    for leader in await project_leaders(session, request.project.id):
+        if leader.telegram_id is None:
+            continue
         helper = await contact(session, helper_id, await _looker(session, leader.id))
-        if leader.telegram_id is not None and helper is not None:
+        if helper is not None:
             key = f"help-answer:{request.id}:{helper_chat}:{leader.telegram_id}"
             messages.append(
                 await to_account(
@@ -129,10 +131,6 @@ async def answered(
             if message.chat_id not in told
         ]
     return messages
-
-
-async def _leaders(session: AsyncSession, request: HelpView) -> list[PersonRef]:
-    return await project_leaders(session, request.project.id)
 
 
 async def _looker(session: AsyncSession, person_id: int) -> Onlooker:
