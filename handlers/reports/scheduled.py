@@ -79,8 +79,7 @@ async def digests(session: AsyncSession, settings: Settings, now: datetime) -> l
     start = checkins.period_start(default, end - reports.INSTANT, settings.tz)
     assert start is not None
     rules = attention.rules_of(settings)
-    found = await attention.review(session, now, rules)
-    totals = await attention.totals(session, start, end, now, rules)
+    found, totals = await attention.digest(session, start, end, now, rules)
     texts: dict[str, list[str]] = {}
     messages = []
     for chat, language in owed:

@@ -322,7 +322,23 @@ async def _overdue(session: AsyncSession, now: datetime, project_ids: list[int])
 
 async def review(session: AsyncSession, now: datetime, rules: Rules) -> Review:
     """What needs attention now, and each project's punctuality over its last MARK_PERIODS."""
-    histories = await _histories(session, now, rules, max(MARK_PERIODS, rules.stale_periods))
+    return await _review(session, now, rules, await _reviewed(session, now, rules))
+
+
+async def digest(
+    session: AsyncSession, start: datetime, end: datetime, now: datetime, rules: Rules
+) -> tuple[Review, Totals]:
+    """The digest's review and its figures for [start, end), from one reading of the histories
+    (the figures look only at the periods that closed within it, which any history holds)."""
+    histories = await _reviewed(session, now, rules)
+    return await _review(session, now, rules, histories), await _totals(session, start, end, now, rules, histories)
+
+
+async def _reviewed(session: AsyncSession, now: datetime, rules: Rules) -> list[_History]:
+    return await _histories(session, now, rules, max(MARK_PERIODS, rules.stale_periods))
+
+
+async def _review(session: AsyncSession, now: datetime, rules: Rules, histories: list[_History]) -> Review:
     titles = {h.project.id: h.project for h in histories}
     overdue = await _overdue(session, now, list(titles))
     reasons: dict[int, list[Reason]] = defaultdict(list)
@@ -359,15 +375,12 @@ async def review(session: AsyncSession, now: datetime, rules: Rules) -> Review:
 # --- the digest's totals -------------------------------------------------------------------------
 
 
-async def totals(session: AsyncSession, start: datetime, end: datetime, now: datetime, rules: Rules) -> Totals:
+async def _totals(
+    session: AsyncSession, start: datetime, end: datetime, now: datetime, rules: Rules, histories: list[_History]
+) -> Totals:
     """Reports due and on time over the project periods that closed within [start, end) — a
     monthly project counts in the digest of the week its month ended — and the roadmap then."""
-    marks = [
-        _mark(p, rules)
-        for h in await _histories(session, now, rules, MARK_PERIODS)
-        for p in h.periods
-        if start < p.end <= end
-    ]
+    marks = [_mark(p, rules) for h in histories for p in h.periods if start < p.end <= end]
     done = await session.scalar(
         select(func.count(func.distinct(RoadmapEvent.item_id))).where(
             RoadmapEvent.kind == "done", RoadmapEvent.at >= start, RoadmapEvent.at < end
