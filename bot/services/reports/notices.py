@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.services import access
-from bot.services.notices import Rendered, in_languages, to_secretariat
+from bot.services.notices import Rendered, in_languages, notice, to_secretariat
 from bot.services.outbox import Outgoing
 from bot.services.reports import TROUBLE, PersonRef, ProjectRef, ReportView, latest
 from bot.services.reports.checkins import leader_chats
@@ -95,7 +95,7 @@ async def _cleared(
 async def _to_leaders(session: AsyncSession, report: ReportView, settings: Settings, texts: Texts) -> list[Outgoing]:
     rendered = in_languages(lambda t: texts.behalf(t, report))
     return [
-        _notice(f"report-behalf:{report.id}:{lc.telegram_id}", lc.telegram_id, rendered(lc.language))
+        notice(f"report-behalf:{report.id}:{lc.telegram_id}", lc.telegram_id, rendered(lc.language))
         for lc in await leader_chats(session, settings.default_language)
         if lc.project_id == report.project.id and lc.telegram_id is not None
     ]
@@ -117,9 +117,4 @@ async def leadership(
         return []
     language = await access.account_language(session, person.telegram_id, settings.default_language)
     key = f"leader:{project.id}:{person.id}:{int(now.timestamp())}:{int(adding)}"
-    return [_notice(key, person.telegram_id, texts.leading(Translator(language), project, adding=adding))]
-
-
-def _notice(key: str, chat_id: int, message: Rendered) -> Outgoing:
-    text, markup = message
-    return Outgoing(key=key, chat_id=chat_id, kind="notice", text=text, reply_markup=markup)
+    return [notice(key, person.telegram_id, texts.leading(Translator(language), project, adding=adding))]
