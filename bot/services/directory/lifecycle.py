@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
 from bot.services.access import members
-from bot.services.directory import Page, Ref
+from bot.services.directory import Page, Ref, refs
 from bot.services.directory.fields import CardKind
 from bot.services.revision import bump_directory_revision
 from models import Invite, Organisation, Person, Project, ProjectPartner
@@ -151,12 +151,7 @@ async def create_project(session: AsyncSession, new: NewProject, *, actor: int, 
 
 async def organisation_names(session: AsyncSession, ids: list[int]) -> dict[int, Ref]:
     """The organisations not archived among `ids`, by id (a wizard's preview names its picks)."""
-    rows = await session.execute(
-        select(Organisation.id, Organisation.name, Organisation.name_en).where(
-            Organisation.id.in_(ids), Organisation.archived_at.is_(None)
-        )
-    )
-    return {row.id: Ref(row.id, row.name, name_en=row.name_en) for row in rows}
+    return await refs(session, Organisation, ids, Organisation.archived_at.is_(None))
 
 
 def _key(card: CardKind) -> str:
@@ -305,8 +300,7 @@ def _name(row: Row) -> str:
 
 async def _named(session: AsyncSession, card: CardKind, card_id: int) -> Ref | None:
     model: type[Person] | type[Organisation] = Person if card is CardKind.PERSON else Organisation
-    found = (await session.execute(select(model.id, model.name, model.name_en).where(model.id == card_id))).first()
-    return Ref(found.id, found.name, name_en=found.name_en) if found else None
+    return (await refs(session, model, [card_id])).get(card_id)
 
 
 async def _recorded(
