@@ -82,7 +82,7 @@ async def source_typed(
         now=clock(),
     )
     await message.answer(t("roadmap.created"))
-    await show_card(message, session, viewer, t, clock(), settings.tz, settings.work_calendar, item_id, edit=False)
+    await show_card(message, session, viewer, t, clock(), settings, item_id, edit=False)
 
 
 @router.callback_query(RoadmapEdit.filter(F.action == EditAction.ATTENTION))
@@ -121,7 +121,7 @@ async def deadline_typed(
         return
     if warning := view.day_off_warning(t, deadline, settings.tz, settings.work_calendar):
         await message.answer(warning + "\n" + t("roadmap.deadline_kept"))
-    await show_card(message, session, viewer, t, clock(), settings.tz, settings.work_calendar, item_id, edit=False)
+    await show_card(message, session, viewer, t, clock(), settings, item_id, edit=False)
 
 
 @router.callback_query(RoadmapEdit.filter(F.action == EditAction.POLICY), OpenItem())
@@ -157,7 +157,7 @@ async def policy_typed(
     ):
         await message.answer(t("roadmap.closed_already"))
         return
-    await show_card(message, session, viewer, t, clock(), settings.tz, settings.work_calendar, item_id, edit=False)
+    await show_card(message, session, viewer, t, clock(), settings, item_id, edit=False)
 
 
 @router.callback_query(RoadmapEdit.filter(F.action.in_(view.CONFIRMED)), OpenItem())
@@ -191,7 +191,7 @@ async def close(
             lambda told: view.owner_notice(told, item, f"roadmap.owner_{status}_notice"),
         )
         await enqueue(session, messages, now)
-    await show_card(query, session, viewer, t, now, settings.tz, settings.work_calendar, item.id, edit=True)
+    await show_card(query, session, viewer, t, now, settings, item.id, edit=True)
 
 
 @router.callback_query(RoadmapEdit.filter(F.action == EditAction.REOPEN))
@@ -209,6 +209,4 @@ async def reopen(
     ):
         await query.answer(t("button.stale"), show_alert=True)
         return
-    await show_card(
-        query, session, viewer, t, clock(), settings.tz, settings.work_calendar, callback_data.item, edit=True
-    )
+    await show_card(query, session, viewer, t, clock(), settings, callback_data.item, edit=True)
