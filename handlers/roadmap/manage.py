@@ -17,7 +17,7 @@ from bot.services.access import Viewer
 from bot.services.outbox import enqueue
 from bot.services.roadmap import notices
 from bot.settings import Settings
-from handlers.common.filters import SecretariatOnly
+from handlers.common.filters import SecretariatOnly, restricted
 from handlers.common.messages import show
 from handlers.common.routes import Routes
 from handlers.roadmap import ui as view
@@ -26,9 +26,7 @@ from handlers.roadmap.callbacks import EditAction, RoadmapEdit
 from handlers.roadmap.dialogs import EditItem, EditItemData, NewItem, NewItemData, edit_item_data, new_item_data
 from handlers.roadmap.filters import TYPED, OpenItem
 
-router = Routes("roadmap_manage")
-router.filter("message", SecretariatOnly())
-router.filter("callback_query", SecretariatOnly())
+router = restricted(Routes("roadmap_manage"), SecretariatOnly())
 TITLE_LIMIT = 300
 TEXT_LIMIT = 3000
 SKIP = "-"
