@@ -97,7 +97,7 @@ async def create_organisation(session: AsyncSession, new: NewOrganisation, *, ac
     )
     session.add(org)
     await session.flush()
-    await _created(session, CardKind.ORGANISATION, org.id, new.name, actor=actor, now=now)
+    await _recorded(session, "create", CardKind.ORGANISATION, org.id, new.name, actor=actor, now=now)
     return org.id
 
 
@@ -119,7 +119,7 @@ async def create_person(session: AsyncSession, new: NewPerson, *, actor: int, no
     )
     session.add(person)
     await session.flush()
-    await _created(session, CardKind.PERSON, person.id, new.name, actor=actor, now=now)
+    await _recorded(session, "create", CardKind.PERSON, person.id, new.name, actor=actor, now=now)
     return person.id
 
 
@@ -145,7 +145,7 @@ async def create_project(session: AsyncSession, new: NewProject, *, actor: int, 
         if organisation_id in live:
             session.add(ProjectPartner(project_id=project.id, organisation_id=organisation_id))
     await session.flush()
-    await _created(session, CardKind.PROJECT, project.id, new.title, actor=actor, now=now)
+    await _recorded(session, "create", CardKind.PROJECT, project.id, new.title, actor=actor, now=now)
     return project.id
 
 
@@ -158,25 +158,16 @@ def _key(card: CardKind) -> str:
     return f"{NEW_KEY_PREFIX}{card.noun}-{secrets.token_hex(5)}"
 
 
-async def _created(
-    session: AsyncSession, card: CardKind, card_id: int, name: str, *, actor: int, now: datetime
-) -> None:
-    audit.record(session, at=now, actor=actor, action=f"create.{card.noun}", target=f"{card.noun}:{card_id}", name=name)
-    await bump_directory_revision(session)
-
-
 # --- archiving and restoring ---------------------------------------------------------------
 
 
 async def state(session: AsyncSession, card: CardKind, card_id: int) -> State | None:
     """None: no such card."""
-    if card is CardKind.PROJECT:
-        project = await session.get(Project, card_id)
-        return State(project.archived_at) if project else None
-    row: Person | Organisation | None = await session.get(Person if card is CardKind.PERSON else Organisation, card_id)
+    row = await _row(session, card, card_id, lock=False)
     if row is None:
         return None
-    kept = await _named(session, card, row.merged_into_id) if row.merged_into_id else None
+    merged = None if isinstance(row, Project) else row.merged_into_id
+    kept = await _named(session, card, merged) if merged else None
     return State(row.archived_at if is_archived(row) else None, kept)
 
 
