@@ -7,7 +7,7 @@ works by their organisation's country when the library knows it, else by the clu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -75,31 +75,35 @@ def holiday_name(day: date, calendar: str, language: str = "en") -> str | None:
 
 def next_working(day: date, calendar: str) -> date:
     """`day` itself when it is a working day, else the first working day after it."""
-    for shift in range(_HORIZON):
-        if is_working(candidate := day + timedelta(days=shift), calendar):
-            return candidate
-    return day
+    return _nearest_working(day, calendar, timedelta(days=1))
 
 
 def previous_working(day: date, calendar: str) -> date:
     """`day` itself when it is a working day, else the last working day before it."""
+    return _nearest_working(day, calendar, timedelta(days=-1))
+
+
+def _nearest_working(day: date, calendar: str, step: timedelta) -> date:
+    """The first working day from `day` on in the direction of `step` (`day` when none is near)."""
     for shift in range(_HORIZON):
-        if is_working(candidate := day - timedelta(days=shift), calendar):
+        if is_working(candidate := day + shift * step, calendar):
             return candidate
     return day
 
 
 def moved_forward(moment: datetime, calendar: str, tz: ZoneInfo) -> datetime:
     """The same local time on the next working day, when `moment` falls on a day off."""
-    local = moment.astimezone(tz)
-    day = next_working(local.date(), calendar)
-    return moment if day == local.date() else datetime.combine(day, local.timetz()).astimezone(moment.tzinfo)
+    return _moved(moment, calendar, tz, next_working)
 
 
 def moved_back(moment: datetime, calendar: str, tz: ZoneInfo) -> datetime:
     """The same local time on the working day before, when `moment` falls on a day off."""
+    return _moved(moment, calendar, tz, previous_working)
+
+
+def _moved(moment: datetime, calendar: str, tz: ZoneInfo, working: Callable[[date, str], date]) -> datetime:
     local = moment.astimezone(tz)
-    day = previous_working(local.date(), calendar)
+    day = working(local.date(), calendar)
     return moment if day == local.date() else datetime.combine(day, local.timetz()).astimezone(moment.tzinfo)
 
 

@@ -86,17 +86,10 @@ async def card_reply(
         reply = directory_ui.person_card(t, person, secretariat=viewer.is_secretariat)
     else:
         return None
-    return await with_lifecycle(
-        session,
-        viewer,
-        t,
-        CardKind(kind),
-        id_,
-        await with_edit_buttons(session, viewer, t, CardKind(kind), id_, *reply),
-    )
+    return await with_card_buttons(session, viewer, t, CardKind(kind), id_, reply)
 
 
-async def with_lifecycle(
+async def with_card_buttons(
     session: AsyncSession,
     viewer: Viewer,
     t: Translator,
@@ -104,7 +97,9 @@ async def with_lifecycle(
     id_: int,
     reply: tuple[str, InlineKeyboardMarkup],
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """For the secretariat: an archived card marked, with Restore; a listed one with Archive (and Merge)."""
+    """Edit for whoever may edit the card; then, for the secretariat, an archived card marked, with
+    Restore, a listed one with Archive (and Merge)."""
+    reply = await with_edit_buttons(session, viewer, t, card, id_, *reply)
     if not viewer.is_secretariat or (state := await lifecycle.state(session, card, id_)) is None:
         return reply
     return lifecycle_ui.marked(t, card, id_, state, *reply)
@@ -160,8 +155,7 @@ async def send_person(
     """The card (with Edit for whoever may edit it, and the secretariat's Archive or Restore),
     then the first phone as a Telegram contact that one tap saves."""
     reply = directory_ui.person_card(t, card, secretariat=viewer.is_secretariat)
-    reply = await with_edit_buttons(session, viewer, t, CardKind.PERSON, card.id, *reply)
-    await show(event, *await with_lifecycle(session, viewer, t, CardKind.PERSON, card.id, reply), edit=False)
+    await show(event, *await with_card_buttons(session, viewer, t, CardKind.PERSON, card.id, reply), edit=False)
     message = event if isinstance(event, Message) else event.message
     if message is not None:
         await send_contact(message, card)

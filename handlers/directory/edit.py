@@ -6,6 +6,7 @@ service's (bot/services/directory/edits.py)."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 
 from aiogram import Bot, F
 from aiogram.filters.callback_data import CallbackQueryFilter
@@ -236,9 +237,7 @@ async def save(
         await edit_text(query.message, t("edit.saved" if saved else "edit.unchanged", field=edit_ui.label(t, field)))
     if saved and field.name == "language" and target.id == viewer.person_id:
         language = str(new or viewer.language)
-        await set_viewer_commands(
-            bot, Viewer(viewer.telegram_id, viewer.first_name, language, viewer.person_id, viewer.roles)
-        )
+        await set_viewer_commands(bot, replace(viewer, language=language))
     await show_card(query, session, viewer, t, target)
 
 

@@ -22,7 +22,7 @@ from bot.services.directory.search import DirectorySearch
 from bot.services.outbox import Outgoing, enqueue
 from bot.settings import Settings
 from handlers.common import render
-from handlers.common.filters import SecretariatOnly
+from handlers.common.filters import SecretariatOnly, restricted
 from handlers.common.messages import show
 from handlers.common.notify import set_commands_for
 from handlers.common.routes import Routes
@@ -30,9 +30,7 @@ from handlers.directory import lifecycle_ui
 from handlers.directory.browse import card_reply
 from handlers.directory.callbacks import ArchivePage, CardLifecycle, LifecycleAction, MergeAction, MergeInto
 
-router = Routes("lifecycle")
-router.filter("message", SecretariatOnly())
-router.filter("callback_query", SecretariatOnly())
+router = restricted(Routes("lifecycle"), SecretariatOnly())
 PICKS = 8
 
 

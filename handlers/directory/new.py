@@ -28,7 +28,7 @@ from bot.services.directory.search import DirectorySearch
 from bot.services.directory.search_index import Doc
 from bot.services.directory.values import Invalid
 from handlers.common.callbacks import Menu, MenuItem
-from handlers.common.filters import SecretariatOnly
+from handlers.common.filters import SecretariatOnly, restricted
 from handlers.common.messages import edit_text, show
 from handlers.common.routes import Routes, command
 from handlers.directory import new_ui
@@ -36,9 +36,7 @@ from handlers.directory.browse import card_reply, send_person
 from handlers.directory.callbacks import NewAction, NewCard, NewStep
 from handlers.directory.new_ui import COUNTRY, STEPS
 
-router = Routes("new")
-router.filter("message", SecretariatOnly())
-router.filter("callback_query", SecretariatOnly())
+router = restricted(Routes("new"), SecretariatOnly())
 PICKS = 8
 NEW_ORGANISATION = "new_organisation"  # a person's values: the organisation made on the way
 

@@ -4,7 +4,6 @@ as an .ics calendar or a PNG timeline."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from aiogram import F
 from aiogram.fsm.context import FSMContext
@@ -67,9 +66,7 @@ async def card(
 ) -> None:
     """The card leaves any dialog about the item: its buttons say "back to the item" too."""
     await state.clear()
-    await show_card(
-        query, session, viewer, t, clock(), settings.tz, settings.work_calendar, callback_data.item, edit=False
-    )
+    await show_card(query, session, viewer, t, clock(), settings, callback_data.item, edit=False)
 
 
 async def show_card(
@@ -78,8 +75,7 @@ async def show_card(
     viewer: Viewer,
     t: Translator,
     now: datetime,
-    tz: ZoneInfo,
-    calendar: str,
+    settings: Settings,
     item_id: int,
     *,
     edit: bool,
@@ -91,7 +87,13 @@ async def show_card(
         return
     answerable = await roadmap.may_answer(session, item_id, viewer.person_id)
     text, markup = view.item_card(
-        t, found, now=now, tz=tz, calendar=calendar, secretariat=viewer.is_secretariat, answerable=answerable
+        t,
+        found,
+        now=now,
+        tz=settings.tz,
+        calendar=settings.work_calendar,
+        secretariat=viewer.is_secretariat,
+        answerable=answerable,
     )
     await show(event, text, markup, edit=edit)
 

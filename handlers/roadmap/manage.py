@@ -17,7 +17,7 @@ from bot.services.access import Viewer
 from bot.services.outbox import enqueue
 from bot.services.roadmap import notices
 from bot.settings import Settings
-from handlers.common.filters import SecretariatOnly
+from handlers.common.filters import SecretariatOnly, restricted
 from handlers.common.messages import show
 from handlers.common.routes import Routes
 from handlers.roadmap import ui as view
@@ -26,9 +26,7 @@ from handlers.roadmap.callbacks import EditAction, RoadmapEdit
 from handlers.roadmap.dialogs import EditItem, EditItemData, NewItem, NewItemData, edit_item_data, new_item_data
 from handlers.roadmap.filters import TYPED, OpenItem
 
-router = Routes("roadmap_manage")
-router.filter("message", SecretariatOnly())
-router.filter("callback_query", SecretariatOnly())
+router = restricted(Routes("roadmap_manage"), SecretariatOnly())
 TITLE_LIMIT = 300
 TEXT_LIMIT = 3000
 SKIP = "-"
@@ -82,7 +80,7 @@ async def source_typed(
         now=clock(),
     )
     await message.answer(t("roadmap.created"))
-    await show_card(message, session, viewer, t, clock(), settings.tz, settings.work_calendar, item_id, edit=False)
+    await show_card(message, session, viewer, t, clock(), settings, item_id, edit=False)
 
 
 @router.callback_query(RoadmapEdit.filter(F.action == EditAction.ATTENTION))
@@ -121,7 +119,7 @@ async def deadline_typed(
         return
     if warning := view.day_off_warning(t, deadline, settings.tz, settings.work_calendar):
         await message.answer(warning + "\n" + t("roadmap.deadline_kept"))
-    await show_card(message, session, viewer, t, clock(), settings.tz, settings.work_calendar, item_id, edit=False)
+    await show_card(message, session, viewer, t, clock(), settings, item_id, edit=False)
 
 
 @router.callback_query(RoadmapEdit.filter(F.action == EditAction.POLICY), OpenItem())
@@ -157,7 +155,7 @@ async def policy_typed(
     ):
         await message.answer(t("roadmap.closed_already"))
         return
-    await show_card(message, session, viewer, t, clock(), settings.tz, settings.work_calendar, item_id, edit=False)
+    await show_card(message, session, viewer, t, clock(), settings, item_id, edit=False)
 
 
 @router.callback_query(RoadmapEdit.filter(F.action.in_(view.CONFIRMED)), OpenItem())
@@ -191,7 +189,7 @@ async def close(
             lambda told: view.owner_notice(told, item, f"roadmap.owner_{status}_notice"),
         )
         await enqueue(session, messages, now)
-    await show_card(query, session, viewer, t, now, settings.tz, settings.work_calendar, item.id, edit=True)
+    await show_card(query, session, viewer, t, now, settings, item.id, edit=True)
 
 
 @router.callback_query(RoadmapEdit.filter(F.action == EditAction.REOPEN))
@@ -209,6 +207,4 @@ async def reopen(
     ):
         await query.answer(t("button.stale"), show_alert=True)
         return
-    await show_card(
-        query, session, viewer, t, clock(), settings.tz, settings.work_calendar, callback_data.item, edit=True
-    )
+    await show_card(query, session, viewer, t, clock(), settings, callback_data.item, edit=True)

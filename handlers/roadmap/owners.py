@@ -18,7 +18,7 @@ from bot.services.directory.search import DirectorySearch
 from bot.services.outbox import enqueue
 from bot.services.roadmap import notices
 from bot.settings import Settings
-from handlers.common.filters import SecretariatOnly
+from handlers.common.filters import SecretariatOnly, restricted
 from handlers.common.messages import refuse, show
 from handlers.common.routes import Routes
 from handlers.roadmap import ui as view
@@ -26,9 +26,7 @@ from handlers.roadmap.callbacks import EditAction, OwnerKind, RoadmapEdit, Roadm
 from handlers.roadmap.dialogs import EditItem, EditItemData, edit_item_data
 from handlers.roadmap.filters import TYPED, OpenItem
 
-router = Routes("roadmap_owners")
-router.filter("message", SecretariatOnly())
-router.filter("callback_query", SecretariatOnly())
+router = restricted(Routes("roadmap_owners"), SecretariatOnly())
 KINDS = {"organisation": OwnerKind.ORGANISATION, "person": OwnerKind.PERSON}
 
 

@@ -20,7 +20,7 @@ from bot.services.directory.search import DirectorySearch
 from bot.services.outbox import enqueue
 from bot.services.roadmap import documents, imports, protocol
 from bot.settings import Settings
-from handlers.common.filters import SecretariatOnly
+from handlers.common.filters import SecretariatOnly, refuse, restricted
 from handlers.common.messages import show
 from handlers.common.routes import Routes, command
 from handlers.roadmap import protocol_ui as ui
@@ -33,10 +33,9 @@ from handlers.roadmap.protocol_dialog import (
     ProtocolImport,
 )
 
-router = Routes("roadmap_protocol")
+router = restricted(Routes("roadmap_protocol"), SecretariatOnly())
 denied = Routes("roadmap_protocol_denied")
-router.filter("message", SecretariatOnly())
-router.filter("callback_query", SecretariatOnly())
+refuse(denied, "access.secretariat_only", commands=("protocol",))
 
 
 @router.message(command("protocol"), F.document)
@@ -178,8 +177,3 @@ async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None
 async def stale(query: CallbackQuery, t: Translator) -> None:
     """A button of a draft created, cancelled or replaced since (a second «Create» among them)."""
     await query.answer(t.plain("protocol.stale"), show_alert=True)
-
-
-@denied.message(command("protocol"))
-async def secretariat_only(message: Message, t: Translator) -> None:
-    await message.answer(t("access.secretariat_only"))

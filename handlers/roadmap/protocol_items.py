@@ -18,7 +18,7 @@ from bot.services.directory.search import DirectorySearch
 from bot.services.roadmap import imports
 from bot.services.roadmap.imports import ORGANISATION, PERSON, Choice
 from bot.settings import Settings
-from handlers.common.filters import SecretariatOnly
+from handlers.common.filters import SecretariatOnly, restricted
 from handlers.common.messages import show
 from handlers.common.routes import Routes
 from handlers.roadmap import protocol_ui as ui
@@ -31,9 +31,7 @@ from handlers.roadmap.protocol_dialog import (
     protocol_data,
 )
 
-router = Routes("roadmap_protocol_items")
-router.filter("message", SecretariatOnly())
-router.filter("callback_query", SecretariatOnly())
+router = restricted(Routes("roadmap_protocol_items"), SecretariatOnly())
 TITLE_LIMIT = 300
 QUERY_LIMIT = 200
 FOUND = 10

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import away, contacts
@@ -149,6 +149,14 @@ class Page(Generic[T]):
     total: int
     offset: int
     limit: int
+
+
+async def refs(
+    session: AsyncSession, model: type[Person] | type[Organisation], ids: list[int], *where: ColumnElement[bool]
+) -> dict[int, Ref]:
+    """The cards of `model` among `ids` (and meeting `where`), by id, as links with their English names."""
+    rows = await session.execute(select(model.id, model.name, model.name_en).where(model.id.in_(ids), *where))
+    return {row.id: Ref(row.id, row.name, name_en=row.name_en) for row in rows}
 
 
 async def cluster_view(session: AsyncSession) -> ClusterView | None:

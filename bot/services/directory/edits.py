@@ -17,7 +17,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
-from bot.services.directory import Ref
+from bot.services.directory import Ref, refs
 from bot.services.directory.fields import CardKind, Editor, Field, Kind, Value, field_of, fields_of
 from bot.services.revision import bump_directory_revision
 from models import Account, AuditEntry, Organisation, Person, Project, ProjectPartner, ProjectPerson
@@ -202,8 +202,7 @@ async def labels(session: AsyncSession, field: Field, value: Value) -> list[Ref]
     if field.refs:
         named = ids(value)
         model: type[Organisation] | type[Person] = Person if field.kind is Kind.PEOPLE else Organisation
-        rows = await session.execute(select(model.id, model.name, model.name_en).where(model.id.in_(named)))
-        found = {row.id: Ref(row.id, row.name, name_en=row.name_en) for row in rows}
+        found = await refs(session, model, named)
         return [found[i] for i in named if i in found]
     if isinstance(value, list):
         return [Ref(0, str(item)) for item in value]

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import audit
 from bot.services.access import members
-from bot.services.directory import Page, Ref
+from bot.services.directory import Page, Ref, refs
 from bot.services.directory.fields import CardKind
 from bot.services.revision import bump_directory_revision
 from models import Invite, Organisation, Person, Project, ProjectPartner
@@ -97,7 +97,7 @@ async def create_organisation(session: AsyncSession, new: NewOrganisation, *, ac
     )
     session.add(org)
     await session.flush()
-    await _created(session, CardKind.ORGANISATION, org.id, new.name, actor=actor, now=now)
+    await _recorded(session, "create", CardKind.ORGANISATION, org.id, new.name, actor=actor, now=now)
     return org.id
 
 
@@ -119,7 +119,7 @@ async def create_person(session: AsyncSession, new: NewPerson, *, actor: int, no
     )
     session.add(person)
     await session.flush()
-    await _created(session, CardKind.PERSON, person.id, new.name, actor=actor, now=now)
+    await _recorded(session, "create", CardKind.PERSON, person.id, new.name, actor=actor, now=now)
     return person.id
 
 
@@ -145,29 +145,17 @@ async def create_project(session: AsyncSession, new: NewProject, *, actor: int, 
         if organisation_id in live:
             session.add(ProjectPartner(project_id=project.id, organisation_id=organisation_id))
     await session.flush()
-    await _created(session, CardKind.PROJECT, project.id, new.title, actor=actor, now=now)
+    await _recorded(session, "create", CardKind.PROJECT, project.id, new.title, actor=actor, now=now)
     return project.id
 
 
 async def organisation_names(session: AsyncSession, ids: list[int]) -> dict[int, Ref]:
     """The organisations not archived among `ids`, by id (a wizard's preview names its picks)."""
-    rows = await session.execute(
-        select(Organisation.id, Organisation.name, Organisation.name_en).where(
-            Organisation.id.in_(ids), Organisation.archived_at.is_(None)
-        )
-    )
-    return {row.id: Ref(row.id, row.name, name_en=row.name_en) for row in rows}
+    return await refs(session, Organisation, ids, Organisation.archived_at.is_(None))
 
 
 def _key(card: CardKind) -> str:
     return f"{NEW_KEY_PREFIX}{card.noun}-{secrets.token_hex(5)}"
-
-
-async def _created(
-    session: AsyncSession, card: CardKind, card_id: int, name: str, *, actor: int, now: datetime
-) -> None:
-    audit.record(session, at=now, actor=actor, action=f"create.{card.noun}", target=f"{card.noun}:{card_id}", name=name)
-    await bump_directory_revision(session)
 
 
 # --- archiving and restoring ---------------------------------------------------------------
@@ -175,13 +163,11 @@ async def _created(
 
 async def state(session: AsyncSession, card: CardKind, card_id: int) -> State | None:
     """None: no such card."""
-    if card is CardKind.PROJECT:
-        project = await session.get(Project, card_id)
-        return State(project.archived_at) if project else None
-    row: Person | Organisation | None = await session.get(Person if card is CardKind.PERSON else Organisation, card_id)
+    row = await _row(session, card, card_id, lock=False)
     if row is None:
         return None
-    kept = await _named(session, card, row.merged_into_id) if row.merged_into_id else None
+    merged = None if isinstance(row, Project) else row.merged_into_id
+    kept = await _named(session, card, merged) if merged else None
     return State(row.archived_at if is_archived(row) else None, kept)
 
 
@@ -305,8 +291,7 @@ def _name(row: Row) -> str:
 
 async def _named(session: AsyncSession, card: CardKind, card_id: int) -> Ref | None:
     model: type[Person] | type[Organisation] = Person if card is CardKind.PERSON else Organisation
-    found = (await session.execute(select(model.id, model.name, model.name_en).where(model.id == card_id))).first()
-    return Ref(found.id, found.name, name_en=found.name_en) if found else None
+    return (await refs(session, model, [card_id])).get(card_id)
 
 
 async def _recorded(
